@@ -1,0 +1,41 @@
+# OpenCSC: everything installs from pyproject.toml and uv.lock into .venv.
+PYTHON ?= python3.11
+UV_VERSION = 0.13.8
+UV = .tools/bin/uv
+VENV_PY = .venv/bin/python
+export UV_PYTHON_DOWNLOADS = never
+export UV_PROJECT_ENVIRONMENT = .venv
+
+.PHONY: demo test test-postgres test-browser install lint bench clean
+
+install: .venv/.synced
+
+.tools/bin/uv:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) was not found)"; exit 1; }
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+.venv/.synced: .tools/bin/uv pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+## Start the demo: an embedded SQLite database filled with a synthetic local authority.
+demo: install
+	$(VENV_PY) manage.py demo
+
+## Run the test suite (SQLite). Set OPENCSC_DATABASE=postgres and PG* variables for PostgreSQL.
+test: install
+	$(VENV_PY) -m pytest -m "not browser" -n 2 -q
+
+## Browser tests: Playwright driving Debian's Chromium (apt-get install chromium).
+test-browser: install
+	$(VENV_PY) -m pytest -m browser -q -p no:randomly
+
+lint: install
+	.venv/bin/ruff check .
+
+bench: install
+	$(VENV_PY) -m bench
+
+clean:
+	rm -rf .venv .tools var

@@ -1,0 +1,19 @@
+"""Test settings: production behaviour, with fast hashing and an in-memory database."""
+
+import tempfile
+
+from .base import *  # noqa: F401,F403
+from .base import database_from_environment
+
+SECRET_KEY = "test-only-not-secret"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+DATABASES = {"default": database_from_environment(":memory:")}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SECURE_SSL_REDIRECT = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = tempfile.mkdtemp(prefix="opencsc-test-media-")
+OPENCSC_TWO_FACTOR_REQUIRED = False  # tests of two-factor sign-in switch it on

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("opencsc.core.urls")),
+    path("accounts/", include("opencsc.accounts.urls")),
+    path("children/", include("opencsc.people.urls")),
+    path("children/", include("opencsc.casework.urls")),
+    path("timescales/", include("opencsc.timescales.urls")),
+]

@@ -1,0 +1,55 @@
+"""The event registry: how each moment in a child's life appears in the chronology.
+
+Each app registers an EventSource for every model that marks a moment in a
+child's life. The chronology (and, through `clocks`, the statutory timescales)
+read events only through here; nothing keeps its own copy of a date.
+
+A source's `fetch` must run a bounded number of queries (normally one) for a
+child, whatever the length of the child's history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ChronologyItem:
+    date: dt.date
+    source: str
+    category: str
+    title: str
+    detail: str = ""
+    url: str = ""
+    significant: bool = False
+    author: str = ""
+    sort_key: tuple = ()
+
+
+@dataclass(frozen=True)
+class EventSource:
+    key: str
+    label: str
+    fetch: Callable[..., Iterable[ChronologyItem]]
+    starts_clocks: tuple[str, ...] = field(default_factory=tuple)
+    stops_clocks: tuple[str, ...] = field(default_factory=tuple)
+
+
+_REGISTRY: dict[str, EventSource] = {}
+
+
+def register(source: EventSource) -> EventSource:
+    if source.key in _REGISTRY and _REGISTRY[source.key] is not source:
+        raise ValueError(f"An event source called {source.key!r} is already registered.")
+    _REGISTRY[source.key] = source
+    return source
+
+
+def sources() -> list[EventSource]:
+    return sorted(_REGISTRY.values(), key=lambda s: s.label)
+
+
+def get_source(key: str) -> EventSource:
+    return _REGISTRY[key]

@@ -1,0 +1,96 @@
+"""Form building blocks in the GOV.UK Design System patterns.
+
+`GovukDateField` is the three-box date input with the Design System's error
+messages; every form in OpenCSC renders through `{% govuk_field %}`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+
+class DateInputWidget(forms.MultiWidget):
+    template_name = "core/widgets/date_input.html"
+
+    def __init__(self, attrs=None):
+        widgets = [
+            forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
+            forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
+            forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-4"}),
+        ]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        return [data.get(f"{name}_{i}", "").strip() for i in range(3)]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        labels = ["Day", "Month", "Year"]
+        for label, sub in zip(labels, context["widget"]["subwidgets"], strict=True):
+            sub["label"] = label
+        return context
+
+
+class GovukDateField(forms.Field):
+    """A date from three boxes, with the GOV.UK error messages.
+
+    `past_only` refuses dates after today (a date of contact cannot be in the future).
+    """
+
+    widget = DateInputWidget
+
+    def __init__(self, *, past_only: bool = False, future_only: bool = False, **kwargs):
+        self.past_only = past_only
+        self.future_only = future_only
+        super().__init__(**kwargs)
+
+    def _name(self) -> str:
+        return (self.label or "Date").capitalize()
+
+    def to_python(self, value):
+        if isinstance(value, dt.date):
+            return value
+        if not value or not any(value):
+            return None
+        day, month, year = value
+        name = self._name()
+        missing = [part for part, v in (("day", day), ("month", month), ("year", year)) if not v]
+        if missing:
+            raise forms.ValidationError(f"{name} must include a {' and '.join(missing)}", code="incomplete")
+        try:
+            d, m, y = int(day), int(month), int(year)
+        except ValueError:
+            raise forms.ValidationError(f"{name} must be a real date", code="invalid") from None
+        if len(str(year)) != 4:
+            raise forms.ValidationError("Year must include 4 numbers", code="invalid_year")
+        try:
+            return dt.date(y, m, d)
+        except ValueError:
+            raise forms.ValidationError(f"{name} must be a real date", code="invalid") from None
+
+    def validate(self, value):
+        if value is None and self.required:
+            raise forms.ValidationError(f"Enter the {(self.label or 'date').lower()}", code="required")
+        if value is None:
+            return
+        today = timezone.localdate()
+        if self.past_only and value > today:
+            raise forms.ValidationError(f"{self._name()} must be today or in the past", code="future")
+        if self.future_only and value < today:
+            raise forms.ValidationError(f"{self._name()} must be today or in the future", code="past")
+        if value.year < 1900:
+            raise forms.ValidationError(f"{self._name()} must be after 1900", code="too_early")
+
+
+class ConcurrencyMixin(forms.Form):
+    """A hidden version number: an edit of a record changed by someone else meanwhile is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)

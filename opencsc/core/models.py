@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """Who changed what, when, with the old and new values (after Zulip's RealmAuditLog)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        DELETED = "deleted", "Deleted"
+        MERGED = "merged", "Merged"
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        LOCKED = "locked", "Account locked"
+        OTHER = "other", "Other"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    child = models.ForeignKey(
+        "people.Child", null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    changes = models.JSONField(default=dict, blank=True, help_text="{field: [old, new]}")
+    summary = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"]), models.Index(fields=["child", "-at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr}"
