@@ -177,3 +177,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+OTP_TOTP_ISSUER = OPENCSC_AUTHORITY_NAME

@@ -15,5 +15,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # static files are served from the apps (finders); nothing is collected
 MEDIA_ROOT = tempfile.mkdtemp(prefix="opencsc-test-media-")
 OPENCSC_TWO_FACTOR_REQUIRED = False  # tests of two-factor sign-in switch it on

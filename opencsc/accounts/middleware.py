@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,10 +16,20 @@ PUBLIC_PREFIXES = ("/accounts/sign-in/", "/static/", "/accessibility/", "/health
 TWO_FACTOR_PREFIXES = ("/accounts/two-factor/", "/accounts/sign-out/")
 
 IDLE_KEY = "opencsc_last_seen"
+# Set in the new, anonymous session after an idle sign-out, so the sign-in page can say why.
+IDLE_SIGNED_OUT_KEY = "opencsc_idle_signed_out"
 
 
 def _is_public(path: str) -> bool:
     return path == "/favicon.ico" or path.startswith(PUBLIC_PREFIXES)
+
+
+def _with_next(url_name: str, request) -> str:
+    """The page at url_name, with ?next= the page asked for (only for GET; a POST cannot be replayed)."""
+    url = reverse(url_name)
+    if request.method != "GET":
+        return url
+    return f"{url}?{urlencode({'next': request.get_full_path()})}"
 
 
 class LoginRequiredMiddleware:
@@ -30,12 +40,16 @@ class LoginRequiredMiddleware:
 
     def __call__(self, request):
         if not request.user.is_authenticated and not _is_public(request.path):
-            return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+            return redirect(_with_next(settings.LOGIN_URL, request))
         return self.get_response(request)
 
 
 class IdleTimeoutMiddleware:
-    """Signs the user out after OPENCSC_IDLE_MINUTES without a request."""
+    """Signs the user out after OPENCSC_IDLE_MINUTES without a request.
+
+    This runs before the messages middleware, so the reason is left in the new
+    session (IDLE_SIGNED_OUT_KEY) for the sign-in page to show.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -47,8 +61,8 @@ class IdleTimeoutMiddleware:
             limit = settings.OPENCSC_IDLE_MINUTES * 60
             if last_seen is not None and now - last_seen > limit:
                 logout(request)
-                messages.info(request, "You were signed out because you had not used the service for a while.")
-                return redirect(reverse(settings.LOGIN_URL))
+                request.session[IDLE_SIGNED_OUT_KEY] = True
+                return redirect(_with_next(settings.LOGIN_URL, request))
             request.session[IDLE_KEY] = now
         return self.get_response(request)
 
@@ -71,5 +85,5 @@ class TwoFactorRequiredMiddleware:
             and not _is_public(request.path)
             and not request.path.startswith(TWO_FACTOR_PREFIXES)
         ):
-            return redirect(f"{reverse('accounts:two_factor')}?next={request.path}")
+            return redirect(_with_next("accounts:two_factor", request))
         return self.get_response(request)

@@ -1,6 +1,9 @@
 """This app's entries in the event registry."""
 
+import datetime as dt
+
 from django.urls import reverse
+from django.utils import timezone
 
 from .events import ChronologyItem, EventSource, register
 from .models import Allocation, CaseNote, ChronologyEntry, Document
@@ -66,14 +69,19 @@ def _allocations(child, date_from=None, date_to=None):
         )
 
 
+def _day_start(day):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def _documents(child, date_from=None, date_to=None):
     qs = Document.objects.filter(child=child).select_related("uploaded_by")
+    if date_from:
+        qs = qs.filter(uploaded_at__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(uploaded_at__lt=_day_start(date_to + dt.timedelta(days=1)))
     for doc in qs:
-        day = doc.uploaded_at.date()
-        if (date_from and day < date_from) or (date_to and day > date_to):
-            continue
         yield ChronologyItem(
-            date=day,
+            date=timezone.localdate(doc.uploaded_at),
             source="document",
             category="Document",
             title=doc.title,

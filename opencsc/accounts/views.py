@@ -1,0 +1,407 @@
+"""Sign-in, two-factor, administration of users and teams, and the access log.
+
+Administration pages are for the administrator role only and the access log for
+team and service managers only; anyone else gets 404, the same as for a page
+that does not exist.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import selectors, services
+from .forms import (
+    AccessLogFilterForm,
+    CodeForm,
+    SetPasswordForm,
+    SignInForm,
+    TeamEditForm,
+    TeamForm,
+    UserCreateForm,
+    UserDetailsForm,
+    UserFilterForm,
+)
+from .middleware import IDLE_SIGNED_OUT_KEY
+from .models import Team, User
+
+PER_PAGE = 25
+
+
+def _page(request, items):
+    return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _safe_next(request, default: str | None = None) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default or reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def administrator_required(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not selectors.is_administrator(request.user):
+            raise Http404("Page not found")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def access_log_reader_required(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not selectors.can_read_access_log(request.user):
+            raise Http404("Page not found")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# --- Sign in, sign out --------------------------------------------------------------------------
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request):
+    next_url = _safe_next(request)
+    if request.user.is_authenticated:
+        return redirect(next_url)
+    idle_signed_out = request.session.pop(IDLE_SIGNED_OUT_KEY, False)
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_sign_in(
+                request=request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+            )
+        except services.SignInError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect(next_url)
+    return render(request, "accounts/login.html", {
+        "form": form,
+        "next": request.POST.get("next") or request.GET.get("next") or "",
+        "idle_signed_out": idle_signed_out,
+    })
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    messages.success(request, "You have signed out")
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+# --- Two-factor ---------------------------------------------------------------------------------
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    user = request.user
+    next_url = _safe_next(request)
+    device = services.confirmed_device_for(user)
+    if device is not None and user.is_verified():
+        return redirect(next_url)
+    enrolling = device is None
+    new_device = services.two_factor_enrolment_start(user=user) if enrolling else None
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if enrolling:
+                services.two_factor_enrol(request=request, user=user, device=new_device, code=form.cleaned_data["code"])
+                messages.success(request, "Two-factor sign-in is set up")
+            else:
+                services.two_factor_verify(request=request, user=user, code=form.cleaned_data["code"])
+        except services.SignInError as error:
+            form.add_error("code", error.message)
+        else:
+            return redirect(next_url)
+    context = {"form": form, "enrolling": enrolling, "next": request.POST.get("next") or request.GET.get("next") or ""}
+    if enrolling:
+        context["secret"] = services.device_secret(new_device)
+        context["qr_svg"] = services.device_qr_svg(new_device)
+    return render(request, "accounts/two_factor.html", context)
+
+
+# --- Users --------------------------------------------------------------------------------------
+
+
+@require_GET
+@administrator_required
+def user_list(request):
+    form = UserFilterForm(request.GET or None)
+    criteria = {}
+    if form.is_bound and form.is_valid():
+        criteria = {
+            "query": form.cleaned_data["q"],
+            "team": form.cleaned_data["team"],
+            "role": form.cleaned_data["role"],
+            "status": form.cleaned_data["status"],
+        }
+    users = selectors.user_list(**criteria) if not form.is_bound or form.is_valid() else User.objects.none()
+    return render(request, "accounts/user_list.html", {
+        "form": form,
+        "page_obj": _page(request, users),
+        "filtered": any(criteria.values()) if criteria else False,
+    })
+
+
+def _user_values(cleaned: dict) -> dict:
+    return {name: cleaned[name] for name in services.USER_FIELDS}
+
+
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+@administrator_required
+def user_create(request):
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(
+                actor=request.user,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                **_user_values(form.cleaned_data),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"User {user.username} created")
+            return redirect("accounts:user_detail", user_id=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+
+
+@require_GET
+@administrator_required
+def user_detail(request, user_id):
+    subject = get_object_or_404(User.objects.select_related("team"), pk=user_id)
+    subject.locked_now = services.user_is_locked(subject)
+    return render(request, "accounts/user_detail.html", {
+        "subject": subject,
+        "is_locked": subject.locked_now,
+        "has_two_factor": TOTPDevice.objects.filter(user=subject, confirmed=True).exists(),
+        "has_any_device": TOTPDevice.objects.filter(user=subject).exists(),
+        "is_self": subject.pk == request.user.pk,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@administrator_required
+def user_edit(request, user_id):
+    subject = get_object_or_404(User.objects.select_related("team"), pk=user_id)
+    initial = {name: getattr(subject, name) for name in services.USER_FIELDS}
+    form = UserDetailsForm(request.POST or None, initial=initial, current_team=subject.team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = services.user_update(actor=request.user, user=subject, **_user_values(form.cleaned_data))
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "User details saved" if changes else "Nothing was changed")
+            return redirect("accounts:user_detail", user_id=subject.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "subject": subject, "creating": False})
+
+
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+@administrator_required
+def user_set_password(request, user_id):
+    subject = get_object_or_404(User, pk=user_id)
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(actor=request.user, user=subject, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"New password set for {subject.username}")
+            return redirect("accounts:user_detail", user_id=subject.pk)
+    return render(request, "accounts/user_set_password.html", {"form": form, "subject": subject})
+
+
+# Confirm-then-act pages: (service, page heading, explanation, button, success message)
+USER_ACTIONS = {
+    "deactivate": (
+        services.user_deactivate,
+        "Deactivate {name}'s account",
+        "They will be signed out and will not be able to sign in. Their records and history are kept. "
+        "You can reactivate the account later.",
+        "Deactivate account",
+        "Account deactivated",
+    ),
+    "reactivate": (
+        services.user_reactivate,
+        "Reactivate {name}'s account",
+        "They will be able to sign in again with their existing password.",
+        "Reactivate account",
+        "Account reactivated",
+    ),
+    "unlock": (
+        services.user_unlock,
+        "Unlock {name}'s account",
+        "This clears the failed sign-in attempts so that they can sign in straight away.",
+        "Unlock account",
+        "Account unlocked",
+    ),
+    "reset_two_factor": (
+        services.user_reset_two_factor,
+        "Reset two-factor sign-in for {name}",
+        "Their authenticator app will stop working for this service. They will set up a new one "
+        "the next time they sign in. Check who you are speaking to before you do this.",
+        "Reset two-factor sign-in",
+        "Two-factor sign-in reset",
+    ),
+}
+
+
+def _user_action(request, user_id, action):
+    subject = get_object_or_404(User, pk=user_id)
+    service, heading, explanation, button, done = USER_ACTIONS[action]
+    errors = []
+    if request.method == "POST":
+        try:
+            service(actor=request.user, user=subject)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, done)
+            return redirect("accounts:user_detail", user_id=subject.pk)
+    return render(request, "accounts/user_confirm.html", {
+        "subject": subject,
+        "heading": heading.format(name=subject.display_name),
+        "explanation": explanation,
+        "button": button,
+        "errors": errors,
+    }, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@administrator_required
+def user_deactivate(request, user_id):
+    return _user_action(request, user_id, "deactivate")
+
+
+@require_http_methods(["GET", "POST"])
+@administrator_required
+def user_reactivate(request, user_id):
+    return _user_action(request, user_id, "reactivate")
+
+
+@require_http_methods(["GET", "POST"])
+@administrator_required
+def user_unlock(request, user_id):
+    return _user_action(request, user_id, "unlock")
+
+
+@require_http_methods(["GET", "POST"])
+@administrator_required
+def user_reset_two_factor(request, user_id):
+    return _user_action(request, user_id, "reset_two_factor")
+
+
+# --- Teams --------------------------------------------------------------------------------------
+
+
+@require_GET
+@administrator_required
+def team_list(request):
+    return render(request, "accounts/team_list.html", {"page_obj": _page(request, selectors.team_list())})
+
+
+@require_http_methods(["GET", "POST"])
+@administrator_required
+def team_create(request):
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Team {team.name} created")
+            return redirect("accounts:team_list")
+    return render(request, "accounts/team_form.html", {"form": form, "creating": True})
+
+
+@require_http_methods(["GET", "POST"])
+@administrator_required
+def team_edit(request, team_id):
+    team = get_object_or_404(Team, pk=team_id)
+    initial = {"name": team.name, "kind": team.kind, "agency": team.agency, "manager": team.manager,
+               "is_active": team.is_active}
+    form = TeamEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = services.team_update(actor=request.user, team=team, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Team saved" if changes else "Nothing was changed")
+            return redirect("accounts:team_list")
+    return render(request, "accounts/team_form.html", {"form": form, "team": team, "creating": False})
+
+
+# --- Access log ---------------------------------------------------------------------------------
+
+
+@require_GET
+@access_log_reader_required
+def access_log(request):
+    form = AccessLogFilterForm(request.GET or None)
+    entries = selectors.access_log_entries(viewer=request.user)
+    child = None
+    filtered = False
+    if form.is_bound:
+        if form.is_valid():
+            data = form.cleaned_data
+            criteria = {
+                "date_from": data["date_from"],
+                "date_to": data["date_to"],
+                "outcome": data["outcome"],
+            }
+            if data["child"]:
+                child = selectors.child_for_access_log(viewer=request.user, reference=data["child"])
+                if child is None:
+                    form.add_error("child", "No child found with that LA child ID or record number")
+            if data["user"]:
+                criteria["users"] = selectors.users_matching(query=data["user"])
+            filtered = any(data.values())
+            if form.is_valid():
+                entries = selectors.access_log_entries(viewer=request.user, child=child, **criteria)
+        if not form.is_valid():
+            entries = entries.none()
+    return render(request, "accounts/access_log.html", {
+        "form": form,
+        "child": child,
+        "filtered": filtered,
+        "page_obj": _page(request, entries),
+    })

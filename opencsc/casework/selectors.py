@@ -1,0 +1,248 @@
+"""Reads for the child's record. Every function takes a child already fetched
+through `people.access.child_for()` and checks the user may see this part of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+from opencsc.accounts.roles import MANAGER_ROLES
+from opencsc.core.models import AuditEvent
+from opencsc.people.access import can, children_for
+from opencsc.people.models import Address, Child, Relationship
+
+from . import events
+from .events import ChronologyItem
+from .models import Allocation, CaseNote, Document
+from .summary import services_for
+
+RECENT_ITEMS = 10
+
+
+def _day(value: dt.date) -> str:
+    return date_format(value, "j M Y")
+
+
+def _require(user, action: str, child: Child) -> None:
+    if not can(user, action, child):
+        raise Http404("No child found")
+
+
+# --- Chronology -------------------------------------------------------------------------
+
+
+def _newest_first(item: ChronologyItem):
+    return (item.date, item.source, item.sort_key)
+
+
+def chronology_for(
+    *,
+    user,
+    child: Child,
+    sources: list[str] | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    significant_only: bool = False,
+) -> list[ChronologyItem]:
+    """Every registered event source merged, newest first (one query per source)."""
+    _require(user, "view_casework", child)
+    wanted = set(sources) if sources else None
+    items: list[ChronologyItem] = []
+    for source in events.sources():
+        if wanted is not None and source.key not in wanted:
+            continue
+        for item in source.fetch(child, date_from=date_from, date_to=date_to):
+            if date_from and item.date < date_from:
+                continue
+            if date_to and item.date > date_to:
+                continue
+            if significant_only and not item.significant:
+                continue
+            items.append(item)
+    items.sort(key=_newest_first, reverse=True)
+    return items
+
+
+# --- Case notes ---------------------------------------------------------------------------
+
+
+def case_notes_for(
+    *, user, child: Child, note_type: str | None = None, child_seen: bool | None = None
+) -> QuerySet[CaseNote]:
+    _require(user, "view_casework", child)
+    qs = CaseNote.objects.filter(child=child).select_related("author").order_by("-contact_date", "-id")
+    if note_type:
+        qs = qs.filter(note_type=note_type)
+    if child_seen is not None:
+        qs = qs.filter(child_seen=child_seen)
+    return qs
+
+
+def case_note_for(*, user, child: Child, note_id: int) -> CaseNote:
+    _require(user, "view_casework", child)
+    return get_object_or_404(CaseNote.objects.select_related("author"), child=child, pk=note_id)
+
+
+def can_edit_case_note(user, note: CaseNote) -> bool:
+    """Only the author or a manager may change a case note (and only if they may record)."""
+    if not can(user, "record", note.child):
+        return False
+    return note.author_id == user.pk or user.role in MANAGER_ROLES
+
+
+# --- Documents ----------------------------------------------------------------------------
+
+
+def documents_for(*, user, child: Child) -> QuerySet[Document]:
+    _require(user, "view_casework", child)
+    return Document.objects.filter(child=child).select_related("uploaded_by").order_by("-uploaded_at", "-id")
+
+
+def document_for(*, user, child: Child, document_id: int) -> Document:
+    _require(user, "view_casework", child)
+    return get_object_or_404(Document, child=child, pk=document_id)
+
+
+# --- History ------------------------------------------------------------------------------
+
+
+def history_for(*, user, child: Child) -> QuerySet[AuditEvent]:
+    _require(user, "view_casework", child)
+    return AuditEvent.objects.filter(child=child).select_related("actor").order_by("-at", "-id")
+
+
+# --- The record summary -------------------------------------------------------------------
+
+
+@dataclass
+class Alert:
+    label: str
+    detail: str = ""
+    colour: str = "red"
+
+
+@dataclass
+class RecordSummary:
+    child: Child
+    can_view_casework: bool
+    aliases: list = field(default_factory=list)
+    current_address: Address | None = None
+    allocations: list = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+    family: list = field(default_factory=list)
+    recent_chronology: list[ChronologyItem] = field(default_factory=list)
+    recent_notes: list = field(default_factory=list)
+
+
+def _current_address(child: Child) -> Address | None:
+    today = timezone.localdate()
+    return (
+        Address.objects.filter(child=child, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .order_by("-start_date", "-id")
+        .first()
+    )
+
+
+def _family(user, child: Child) -> list[Relationship]:
+    """Current relationships, hiding related children this user may not see (one query)."""
+    today = timezone.localdate()
+    visible = children_for(user).values("pk")
+    return list(
+        Relationship.objects.filter(child=child)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .filter(Q(related_child__isnull=True) | Q(related_child__in=visible))
+        .select_related("person", "related_child")
+        .order_by("kind", "id")
+    )
+
+
+def _adult_alerts(child: Child) -> list[Alert]:
+    """Adults in the family network flagged MAPPA, MARAC or posing a risk (one query)."""
+    today = timezone.localdate()
+    flags = (
+        Relationship.objects.filter(child=child, person__isnull=False)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .filter(Q(person__mappa=True) | Q(person__marac=True) | Q(person__poses_risk=True))
+        .values_list("person__mappa", "person__marac", "person__poses_risk")
+    )
+    mappa = marac = risk = 0
+    for is_mappa, is_marac, is_risk in flags:
+        mappa += bool(is_mappa)
+        marac += bool(is_marac)
+        risk += bool(is_risk)
+    alerts = []
+    if risk:
+        alerts.append(Alert("Poses a risk", _adults(risk, "poses a risk to children", "pose a risk to children")))
+    if mappa:
+        alerts.append(Alert("MAPPA", _adults(mappa, "is managed under MAPPA", "are managed under MAPPA")))
+    if marac:
+        alerts.append(Alert("MARAC", _adults(marac, "has been discussed at MARAC", "have been discussed at MARAC")))
+    return alerts
+
+
+def _adults(count: int, singular: str, plural: str) -> str:
+    if count == 1:
+        return f"An adult in the family network {singular}"
+    return f"{count} adults in the family network {plural}"
+
+
+def _alerts(child: Child) -> list[Alert]:
+    alerts = []
+    if child.is_restricted:
+        alerts.append(Alert("Restricted record", child.restriction_reason or "Only named people may see this record"))
+    if child.date_of_death:
+        alerts.append(Alert("Deceased", f"Died {_day(child.date_of_death)}", colour="grey"))
+    if child.is_unborn:
+        alerts.append(Alert("Unborn", f"Expected {_day(child.expected_date_of_birth)}", colour="purple"))
+    alerts.extend(_adult_alerts(child))
+    if child.interpreter_needed:
+        language = f": {child.first_language}" if child.first_language else ""
+        alerts.append(Alert("Interpreter needed", f"Needs an interpreter{language}", colour="yellow"))
+    if child.is_uasc and not child.uasc_ceased:
+        alerts.append(Alert("UASC", "Unaccompanied asylum-seeking child", colour="blue"))
+    return alerts
+
+
+def child_record_summary(*, user, child: Child) -> RecordSummary:
+    """Everything the record page shows, in a number of queries that does not grow with the history."""
+    casework = can(user, "view_casework", child)
+    summary = RecordSummary(child=child, can_view_casework=casework)
+    summary.aliases = list(child.aliases.order_by("kind", "last_name", "first_name", "id"))
+    summary.current_address = _current_address(child)
+    summary.allocations = list(
+        Allocation.objects.filter(child=child, end_date__isnull=True)
+        .select_related("worker", "team")
+        .order_by("-start_date", "-id")
+    )
+    summary.services = services_for(child)
+    summary.alerts = _alerts(child)
+    if casework:
+        summary.family = _family(user, child)
+        summary.recent_chronology = chronology_for(user=user, child=child)[:RECENT_ITEMS]
+        summary.recent_notes = list(case_notes_for(user=user, child=child)[:RECENT_ITEMS])
+    return summary
+
+
+def age_text(child: Child, on: dt.date | None = None) -> str:
+    """'12 years old', '7 months old', or for an unborn child 'Unborn, expected 23 Nov 2026'."""
+    if child.is_unborn:
+        return f"Unborn, expected {_day(child.expected_date_of_birth)}"
+    dob = child.date_of_birth
+    if dob is None:
+        return "Date of birth not known"
+    on = on or child.date_of_death or timezone.localdate()
+    months = (on.year - dob.year) * 12 + on.month - dob.month - (on.day < dob.day)
+    if months < 0:
+        return ""
+    if months < 24:
+        return f"{months} month{'s' if months != 1 else ''} old"
+    years = months // 12
+    return f"{years} years old"

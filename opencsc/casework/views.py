@@ -1,0 +1,247 @@
+"""The child's record: summary, chronology, case notes, documents and history.
+
+Every view fetches the child through `people.access.child_for()`, which logs the
+view and answers 404 for a child the user may not see or act on.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from opencsc.codes import ETHNICITY
+from opencsc.core.audit import StaleRecordError
+from opencsc.people.access import can, child_for
+
+from . import selectors, services
+from .forms import (
+    CaseNoteEditForm,
+    CaseNoteFilterForm,
+    CaseNoteForm,
+    ChronologyEntryForm,
+    ChronologyFilterForm,
+    DocumentForm,
+)
+
+PER_PAGE = 25
+CHRONOLOGY_PER_PAGE = 50
+
+
+def _page(request, items, per_page=PER_PAGE):
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal against the form's fields (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_GET
+def child_record(request, child_id):
+    child = child_for(request.user, child_id, request=request, action="view")
+    summary = selectors.child_record_summary(user=request.user, child=child)
+    return render(request, "casework/child_record.html", {
+        "child": child,
+        "summary": summary,
+        "age": selectors.age_text(child),
+        "ethnicity": ETHNICITY.label(child.ethnicity) or "Not recorded",
+        "can_record": can(request.user, "record", child),
+        "can_edit": can(request.user, "edit", child),
+    })
+
+
+# --- Chronology ---------------------------------------------------------------------------
+
+
+@require_GET
+def chronology(request, child_id):
+    child = child_for(request.user, child_id, request=request, action="view_casework")
+    filter_keys = {"source", "date_from_0", "date_from_1", "date_from_2", "date_to_0", "date_to_1", "date_to_2",
+                   "significant"}
+    form = ChronologyFilterForm(request.GET if filter_keys & set(request.GET) else None)
+    criteria = {}
+    if form.is_bound and form.is_valid():
+        criteria = {
+            "sources": form.cleaned_data["source"] or None,
+            "date_from": form.cleaned_data["date_from"],
+            "date_to": form.cleaned_data["date_to"],
+            "significant_only": form.cleaned_data["significant"],
+        }
+    items = selectors.chronology_for(user=request.user, child=child, **criteria)
+    return render(request, "casework/chronology.html", {
+        "child": child,
+        "form": form,
+        "filtered": bool(criteria) and any(criteria.values()),
+        "page_obj": _page(request, items, CHRONOLOGY_PER_PAGE),
+        "total": len(items),
+        "can_record": can(request.user, "record", child),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def chronology_add(request, child_id):
+    child = child_for(request.user, child_id, request=request, action="record")
+    form = ChronologyEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.chronology_entry_create(child=child, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Chronology entry added")
+            return redirect("casework:chronology", child.pk)
+    return render(request, "casework/chronology_add.html", {"child": child, "form": form})
+
+
+# --- Case notes ---------------------------------------------------------------------------
+
+
+@require_GET
+def notes(request, child_id):
+    child = child_for(request.user, child_id, request=request, action="view_casework")
+    form = CaseNoteFilterForm(request.GET or None)
+    note_type, seen = None, None
+    if form.is_bound and form.is_valid():
+        note_type = form.cleaned_data["note_type"] or None
+        seen = {"yes": True, "no": False}.get(form.cleaned_data["seen"])
+    qs = selectors.case_notes_for(user=request.user, child=child, note_type=note_type, child_seen=seen)
+    return render(request, "casework/notes.html", {
+        "child": child,
+        "form": form,
+        "filtered": note_type is not None or seen is not None,
+        "page_obj": _page(request, qs),
+        "can_record": can(request.user, "record", child),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def note_add(request, child_id):
+    child = child_for(request.user, child_id, request=request, action="record")
+    form = CaseNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = services.case_note_create(child=child, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Case note added")
+            return redirect("casework:note_detail", child.pk, note.pk)
+    return render(request, "casework/note_form.html", {"child": child, "form": form, "note": None})
+
+
+@require_GET
+def note_detail(request, child_id, note_id):
+    child = child_for(request.user, child_id, request=request, action="view_casework")
+    note = selectors.case_note_for(user=request.user, child=child, note_id=note_id)
+    return render(request, "casework/note_detail.html", {
+        "child": child,
+        "note": note,
+        "can_edit_note": selectors.can_edit_case_note(request.user, note),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def note_edit(request, child_id, note_id):
+    child = child_for(request.user, child_id, request=request, action="record")
+    note = selectors.case_note_for(user=request.user, child=child, note_id=note_id)
+    if not selectors.can_edit_case_note(request.user, note):
+        raise Http404("No case note found")
+    if request.method == "POST":
+        form = CaseNoteEditForm(request.POST)
+        if form.is_valid():
+            values = dict(form.cleaned_data)
+            version = values.pop("version")
+            try:
+                changes = services.case_note_update(
+                    note=note, actor=request.user, expected_version=version, **values
+                )
+            except StaleRecordError as error:
+                form.add_error(None, str(error))
+                note.refresh_from_db()
+            except ValidationError as error:
+                note.refresh_from_db()
+                _apply_errors(form, error)
+            except PermissionDenied:
+                raise Http404("No case note found") from None
+            else:
+                messages.success(request, "Case note updated" if changes else "No changes to save")
+                return redirect("casework:note_detail", child.pk, note.pk)
+    else:
+        form = CaseNoteEditForm(initial={
+            "note_type": note.note_type,
+            "contact_date": note.contact_date,
+            "subject": note.subject,
+            "body": note.body,
+            "child_seen": note.child_seen,
+            "child_seen_alone": note.child_seen_alone,
+            "version": note.version,
+        })
+    return render(request, "casework/note_form.html", {"child": child, "form": form, "note": note})
+
+
+# --- Documents ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def documents(request, child_id):
+    action = "record" if request.method == "POST" else "view_casework"
+    child = child_for(request.user, child_id, request=request, action=action)
+    can_record = can(request.user, "record", child)
+    form = DocumentForm(request.POST or None, request.FILES or None) if can_record else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_upload(
+                child=child, actor=request.user, title=form.cleaned_data["title"], file=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Document uploaded")
+            return redirect("casework:documents", child.pk)
+    qs = selectors.documents_for(user=request.user, child=child)
+    return render(request, "casework/documents.html", {
+        "child": child,
+        "form": form,
+        "page_obj": _page(request, qs),
+        "can_record": can_record,
+    })
+
+
+@require_GET
+def document_download(request, child_id, document_id):
+    child = child_for(request.user, child_id, request=request, action="view_casework")
+    document = selectors.document_for(user=request.user, child=child, document_id=document_id)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("No document found") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- History ------------------------------------------------------------------------------
+
+
+@require_GET
+def history(request, child_id):
+    child = child_for(request.user, child_id, request=request, action="view_casework")
+    page_obj = _page(request, selectors.history_for(user=request.user, child=child))
+    for event in page_obj:
+        event.change_rows = [
+            {"field": name, "old": pair[0] if isinstance(pair, list | tuple) and pair else None,
+             "new": pair[1] if isinstance(pair, list | tuple) and len(pair) > 1 else pair}
+            for name, pair in sorted((event.changes or {}).items())
+        ]
+    return render(request, "casework/history.html", {"child": child, "page_obj": page_obj})
+

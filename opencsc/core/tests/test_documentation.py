@@ -1,0 +1,32 @@
+"""Documentation that is tested: every setting, role and access action is documented."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from opencsc.accounts.roles import Role
+from opencsc.people.access import ACTIONS
+
+DOCS = Path(settings.BASE_DIR) / "docs"
+
+
+def _base_settings() -> set[str]:
+    text = (Path(settings.BASE_DIR) / "config" / "settings" / "base.py").read_text()
+    return set(re.findall(r"^(OPENCSC_[A-Z_]+)\s*=", text, re.M))
+
+
+@pytest.mark.parametrize("name", sorted(_base_settings()))
+def test_every_setting_is_documented(name):
+    assert f"`{name}`" in (DOCS / "settings.md").read_text()
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_every_access_action_is_documented(action):
+    assert f"`{action}`" in (DOCS / "access.md").read_text()
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_every_role_is_documented(role):
+    assert f"`{role}`" in (DOCS / "access.md").read_text()

@@ -1,0 +1,184 @@
+"""The permission matrix: every URL, for every role (and for nobody signed in).
+
+Adding a URL without adding it here fails `test_every_url_is_in_the_matrix`.
+Allowed roles get the page (200, or a redirect that is not to sign-in);
+every other role gets 404 or 403, and a refused POST changes nothing.
+The child in the matrix is unrestricted and unallocated, and not shared with
+any partner agency; the note and document on it were written by someone else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from opencsc.accounts.roles import CASEWORK_ROLES, MANAGER_ROLES, READ_ALL_ROLES, Role
+from opencsc.core.urls_inventory import all_url_names
+
+ALL = frozenset(Role.values)
+ADMIN = frozenset({Role.ADMINISTRATOR})
+EDIT_ANY = MANAGER_ROLES | {Role.MASH_PRACTITIONER}  # edit an unallocated child
+CREATE = frozenset(
+    {Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER,
+     Role.MASH_PRACTITIONER, Role.PERSONAL_ADVISER}
+)
+PUBLIC = object()  # reachable without signing in
+
+
+@dataclass(frozen=True)
+class Entry:
+    allowed: frozenset | object
+    args: tuple[str, ...] = ()
+    method: str = "get"
+
+
+MATRIX: dict[str, Entry] = {
+    "core:home": Entry(ALL),
+    "core:accessibility": Entry(PUBLIC),
+    "core:healthz": Entry(PUBLIC),
+    "accounts:login": Entry(PUBLIC),
+    "accounts:logout": Entry(ALL, method="post"),
+    "accounts:two_factor": Entry(ALL),
+    "accounts:user_list": Entry(ADMIN),
+    "accounts:user_create": Entry(ADMIN),
+    "accounts:user_detail": Entry(ADMIN, ("user",)),
+    "accounts:user_edit": Entry(ADMIN, ("user",)),
+    "accounts:user_set_password": Entry(ADMIN, ("user",)),
+    "accounts:user_deactivate": Entry(ADMIN, ("user",)),
+    "accounts:user_reactivate": Entry(ADMIN, ("user",)),
+    "accounts:user_unlock": Entry(ADMIN, ("user",)),
+    "accounts:user_reset_two_factor": Entry(ADMIN, ("user",)),
+    "accounts:team_list": Entry(ADMIN),
+    "accounts:team_create": Entry(ADMIN),
+    "accounts:team_edit": Entry(ADMIN, ("team",)),
+    "accounts:access_log": Entry(MANAGER_ROLES),
+    "people:search": Entry(READ_ALL_ROLES | {Role.PARTNER}),
+    "people:child_create": Entry(CREATE),
+    "people:child_edit": Entry(EDIT_ANY, ("child",)),
+    "people:aliases": Entry(EDIT_ANY, ("child",)),
+    "people:addresses": Entry(EDIT_ANY, ("child",)),
+    "people:family": Entry(EDIT_ANY, ("child",)),
+    "people:family_add": Entry(EDIT_ANY, ("child",)),
+    "people:relationship_edit": Entry(EDIT_ANY, ("child", "relationship")),
+    "people:relationship_end": Entry(EDIT_ANY, ("child", "relationship"), method="post"),
+    "people:merge": Entry(MANAGER_ROLES, ("child",)),
+    "people:restriction": Entry(frozenset({Role.SERVICE_MANAGER}), ("child",)),
+    "people:sharing": Entry(EDIT_ANY, ("child",)),
+    "casework:child_record": Entry(READ_ALL_ROLES, ("child",)),
+    "casework:chronology": Entry(READ_ALL_ROLES, ("child",)),
+    "casework:chronology_add": Entry(CASEWORK_ROLES, ("child",)),
+    "casework:notes": Entry(READ_ALL_ROLES, ("child",)),
+    "casework:note_add": Entry(CASEWORK_ROLES, ("child",)),
+    "casework:note_detail": Entry(READ_ALL_ROLES, ("child", "note")),
+    "casework:note_edit": Entry(MANAGER_ROLES, ("child", "note")),
+    "casework:documents": Entry(READ_ALL_ROLES, ("child",)),
+    "casework:document_download": Entry(READ_ALL_ROLES, ("child", "document")),
+    "casework:history": Entry(READ_ALL_ROLES, ("child",)),
+}
+
+
+def test_every_url_is_in_the_matrix():
+    missing = all_url_names() - set(MATRIX)
+    assert not missing, f"Add these URLs to the permission matrix: {sorted(missing)}"
+    assert not set(MATRIX) - all_url_names(), "The matrix names URLs that no longer exist"
+
+
+@pytest.fixture
+def world(db, make_user):
+    from opencsc.casework.models import CaseNote, Document
+    from opencsc.people.tests.factories import ChildFactory, RelationshipFactory
+
+    author = make_user(role=Role.SOCIAL_WORKER, username="author")
+    child = ChildFactory()
+    relationship = RelationshipFactory(child=child)
+    note = CaseNote.objects.create(
+        child=child, contact_date=child.date_of_birth, subject="Home visit", body="Saw the family.", author=author
+    )
+    document = Document.objects.create(
+        child=child, title="Letter", file=SimpleUploadedFile("letter.txt", b"Dear parent"),
+        original_name="letter.txt", size_bytes=11, content_type="text/plain", uploaded_by=author,
+    )
+    other_user = make_user(role=Role.SOCIAL_WORKER, username="someone")
+    return {
+        "child": child.pk, "relationship": relationship.pk, "note": note.pk, "document": document.pk,
+        "user": other_user.pk, "team": other_user.team_id,
+    }
+
+
+def _url(name, entry, world):
+    return reverse(name, args=[world[a] for a in entry.args])
+
+
+def _snapshot():
+    from django.apps import apps
+
+    return {m._meta.label: m.objects.count() for m in apps.get_models()
+            if m._meta.app_label in {"people", "casework", "accounts"} and m._meta.model_name != "accesslog"}
+
+
+CASES = [(name, role) for name in sorted(MATRIX) for role in Role.values]
+
+
+@pytest.mark.parametrize("name, role", CASES)
+def test_role_gets_what_the_matrix_says(name, role, client, make_user, world):
+    entry = MATRIX[name]
+    user = make_user(role=role)
+    client.force_login(user)
+    before = _snapshot()
+    response = getattr(client, entry.method)(_url(name, entry, world))
+    allowed = entry.allowed is PUBLIC or role in entry.allowed
+    if allowed:
+        assert response.status_code in (200, 302), f"{role} should be allowed {name}"
+        if response.status_code == 302:
+            assert "/accounts/sign-in/" not in response["Location"] or name == "accounts:logout"
+    else:
+        assert response.status_code in (403, 404), f"{role} should be refused {name}"
+        assert _snapshot() == before
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_nobody_signed_in_is_sent_to_sign_in(name, client, world):
+    entry = MATRIX[name]
+    response = getattr(client, entry.method)(_url(name, entry, world))
+    if entry.allowed is PUBLIC:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/sign-in/")
+
+
+CHILD_URLS = [n for n, e in MATRIX.items() if "child" in e.args]
+
+
+@pytest.mark.parametrize("name", CHILD_URLS)
+@pytest.mark.parametrize("role", sorted(READ_ALL_ROLES))
+def test_restricted_child_is_not_found_without_a_grant(name, role, client, make_user, world):
+    from opencsc.accounts.models import AccessLog
+    from opencsc.people.models import Child
+
+    Child.objects.filter(pk=world["child"]).update(is_restricted=True)
+    client.force_login(make_user(role=role))
+    before = _snapshot()
+    entry = MATRIX[name]
+    response = getattr(client, entry.method)(_url(name, entry, world))
+    assert response.status_code == 404
+    assert _snapshot() == before
+    assert AccessLog.objects.filter(outcome="refused", child_id=world["child"]).exists()
+
+
+@pytest.mark.parametrize("name", CHILD_URLS)
+def test_partner_with_a_share_sees_the_summary_only(name, client, make_user, world):
+    import datetime as dt
+
+    from opencsc.people.models import PartnerShare
+
+    PartnerShare.objects.create(child_id=world["child"], agency="police", reason="Strategy discussion",
+                                shared_on=dt.date(2026, 1, 1))
+    client.force_login(make_user(role=Role.PARTNER, agency="police"))
+    entry = MATRIX[name]
+    response = getattr(client, entry.method)(_url(name, entry, world))
+    expected = 200 if name == "casework:child_record" else 404
+    assert response.status_code == expected

@@ -1,0 +1,343 @@
+"""Reads about children, always through people.access.
+
+`child_search` finds children by identifier or by a name spelt the way the
+caller heard it; `possible_duplicates` warns before a second record is made
+for a child who already has one.
+
+How name search stays fast on a large authority: candidates are fetched by
+indexed keys only (NYSIIS code, with Y/A variants so Smyth meets Smith; the
+first three letters of the folded last name; the same keys on aliases), capped
+at CANDIDATE_LIMIT, and only those are ranked in Python by Jaro-Winkler.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from dataclasses import dataclass, field
+
+import jellyfish
+from django.db.models import Q, QuerySet
+
+from . import access
+from .models import Address, Child, ChildAlias, PartnerShare, Relationship, RestrictedAccessGrant
+from .names import fold, phonetic
+from .validators import UPN_ALPHABET, postcode_search_form
+
+CANDIDATE_LIMIT = 500
+RESULT_LIMIT = 200
+MIN_SCORE = 0.72  # a weaker name match than this is not shown
+MIN_PART_SCORE = 0.7  # nor one where the first or the last name alone is further off
+
+_UPN_QUERY = re.compile(rf"^[{UPN_ALPHABET}][0-9]{{11}}[0-9{UPN_ALPHABET}]$")
+_LA_ID_QUERY = re.compile(r"^[A-Z]{0,3}[0-9]{3,12}$")
+
+
+def _phonetic_variants(code: str, cap: int = 16) -> list[str]:
+    """The NYSIIS code with each Y/A after the first letter swapped: SNYT -> [SNYT, SNAT]."""
+    if not code:
+        return []
+    positions = [i for i, ch in enumerate(code) if i > 0 and ch in "AY"][:4]
+    variants = []
+    for flips in itertools.product((False, True), repeat=len(positions)):
+        chars = list(code)
+        for pos, flip in zip(positions, flips, strict=True):
+            if flip:
+                chars[pos] = "A" if chars[pos] == "Y" else "Y"
+        variants.append("".join(chars))
+    return variants[:cap]
+
+
+def _part_q(value: str, part: str, *, strict: bool) -> Q:
+    """One name part that sounds alike or, unless strict, starts with the same three letters."""
+    folded = fold(value)
+    q = Q(**{f"phonetic_{part}__in": _phonetic_variants(phonetic(value))})
+    if not strict:
+        if len(folded) >= 3:
+            q |= Q(**{f"search_{part}__startswith": folded[:3]})
+        else:
+            q |= Q(**{f"search_{part}": folded})
+    return q
+
+
+def _name_q(first: str, last: str, *, strict: bool = False) -> Q:
+    """Candidates whose last name (and first name, when given) sound alike or, unless strict, start alike."""
+    q = Q()
+    for value, part in ((last, "last"), (first, "first")):
+        if value:
+            q &= _part_q(value, part, strict=strict)
+    return q
+
+
+def _tiers(pairs: list[tuple[str, str]]) -> list[Q]:
+    """Candidate queries from the closest to the loosest, so the closest are never crowded out by the cap."""
+    strict, initial, loose = Q(), Q(), Q()
+    for first, last in pairs:
+        strict |= _name_q(first, last, strict=True)
+        if first and last:
+            last_q = _part_q(last, "last", strict=False)
+            initial |= last_q & Q(search_first__startswith=fold(first)[:2])
+            loose |= last_q  # a first name spelt very differently (Jaden, Jayden) is ranked below
+        else:
+            initial |= _name_q(first, last)
+            loose |= _name_q(first, last)
+    return [strict, initial, loose]
+
+
+def _similarity(a: str, b: str) -> float:
+    a, b = fold(a), fold(b)
+    if not a or not b:
+        return 0.0
+    return jellyfish.jaro_winkler_similarity(a, b)
+
+
+def _name_pairs(tokens: list[str]) -> list[tuple[str, str]]:
+    """(first, last) readings of a typed name: 'Ann Marie Smith' -> first+last in either order."""
+    if len(tokens) == 1:
+        return [("", tokens[0]), (tokens[0], "")]
+    pairs = [(tokens[0], tokens[-1]), (tokens[-1], tokens[0])]
+    if len(tokens) > 2:
+        pairs.append((tokens[0], " ".join(tokens[1:])))  # a two-part last name
+        pairs.append((" ".join(tokens[:-1]), tokens[-1]))
+    return pairs
+
+
+def _score(names: list[tuple[str, str]], pairs: list[tuple[str, str]]) -> float:
+    best = 0.0
+    for first, last in pairs:
+        for cand_first, cand_last in names:
+            if first and last:
+                parts = (_similarity(first, cand_first), _similarity(last, cand_last))
+                score = sum(parts) / 2 if min(parts) >= MIN_PART_SCORE else 0.0
+            elif last:
+                score = _similarity(last, cand_last)
+            else:
+                score = _similarity(first, cand_first)
+            best = max(best, score)
+    return best
+
+
+def _identifier_matches(base: QuerySet[Child], query: str) -> QuerySet[Child] | None:
+    compact = re.sub(r"[\s\-]", "", query).upper()
+    if not compact:
+        return None
+    if compact.isdigit() and len(compact) == 10:
+        q = Q(nhs_number=compact)
+    elif _UPN_QUERY.match(compact):
+        q = Q(upn=compact)
+    elif _LA_ID_QUERY.match(compact):
+        q = Q(la_child_id=compact) | Q(la_child_id=query.strip())
+    else:
+        return None
+    # A number recorded on a record since merged finds the record it was merged into.
+    merged_into = Child.objects.filter(q, merged_into__isnull=False).values("merged_into")
+    return base.filter(q | Q(pk__in=merged_into))
+
+
+def _postcode_filter(qs: QuerySet[Child], postcode: str) -> QuerySet[Child]:
+    value, full = postcode_search_form(postcode)
+    if not value:
+        return qs.none()
+    addresses = Address.objects.filter(postcode=value) if full else Address.objects.filter(
+        postcode__startswith=f"{value} "
+    )
+    return qs.filter(pk__in=addresses.values("child_id"))
+
+
+@dataclass
+class SearchResult:
+    child: Child
+    score: float = 1.0
+    matched_alias: str = ""
+
+
+def child_search(
+    *, user, query: str = "", date_of_birth: dt.date | None = None, postcode: str = "", limit: int = RESULT_LIMIT
+) -> list[SearchResult]:
+    """Children this user may see who match, best first. Empty when nothing was asked."""
+    query = " ".join((query or "").split())
+    base = access.children_for(user)
+    if date_of_birth:
+        base = base.filter(date_of_birth=date_of_birth)
+    if postcode and postcode.strip():
+        base = _postcode_filter(base, postcode)
+    if not query:
+        if not date_of_birth and not (postcode and postcode.strip()):
+            return []
+        children = base.order_by("last_name", "first_name", "pk")[:limit]
+        return [SearchResult(child=c) for c in children]
+
+    identified = _identifier_matches(base, query)
+    if identified is not None:
+        return [SearchResult(child=c) for c in identified.order_by("last_name", "first_name", "pk")[:limit]]
+
+    tokens = [t for t in (fold(t) for t in query.split()) if t]
+    if not tokens:
+        return []
+    pairs = _name_pairs(tokens)
+    tiers = _tiers(pairs)
+    alias_child_ids = list(
+        ChildAlias.objects.filter(tiers[1]).values_list("child_id", flat=True)[:CANDIDATE_LIMIT]
+    )
+    candidates = list(base.filter(tiers[0] | Q(pk__in=alias_child_ids)).order_by("pk")[:CANDIDATE_LIMIT])
+    for tier in tiers[1:]:
+        if len(candidates) >= CANDIDATE_LIMIT:
+            break
+        candidates += list(
+            base.filter(tier).exclude(pk__in=[c.pk for c in candidates])
+            .order_by("pk")[: CANDIDATE_LIMIT - len(candidates)]
+        )
+    aliases: dict[int, list[ChildAlias]] = {}
+    for alias in ChildAlias.objects.filter(child_id__in=[c.pk for c in candidates]):
+        aliases.setdefault(alias.child_id, []).append(alias)
+
+    results = []
+    for child in candidates:
+        names = [(child.first_name, child.last_name)]
+        if child.preferred_name:
+            names.append((child.preferred_name, child.last_name))
+        own = _score(names, pairs)
+        alias_names = [(a.first_name, a.last_name) for a in aliases.get(child.pk, [])]
+        alias_score = _score(alias_names, pairs) if alias_names else 0.0
+        score = max(own, alias_score)
+        if score < MIN_SCORE:
+            continue
+        matched = ""
+        if alias_score > own:
+            best = max(aliases[child.pk], key=lambda a: _score([(a.first_name, a.last_name)], pairs))
+            matched = str(best)
+        results.append(SearchResult(child=child, score=score, matched_alias=matched))
+    results.sort(key=lambda r: (-r.score, r.child.last_name, r.child.first_name, r.child.pk))
+    return results[:limit]
+
+
+def current_postcodes(children) -> dict[int, str]:
+    """{child id: postcode of the current address} in one query."""
+    ids = [c.pk for c in children]
+    out: dict[int, str] = {}
+    for child_id, code in (
+        Address.objects.filter(child_id__in=ids, end_date__isnull=True)
+        .order_by("child_id", "-start_date", "-id")
+        .values_list("child_id", "postcode")
+    ):
+        out.setdefault(child_id, code)
+    return out
+
+
+# Possible duplicates ---------------------------------------------------------------
+
+
+@dataclass
+class DuplicateCheck:
+    visible: list[Child] = field(default_factory=list)
+    hidden: bool = False  # a possible match exists that the user may not see
+
+    def __bool__(self) -> bool:
+        return bool(self.visible) or self.hidden
+
+
+def possible_duplicates(
+    *, user, first_name: str, last_name: str, date_of_birth: dt.date | None = None, nhs_number: str = "",
+    upn: str = "", exclude_pk: int | None = None,
+) -> DuplicateCheck:
+    """Children who may be this child, across every record (restricted ones too).
+
+    Matches the user may see are returned; for the rest only `hidden=True` is said.
+    """
+    q = Q()
+    if nhs_number:
+        q |= Q(nhs_number=re.sub(r"[\s\-]", "", nhs_number))
+    if upn:
+        q |= Q(upn=re.sub(r"[\s\-]", "", upn).upper())
+    name_q = _name_q(first_name, last_name) if (first_name or last_name) else None
+    if name_q is not None:
+        if date_of_birth:
+            q |= name_q & Q(date_of_birth=date_of_birth)
+            q |= Q(date_of_birth=date_of_birth, search_last=fold(last_name))
+        else:
+            q |= name_q & Q(phonetic_last=phonetic(last_name), phonetic_first=phonetic(first_name))
+    if not q:
+        return DuplicateCheck()
+    pool = Child.objects.filter(q, merged_into__isnull=True)
+    if exclude_pk:
+        pool = pool.exclude(pk=exclude_pk)
+    matches = list(pool.order_by("pk")[:50])
+    strong = []
+    for child in matches:
+        same_id = (nhs_number and child.nhs_number == re.sub(r"[\s\-]", "", nhs_number)) or (
+            upn and child.upn == re.sub(r"[\s\-]", "", upn).upper()
+        )
+        if same_id or _score([(child.first_name, child.last_name)], [(first_name, last_name)]) >= 0.8:
+            strong.append(child)
+    if not strong:
+        return DuplicateCheck()
+    visible_ids = set(access.children_for(user).filter(pk__in=[c.pk for c in strong]).values_list("pk", flat=True))
+    return DuplicateCheck(
+        visible=[c for c in strong if c.pk in visible_ids],
+        hidden=any(c.pk not in visible_ids for c in strong),
+    )
+
+
+# Lists on the child's pages ---------------------------------------------------------------
+
+
+def addresses_for(child: Child) -> QuerySet[Address]:
+    return Address.objects.filter(child=child).order_by("-start_date", "-id")
+
+
+def family_for(*, user, child: Child) -> list[Relationship]:
+    """The child's network, current first. A related child the user may not see is shown without a link."""
+    relationships = list(
+        Relationship.objects.filter(child=child).select_related("person", "related_child")
+        .order_by("end_date", "kind", "id")
+    )
+    related_ids = [r.related_child_id for r in relationships if r.related_child_id]
+    visible = set(access.children_for(user).filter(pk__in=related_ids).values_list("pk", flat=True))
+    for rel in relationships:
+        rel.related_child_visible = rel.related_child_id in visible
+    relationships.sort(key=lambda r: (r.end_date is not None, r.kind, r.pk))
+    return relationships
+
+
+def relationship_for(*, child: Child, relationship_id) -> Relationship:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Relationship.objects.select_related("person", "related_child"), child=child,
+                             pk=relationship_id)
+
+
+def shares_for(child: Child) -> QuerySet[PartnerShare]:
+    return PartnerShare.objects.filter(child=child).select_related("shared_by").order_by("-shared_on", "-id")
+
+
+def grants_for(child: Child) -> QuerySet[RestrictedAccessGrant]:
+    return RestrictedAccessGrant.objects.filter(child=child).select_related("user", "granted_by").order_by(
+        "user__last_name", "user__first_name", "user__username"
+    )
+
+
+def merge_candidate(*, user, keep: Child, la_child_id: str) -> Child | None:
+    """The record to merge into `keep`, found by LA child ID, if the user may see and merge it."""
+    value = (la_child_id or "").strip()
+    if not value:
+        return None
+    child = (
+        access.children_for(user).filter(Q(la_child_id=value) | Q(la_child_id=value.upper()))
+        .exclude(pk=keep.pk).first()
+    )
+    if child is None or not access.can(user, "merge", child):
+        return None
+    return child
+
+
+
+def active_user(*, username: str):
+    """The active user with this username (any letter case), or ValidationError."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    user = get_user_model().objects.filter(is_active=True, username__iexact=(username or "").strip()).first()
+    if user is None:
+        raise ValidationError({"username": ["There is no active user with this username"]})
+    return user

@@ -1,0 +1,1 @@
+"""One module per area of the service; pipeline.STEPS runs them in order."""

@@ -1,0 +1,100 @@
+"""manage.py demo: migrate, fill an empty database with the synthetic authority, print the logins, serve.
+
+Runs with config.settings.demo (manage.py's default): SQLite at var/demo.sqlite3,
+served on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from opencsc.accounts.roles import Role
+from opencsc.synthetic.constants import DEFAULT_SEED, DEFAULT_SIZE, DEMO_LOGINS, DEMO_PASSWORD
+from opencsc.synthetic.services import database_is_empty
+
+
+def _port(value) -> int:
+    try:
+        port = int(value)
+    except (TypeError, ValueError):
+        raise CommandError(f"Enter the port as a number, like 8000 (not {value!r})") from None
+    if not 1 <= port <= 65535:
+        raise CommandError("Enter a port from 1 to 65535")
+    return port
+
+
+class Command(BaseCommand):
+    help = "Start the demo: a synthetic local authority on http://127.0.0.1:8000/."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", default=None, help="Port to serve on (default: $PORT or 8000).")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+        parser.add_argument("--size", type=float, default=DEFAULT_SIZE)
+        parser.add_argument("--no-serve", action="store_true", help="Prepare the database but do not serve.")
+
+    def handle(self, *args, port, seed, size, no_serve, **options):
+        port = _port(port if port is not None else os.environ.get("PORT", "8000"))
+        database = settings.DATABASES["default"]
+        if database["ENGINE"].endswith("sqlite3") and str(database["NAME"]) != ":memory:":
+            Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        quiet = options.get("verbosity", 1) == 0
+        call_command("migrate", interactive=False, verbosity=0)
+        if database_is_empty():
+            self.stdout.write(
+                f"Generating a synthetic local authority (seed {seed}); this takes under a minute…"
+            )
+            call_command(
+                "generate_authority",
+                seed=seed,
+                size=size,
+                quiet=quiet,
+                verbosity=options["verbosity"],
+                stdout=self.stdout,
+            )
+        else:
+            self.stdout.write("Using the synthetic authority already in the database.")
+        self.stdout.write(self.logins_table(port))
+        if no_serve:
+            return
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+
+    @staticmethod
+    def logins_table(port: int) -> str:
+        from opencsc.accounts.models import User
+
+        users = {
+            u.username: u
+            for u in User.objects.filter(username__in=[d.username for d in DEMO_LOGINS]).select_related(
+                "team"
+            )
+        }
+        rows = [("Username", "Role", "Team")]
+        for login in DEMO_LOGINS:
+            user = users.get(login.username)
+            team = user.team.name if user and user.team else login.team
+            rows.append((login.username, Role(login.role).label, team))
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        lines = [
+            "",
+            f"OpenCSC demo: http://127.0.0.1:{port}/",
+            "",
+            "Sign in as any of these (all share one password):",
+            "",
+        ]
+        for i, row in enumerate(rows):
+            lines.append("  " + "  ".join(cell.ljust(widths[n]) for n, cell in enumerate(row)).rstrip())
+            if i == 0:
+                lines.append("  " + "  ".join("-" * w for w in widths))
+        lines += [
+            "",
+            f"Password: {DEMO_PASSWORD}",
+            "",
+            "Synthetic data only: every person in it is made up.",
+            "",
+        ]
+        return "\n".join(lines)

@@ -1,0 +1,253 @@
+"""Due dates, restarts and RAG status: pure functions over plain dates.
+
+The Django side loads, in one query, the dated events for a set of children
+(``(event_name, date)`` pairs, names as in ``rules.py``), groups them by child
+and calls these functions: no query per child happens here, nothing here
+touches a database.
+
+Events on the same day are taken in the order given, so pass them in the
+order they happened (a placement ending, then the next one starting).
+
+Rules about one placement (placement plan, notification) are best fed the
+events of that placement only: a rule whose end event may come before its
+start (``may_complete_before_start``) takes any end event since the previous
+start as done in advance.
+
+Rules measured in hours (police protection, return home interviews) need
+timezone-aware datetimes for their events; every other rule works on dates
+(a datetime is reduced to its own date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .calendar import CALENDAR_DAYS, HOURS, WorkingDayCalendar, _as_date
+from .rules import NONE, Period, Rule, effective_rule
+
+GREEN = "green"
+AMBER = "amber"
+RED = "red"
+DONE = "done"
+DONE_LATE = "done_late"
+RAG_STATUSES = (GREEN, AMBER, RED, DONE, DONE_LATE)
+
+Moment = dt.date | dt.datetime
+Settings = Mapping[str, Mapping[str, Any]] | None
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One step of one rule for one child: when it started, when it is due, how it ended."""
+
+    rule_code: str
+    started: Moment  # the start event this clock (or sequence) runs from
+    step: int  # 0 for the first step of a sequence
+    measured_from: Moment  # the start event, or the actual previous occurrence
+    due: Moment
+    completed_on: Moment | None = None
+    stopped_on: Moment | None = None  # a stop event, or a new start, ended it before completion
+    extensions: int = 0
+
+    @property
+    def outstanding(self) -> bool:
+        return self.completed_on is None and self.stopped_on is None
+
+    @property
+    def on_time(self) -> bool | None:
+        """True/False once completed; None while outstanding or if stopped."""
+        if self.completed_on is None:
+            return None
+        return _le(self.completed_on, self.due)
+
+
+def _step_period(rule: Rule, step: int, gap_start: Moment, anchor: Moment, switched: bool, calendar) -> Period:
+    switch = rule.switch
+    if switch is not None and step >= switch.from_step:
+        if switched:
+            return switch.interval
+        if switch.after is not None and _le(calendar.add(anchor, switch.after.length, switch.after.unit), gap_start):
+            return switch.interval
+    steps = rule.steps
+    return steps[min(step, len(steps) - 1)]
+
+
+def _add(rule: Rule, start: Moment, period: Period, calendar: WorkingDayCalendar) -> Moment:
+    return calendar.add(start, period.length, period.unit, count_start_day=rule.count_start_day)
+
+
+def due_date(rule: Rule, start: Moment, calendar: WorkingDayCalendar, settings: Settings = None) -> Moment:
+    """When the first step of ``rule`` is due for a clock started at ``start``."""
+    rule = effective_rule(rule, settings)
+    return _add(rule, _normalise(rule, start), rule.first, calendar)
+
+
+def _normalise(rule: Rule, moment: Moment) -> Moment:
+    if rule.uses_datetimes:
+        if not isinstance(moment, dt.datetime) or moment.tzinfo is None:
+            raise ValueError(f"{rule.code} is measured in hours: give timezone-aware datetimes.")
+        return moment
+    return _as_date(moment)
+
+
+def _relevant_names(rule: Rule) -> set[str]:
+    names = {rule.start_event, rule.end_event, *rule.stop_events}
+    if rule.switch is not None and rule.switch.event:
+        names.add(rule.switch.event)
+    if rule.extension is not None:
+        names.add(rule.extension.event)
+    return names
+
+
+def clocks(
+    rule: Rule,
+    events: Iterable[tuple[str, Moment]],
+    calendar: WorkingDayCalendar,
+    settings: Settings = None,
+    *,
+    as_of: Moment | None = None,
+) -> list[Clock]:
+    """Every clock of ``rule`` that ``events`` give rise to, oldest first.
+
+    ``events`` are ``(name, date)`` pairs for one child (any order across days;
+    same-day events in the order they happened). Events after ``as_of`` are
+    ignored.
+    """
+    rule = effective_rule(rule, settings)
+    names = _relevant_names(rule)
+    relevant = [
+        (_normalise(rule, when), index, name)
+        for index, (name, when) in enumerate(events)
+        if name in names
+    ]
+    if as_of is not None:
+        relevant = [e for e in relevant if _le(e[0], as_of)]
+    relevant.sort(key=lambda e: (e[0], e[1]))
+
+    result: list[Clock] = []
+    current: dict[str, Any] | None = None
+    switched = False
+    anchor: Moment | None = None
+
+    def open_clock(step: int, measured_from: Moment) -> dict[str, Any]:
+        period = _step_period(rule, step, measured_from, anchor, switched, calendar)
+        return {
+            "rule_code": rule.code, "started": anchor, "step": step, "measured_from": measured_from,
+            "due": _add(rule, measured_from, period, calendar), "extensions": 0,
+        }
+
+    pending_end: Moment | None = None  # an end event before its start (may_complete_before_start)
+
+    for when, _index, name in relevant:
+        if current is not None and rule.extension is not None and name == rule.extension.event:
+            limit = rule.extension.max_times
+            if limit is None or current["extensions"] < limit:
+                current["extensions"] += 1
+                current["due"] = _add(rule, current["due"], rule.extension.by, calendar)
+        if name == rule.start_event and not (name == rule.end_event and current is not None):
+            if current is not None:
+                result.append(Clock(**current, stopped_on=when))
+            anchor = when
+            current = open_clock(0, when)
+            if pending_end is not None:
+                result.append(Clock(**current, completed_on=pending_end))
+                current = pending_end = None
+            continue
+        if current is None and name == rule.end_event and rule.may_complete_before_start:
+            pending_end = when
+        if current is not None and name == rule.end_event:
+            result.append(Clock(**current, completed_on=when))
+            if rule.restart == NONE:
+                current = None
+            else:
+                current = open_clock(current["step"] + 1, when)
+        if current is not None and name in rule.stop_events:
+            result.append(Clock(**current, stopped_on=when))
+            current = None
+        if rule.switch is not None and name == rule.switch.event:
+            switched = True
+    if current is not None:
+        result.append(Clock(**current))
+    return result
+
+
+def next_due(
+    rule: Rule,
+    events: Iterable[tuple[str, Moment]],
+    calendar: WorkingDayCalendar,
+    settings: Settings = None,
+    *,
+    as_of: Moment | None = None,
+) -> Clock | None:
+    """The clock still running for ``rule`` (None if nothing is due)."""
+    for clock in reversed(clocks(rule, events, calendar, settings, as_of=as_of)):
+        if clock.outstanding:
+            return clock
+    return None
+
+
+# -- RAG ------------------------------------------------------------------
+
+
+def _pair(a: Moment, b: Moment) -> tuple[Moment, Moment]:
+    """Compare a date with a datetime by their dates."""
+    if isinstance(a, dt.datetime) != isinstance(b, dt.datetime):
+        return _as_date(a), _as_date(b)
+    return a, b
+
+
+def _le(a: Moment, b: Moment) -> bool:
+    a, b = _pair(a, b)
+    return a <= b
+
+
+def amber_from(due: Moment, amber_within: int | dt.timedelta | Period, calendar: WorkingDayCalendar | None = None):
+    """The first moment the clock shows amber.
+
+    ``amber_within`` is a number of calendar days, a ``timedelta`` or a
+    ``Period`` (working days need ``calendar``).
+    """
+    if isinstance(amber_within, int):
+        amber_within = Period(amber_within, CALENDAR_DAYS)
+    if isinstance(amber_within, dt.timedelta):
+        return due - amber_within
+    if amber_within.unit == HOURS:
+        if isinstance(due, dt.datetime):
+            return due - dt.timedelta(hours=amber_within.length)
+        return due - dt.timedelta(days=-(-amber_within.length // 24))
+    if calendar is None:
+        calendar = WorkingDayCalendar()
+    if isinstance(due, dt.datetime):
+        return calendar.subtract(due.date(), amber_within.length, amber_within.unit)
+    return calendar.subtract(due, amber_within.length, amber_within.unit)
+
+
+def rag(
+    due: Moment,
+    today: Moment,
+    amber_within: int | dt.timedelta | Period,
+    completed_on: Moment | None = None,
+    *,
+    calendar: WorkingDayCalendar | None = None,
+) -> str:
+    """'done' or 'done_late' once completed; otherwise 'red' after the due date,
+    'amber' from ``amber_within`` before it up to and including the due date,
+    'green' before that.
+    """
+    if completed_on is not None:
+        return DONE if _le(completed_on, due) else DONE_LATE
+    if not _le(today, due):
+        return RED
+    if _le(amber_from(due, amber_within, calendar), today):
+        return AMBER
+    return GREEN
+
+
+def clock_rag(
+    clock: Clock, rule: Rule, today: Moment, calendar: WorkingDayCalendar, settings: Settings = None
+) -> str:
+    rule = effective_rule(rule, settings)
+    return rag(clock.due, today, rule.amber_within, clock.completed_on, calendar=calendar)
