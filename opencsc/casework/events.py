@@ -29,12 +29,29 @@ class ChronologyItem:
 
 
 @dataclass(frozen=True)
+class ClockEvent:
+    """A fact that starts or stops a statutory clock, named as in timescales/core/rules.py.
+
+    `scope` separates clocks that run per thing (for example per placement or per plan);
+    `on` is a date, or an aware datetime for the hour-based rules.
+    """
+
+    child_id: int
+    event: str
+    on: dt.date | dt.datetime
+    scope: str = ""
+
+
+@dataclass(frozen=True)
 class EventSource:
     key: str
     label: str
     fetch: Callable[..., Iterable[ChronologyItem]]
     starts_clocks: tuple[str, ...] = field(default_factory=tuple)
     stops_clocks: tuple[str, ...] = field(default_factory=tuple)
+    # clock_events(children: QuerySet[Child]) -> Iterable[ClockEvent], set-based: a bounded
+    # number of queries for any number of children (filter with child__in=children).
+    clock_events: Callable[..., Iterable[ClockEvent]] | None = None
 
 
 _REGISTRY: dict[str, EventSource] = {}
@@ -49,6 +66,10 @@ def register(source: EventSource) -> EventSource:
 
 def sources() -> list[EventSource]:
     return sorted(_REGISTRY.values(), key=lambda s: s.label)
+
+
+def clock_sources() -> list[EventSource]:
+    return [s for s in sources() if s.clock_events is not None]
 
 
 def get_source(key: str) -> EventSource:

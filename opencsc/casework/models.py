@@ -90,3 +90,144 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
+
+
+class Plan(models.Model):
+    """A plan for a child (child in need, child protection, later care and pathway plans).
+
+    Each action says what must change, who does it, by when and how progress is judged.
+    The owning app links its own record (CIN plan, CP plan…) to one Plan.
+    """
+
+    class Kind(models.TextChoices):
+        CHILD_IN_NEED = "cin", "Child in need plan"
+        CHILD_PROTECTION = "cp", "Child protection plan"
+        CARE = "care", "Care plan"
+        PATHWAY = "pathway", "Pathway plan"
+        EARLY_HELP = "early_help", "Early help plan"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="plans")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    review_due = models.DateField(null=True, blank=True)
+    summary = models.TextField("what needs to change for the child", blank=True)
+    contingency = models.TextField("contingency plan", blank=True)
+    child_friendly_summary = models.TextField("the plan in words the child understands", blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["child", "kind", "end_date"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.start_date:%d %b %Y}"
+
+
+class PlanAction(models.Model):
+    """A SMART action: what must change, who does it, by when, how progress is judged."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        ON_TRACK = "on_track", "On track"
+        OFF_TRACK = "off_track", "Not on track"
+        DONE = "done", "Done"
+        STOPPED = "stopped", "No longer needed"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    what_must_change = models.TextField()
+    action = models.TextField("what will be done")
+    responsible = models.CharField("who will do it", max_length=200)
+    responsible_agency = models.CharField(max_length=100, blank=True)
+    due_date = models.DateField("by when")
+    measure = models.TextField("how we will know it has worked")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.action[:80]
+
+
+class Meeting(models.Model):
+    """A meeting about a child: CIN meeting, core group, strategy meeting, conference, review."""
+
+    class Kind(models.TextChoices):
+        CIN_MEETING = "cin_meeting", "Child in need meeting"
+        CORE_GROUP = "core_group", "Core group"
+        STRATEGY = "strategy", "Strategy discussion"
+        ICPC = "icpc", "Initial child protection conference"
+        CP_REVIEW = "cp_review", "Child protection review conference"
+        TRANSFER_IN = "transfer_in", "Transfer-in conference"
+        CLA_REVIEW = "cla_review", "Looked-after child review"
+        OTHER = "other", "Other meeting"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="meetings")
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    held_on = models.DateField()
+    chair = models.CharField(max_length=150, blank=True)
+    child_attended = models.BooleanField(default=False)
+    child_contributed = models.BooleanField("child's views shared", default=False)
+    summary = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["child", "kind", "-held_on"])]
+
+
+class MeetingAttendance(models.Model):
+    """Who was invited to a meeting, from which agency, and whether they came."""
+
+    class Status(models.TextChoices):
+        ATTENDED = "attended", "Attended"
+        SENT_REPORT = "report", "Sent a report, did not attend"
+        APOLOGIES = "apologies", "Gave apologies"
+        ABSENT = "absent", "Invited, did not attend"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    name = models.CharField(max_length=150)
+    agency = models.CharField(max_length=100, help_text="e.g. Police, Health, Education, Children's social care")
+    role = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ATTENDED)
+
+
+class ActionProgress(models.Model):
+    """Progress on a plan action, recorded at a core group or CIN meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="progress")
+    action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="progress")
+    status = models.CharField(max_length=16, choices=PlanAction.Status.choices)
+    comment = models.TextField()
+
+
+class Visit(models.Model):
+    """A statutory or planned visit to the child (CIN, CP, looked-after, care leaver)."""
+
+    class Kind(models.TextChoices):
+        CIN = "cin", "Child in need visit"
+        CP = "cp", "Child protection visit"
+        CLA = "cla", "Statutory visit to a child in care"
+        PA = "pa", "Personal adviser visit"
+        PRIVATE_FOSTERING = "private_fostering", "Private fostering visit"
+        OTHER = "other", "Other visit"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="visits")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    visited_on = models.DateField()
+    child_seen = models.BooleanField(default=True)
+    child_seen_alone = models.BooleanField(default=False)
+    bedroom_seen = models.BooleanField(default=False)
+    summary = models.TextField(blank=True)
+    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-visited_on", "-id"]
+        indexes = [models.Index(fields=["child", "kind", "-visited_on"])]
