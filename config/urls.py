@@ -5,5 +5,7 @@ urlpatterns = [
     path("accounts/", include("opencsc.accounts.urls")),
     path("children/", include("opencsc.people.urls")),
     path("children/", include("opencsc.casework.urls")),
+    path("children/", include("opencsc.assessment.urls")),
+    path("children/", include("opencsc.protection.urls")),
     path("timescales/", include("opencsc.timescales.urls")),
 ]

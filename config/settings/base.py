@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "opencsc.accounts",
     "opencsc.people",
     "opencsc.casework",
+    "opencsc.assessment",
+    "opencsc.protection",
     "opencsc.timescales",
     "opencsc.synthetic",
 ]

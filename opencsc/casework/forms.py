@@ -8,7 +8,7 @@ from django.conf import settings
 from opencsc.core.forms import ConcurrencyMixin, GovukDateField
 
 from . import events
-from .models import CaseNote, ChronologyEntry
+from .models import CaseNote, ChronologyEntry, Meeting, MeetingAttendance, OversightRecord, PlanAction, Visit
 
 
 class CaseNoteForm(forms.Form):
@@ -81,3 +81,152 @@ class DocumentForm(forms.Form):
         super().__init__(*args, **kwargs)
         megabytes = settings.OPENCSC_MAX_UPLOAD_BYTES / (1024 * 1024)
         self.fields["file"].help_text = f"A PDF, Word document, text file or image, smaller than {megabytes:g}MB"
+
+
+# --- Plans, meetings, visits and oversight ------------------------------------------------
+
+ATTENDEE_ROWS = 6
+OVERSIGHT_ACTION_ROWS = 4
+
+
+class PlanActionForm(forms.Form):
+    what_must_change = forms.CharField(
+        label="What must change for the child", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, Jade is taken to school on time every day",
+        error_messages={"required": "Enter what must change for the child"},
+    )
+    action = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Enter what will be done"})
+    responsible = forms.CharField(label="Who will do it", max_length=200, error_messages={
+        "required": "Enter who will do this", "max_length": "Who will do it must be 200 characters or fewer"})
+    responsible_agency = forms.CharField(label="Their agency (optional)", max_length=100, required=False)
+    due_date = GovukDateField(label="By when", help_text="For example, 27 3 2027")
+    measure = forms.CharField(
+        label="How will you know it has worked", widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter how you will know it has worked"},
+    )
+
+
+class PlanEndForm(forms.Form):
+    end_date = GovukDateField(label="Date the plan ended", help_text="For example, 27 3 2026")
+
+
+def _row_values(data: dict, prefix: str, names: tuple[str, ...]) -> dict:
+    return {name: data.get(f"{prefix}_{name}") for name in names}
+
+
+class MeetingForm(forms.Form):
+    """A meeting with up to six attendees and progress on each of the plan's open actions."""
+
+    kind = forms.ChoiceField(label="Kind of meeting", choices=Meeting.Kind.choices, error_messages={
+        "required": "Select the kind of meeting", "invalid_choice": "Select the kind of meeting"})
+    held_on = GovukDateField(label="Date of the meeting", past_only=True, help_text="For example, 27 3 2026")
+    chair = forms.CharField(label="Chaired by (optional)", max_length=150, required=False)
+    child_attended = forms.BooleanField(label="The child attended", required=False)
+    child_contributed = forms.BooleanField(label="The child's views were shared", required=False)
+    summary = forms.CharField(label="Summary and decisions", widget=forms.Textarea(attrs={"rows": 6}),
+                              required=False)
+
+    ATTENDEE_FIELDS = ("name", "agency", "role", "status")
+
+    def __init__(self, *args, actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan_actions = list(actions)
+        for i in range(1, ATTENDEE_ROWS + 1):
+            self.fields[f"attendee_{i}_name"] = forms.CharField(label=f"Attendee {i}: name", max_length=150,
+                                                                required=False)
+            self.fields[f"attendee_{i}_agency"] = forms.CharField(label=f"Attendee {i}: agency", max_length=100,
+                                                                  required=False)
+            self.fields[f"attendee_{i}_role"] = forms.CharField(label=f"Attendee {i}: role", max_length=100,
+                                                                required=False)
+            self.fields[f"attendee_{i}_status"] = forms.ChoiceField(
+                label=f"Attendee {i}: attended?", choices=MeetingAttendance.Status.choices,
+                initial=MeetingAttendance.Status.ATTENDED, required=False,
+            )
+        for item in self.plan_actions:
+            self.fields[f"progress_{item.pk}_status"] = forms.ChoiceField(
+                label="Progress", required=False, choices=[("", "No update"), *PlanAction.Status.choices])
+            self.fields[f"progress_{item.pk}_comment"] = forms.CharField(
+                label="Comment on progress", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def attendee_rows(self):
+        return [[self[f"attendee_{i}_{name}"] for name in self.ATTENDEE_FIELDS]
+                for i in range(1, ATTENDEE_ROWS + 1)]
+
+    def progress_rows(self):
+        return [(item, self[f"progress_{item.pk}_status"], self[f"progress_{item.pk}_comment"])
+                for item in self.plan_actions]
+
+    def attendance(self) -> list[dict]:
+        """Rows with anything typed in them (blank rows are left out)."""
+        rows = []
+        for i in range(1, ATTENDEE_ROWS + 1):
+            row = _row_values(self.cleaned_data, f"attendee_{i}", self.ATTENDEE_FIELDS)
+            if any((row[k] or "").strip() for k in ("name", "agency", "role")):
+                rows.append(row)
+        return rows
+
+    def progress(self) -> list[dict]:
+        rows = []
+        for item in self.plan_actions:
+            status = self.cleaned_data.get(f"progress_{item.pk}_status") or ""
+            comment = self.cleaned_data.get(f"progress_{item.pk}_comment") or ""
+            if status or comment.strip():
+                rows.append({"action": item, "status": status, "comment": comment})
+        return rows
+
+    def meeting_values(self) -> dict:
+        names = ("kind", "held_on", "chair", "child_attended", "child_contributed", "summary")
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class VisitForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of visit", choices=Visit.Kind.choices, error_messages={
+        "required": "Select the kind of visit", "invalid_choice": "Select the kind of visit"})
+    visited_on = GovukDateField(label="Date of the visit", past_only=True, help_text="For example, 27 3 2026")
+    child_seen = forms.BooleanField(label="Child seen", required=False)
+    child_seen_alone = forms.BooleanField(label="Child seen alone", required=False)
+    bedroom_seen = forms.BooleanField(label="Child's bedroom seen", required=False)
+    summary = forms.CharField(label="What you saw and heard", widget=forms.Textarea(attrs={"rows": 6}),
+                              required=False)
+
+
+class VisitFilterForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of visit", required=False, choices=[("", "All visits"),
+                                                                             *Visit.Kind.choices])
+
+
+class OversightForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Type", choices=OversightRecord.Kind.choices, initial=OversightRecord.Kind.MANAGEMENT_OVERSIGHT,
+        widget=forms.RadioSelect, error_messages={"required": "Select management oversight or supervision"},
+    )
+    held_on = GovukDateField(label="Date of the oversight", past_only=True, help_text="For example, 27 3 2026")
+    decisions = forms.CharField(label="Decisions and the reasons for them", widget=forms.Textarea(attrs={"rows": 6}),
+                                error_messages={"required": "Enter the decisions made"})
+
+    ACTION_FIELDS = ("action", "owner", "due_date")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(1, OVERSIGHT_ACTION_ROWS + 1):
+            self.fields[f"action_{i}_action"] = forms.CharField(label=f"Action {i}", max_length=1000,
+                                                                required=False)
+            self.fields[f"action_{i}_owner"] = forms.CharField(label=f"Action {i}: who will do it",
+                                                               max_length=150, required=False)
+            self.fields[f"action_{i}_due_date"] = GovukDateField(label=f"Action {i}: by when", required=False)
+
+    def action_rows(self):
+        return [[self[f"action_{i}_{name}"] for name in self.ACTION_FIELDS]
+                for i in range(1, OVERSIGHT_ACTION_ROWS + 1)]
+
+    def actions(self) -> list[dict]:
+        rows = []
+        for i in range(1, OVERSIGHT_ACTION_ROWS + 1):
+            row = _row_values(self.cleaned_data, f"action_{i}", self.ACTION_FIELDS)
+            if (row["action"] or "").strip() or (row["owner"] or "").strip() or row["due_date"]:
+                rows.append(row)
+        return rows
+
+    def record_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("kind", "held_on", "decisions")}

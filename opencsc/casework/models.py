@@ -231,3 +231,41 @@ class Visit(models.Model):
     class Meta:
         ordering = ["-visited_on", "-id"]
         indexes = [models.Index(fields=["child", "kind", "-visited_on"])]
+
+
+class OversightRecord(models.Model):
+    """Management oversight or supervision of the child's case, recorded on the child's file."""
+
+    class Kind(models.TextChoices):
+        MANAGEMENT_OVERSIGHT = "oversight", "Management oversight"
+        SUPERVISION = "supervision", "Supervision"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="oversight_records")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MANAGEMENT_OVERSIGHT)
+    held_on = models.DateField("date of oversight")
+    decisions = models.TextField("decisions and rationale")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["child", "-held_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.held_on:%d %b %Y}"
+
+
+class OversightAction(models.Model):
+    """An action set at management oversight or supervision: what, who owns it, by when."""
+
+    record = models.ForeignKey(OversightRecord, on_delete=models.CASCADE, related_name="actions")
+    action = models.TextField()
+    owner = models.CharField("who will do it", max_length=150)
+    due_date = models.DateField("by when")
+    completed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+
+    def __str__(self):
+        return self.action[:80]

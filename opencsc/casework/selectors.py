@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -19,7 +19,19 @@ from opencsc.people.models import Address, Child, Relationship
 
 from . import events
 from .events import ChronologyItem
-from .models import Allocation, CaseNote, Document
+from .models import (
+    ActionProgress,
+    Allocation,
+    CaseNote,
+    Document,
+    Meeting,
+    MeetingAttendance,
+    OversightAction,
+    OversightRecord,
+    Plan,
+    PlanAction,
+    Visit,
+)
 from .summary import services_for
 
 RECENT_ITEMS = 10
@@ -139,6 +151,8 @@ class RecordSummary:
     family: list = field(default_factory=list)
     recent_chronology: list[ChronologyItem] = field(default_factory=list)
     recent_notes: list = field(default_factory=list)
+    open_plans: list = field(default_factory=list)
+    last_visit: Visit | None = None
 
 
 def _current_address(child: Child) -> Address | None:
@@ -228,6 +242,8 @@ def child_record_summary(*, user, child: Child) -> RecordSummary:
         summary.family = _family(user, child)
         summary.recent_chronology = chronology_for(user=user, child=child)[:RECENT_ITEMS]
         summary.recent_notes = list(case_notes_for(user=user, child=child)[:RECENT_ITEMS])
+        summary.open_plans = open_plans_for(child)
+        summary.last_visit = last_visit_for(child)
     return summary
 
 
@@ -246,3 +262,97 @@ def age_text(child: Child, on: dt.date | None = None) -> str:
         return f"{months} month{'s' if months != 1 else ''} old"
     years = months // 12
     return f"{years} years old"
+
+
+# --- Plans, meetings, visits and oversight ------------------------------------------------
+
+
+def plan_is_overdue_for_review(plan: Plan, today: dt.date | None = None) -> bool:
+    """An open plan whose review date has passed."""
+    today = today or timezone.localdate()
+    return plan.end_date is None and plan.review_due is not None and plan.review_due < today
+
+
+def plans_for(*, user, child: Child) -> QuerySet[Plan]:
+    """The child's plans, open ones first, newest first, with the number of actions."""
+    _require(user, "view_casework", child)
+    return (
+        Plan.objects.filter(child=child)
+        .annotate(action_count=Count("actions", distinct=True))
+        .order_by(F("end_date").desc(nulls_first=True), "-start_date", "-id")
+    )
+
+
+def plan_for(*, user, child: Child, plan_id: int) -> Plan:
+    _require(user, "view_casework", child)
+    return get_object_or_404(Plan.objects.select_related("created_by"), child=child, pk=plan_id)
+
+
+@dataclass
+class ActionRow:
+    action: PlanAction
+    latest: ActionProgress | None = None
+
+
+@dataclass
+class PlanDetail:
+    plan: Plan
+    actions: list[ActionRow]
+    meetings: list[Meeting]
+    overdue_for_review: bool
+
+
+def plan_detail(*, user, child: Child, plan: Plan) -> PlanDetail:
+    """A plan's actions with their latest progress, and its meetings with attendance (four queries)."""
+    _require(user, "view_casework", child)
+    actions = list(plan.actions.order_by("order", "id"))
+    latest: dict[int, ActionProgress] = {}
+    progress = (
+        ActionProgress.objects.filter(action__plan=plan)
+        .select_related("meeting")
+        .order_by("-meeting__held_on", "-meeting_id", "-id")
+    )
+    for item in progress:
+        latest.setdefault(item.action_id, item)
+    meetings = list(
+        Meeting.objects.filter(plan=plan)
+        .prefetch_related(Prefetch("attendance", queryset=MeetingAttendance.objects.order_by("id")))
+        .order_by("-held_on", "-id")
+    )
+    return PlanDetail(
+        plan=plan,
+        actions=[ActionRow(action=a, latest=latest.get(a.pk)) for a in actions],
+        meetings=meetings,
+        overdue_for_review=plan_is_overdue_for_review(plan),
+    )
+
+
+def visits_for(*, user, child: Child, kind: str | None = None) -> QuerySet[Visit]:
+    _require(user, "view_casework", child)
+    qs = Visit.objects.filter(child=child).select_related("visitor").order_by("-visited_on", "-id")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def oversight_for(*, user, child: Child) -> QuerySet[OversightRecord]:
+    _require(user, "view_casework", child)
+    return (
+        OversightRecord.objects.filter(child=child)
+        .select_related("recorded_by")
+        .prefetch_related(Prefetch("actions", queryset=OversightAction.objects.order_by("due_date", "id")))
+        .order_by("-held_on", "-id")
+    )
+
+
+def open_plans_for(child: Child) -> list[Plan]:
+    """The child's open plans with their review dates (one query), for the record summary."""
+    plans = list(Plan.objects.filter(child=child, end_date__isnull=True).order_by("-start_date", "-id"))
+    today = timezone.localdate()
+    for plan in plans:
+        plan.overdue_for_review = plan_is_overdue_for_review(plan, today)
+    return plans
+
+
+def last_visit_for(child: Child) -> Visit | None:
+    return Visit.objects.filter(child=child).order_by("-visited_on", "-id").first()

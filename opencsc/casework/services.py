@@ -19,12 +19,25 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from opencsc.accounts.roles import MANAGER_ROLES, Role
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
 from opencsc.people.access import can
 from opencsc.people.models import Child
 
-from .models import CaseNote, ChronologyEntry, Document
+from .models import (
+    ActionProgress,
+    CaseNote,
+    ChronologyEntry,
+    Document,
+    Meeting,
+    MeetingAttendance,
+    OversightAction,
+    OversightRecord,
+    Plan,
+    PlanAction,
+    Visit,
+)
 from .selectors import can_edit_case_note
 
 # Documents: file name endings accepted, with the type they are stored under.
@@ -213,3 +226,341 @@ def document_upload(*, child: Child, actor, title: str, file) -> Document:
             document.file.storage.delete(document.file.name)
         raise
     return document
+
+
+# --- Plans --------------------------------------------------------------------------------
+# Shared by the child in need, child protection, care and pathway plan pages: each owning
+# app creates its plan through plan_create and links its own record to the Plan.
+
+PLAN_END_BEFORE_START = "The end date must be the same as or after the plan's start date"
+PLAN_ACTION_FIELDS = ("what_must_change", "action", "responsible", "responsible_agency", "due_date", "measure",
+                      "status", "order")
+_ACTION_REQUIRED = {
+    "what_must_change": "Enter what must change for the child",
+    "action": "Enter what will be done",
+    "responsible": "Enter who will do this",
+    "due_date": "Enter the date this will be done by",
+    "measure": "Enter how you will know it has worked",
+}
+
+
+def _strip(value) -> str:
+    return (value or "").strip() if isinstance(value, str) or value is None else value
+
+
+def plan_create(
+    *,
+    actor,
+    child: Child,
+    kind: str,
+    start_date: dt.date,
+    summary: str = "",
+    contingency: str = "",
+    child_friendly_summary: str = "",
+    review_due: dt.date | None = None,
+) -> Plan:
+    """Start a plan for the child. The start date cannot be in the future."""
+    _require_record(actor, child)
+    errors: dict[str, str] = {}
+    if kind not in Plan.Kind.values:
+        errors["kind"] = "Select the kind of plan"
+    if start_date is None:
+        errors["start_date"] = "Enter the date the plan started"
+    elif start_date > timezone.localdate():
+        errors["start_date"] = "The plan's start date must be today or in the past"
+    if review_due is not None and start_date is not None and review_due < start_date:
+        errors["review_due"] = "The review date must be the same as or after the plan's start date"
+    if errors:
+        raise ValidationError(errors)
+    plan = Plan(
+        child=child, kind=kind, start_date=start_date, review_due=review_due, summary=_strip(summary),
+        contingency=_strip(contingency), child_friendly_summary=_strip(child_friendly_summary), created_by=actor,
+    )
+    plan.full_clean()
+    with transaction.atomic():
+        plan.save()
+        audit(actor=actor, action=AuditEvent.Action.CREATED, instance=plan, child=child, changes=_created(plan),
+              summary=f"{plan.get_kind_display()} started")
+    return plan
+
+
+def plan_end(*, actor, plan: Plan, end_date: dt.date) -> Plan:
+    """End a plan: not before it started, not in the future, and only once."""
+    _require_record(actor, plan.child)
+    if plan.end_date is not None:
+        raise ValidationError({"end_date": f"This plan has already ended ({_format_day(plan.end_date)})"})
+    if end_date is None:
+        raise ValidationError({"end_date": "Enter the date the plan ended"})
+    if end_date > timezone.localdate():
+        raise ValidationError({"end_date": "The end date must be today or in the past"})
+    if end_date < plan.start_date:
+        raise ValidationError({"end_date": PLAN_END_BEFORE_START})
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        if locked.end_date is not None:
+            raise ValidationError({"end_date": f"This plan has already ended ({_format_day(locked.end_date)})"})
+        locked.end_date = end_date
+        locked.version += 1
+        locked.full_clean()
+        locked.save(update_fields=["end_date", "version"])
+        audit(actor=actor, action=AuditEvent.Action.UPDATED, instance=locked, child=locked.child,
+              changes={"end_date": [None, end_date.isoformat()]}, summary=f"{locked.get_kind_display()} ended")
+    plan.end_date, plan.version = locked.end_date, locked.version
+    return plan
+
+
+def _format_day(day: dt.date) -> str:
+    return date_format(day, "j M Y")
+
+
+def _check_action(values: dict) -> None:
+    errors = {}
+    for name, message in _ACTION_REQUIRED.items():
+        value = values.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            errors[name] = message
+    if values.get("status") is not None and values["status"] not in PlanAction.Status.values:
+        errors["status"] = "Select the progress of this action"
+    if errors:
+        raise ValidationError(errors)
+
+
+def plan_action_add(
+    *,
+    actor,
+    plan: Plan,
+    what_must_change: str,
+    action: str,
+    responsible: str,
+    due_date: dt.date,
+    measure: str,
+    responsible_agency: str = "",
+) -> PlanAction:
+    """Add a SMART action to an open plan: what must change, who, by when, and how progress is judged."""
+    _require_record(actor, plan.child)
+    if plan.end_date is not None:
+        raise ValidationError("You cannot add actions to a plan that has ended")
+    values = {
+        "what_must_change": _strip(what_must_change), "action": _strip(action), "responsible": _strip(responsible),
+        "responsible_agency": _strip(responsible_agency), "due_date": due_date, "measure": _strip(measure),
+    }
+    _check_action(values)
+    with transaction.atomic():
+        last = plan.actions.order_by("-order").values_list("order", flat=True).first()
+        item = PlanAction(plan=plan, order=(last or 0) + 1, **values)
+        item.full_clean()
+        item.save()
+        audit(actor=actor, action=AuditEvent.Action.CREATED, instance=item, child=plan.child,
+              changes=_created(item), summary=f"Action added to the {plan.get_kind_display().lower()}")
+    return item
+
+
+def plan_action_update(*, actor, action: PlanAction, **fields) -> dict:
+    """Change a plan action's fields. Returns the {field: [old, new]} changes."""
+    plan = action.plan
+    _require_record(actor, plan.child)
+    unknown = set(fields) - set(PLAN_ACTION_FIELDS)
+    if unknown:
+        raise ValueError(f"Cannot change {', '.join(sorted(unknown))}")
+    fields = {k: _strip(v) if isinstance(v, str) else v for k, v in fields.items()}
+    merged = {k: fields.get(k, getattr(action, k)) for k in PLAN_ACTION_FIELDS}
+    _check_action(merged)
+    with transaction.atomic():
+        return update_with_history(action, actor=actor, expected_version=None, child=plan.child, **fields)
+
+
+# --- Meetings -----------------------------------------------------------------------------
+
+
+def _check_attendance(rows) -> list[dict]:
+    clean = []
+    for number, row in enumerate(rows, start=1):
+        name = _strip(row.get("name"))
+        agency = _strip(row.get("agency"))
+        status = row.get("status") or MeetingAttendance.Status.ATTENDED
+        if not name:
+            raise ValidationError({"attendance": f"Enter the name of attendee {number}"})
+        if not agency:
+            raise ValidationError({"attendance": f"Enter the agency of {name}"})
+        if status not in MeetingAttendance.Status.values:
+            raise ValidationError({"attendance": f"Select whether {name} attended"})
+        clean.append({"name": name, "agency": agency, "role": _strip(row.get("role")), "status": status})
+    return clean
+
+
+def _check_progress(rows, plan: Plan | None) -> list[dict]:
+    clean = []
+    seen: set[int] = set()
+    for row in rows:
+        item = row.get("action")
+        if plan is None or item is None or item.plan_id != plan.pk:
+            raise ValidationError({"progress": "Progress can only be recorded against actions in this plan"})
+        if item.pk in seen:
+            raise ValidationError({"progress": "Record progress on each action once"})
+        seen.add(item.pk)
+        status = row.get("status")
+        if status not in PlanAction.Status.values:
+            raise ValidationError({"progress": f"Select the progress of the action: {item.action[:60]}"})
+        comment = _strip(row.get("comment"))
+        if not comment:
+            raise ValidationError({"progress": f"Enter a comment on the progress of: {item.action[:60]}"})
+        clean.append({"action": item, "status": status, "comment": comment})
+    return clean
+
+
+def meeting_record(
+    *,
+    actor,
+    child: Child,
+    kind: str,
+    held_on: dt.date,
+    plan: Plan | None = None,
+    chair: str = "",
+    child_attended: bool = False,
+    child_contributed: bool = False,
+    summary: str = "",
+    attendance=(),
+    progress=(),
+) -> Meeting:
+    """Record a meeting, who came from which agency, and progress on the plan's actions.
+
+    Progress updates each action's status too.
+    """
+    _require_record(actor, child)
+    errors: dict[str, str] = {}
+    if kind not in Meeting.Kind.values:
+        errors["kind"] = "Select the kind of meeting"
+    if held_on is None:
+        errors["held_on"] = "Enter the date of the meeting"
+    elif held_on > timezone.localdate():
+        errors["held_on"] = "The date of the meeting must be today or in the past"
+    if plan is not None and plan.child_id != child.pk:
+        errors["plan"] = "This plan is not for this child"
+    if errors:
+        raise ValidationError(errors)
+    attendees = _check_attendance(attendance)
+    updates = _check_progress(progress, plan)
+    meeting = Meeting(
+        child=child, plan=plan, kind=kind, held_on=held_on, chair=_strip(chair), child_attended=child_attended,
+        child_contributed=child_contributed, summary=_strip(summary), recorded_by=actor,
+    )
+    meeting.full_clean()
+    with transaction.atomic():
+        meeting.save()
+        MeetingAttendance.objects.bulk_create([MeetingAttendance(meeting=meeting, **row) for row in attendees])
+        ActionProgress.objects.bulk_create([ActionProgress(meeting=meeting, **row) for row in updates])
+        for row in updates:
+            item = row["action"]
+            if item.status != row["status"]:
+                old = item.status
+                PlanAction.objects.filter(pk=item.pk).update(status=row["status"])
+                item.status = row["status"]
+                audit(actor=actor, action=AuditEvent.Action.UPDATED, instance=item, child=child,
+                      changes={"status": [old, row["status"]]}, summary="Action progress recorded at a meeting")
+        changes = _created(meeting)
+        changes["attendance"] = [None, [f"{a['name']} ({a['agency']}): {a['status']}" for a in attendees]]
+        changes["progress"] = [None, [f"{u['action'].pk}: {u['status']}" for u in updates]]
+        audit(actor=actor, action=AuditEvent.Action.CREATED, instance=meeting, child=child, changes=changes,
+              summary=f"{meeting.get_kind_display()} recorded")
+    return meeting
+
+
+# --- Visits -------------------------------------------------------------------------------
+
+
+def visit_record(
+    *,
+    actor,
+    child: Child,
+    kind: str,
+    visited_on: dt.date,
+    child_seen: bool,
+    child_seen_alone: bool,
+    summary: str = "",
+    bedroom_seen: bool = False,
+) -> Visit:
+    """Record a visit to the child. Seen alone needs seen; the date is not in the future or before birth."""
+    _require_record(actor, child)
+    errors: dict[str, str] = {}
+    if kind not in Visit.Kind.values:
+        errors["kind"] = "Select the kind of visit"
+    if visited_on is None:
+        errors["visited_on"] = "Enter the date of the visit"
+    elif visited_on > timezone.localdate():
+        errors["visited_on"] = "The date of the visit must be today or in the past"
+    elif child.date_of_birth and visited_on < child.date_of_birth:
+        errors["visited_on"] = (
+            f"The date of the visit must be on or after the child's date of birth ({_format_day(child.date_of_birth)})"
+        )
+    if child_seen_alone and not child_seen:
+        errors["child_seen_alone"] = "Select 'child seen' if the child was seen alone"
+    if errors:
+        raise ValidationError(errors)
+    visit = Visit(
+        child=child, kind=kind, visited_on=visited_on, child_seen=child_seen, child_seen_alone=child_seen_alone,
+        bedroom_seen=bedroom_seen, summary=_strip(summary), visitor=actor,
+    )
+    visit.full_clean()
+    with transaction.atomic():
+        visit.save()
+        audit(actor=actor, action=AuditEvent.Action.CREATED, instance=visit, child=child, changes=_created(visit),
+              summary=f"{visit.get_kind_display()} recorded")
+    return visit
+
+
+# --- Management oversight and supervision -------------------------------------------------
+
+OVERSIGHT_ROLES = MANAGER_ROLES | {Role.SENIOR_PRACTITIONER}
+
+
+def can_record_oversight(user, child: Child) -> bool:
+    """Only team and service managers and senior practitioners record oversight."""
+    return getattr(user, "role", None) in OVERSIGHT_ROLES and can(user, "record", child)
+
+
+def oversight_record(
+    *,
+    actor,
+    child: Child,
+    held_on: dt.date,
+    decisions: str,
+    kind: str = OversightRecord.Kind.MANAGEMENT_OVERSIGHT,
+    actions=(),
+) -> OversightRecord:
+    """Record management oversight (decisions, and actions each with an owner and a due date)."""
+    if not can_record_oversight(actor, child):
+        raise PermissionDenied("Only managers and senior practitioners can record management oversight")
+    errors: dict[str, str] = {}
+    if kind not in OversightRecord.Kind.values:
+        errors["kind"] = "Select management oversight or supervision"
+    if held_on is None:
+        errors["held_on"] = "Enter the date of the oversight"
+    elif held_on > timezone.localdate():
+        errors["held_on"] = "The date of the oversight must be today or in the past"
+    if not _strip(decisions):
+        errors["decisions"] = "Enter the decisions made"
+    if errors:
+        raise ValidationError(errors)
+    rows = []
+    for number, row in enumerate(actions, start=1):
+        text, owner, due = _strip(row.get("action")), _strip(row.get("owner")), row.get("due_date")
+        if not text:
+            raise ValidationError({"actions": f"Enter action {number}"})
+        if not owner:
+            raise ValidationError({"actions": f"Enter who will do action {number}"})
+        if due is None:
+            raise ValidationError({"actions": f"Enter the date action {number} must be done by"})
+        if held_on and due < held_on:
+            raise ValidationError({"actions": f"The due date of action {number} must be on or after the oversight"})
+        rows.append({"action": text, "owner": owner, "due_date": due})
+    record = OversightRecord(child=child, kind=kind, held_on=held_on, decisions=_strip(decisions), recorded_by=actor)
+    record.full_clean()
+    with transaction.atomic():
+        record.save()
+        OversightAction.objects.bulk_create([OversightAction(record=record, **row) for row in rows])
+        changes = _created(record)
+        changes["actions"] = [None, [f"{r['action'][:80]} – {r['owner']} by {r['due_date'].isoformat()}"
+                                     for r in rows]]
+        audit(actor=actor, action=AuditEvent.Action.CREATED, instance=record, child=child, changes=changes,
+              summary=f"{record.get_kind_display()} recorded")
+    return record

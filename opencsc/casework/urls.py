@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import plan_views, views
 
 app_name = "casework"
 urlpatterns = [
@@ -14,4 +14,13 @@ urlpatterns = [
     path("<int:child_id>/documents/", views.documents, name="documents"),
     path("<int:child_id>/documents/<int:document_id>/", views.document_download, name="document_download"),
     path("<int:child_id>/history/", views.history, name="history"),
+    path("<int:child_id>/plans/", plan_views.plans, name="plans"),
+    path("<int:child_id>/plans/<int:plan_id>/", plan_views.plan_detail, name="plan_detail"),
+    path("<int:child_id>/plans/<int:plan_id>/actions/add/", plan_views.plan_action_add, name="plan_action_add"),
+    path("<int:child_id>/plans/<int:plan_id>/meetings/add/", plan_views.plan_meeting_add, name="plan_meeting_add"),
+    path("<int:child_id>/plans/<int:plan_id>/end/", plan_views.plan_end, name="plan_end"),
+    path("<int:child_id>/plans/<int:plan_id>/for-the-child/", plan_views.plan_child_version,
+         name="plan_child_version"),
+    path("<int:child_id>/visits/", plan_views.visits, name="visits"),
+    path("<int:child_id>/oversight/", plan_views.oversight, name="oversight"),
 ]

@@ -48,7 +48,13 @@ def _apply_errors(form, error: ValidationError) -> None:
 def child_record(request, child_id):
     child = child_for(request.user, child_id, request=request, action="view")
     summary = selectors.child_record_summary(user=request.user, child=child)
+    next_due = []
+    if can(request.user, "view_casework", child):
+        from opencsc.timescales.selectors import child_next_due  # timescales reads casework's registry
+
+        next_due = child_next_due(user=request.user, child=child)
     return render(request, "casework/child_record.html", {
+        "next_due": next_due,
         "child": child,
         "summary": summary,
         "age": selectors.age_text(child),

@@ -11,10 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .context import GenerationContext
+from .generators.assessment import generate_assessment
 from .generators.casework import generate_casework
 from .generators.organisations import generate_organisations
 from .generators.people import generate_children
+from .generators.protection import generate_protection
 from .generators.staff import generate_staff
+from .generators.visits_oversight import generate_visits_oversight
 
 
 @dataclass(frozen=True)
@@ -29,4 +32,11 @@ STEPS: tuple[Step, ...] = (
     Step("organisations", "Schools, GP practices and partner agencies", generate_organisations),
     Step("children", "Children, families and addresses", generate_children),
     Step("casework", "Allocations, case notes and chronologies", generate_casework),
+    Step("assessment", "Referrals, assessments and child in need plans", generate_assessment),
+    Step(
+        "protection",
+        "Strategy discussions, section 47 enquiries, conferences and child protection plans",
+        generate_protection,
+    ),
+    Step("visits_oversight", "Visits and management oversight", generate_visits_oversight),
 )

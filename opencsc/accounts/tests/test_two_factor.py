@@ -50,7 +50,7 @@ def test_sign_out_is_reachable_before_verifying(signed_in, required):
 def test_not_required_means_no_redirect(signed_in):
     client = signed_in()
     with override_settings(OPENCSC_TWO_FACTOR_REQUIRED=False):
-        assert client.get("/").status_code == 200
+        assert client.get("/children/").status_code == 200
 
 
 def test_first_visit_shows_enrolment_with_secret_and_inline_svg_qr_code(signed_in, required):
@@ -87,7 +87,7 @@ def test_enrolment_confirms_with_a_real_code_and_completes_sign_in(signed_in, re
     assert response["Location"] == "/accessibility/"
     device.refresh_from_db()
     assert device.confirmed is True
-    assert client.get("/").status_code == 200
+    assert client.get("/children/").status_code == 200
     assert AuditEvent.objects.filter(summary="Set up two-factor sign-in", actor=client.user).exists()
 
 
@@ -104,7 +104,7 @@ def test_badly_formed_codes_ask_for_6_digits_and_change_nothing(signed_in, requi
     assert response.status_code == 200
     assert _code_errors(response) == [message]
     assert TOTPDevice.objects.get(user=client.user).confirmed is False
-    assert client.get("/").status_code == 302
+    assert client.get("/children/")["Location"].startswith("/accounts/two-factor/")
 
 
 def test_a_wrong_code_at_enrolment_is_refused_and_changes_nothing(signed_in, required):
@@ -118,7 +118,7 @@ def test_a_wrong_code_at_enrolment_is_refused_and_changes_nothing(signed_in, req
     assert _code_errors(response) == [WRONG_CODE]
     device.refresh_from_db()
     assert device.confirmed is False
-    assert client.get("/").status_code == 302
+    assert client.get("/children/")["Location"].startswith("/accounts/two-factor/")
 
 
 def test_codes_with_spaces_are_accepted(signed_in, required):
@@ -158,7 +158,7 @@ def test_an_enrolled_user_verifies_with_the_current_code(client, enrolled, requi
     response = client.post(TWO_FACTOR, {"code": code_for(device)})
 
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/children/").status_code == 200
     assert client.get(TWO_FACTOR).status_code == 302  # already verified
 
 
@@ -170,7 +170,7 @@ def test_an_enrolled_user_with_a_wrong_code_stays_unverified(client, enrolled, r
     response = client.post(TWO_FACTOR, {"code": wrong})
 
     assert _code_errors(response) == [WRONG_CODE]
-    assert client.get("/").status_code == 302
+    assert client.get("/children/")["Location"].startswith("/accounts/two-factor/")
     assert AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN_FAILED, actor=user).count() == 1
 
 
@@ -197,7 +197,7 @@ def test_repeated_wrong_codes_are_throttled(client, enrolled):
         response = client.post(TWO_FACTOR, {"code": code_for(device)})
 
         assert _code_errors(response) == [TOO_MANY_CODES]
-        assert client.get("/").status_code == 302
+        assert client.get("/children/")["Location"].startswith("/accounts/two-factor/")
 
 
 def test_the_full_journey_password_then_code(client, enrolled, required):
@@ -213,4 +213,4 @@ def test_the_full_journey_password_then_code(client, enrolled, required):
     response = client.post("/accounts/two-factor/", {"code": code_for(device), "next": "/"})
 
     assert response["Location"] == "/"
-    assert client.get("/").status_code == 200
+    assert client.get("/children/").status_code == 200

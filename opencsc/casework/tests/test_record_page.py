@@ -16,7 +16,20 @@ from opencsc.core.models import AuditEvent
 from opencsc.people.models import ChildAlias, PartnerShare
 from opencsc.people.tests.factories import AddressFactory, ChildFactory, PersonFactory, RelationshipFactory
 
-from .factories import AllocationFactory, CaseNoteFactory, ChronologyEntryFactory, DocumentFactory
+from .factories import (
+    ActionProgressFactory,
+    AllocationFactory,
+    CaseNoteFactory,
+    ChronologyEntryFactory,
+    DocumentFactory,
+    MeetingAttendanceFactory,
+    MeetingFactory,
+    OversightActionFactory,
+    OversightRecordFactory,
+    PlanActionFactory,
+    PlanFactory,
+    VisitFactory,
+)
 
 
 def record_page(client, child):
@@ -246,10 +259,20 @@ def _history(child, size, author):
         RelationshipFactory(child=child, person=PersonFactory(poses_risk=True))
         ChildAlias.objects.create(child=child, first_name="Alias", last_name="Name")
     AddressFactory(child=child)
+    for _ in range(size // 5 or 1):
+        plan = PlanFactory(child=child, created_by=author, review_due=dt.date(2026, 1, 20))
+        ended = PlanFactory(child=child, created_by=author, end_date=dt.date(2026, 3, 1))
+        meeting = MeetingFactory(child=child, plan=plan, recorded_by=author)
+        MeetingFactory(child=child, plan=ended, recorded_by=author)
+        MeetingAttendanceFactory(meeting=meeting)
+        ActionProgressFactory(meeting=meeting, action=PlanActionFactory(plan=plan))
+        VisitFactory(child=child, visitor=author)
+        OversightActionFactory(record=OversightRecordFactory(child=child, recorded_by=author))
 
 
 @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.AUDITOR, Role.TEAM_MANAGER])
-@pytest.mark.parametrize("page", ["child_record", "chronology", "notes", "documents", "history"])
+@pytest.mark.parametrize("page", ["child_record", "chronology", "notes", "documents", "history", "plans", "visits",
+                                  "oversight"])
 def test_pages_run_the_same_number_of_queries_for_a_short_and_a_long_history(signed_in, role, page):
     client = signed_in(role)
     short, long = ChildFactory(), ChildFactory()

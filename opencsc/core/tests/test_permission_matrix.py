@@ -9,6 +9,7 @@ any partner agency; the note and document on it were written by someone else.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -77,6 +78,37 @@ MATRIX: dict[str, Entry] = {
     "casework:documents": Entry(READ_ALL_ROLES, ("child",)),
     "casework:document_download": Entry(READ_ALL_ROLES, ("child", "document")),
     "casework:history": Entry(READ_ALL_ROLES, ("child",)),
+    "casework:plans": Entry(READ_ALL_ROLES, ("child",)),
+    "casework:plan_detail": Entry(READ_ALL_ROLES, ("child", "plan")),
+    "casework:plan_child_version": Entry(READ_ALL_ROLES, ("child", "plan")),
+    "casework:plan_action_add": Entry(CASEWORK_ROLES, ("child", "plan")),
+    "casework:plan_meeting_add": Entry(CASEWORK_ROLES, ("child", "plan")),
+    "casework:plan_end": Entry(CASEWORK_ROLES, ("child", "plan")),
+    "casework:visits": Entry(READ_ALL_ROLES, ("child",)),
+    "casework:oversight": Entry(READ_ALL_ROLES, ("child",)),
+    "timescales:my_work": Entry(CASEWORK_ROLES),
+    "timescales:team": Entry(MANAGER_ROLES),
+    "timescales:overdue": Entry(MANAGER_ROLES | {Role.PERFORMANCE_ANALYST, Role.AUDITOR}),
+    "timescales:rules": Entry(ALL),
+    "timescales:settings": Entry(frozenset({Role.SERVICE_MANAGER, Role.ADMINISTRATOR})),
+    "timescales:closure_days": Entry(frozenset({Role.SERVICE_MANAGER, Role.ADMINISTRATOR})),
+    "timescales:setting_edit": Entry(frozenset({Role.SERVICE_MANAGER, Role.ADMINISTRATOR}), ("rule",)),
+    "timescales:missed_reason": Entry(CASEWORK_ROLES, ("child", "rule")),
+    "protection:overview": Entry(READ_ALL_ROLES, ("child",)),
+    "protection:strategy_add": Entry(CASEWORK_ROLES, ("child",)),
+    "protection:conference_add": Entry(CASEWORK_ROLES, ("child",)),
+    "protection:police_protection_add": Entry(CASEWORK_ROLES, ("child",)),
+    "protection:epo_add": Entry(CASEWORK_ROLES, ("child",)),
+    "protection:s47_outcome": Entry(CASEWORK_ROLES, ("child", "s47")),
+    "protection:cp_plan_start": Entry(CASEWORK_ROLES, ("child", "conference")),
+    "protection:cp_plan_end": Entry(CASEWORK_ROLES, ("child", "cp_plan")),
+    "assessment:episodes": Entry(READ_ALL_ROLES, ("child",)),
+    "assessment:referral_add": Entry(CASEWORK_ROLES, ("child",)),
+    "assessment:episode_detail": Entry(READ_ALL_ROLES, ("child", "episode")),
+    "assessment:assessment_edit": Entry(CASEWORK_ROLES, ("child", "episode")),
+    "assessment:assessment_authorise": Entry(MANAGER_ROLES, ("child", "episode")),
+    "assessment:cin_plan_start": Entry(CASEWORK_ROLES, ("child", "episode")),
+    "assessment:episode_close": Entry(CASEWORK_ROLES, ("child", "episode")),
 }
 
 
@@ -88,8 +120,10 @@ def test_every_url_is_in_the_matrix():
 
 @pytest.fixture
 def world(db, make_user):
-    from opencsc.casework.models import CaseNote, Document
+    from opencsc.assessment.tests.factories import AssessmentFactory, CINEpisodeFactory
+    from opencsc.casework.models import CaseNote, Document, Plan
     from opencsc.people.tests.factories import ChildFactory, RelationshipFactory
+    from opencsc.protection.tests.helpers import cp_plan
 
     author = make_user(role=Role.SOCIAL_WORKER, username="author")
     child = ChildFactory()
@@ -102,9 +136,18 @@ def world(db, make_user):
         original_name="letter.txt", size_bytes=11, content_type="text/plain", uploaded_by=author,
     )
     other_user = make_user(role=Role.SOCIAL_WORKER, username="someone")
+    episode = CINEpisodeFactory(child=child, created_by=author)  # open, with an assessment in progress
+    AssessmentFactory(episode=episode, created_by=author)
+    cp = cp_plan(author, child, child.date_of_birth + dt.timedelta(days=400))
+    plan = Plan.objects.create(child=child, kind="cin", start_date=dt.date(2026, 1, 5), created_by=author)
     return {
         "child": child.pk, "relationship": relationship.pk, "note": note.pk, "document": document.pk,
-        "user": other_user.pk, "team": other_user.team_id,
+        "user": other_user.pk, "team": other_user.team_id, "episode": episode.pk,
+        "rule": "cp_visit",
+        "plan": plan.pk,
+        "s47": cp.conference.section47_id,
+        "conference": cp.conference_id,
+        "cp_plan": cp.pk,
     }
 
 
@@ -116,8 +159,11 @@ def _snapshot():
     from django.apps import apps
 
     return {m._meta.label: m.objects.count() for m in apps.get_models()
-            if m._meta.app_label in {"people", "casework", "accounts"} and m._meta.model_name != "accesslog"}
+            if m._meta.app_label in SNAPSHOT_APPS and m._meta.model_name != "accesslog"}
 
+
+# Row counts, including audit events, so a refused change that would only update a row shows too.
+SNAPSHOT_APPS = {"core", "people", "casework", "accounts", "assessment", "protection", "timescales"}
 
 CASES = [(name, role) for name in sorted(MATRIX) for role in Role.values]
 
@@ -171,8 +217,6 @@ def test_restricted_child_is_not_found_without_a_grant(name, role, client, make_
 
 @pytest.mark.parametrize("name", CHILD_URLS)
 def test_partner_with_a_share_sees_the_summary_only(name, client, make_user, world):
-    import datetime as dt
-
     from opencsc.people.models import PartnerShare
 
     PartnerShare.objects.create(child_id=world["child"], agency="police", reason="Strategy discussion",

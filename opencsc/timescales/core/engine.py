@@ -64,14 +64,17 @@ class Clock:
         return _le(self.completed_on, self.due)
 
 
-def _step_period(rule: Rule, step: int, gap_start: Moment, anchor: Moment, switched: bool, calendar) -> Period:
+def _step_period(
+    rule: Rule, step: int, gap_start: Moment, anchor: Moment, switched: bool, calendar, steps=None
+) -> Period:
     switch = rule.switch
     if switch is not None and step >= switch.from_step:
         if switched:
             return switch.interval
         if switch.after is not None and _le(calendar.add(anchor, switch.after.length, switch.after.unit), gap_start):
             return switch.interval
-    steps = rule.steps
+    if steps is None:
+        steps = rule.steps
     return steps[min(step, len(steps) - 1)]
 
 
@@ -132,11 +135,15 @@ def clocks(
     switched = False
     anchor: Moment | None = None
 
+    steps = rule.steps  # worked out once, not once per clock
+    count_start_day = rule.count_start_day
+
     def open_clock(step: int, measured_from: Moment) -> dict[str, Any]:
-        period = _step_period(rule, step, measured_from, anchor, switched, calendar)
+        period = _step_period(rule, step, measured_from, anchor, switched, calendar, steps)
         return {
             "rule_code": rule.code, "started": anchor, "step": step, "measured_from": measured_from,
-            "due": _add(rule, measured_from, period, calendar), "extensions": 0,
+            "due": calendar.add(measured_from, period.length, period.unit, count_start_day=count_start_day),
+            "extensions": 0,
         }
 
     pending_end: Moment | None = None  # an end event before its start (may_complete_before_start)

@@ -1,0 +1,353 @@
+"""Writes for referrals, assessments, child in need plans and closures.
+
+Each service checks its rules first, writes in a transaction and records an audit
+event with old and new values. Callers fetch the child through
+`people.access.child_for(..., action="record")`; the services check the role again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+from opencsc.accounts.roles import MANAGER_ROLES
+from opencsc.casework import services as casework_services
+from opencsc.codes import ASSESSMENT_FACTORS, PRIMARY_NEED, REASON_FOR_CLOSURE, REFERRAL_SOURCE
+from opencsc.core.audit import audit, field_values, update_with_history
+from opencsc.core.models import AuditEvent
+from opencsc.people.access import can
+from opencsc.people.models import Child
+
+from . import rules
+from .models import Assessment, CINEpisode, CINPlan
+
+STEP_DOWN_REASON = "RC9"
+REFERRAL_NFA_REASON = "RC7"
+ASSESSMENT_FIELDS = ("start_date", "child_seen_date", "child_seen_alone_date", "childs_views", "lived_experience",
+                     "analysis", "factors")
+LATE_REASON_REQUIRED = "Enter why the assessment took longer than 45 working days"
+AUTHORISED_BEFORE_START = "The authorisation date must be the same as or after the assessment start date"
+
+
+def _day(value: dt.date) -> str:
+    return date_format(value, "j M Y")
+
+
+def _created(instance) -> dict:
+    return {k: [None, v] for k, v in field_values(instance).items() if v not in (None, "", [], {})}
+
+
+def _require_record(actor, child: Child) -> None:
+    if not can(actor, "record", child):
+        raise PermissionDenied("You cannot add to this child's record")
+
+
+def _require_manager(actor) -> None:
+    if actor.role not in MANAGER_ROLES:
+        raise PermissionDenied("Only team managers and service managers can authorise an assessment")
+
+
+def _require_open(episode: CINEpisode) -> None:
+    if episode.closure_date is not None:
+        raise ValidationError(f"This episode of need closed on {_day(episode.closure_date)}")
+
+
+def _not_future(errors: dict, field: str, value: dt.date | None, message: str) -> None:
+    if value is not None and value > timezone.localdate() and field not in errors:
+        errors[field] = message
+
+
+# --- Referrals ----------------------------------------------------------------------------
+
+
+def referral_create(
+    *,
+    actor,
+    child: Child,
+    referral_date: dt.date,
+    referral_source: str,
+    primary_need: str,
+    referral_nfa: bool = False,
+    referral_details: str = "",
+) -> CINEpisode:
+    """Open an episode of need. A referral NFA is closed the same day (RC7)."""
+    _require_record(actor, child)
+    errors: dict[str, str] = {}
+    if referral_date is None:
+        errors["referral_date"] = "Enter the referral date"
+    elif referral_date > timezone.localdate():
+        errors["referral_date"] = "The referral date must be today or in the past"
+    if referral_source not in REFERRAL_SOURCE:
+        errors["referral_source"] = "Select who made the referral"
+    if primary_need not in PRIMARY_NEED:
+        errors["primary_need"] = "Select the child's primary need"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # Lock the child so two referrals at once cannot both open an episode.
+        Child.objects.select_for_update().filter(pk=child.pk).first()
+        episodes = CINEpisode.objects.filter(child=child)
+        open_episode = episodes.filter(closure_date__isnull=True).first()
+        if open_episode is not None:
+            raise ValidationError(
+                f"This child already has an open episode of need, opened on {_day(open_episode.referral_date)}"
+            )
+        last_closed = episodes.order_by("-closure_date").values_list("closure_date", flat=True).first()
+        if last_closed and referral_date < last_closed:
+            raise ValidationError({"referral_date": (
+                f"The referral date must be the same as or after the day the last episode of need closed "
+                f"({_day(last_closed)})"
+            )})
+        previous = list(
+            episodes.filter(referral_date__gte=rules.re_referral_window_start(referral_date),
+                            referral_date__lte=referral_date).values_list("referral_date", flat=True)
+        )
+        episode = CINEpisode(
+            child=child,
+            referral_date=referral_date,
+            referral_source=referral_source,
+            primary_need=primary_need,
+            referral_nfa=bool(referral_nfa),
+            referral_details=(referral_details or "").strip(),
+            is_re_referral=rules.is_re_referral(referral_date, previous),
+            created_by=actor,
+        )
+        if referral_nfa:
+            episode.closure_date = referral_date
+            episode.reason_for_closure = REFERRAL_NFA_REASON
+        episode.full_clean()
+        episode.save()
+        audit(actor=actor, action=AuditEvent.Action.CREATED, instance=episode, child=child,
+              changes=_created(episode),
+              summary="Re-referral recorded" if episode.is_re_referral else "Referral recorded")
+    return episode
+
+
+# --- Assessments --------------------------------------------------------------------------
+
+
+def _check_assessment(episode: CINEpisode, values: dict) -> dict:
+    values = dict(values)
+    for text in ("childs_views", "lived_experience", "analysis"):
+        values[text] = (values.get(text) or "").strip()
+    values["factors"] = list(dict.fromkeys(values.get("factors") or []))
+    errors: dict[str, str] = {}
+    start = values.get("start_date")
+    if start is None:
+        errors["start_date"] = "Enter the assessment start date"
+    elif start < episode.referral_date:
+        errors["start_date"] = (
+            f"The assessment start date must be the same as or after the referral date "
+            f"({_day(episode.referral_date)})"
+        )
+    _not_future(errors, "start_date", start, "The assessment start date must be today or in the past")
+    for field, name in (("child_seen_date", "date the child was seen"),
+                        ("child_seen_alone_date", "date the child was seen alone")):
+        value = values.get(field)
+        if value is None:
+            continue
+        if value < episode.referral_date:
+            errors[field] = (f"The {name} must be the same as or after the referral date "
+                             f"({_day(episode.referral_date)})")
+        _not_future(errors, field, value, f"The {name} must be today or in the past")
+    if values.get("child_seen_alone_date") and not values.get("child_seen_date"):
+        errors.setdefault("child_seen_date", "Enter the date the child was seen, if they were seen alone")
+    unknown = [code for code in values["factors"] if code not in ASSESSMENT_FACTORS]
+    if unknown:
+        errors["factors"] = "Select assessment factors from the list"
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def assessment_start(*, actor, episode: CINEpisode, **values) -> Assessment:
+    """Start an assessment in an open episode (one assessment in progress at a time)."""
+    _require_record(actor, episode.child)
+    _require_open(episode)
+    unknown = set(values) - set(ASSESSMENT_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown fields {sorted(unknown)}")
+    values = _check_assessment(episode, values)
+    with transaction.atomic():
+        if episode.assessments.filter(completed_date__isnull=True).exists():
+            raise ValidationError("An assessment is already in progress for this episode")
+        assessment = Assessment(episode=episode, created_by=actor, **values)
+        assessment.full_clean()
+        assessment.save()
+        audit(actor=actor, action=AuditEvent.Action.CREATED, instance=assessment, child=episode.child,
+              changes=_created(assessment), summary="Assessment started")
+    return assessment
+
+
+def assessment_update(*, actor, assessment: Assessment, expected_version: int | None, **values) -> dict:
+    """Change an assessment in progress. Authorised assessments cannot be changed."""
+    episode = assessment.episode
+    _require_record(actor, episode.child)
+    if assessment.completed_date is not None:
+        raise ValidationError("This assessment has been authorised and cannot be changed")
+    unknown = set(values) - set(ASSESSMENT_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown fields {sorted(unknown)}")
+    merged = {f: values.get(f, getattr(assessment, f)) for f in ASSESSMENT_FIELDS}
+    merged = _check_assessment(episode, merged)
+    with transaction.atomic():
+        return update_with_history(
+            assessment, actor=actor, expected_version=expected_version, child=episode.child,
+            **{f: merged[f] for f in values},
+        )
+
+
+def assessment_authorise(
+    *,
+    actor,
+    assessment: Assessment,
+    authorised_on: dt.date,
+    outcome: str,
+    reason_late: str = "",
+    expected_version: int | None = None,
+) -> Assessment:
+    """A manager authorises (completes) the assessment, with its outcome.
+
+    Refused before the assessment started, in the future, and without a reason when
+    it is authorised more than 45 working days after the referral.
+    """
+    episode = assessment.episode
+    _require_record(actor, episode.child)
+    _require_manager(actor)
+    if assessment.completed_date is not None:
+        raise ValidationError(f"This assessment was authorised on {_day(assessment.completed_date)}")
+    reason_late = (reason_late or "").strip()
+    errors: dict[str, str] = {}
+    if authorised_on is None:
+        errors["authorised_on"] = "Enter the authorisation date"
+    elif authorised_on < assessment.start_date:
+        errors["authorised_on"] = AUTHORISED_BEFORE_START
+    elif authorised_on > timezone.localdate():
+        errors["authorised_on"] = "The authorisation date must be today or in the past"
+    if outcome not in Assessment.Outcome.values:
+        errors["outcome"] = "Select the outcome of the assessment"
+    if not assessment.analysis.strip():
+        errors.setdefault("__all__", "Record the analysis before the assessment is authorised")
+    if (authorised_on is not None and "authorised_on" not in errors
+            and rules.assessment_is_late(episode.referral_date, authorised_on) and not reason_late):
+        errors["reason_late"] = LATE_REASON_REQUIRED
+    if errors:
+        raise ValidationError(errors)
+    late = rules.assessment_is_late(episode.referral_date, authorised_on)
+    with transaction.atomic():
+        update_with_history(
+            assessment, actor=actor,
+            expected_version=assessment.version if expected_version is None else expected_version,
+            child=episode.child, completed_date=authorised_on, outcome=outcome, authorised_by=actor,
+            reason_late=reason_late if late else "",
+        )
+    assessment.refresh_from_db()
+    return assessment
+
+
+# --- Child in need plans ------------------------------------------------------------------
+
+
+def cin_plan_open(episode: CINEpisode) -> CINPlan | None:
+    return episode.cin_plans.select_related("plan").filter(plan__end_date__isnull=True).first()
+
+
+def cin_plan_start(
+    *,
+    actor,
+    episode: CINEpisode,
+    start_date: dt.date,
+    actions: list[dict],
+    summary: str = "",
+    contingency: str = "",
+    child_friendly_summary: str = "",
+    review_due: dt.date | None = None,
+) -> CINPlan:
+    """Start the episode's child in need plan with its first SMART actions (at least one)."""
+    child = episode.child
+    _require_record(actor, child)
+    _require_open(episode)
+    if cin_plan_open(episode) is not None:
+        raise ValidationError("This episode already has a child in need plan")
+    if start_date is not None and start_date < episode.referral_date:
+        raise ValidationError({"start_date": (
+            f"The plan's start date must be the same as or after the referral date ({_day(episode.referral_date)})"
+        )})
+    if not actions:
+        raise ValidationError({"actions": "Add at least one action to the plan"})
+    with transaction.atomic():
+        plan = casework_services.plan_create(
+            actor=actor, child=child, kind="cin", start_date=start_date, summary=summary,
+            contingency=contingency, child_friendly_summary=child_friendly_summary, review_due=review_due,
+        )
+        for action in actions:
+            casework_services.plan_action_add(actor=actor, plan=plan, **action)
+        link = CINPlan.objects.create(episode=episode, plan=plan)
+        audit(actor=actor, action=AuditEvent.Action.CREATED, instance=link, child=child,
+              changes={"plan": [None, plan.pk]}, summary="Child in need plan started")
+    return link
+
+
+# --- Closing an episode -------------------------------------------------------------------
+
+
+def episode_close(
+    *,
+    actor,
+    episode: CINEpisode,
+    closure_date: dt.date,
+    reason_for_closure: str,
+    expected_version: int | None = None,
+) -> CINEpisode:
+    """Close the episode with its DfE reason; ends an open CIN plan on the same day.
+
+    Closing with RC9, or after an assessment whose outcome was early help, records the
+    step-down to early help on the closure date.
+    """
+    child = episode.child
+    _require_record(actor, child)
+    _require_open(episode)
+    errors: dict[str, str] = {}
+    if closure_date is None:
+        errors["closure_date"] = "Enter the closure date"
+    elif closure_date < episode.referral_date:
+        errors["closure_date"] = (
+            f"The closure date must be the same as or after the referral date ({_day(episode.referral_date)})"
+        )
+    elif closure_date > timezone.localdate():
+        errors["closure_date"] = "The closure date must be today or in the past"
+    if reason_for_closure not in REASON_FOR_CLOSURE:
+        errors["reason_for_closure"] = "Select the reason for closure"
+    assessments = list(episode.assessments.all())
+    if any(a.completed_date is None for a in assessments):
+        errors.setdefault("__all__", "The assessment in progress must be authorised before the episode is closed")
+    if reason_for_closure in ("RC8", "RC9") and not any(a.completed_date for a in assessments):
+        errors.setdefault("reason_for_closure",
+                          "Closing after assessment needs an authorised assessment in this episode")
+    link = cin_plan_open(episode)
+    if link and closure_date and "closure_date" not in errors and closure_date < link.plan.start_date:
+        errors["closure_date"] = (
+            f"The closure date must be the same as or after the child in need plan started "
+            f"({_day(link.plan.start_date)})"
+        )
+    if errors:
+        raise ValidationError(errors)
+    latest = max((a for a in assessments if a.completed_date), key=lambda a: (a.completed_date, a.pk), default=None)
+    step_down = reason_for_closure == STEP_DOWN_REASON or (
+        latest is not None and latest.outcome == Assessment.Outcome.EARLY_HELP
+    )
+    with transaction.atomic():
+        if link is not None:
+            casework_services.plan_end(actor=actor, plan=link.plan, end_date=closure_date)
+        update_with_history(
+            episode, actor=actor, expected_version=episode.version if expected_version is None else expected_version,
+            child=child,
+            closure_date=closure_date, reason_for_closure=reason_for_closure,
+            step_down_to_early_help=step_down, step_down_date=closure_date if step_down else None,
+        )
+    episode.refresh_from_db()
+    return episode

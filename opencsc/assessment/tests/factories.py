@@ -1,0 +1,29 @@
+import datetime as dt
+
+import factory
+from factory.django import DjangoModelFactory
+
+from opencsc.accounts.tests.factories import UserFactory
+from opencsc.assessment.models import Assessment, CINEpisode
+from opencsc.people.tests.factories import ChildFactory
+
+
+class CINEpisodeFactory(DjangoModelFactory):
+    class Meta:
+        model = CINEpisode
+
+    child = factory.SubFactory(ChildFactory)
+    referral_date = dt.date(2026, 3, 2)
+    referral_source = "6"
+    primary_need = "N1"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class AssessmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Assessment
+
+    episode = factory.SubFactory(CINEpisodeFactory)
+    start_date = factory.LazyAttribute(lambda o: o.episode.referral_date)
+    analysis = "Risks are reducing; mother engages with support."
+    created_by = factory.SubFactory(UserFactory)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessment"
+urlpatterns = [
+    path("<int:child_id>/need/", views.episodes, name="episodes"),
+    path("<int:child_id>/need/referral/", views.referral_add, name="referral_add"),
+    path("<int:child_id>/need/<int:episode_id>/", views.episode_detail, name="episode_detail"),
+    path("<int:child_id>/need/<int:episode_id>/assessment/", views.assessment_edit, name="assessment_edit"),
+    path("<int:child_id>/need/<int:episode_id>/assessment/authorise/", views.assessment_authorise,
+         name="assessment_authorise"),
+    path("<int:child_id>/need/<int:episode_id>/cin-plan/", views.cin_plan_start, name="cin_plan_start"),
+    path("<int:child_id>/need/<int:episode_id>/close/", views.episode_close, name="episode_close"),
+]

@@ -1,0 +1,211 @@
+"""This app's entries in the event registry: chronology items and statutory clock events.
+
+Clock events are named as in timescales/docs/rules.md. Scopes: a section 47 enquiry's pk for
+`s47_started`, `s47_outcome`, `s47_no_further_action` and `icpc`; the casework Plan's pk for
+`cp_review` (as casework uses for `cp_plan_started`); the record's pk for police protection,
+emergency protection orders and transfer-in conferences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from opencsc.casework.events import ChronologyItem, ClockEvent, EventSource, register
+from opencsc.codes import CATEGORY_OF_ABUSE
+
+from .models import (
+    Conference,
+    CPPlan,
+    EmergencyProtectionOrder,
+    PoliceProtection,
+    Section47,
+    StrategyDiscussion,
+)
+
+
+def _between(qs, field, date_from, date_to):
+    if date_from:
+        qs = qs.filter(**{f"{field}__gte": date_from})
+    if date_to:
+        qs = qs.filter(**{f"{field}__lte": date_to})
+    return qs
+
+
+def _url(child):
+    return reverse("protection:overview", args=[child.pk])
+
+
+def _strategy_discussions(child, date_from=None, date_to=None):
+    qs = StrategyDiscussion.objects.filter(child=child).select_related("meeting", "recorded_by")
+    for item in _between(qs, "meeting__held_on", date_from, date_to):
+        yield ChronologyItem(
+            date=item.meeting.held_on, source="strategy_discussion", category="Child protection",
+            title=f"Strategy discussion: {item.get_decision_display().lower()}",
+            detail=item.information_shared[:300], url=_url(child), significant=True,
+            author=item.recorded_by.display_name, sort_key=(item.pk,),
+        )
+
+
+def _strategy_clock_events(children):
+    qs = StrategyDiscussion.objects.filter(child__in=children).values_list("child_id", "meeting__held_on")
+    for child_id, held_on in qs.order_by("child_id", "meeting__held_on", "id"):
+        yield ClockEvent(child_id=child_id, event="strategy_discussion", on=held_on)
+
+
+def _section47s(child, date_from=None, date_to=None):
+    qs = Section47.objects.filter(child=child).select_related("strategy_discussion__meeting")
+    for item in qs:
+        start = item.start_date
+        if (not date_from or start >= date_from) and (not date_to or start <= date_to):
+            yield ChronologyItem(
+                date=start, source="section47", category="Child protection", title="Section 47 enquiry started",
+                url=_url(child), significant=True, sort_key=(item.pk, 0),
+            )
+        done = item.completed_on
+        if done and (not date_from or done >= date_from) and (not date_to or done <= date_to):
+            yield ChronologyItem(
+                date=done, source="section47", category="Child protection",
+                title=f"Section 47 enquiry completed: {item.get_outcome_display().lower()}",
+                detail=item.outcome_summary[:300], url=_url(child), significant=True, sort_key=(item.pk, 1),
+            )
+
+
+def _section47_clock_events(children):
+    qs = Section47.objects.filter(child__in=children).values_list(
+        "child_id", "pk", "strategy_discussion__meeting__held_on", "completed_on", "outcome"
+    )
+    for child_id, pk, start, completed_on, outcome in qs.order_by("child_id", "strategy_discussion__meeting__held_on",
+                                                                  "id"):
+        yield ClockEvent(child_id=child_id, event="s47_started", on=start, scope=str(pk))
+        if completed_on:
+            yield ClockEvent(child_id=child_id, event="s47_outcome", on=completed_on, scope=str(pk))
+            if outcome != Section47.Outcome.SUBSTANTIATED:
+                yield ClockEvent(child_id=child_id, event="s47_no_further_action", on=completed_on, scope=str(pk))
+
+
+def _conferences(child, date_from=None, date_to=None):
+    qs = Conference.objects.filter(child=child).select_related("meeting", "recorded_by")
+    for item in _between(qs, "meeting__held_on", date_from, date_to):
+        detail = []
+        if item.category:
+            detail.append(f"Category: {CATEGORY_OF_ABUSE.label(item.category)}")
+        if item.meeting.child_attended:
+            detail.append("Child attended")
+        if item.meeting.child_contributed:
+            detail.append("Child's views shared")
+        yield ChronologyItem(
+            date=item.meeting.held_on, source="cp_conference", category="Child protection",
+            title=f"{item.get_kind_display()}: {item.get_decision_display().lower()}",
+            detail=". ".join(detail), url=_url(child), significant=True,
+            author=item.recorded_by.display_name, sort_key=(item.pk,),
+        )
+
+
+CONFERENCE_EVENTS = {Conference.Kind.INITIAL: "icpc", Conference.Kind.REVIEW: "cp_review",
+                     Conference.Kind.TRANSFER_IN: "transfer_in_conference"}
+
+
+def _conference_clock_events(children):
+    qs = Conference.objects.filter(child__in=children).values_list(
+        "child_id", "pk", "kind", "meeting__held_on", "section47_id", "cp_plan__plan_id", "transfer_notified_on"
+    )
+    for child_id, pk, kind, held_on, s47_id, plan_id, notified in qs.order_by("child_id", "meeting__held_on", "id"):
+        if kind == Conference.Kind.INITIAL:
+            yield ClockEvent(child_id=child_id, event="icpc", on=held_on, scope=str(s47_id or ""))
+        elif kind == Conference.Kind.REVIEW:
+            yield ClockEvent(child_id=child_id, event="cp_review", on=held_on, scope=str(plan_id or ""))
+        else:
+            yield ClockEvent(child_id=child_id, event="transfer_in_notice", on=notified, scope=str(pk))
+            yield ClockEvent(child_id=child_id, event="transfer_in_conference", on=held_on, scope=str(pk))
+
+
+def _cp_plans(child, date_from=None, date_to=None):
+    qs = CPPlan.objects.filter(child=child).select_related("plan")
+    for item in qs:
+        for day, title, key in (
+            (item.plan.start_date,
+             f"Child protection plan started: {CATEGORY_OF_ABUSE.label(item.initial_category).lower()}", 0),
+            (item.plan.end_date, f"Child protection plan ended: {item.get_end_reason_display().lower()}".rstrip(": "),
+             1),
+        ):
+            if day and (not date_from or day >= date_from) and (not date_to or day <= date_to):
+                yield ChronologyItem(date=day, source="cp_plan", category="Child protection", title=title,
+                                     url=_url(child), significant=True, sort_key=(item.pk, key))
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localdate(moment)
+
+
+def _police_protections(child, date_from=None, date_to=None):
+    for item in PoliceProtection.objects.filter(child=child).select_related("recorded_by"):
+        day = _local_date(item.started_at)
+        if (not date_from or day >= date_from) and (not date_to or day <= date_to):
+            ended = ""
+            if item.ended_at:
+                ended = f"Ended {timezone.localtime(item.ended_at):%d %b %Y %H:%M}: {item.get_ended_how_display()}"
+            yield ChronologyItem(
+                date=day, source="police_protection", category="Child protection",
+                title="Child taken into police protection", detail=ended or item.circumstances[:300],
+                url=_url(child), significant=True, author=item.recorded_by.display_name, sort_key=(item.pk,),
+            )
+
+
+def _police_protection_clock_events(children):
+    qs = PoliceProtection.objects.filter(child__in=children).values_list("child_id", "pk", "started_at", "ended_at")
+    for child_id, pk, started_at, ended_at in qs.order_by("child_id", "started_at", "id"):
+        yield ClockEvent(child_id=child_id, event="police_protection", on=started_at, scope=str(pk))
+        if ended_at:
+            yield ClockEvent(child_id=child_id, event="police_protection_ended", on=ended_at, scope=str(pk))
+
+
+def _epos(child, date_from=None, date_to=None):
+    for item in _between(EmergencyProtectionOrder.objects.filter(child=child).select_related("recorded_by"),
+                         "made_on", date_from, date_to):
+        until = item.extended_to or item.expires_on
+        yield ChronologyItem(
+            date=item.made_on, source="epo", category="Child protection",
+            title="Emergency protection order made", detail=f"Until {until:%d %b %Y}. {item.court}".strip(),
+            url=_url(child), significant=True, author=item.recorded_by.display_name, sort_key=(item.pk,),
+        )
+
+
+def _epo_clock_events(children):
+    qs = EmergencyProtectionOrder.objects.filter(child__in=children).values_list(
+        "child_id", "pk", "made_on", "expires_on", "extended_to", "ended_on"
+    )
+    for child_id, pk, made_on, expires_on, extended_to, ended_on in qs.order_by("child_id", "made_on", "id"):
+        yield ClockEvent(child_id=child_id, event="epo_made", on=made_on, scope=str(pk))
+        if extended_to:
+            yield ClockEvent(child_id=child_id, event="epo_extended", on=expires_on, scope=str(pk))
+        if ended_on:
+            yield ClockEvent(child_id=child_id, event="epo_ended", on=ended_on, scope=str(pk))
+
+
+register(EventSource(
+    key="strategy_discussion", label="Strategy discussions", fetch=_strategy_discussions,
+    stops_clocks=("strategy_discussion",), clock_events=_strategy_clock_events,
+))
+register(EventSource(
+    key="section47", label="Section 47 enquiries", fetch=_section47s,
+    starts_clocks=("s47_started",), stops_clocks=("s47_outcome", "s47_no_further_action"),
+    clock_events=_section47_clock_events,
+))
+register(EventSource(
+    key="cp_conference", label="Child protection conferences", fetch=_conferences,
+    starts_clocks=("transfer_in_notice",), stops_clocks=("icpc", "cp_review", "transfer_in_conference"),
+    clock_events=_conference_clock_events,
+))
+register(EventSource(key="cp_plan", label="Child protection plans", fetch=_cp_plans))
+register(EventSource(
+    key="police_protection", label="Police protection", fetch=_police_protections,
+    starts_clocks=("police_protection",), stops_clocks=("police_protection_ended",),
+    clock_events=_police_protection_clock_events,
+))
+register(EventSource(
+    key="epo", label="Emergency protection orders", fetch=_epos,
+    starts_clocks=("epo_made",), stops_clocks=("epo_ended",), clock_events=_epo_clock_events,
+))

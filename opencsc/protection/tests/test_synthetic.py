@@ -1,0 +1,82 @@
+"""The synthetic authority's child protection records: valid, realistic and reproducible."""
+
+import datetime as dt
+
+import pytest
+from django.db.models import Count
+
+from opencsc.casework.models import Meeting, MeetingAttendance, Plan
+from opencsc.people.models import Child
+from opencsc.protection import rules
+from opencsc.protection.models import Conference, CPPlan, Section47, StrategyDiscussion
+from opencsc.protection.selectors import cp_plans_for
+from opencsc.synthetic.generators.protection import generate_protection
+from opencsc.synthetic.services import authority_generate
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def authority(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            ctx = authority_generate(seed=11, size=0.5, today=TODAY)
+            if not CPPlan.objects.exists():  # until the step is in pipeline.STEPS
+                generate_protection(ctx)
+            yield ctx
+            transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_children_on_plans_now_match_the_service(authority):
+    open_plans = cp_plans_for(Child.objects.all()).filter(plan__end_date__isnull=True)
+    on_cp = {c.pk for c in authority.children if c.service == "child_protection" and c.date_of_birth}
+    assert set(open_plans.values_list("child_id", flat=True)) == on_cp
+    assert open_plans.count() == len(on_cp) > 50
+    assert not open_plans.values("child_id").annotate(n=Count("id")).filter(n__gt=1).exists()
+
+
+@pytest.mark.django_db
+def test_the_records_keep_the_rules(authority):
+    plans = list(cp_plans_for(Child.objects.all()))
+    for cp in plans:
+        icpc = cp.conference
+        s47 = icpc.section47
+        assert icpc.kind == "initial" and icpc.decision == "plan"
+        assert cp.plan.start_date == icpc.meeting.held_on >= s47.start_date
+        assert cp.plan.end_date is None or cp.plan.end_date >= cp.plan.start_date
+        assert cp.plan.start_date <= TODAY
+    for review in Conference.objects.filter(kind="review").select_related("meeting", "cp_plan__plan"):
+        assert review.meeting.held_on >= review.cp_plan.plan.start_date
+        assert review.cp_plan.plan.end_date is None or review.meeting.held_on <= review.cp_plan.plan.end_date
+    assert Section47.objects.exclude(outcome="substantiated").filter(conferences__isnull=False).count() == 0
+    assert StrategyDiscussion.objects.count() == Section47.objects.count()
+
+
+@pytest.mark.django_db
+def test_rates_look_like_real_life(authority):
+    plans = list(cp_plans_for(Child.objects.all()))
+    repeat = sum(p.previous_plans > 0 for p in plans) / len(plans)
+    long = sum(rules.is_long_plan(p.plan.start_date, p.plan.end_date, TODAY) for p in plans) / len(plans)
+    enquiries = Section47.objects.filter(conferences__kind="initial").select_related("strategy_discussion__meeting")
+    held = dict(Conference.objects.filter(kind="initial").values_list("section47_id", "meeting__held_on"))
+    on_time = sum(not rules.icpc_is_late(e.start_date, held[e.pk], TODAY) for e in enquiries) / len(enquiries)
+    assert 0.10 <= repeat <= 0.30
+    assert 0.005 <= long <= 0.10
+    assert 0.65 <= on_time <= 0.92
+    police = MeetingAttendance.objects.filter(meeting__kind="strategy", agency="Police")
+    assert 0.8 <= police.filter(status="attended").count() / police.count() <= 0.97
+    categories = dict(CPPlan.objects.values_list("initial_category").annotate(n=Count("id")))
+    assert max(categories, key=categories.get) == "NEG"
+    assert Meeting.objects.filter(kind="core_group").count() > len(plans)
+    assert Conference.objects.filter(kind="review", decision="ends").count() > 0
+    assert Plan.objects.filter(kind="cp").count() == len(plans)
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_plans(authority):
+    first = sorted(CPPlan.objects.values_list("child__la_child_id", "plan__start_date", "initial_category"))
+    assert first and first == sorted(
+        CPPlan.objects.values_list("child__la_child_id", "plan__start_date", "initial_category"))

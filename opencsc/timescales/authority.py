@@ -1,0 +1,89 @@
+"""The authority's calendar and local rule values, read from the database.
+
+``authority_calendar()`` is the working-day calendar with the authority's closure
+days; ``authority_settings()`` the local-practice values in the shape
+``core.effective_rule`` accepts. Both cost one small query. The calendar object
+(with its bank-holiday cache) is reused while the closure days are unchanged, so
+a change takes effect at once in every process; ``invalidate()`` drops it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .core import HOURS, RULES_BY_CODE, WorkingDayCalendar, rule_override_errors
+
+_CACHE_LIMIT = 500_000
+
+
+class AuthorityCalendar(WorkingDayCalendar):
+    """The working-day calendar, remembering the answers it has worked out.
+
+    A calendar never changes once built (a new closure day builds a new one), so
+    "20 working days from 2 March" is worked out once for the whole authority's
+    due list rather than once per child.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._answers: dict[tuple, dt.date] = {}
+
+    def add(self, start, length: int, unit: str, *, count_start_day: bool | None = None):
+        if unit == HOURS or type(start) is not dt.date:
+            return super().add(start, length, unit, count_start_day=count_start_day)
+        key = (start, length, unit, count_start_day)
+        answer = self._answers.get(key)
+        if answer is None:
+            if len(self._answers) > _CACHE_LIMIT:
+                self._answers.clear()
+            answer = self._answers[key] = super().add(start, length, unit, count_start_day=count_start_day)
+        return answer
+
+
+_CALENDARS: dict[frozenset, AuthorityCalendar] = {}
+
+
+def invalidate() -> None:
+    _CALENDARS.clear()
+
+
+def calendar_for(closures) -> AuthorityCalendar:
+    key = frozenset(closures)
+    calendar = _CALENDARS.get(key)
+    if calendar is None:
+        if len(_CALENDARS) > 16:
+            _CALENDARS.clear()
+        calendar = _CALENDARS[key] = AuthorityCalendar(extra_closures=key)
+    return calendar
+
+
+def authority_calendar() -> AuthorityCalendar:
+    from .models import ClosureDay
+
+    return calendar_for(ClosureDay.objects.values_list("date", flat=True))
+
+
+def _from_json(values: dict[str, Any]) -> dict[str, Any]:
+    out = dict(values)
+    if "then" in out:
+        out["then"] = [tuple(p) for p in out["then"]]
+    if "amber_within" in out:
+        out["amber_within"] = tuple(out["amber_within"])
+    return out
+
+
+def authority_settings() -> dict[str, dict[str, Any]]:
+    """The authority's values for local rules (rules it has not changed are left out)."""
+    from .models import LocalRuleSetting
+
+    out = {}
+    for code, values in LocalRuleSetting.objects.values_list("rule_code", "values"):
+        rule = RULES_BY_CODE.get(code)
+        if rule is None or not values:
+            continue
+        values = _from_json(values)
+        if rule_override_errors(rule, values):
+            continue  # a value the rules no longer accept: keep the default
+        out[code] = values
+    return out

@@ -1,0 +1,162 @@
+"""Changing the authority's timescale settings and recording why a timescale was missed.
+
+Every change is checked first, written in a transaction and audited with old and new values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from opencsc.accounts.roles import Role
+from opencsc.core.audit import StaleRecordError, audit
+from opencsc.core.models import AuditEvent
+from opencsc.people.access import can
+from opencsc.people.models import Child
+
+from . import authority
+from .core import RULES_BY_CODE, rule_override_errors
+from .models import ClosureDay, LocalRuleSetting, MissedTimescaleReason
+
+SETTINGS_ROLES = frozenset({Role.SERVICE_MANAGER, Role.ADMINISTRATOR})
+
+
+def _require_settings_role(actor) -> None:
+    if getattr(actor, "role", None) not in SETTINGS_ROLES:
+        raise PermissionDenied("You cannot change the authority's timescales")
+
+
+def _json_values(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key == "then":
+            out[key] = [[int(length), unit] for length, unit in value]
+        elif key == "amber_within":
+            length, unit = value
+            out[key] = [int(length), unit]
+        else:
+            out[key] = value
+    return out
+
+
+def _invalidate_after_commit() -> None:
+    authority.invalidate()
+    transaction.on_commit(authority.invalidate)
+
+
+# --- Local rule settings -------------------------------------------------------------------
+
+
+def rule_setting_update(
+    *, rule_code: str, values: dict[str, Any], actor, expected_version: int | None = None
+) -> LocalRuleSetting:
+    """Set the authority's values for a local-practice rule (empty ``values``: back to the default)."""
+    _require_settings_role(actor)
+    rule = RULES_BY_CODE.get(rule_code)
+    if rule is None:
+        raise ValidationError({"rule_code": "Choose a timescale rule"})
+    errors = rule_override_errors(rule, values)
+    if errors:
+        raise ValidationError(errors)
+    values = _json_values(values)
+    with transaction.atomic():
+        setting, created = LocalRuleSetting.objects.select_for_update().get_or_create(
+            rule_code=rule_code, defaults={"values": {}, "updated_by": actor, "version": 0}
+        )
+        if expected_version is not None and not created and setting.version != expected_version:
+            raise StaleRecordError()
+        old = dict(setting.values)
+        if old == values and not created:
+            return setting
+        setting.values = values
+        setting.updated_by = actor
+        setting.version += 1
+        setting.full_clean()
+        setting.save()
+        audit(actor=actor, action=AuditEvent.Action.UPDATED, instance=setting,
+              changes={"values": [old, values]}, summary=f"Local timescale changed: {rule.name}")
+        _invalidate_after_commit()
+    return setting
+
+
+# --- Closure days ------------------------------------------------------------------------
+
+
+def closure_day_add(*, date: dt.date, reason: str, actor) -> ClosureDay:
+    _require_settings_role(actor)
+    reason = (reason or "").strip()
+    errors = {}
+    if date is None:
+        errors["date"] = "Enter the date of the closure day"
+    elif date.weekday() >= 5:
+        errors["date"] = "The closure day must be a weekday"
+    elif authority.calendar_for(()).is_bank_holiday(date):
+        errors["date"] = "That day is already a bank holiday"
+    elif ClosureDay.objects.filter(date=date).exists():
+        errors["date"] = "That day is already a closure day"
+    if not reason:
+        errors["reason"] = "Enter why the offices are closed"
+    if errors:
+        raise ValidationError(errors)
+    day = ClosureDay(date=date, reason=reason, created_by=actor)
+    day.full_clean()
+    with transaction.atomic():
+        day.save()
+        audit(actor=actor, action=AuditEvent.Action.CREATED, instance=day,
+              changes={"date": [None, date.isoformat()], "reason": [None, reason]},
+              summary=f"Closure day added: {date.isoformat()}")
+        _invalidate_after_commit()
+    return day
+
+
+def closure_day_remove(*, day: ClosureDay, actor) -> None:
+    _require_settings_role(actor)
+    with transaction.atomic():
+        changes = {"date": [day.date.isoformat(), None], "reason": [day.reason, None]}
+        audit(actor=actor, action=AuditEvent.Action.DELETED, instance=day, changes=changes,
+              summary=f"Closure day removed: {day.date.isoformat()}")
+        day.delete()
+        _invalidate_after_commit()
+
+
+# --- Missed timescales -------------------------------------------------------------------
+
+
+def missed_reason_record(
+    *, child: Child, rule_code: str, scope: str = "", due_date: dt.date, reason: str, actor
+) -> MissedTimescaleReason:
+    """Record (or replace) why a timescale was missed for one clock of one rule."""
+    if not can(actor, "record", child):
+        raise PermissionDenied("You cannot add to this child's record")
+    reason = (reason or "").strip()
+    if rule_code not in RULES_BY_CODE:
+        raise ValidationError({"rule_code": "Choose a timescale rule"})
+    errors = {}
+    if due_date is None:
+        errors["due_date"] = "Enter the date it was due"
+    if not reason:
+        errors["reason"] = "Enter why the timescale was missed"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        existing = (
+            MissedTimescaleReason.objects.select_for_update()
+            .filter(child=child, rule_code=rule_code, scope=scope, due_date=due_date)
+            .first()
+        )
+        old = existing.reason if existing else None
+        record = existing or MissedTimescaleReason(child=child, rule_code=rule_code, scope=scope, due_date=due_date)
+        record.reason = reason
+        record.recorded_by = actor
+        record.full_clean()
+        record.save()
+        audit(actor=actor, action=AuditEvent.Action.UPDATED if existing else AuditEvent.Action.CREATED,
+              instance=record, child=child,
+              changes={"reason": [old, reason]} if existing else {
+                  "rule_code": [None, rule_code], "scope": [None, scope], "due_date": [None, due_date.isoformat()],
+                  "reason": [None, reason]},
+              summary=f"Reason recorded for a missed timescale: {RULES_BY_CODE[rule_code].name}")
+    return record

@@ -1,0 +1,240 @@
+"""Timescale pages: My work, the team view, the overdue list, the rules and the authority's settings.
+
+Views are thin: the selectors decide what each user may see (always from
+``people.access.children_for``), the services decide what may change. A page a
+role may not use answers 404, like a record the user may not see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.views.decorators.http import require_GET, require_http_methods
+
+from opencsc.accounts.models import Team, User
+from opencsc.accounts.roles import CASEWORK_ROLES, MANAGER_ROLES, Role
+from opencsc.core.audit import StaleRecordError
+from opencsc.people.access import child_for
+
+from . import selectors, services
+from .authority import authority_calendar, authority_settings
+from .core import AMBER, GREEN, RED, RULES, RULES_BY_CODE, effective_rule
+from .core.docs import _amber as amber_text
+from .forms import ClosureDayForm, MissedReasonForm, OverdueFilterForm, RuleSettingForm, TeamFilterForm
+from .models import ClosureDay, LocalRuleSetting
+
+PER_PAGE = 25
+MY_WORK_ROLES = CASEWORK_ROLES
+TEAM_ROLES = MANAGER_ROLES
+OVERDUE_ROLES = MANAGER_ROLES | {Role.PERFORMANCE_ANALYST, Role.AUDITOR}
+SETTINGS_ROLES = services.SETTINGS_ROLES
+
+
+def _require_role(request, roles) -> None:
+    if request.user.role not in roles:
+        raise Http404("Page not found")
+
+
+def _group(items):
+    groups = []
+    for status, heading in ((RED, "Overdue"), (AMBER, "Due soon"), (GREEN, "On track")):
+        these = [i for i in items if i.rag == status]
+        groups.append({"status": status, "heading": heading, "items": these})
+    return groups
+
+
+@require_GET
+def my_work(request):
+    _require_role(request, MY_WORK_ROLES)
+    items = selectors.my_work(user=request.user)
+    return render(request, "timescales/my_work.html", {
+        "groups": _group(items), "total": len(items), "today": timezone.localdate(),
+    })
+
+
+def _teams_for(user) -> list[Team]:
+    if user.role == Role.SERVICE_MANAGER:
+        return list(Team.objects.filter(is_active=True).order_by("name"))
+    return [user.team] if user.team_id else []
+
+
+@require_GET
+def team(request):
+    _require_role(request, TEAM_ROLES)
+    teams = _teams_for(request.user)
+    chosen = None
+    wanted = request.GET.get("team") or (str(request.user.team_id) if request.user.team_id else "")
+    chosen = next((t for t in teams if str(t.pk) == wanted), teams[0] if teams else None)
+    workers = list(User.objects.filter(team=chosen, is_active=True).order_by("first_name", "last_name", "id")) \
+        if chosen else []
+    form = TeamFilterForm(request.GET or None, teams=teams, workers=workers)
+    criteria = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        worker = next((w for w in workers if str(w.pk) == data.get("worker")), None)
+        criteria = {"worker": worker, "rule": data.get("rule") or None, "status": data.get("status") or None}
+    rows = selectors.team_work(user=request.user, team=chosen, **criteria) if chosen else []
+    totals = {s: sum(r.counts[s] for r in rows) for s in (RED, AMBER, GREEN)}
+    return render(request, "timescales/team.html", {
+        "team": chosen, "form": form, "rows": rows, "totals": totals,
+        "filtered": any(criteria.values()),
+    })
+
+
+@require_GET
+def overdue(request):
+    _require_role(request, OVERDUE_ROLES)
+    teams = list(Team.objects.filter(is_active=True).order_by("name"))
+    form = OverdueFilterForm(request.GET or None, teams=teams)
+    rule = chosen_team = None
+    if form.is_bound and form.is_valid():
+        rule = form.cleaned_data.get("rule") or None
+        chosen_team = next((t for t in teams if str(t.pk) == form.cleaned_data.get("team")), None)
+    items = selectors.overdue(user=request.user, rule=rule, team=chosen_team)
+    page_obj = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj.object_list = selectors.with_children(list(page_obj.object_list))
+    return render(request, "timescales/overdue.html", {
+        "form": form, "page_obj": page_obj, "filtered": bool(rule or chosen_team),
+    })
+
+
+def _rule_rows(settings):
+    rows = []
+    for rule in sorted(RULES, key=lambda r: (r.row, r.code)):
+        current = effective_rule(rule, settings)
+        rows.append({
+            "rule": current, "timescale": current.describe_length(), "amber": amber_text(current),
+            "changed": rule.code in settings,
+        })
+    return rows
+
+
+@require_GET
+def rules(request):
+    settings = authority_settings()
+    closures = ClosureDay.objects.filter(date__gte=timezone.localdate())
+    return render(request, "timescales/rules.html", {
+        "rows": _rule_rows(settings), "closures": closures,
+        "can_change": request.user.role in SETTINGS_ROLES,
+    })
+
+
+@require_GET
+def settings_page(request):
+    _require_role(request, SETTINGS_ROLES)
+    settings = authority_settings()
+    rows = [r for r in _rule_rows(settings) if r["rule"].configurable]
+    return render(request, "timescales/settings.html", {
+        "rows": rows, "closures": ClosureDay.objects.all(), "closure_form": ClosureDayForm(),
+    })
+
+
+def _setting_initial(rule, version):
+    initial = {"length": rule.length, "unit": rule.unit, "amber_length": rule.amber_within.length,
+               "amber_unit": rule.amber_within.unit, "version": version}
+    if rule.then:
+        initial.update(then_length=rule.then[-1].length, then_unit=rule.then[-1].unit)
+    elif rule.is_sequence:
+        initial.update(then_length=rule.length, then_unit=rule.unit)
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def setting_edit(request, rule_code):
+    _require_role(request, SETTINGS_ROLES)
+    default = RULES_BY_CODE.get(rule_code)
+    if default is None or not default.configurable:
+        raise Http404("No such local timescale")
+    stored = LocalRuleSetting.objects.filter(rule_code=rule_code).first()
+    version = stored.version if stored else 0
+    current = effective_rule(default, authority_settings())
+    if request.method == "POST" and "reset" in request.POST:
+        services.rule_setting_update(rule_code=rule_code, values={}, actor=request.user)
+        messages.success(request, f"{default.name}: back to the default")
+        return redirect("timescales:settings")
+    form = RuleSettingForm(request.POST or None, rule=default, initial=_setting_initial(current, version))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_setting_update(rule_code=rule_code, values=form.values(), actor=request.user,
+                                         expected_version=form.cleaned_data["version"])
+        except StaleRecordError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"{default.name}: changed")
+            return redirect("timescales:settings")
+    return render(request, "timescales/setting_edit.html", {
+        "rule": default, "current": current, "form": form, "amber": amber_text(default),
+        "changed": stored is not None and bool(stored.values),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def closure_days(request):
+    _require_role(request, SETTINGS_ROLES)
+    form = ClosureDayForm()
+    if request.method == "POST" and request.POST.get("remove"):
+        day = get_object_or_404(ClosureDay, pk=request.POST["remove"] if request.POST["remove"].isdigit() else 0)
+        services.closure_day_remove(day=day, actor=request.user)
+        messages.success(request, f"Closure day removed: {date_format(day.date, 'j M Y')}")
+        return redirect("timescales:closure_days")
+    if request.method == "POST":
+        form = ClosureDayForm(request.POST)
+        if form.is_valid():
+            try:
+                day = services.closure_day_add(date=form.cleaned_data["date"], reason=form.cleaned_data["reason"],
+                                               actor=request.user)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, f"Closure day added: {date_format(day.date, 'j M Y')}")
+                return redirect("timescales:closure_days")
+    return render(request, "timescales/closure_days.html", {
+        "form": form, "closures": ClosureDay.objects.all(),
+        "calendar": authority_calendar(),
+    })
+
+
+def _parse_due(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def missed_reason(request, child_id, rule_code):
+    child = child_for(request.user, child_id, request=request, action="record")
+    rule = RULES_BY_CODE.get(rule_code)
+    if rule is None:
+        raise Http404("No such timescale")
+    scope = request.GET.get("scope", "")
+    due = _parse_due(request.GET.get("due"))
+    today = timezone.localdate()
+    candidates = [
+        i for i in selectors.child_next_due(user=request.user, child=child, completed_since=today - dt.timedelta(365))
+        if i.rule_code == rule_code and i.scope == scope and i.rag in (RED, "done_late")
+        and (due is None or i.due_date == due)
+    ]
+    item = candidates[0] if candidates else None
+    form = MissedReasonForm(request.POST or None, initial={"reason": item.late_reason if item else ""})
+    if request.method == "POST":
+        if item is None:
+            raise Http404("Nothing to record")
+        if form.is_valid():
+            services.missed_reason_record(child=child, rule_code=rule_code, scope=scope, due_date=item.due_date,
+                                          reason=form.cleaned_data["reason"], actor=request.user)
+            messages.success(request, f"Reason recorded: {rule.name}")
+            return redirect("timescales:my_work")
+    return render(request, "timescales/missed_reason.html", {
+        "child": child, "rule": rule, "item": item, "form": form,
+    })
