@@ -12,17 +12,17 @@ from opencsc.accounts.tests.factories import UserFactory
 from .helpers import PASSWORD, sign_in
 
 
-def test_a_social_worker_signs_in_and_sees_the_home_page_with_the_authority_name(page, live_server):
+def test_a_social_worker_signs_in_and_lands_on_my_work_with_the_authority_name(page, live_server):
     # Given a social worker with a password
     user = UserFactory(role="social_worker", username="sam.worker")
 
     # When they sign in through the real form
     sign_in(page, live_server, user.username, PASSWORD)
 
-    # Then they are on the home page, with the authority named in the header
-    expect(page).to_have_url(f"{live_server.url}/")
+    # Then they land on their due list, with the authority named in the header
+    expect(page).to_have_url(f"{live_server.url}/timescales/my-work/")
     expect(page.locator("header.govuk-header")).to_contain_text(settings.OPENCSC_AUTHORITY_NAME)
-    expect(page.get_by_role("heading", level=1)).to_have_text(settings.OPENCSC_SERVICE_NAME)
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     # And the GOV.UK Frontend styles and scripts have loaded
     expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
