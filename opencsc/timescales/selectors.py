@@ -130,6 +130,15 @@ def collect_clock_events(children: QuerySet) -> dict[tuple[int, str], list[tuple
     return grouped
 
 
+def recorded_event_names() -> frozenset[str]:
+    """Every clock event some registered source records (its declared starts and stops)."""
+    names: set[str] = set()
+    for source in clock_sources():
+        names.update(source.starts_clocks)
+        names.update(source.stops_clocks)
+    return frozenset(names)
+
+
 def due_items(
     *,
     children: QuerySet,
@@ -151,7 +160,11 @@ def due_items(
     calendar = authority_calendar()
     settings = authority_settings()
     wanted = set(rules) if rules is not None else None
-    effective = effective_rules(settings, [r for r in RULES if wanted is None or r.code in wanted])
+    # A rule whose end is not yet recorded anywhere in OpenCSC would only ever show as overdue.
+    recorded = recorded_event_names()
+    effective = effective_rules(
+        settings, [r for r in RULES if (wanted is None or r.code in wanted) and r.end_event in recorded]
+    )
     by_start = _rules_by_start(effective.values())
 
     grouped = collect_clock_events(children)

@@ -270,7 +270,8 @@ def test_scoped_events_run_their_own_clocks(monkeypatch, db):
         ]
 
     monkeypatch.setattr(events, "_REGISTRY", {"placements": events.EventSource(
-        key="placements", label="Placements", fetch=lambda *a, **k: [], clock_events=fetch)})
+        key="placements", label="Placements", fetch=lambda *a, **k: [], clock_events=fetch,
+        starts_clocks=("placement_started",), stops_clocks=("placement_ended", "cla_visit"))})
 
     items = selectors.due_items(children=Child.objects.all(), today=dt.date(2026, 2, 3), rules=["cla_visit"])
 
@@ -314,3 +315,18 @@ def test_the_registered_casework_sources_drive_the_due_list(cp_plan):
     [item] = _items(child, dt.date(2026, 3, 10))
 
     assert (item.due, item.rag, item.measured_from) == (dt.date(2026, 3, 23), "green", dt.date(2026, 3, 9))
+
+
+def test_a_rule_whose_end_no_source_records_is_not_shown_as_due(db):
+    """The referral decision is recorded by the front door, which is not built yet: no false overdue items."""
+    from opencsc.assessment.tests.factories import CINEpisodeFactory
+    from opencsc.people.models import Child
+    from opencsc.timescales.selectors import due_items, recorded_event_names
+
+    episode = CINEpisodeFactory()
+    items = due_items(children=Child.objects.filter(pk=episode.child_id), today=dt.date(2026, 11, 23))
+
+    assert "referral_decision" not in recorded_event_names()
+    assert "referral" in recorded_event_names()
+    assert "referral_decision" not in {item.rule_code for item in items}
+    assert "assessment" in {item.rule_code for item in items}
