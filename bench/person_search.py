@@ -8,7 +8,7 @@ from __future__ import annotations
 from bench import common
 
 REPEAT = 30
-TARGETS_MS = {"name": 150, "identifier": 100}
+TARGETS_MS = {"name": 100, "identifier": 100}  # issue: person search over 100,000 people under 100 ms
 
 
 def _queries(child, alias_target, postcode):

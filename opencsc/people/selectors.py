@@ -26,6 +26,7 @@ from .names import fold, phonetic
 from .validators import UPN_ALPHABET, postcode_search_form
 
 CANDIDATE_LIMIT = 500
+NAME_MATCH_LIMIT = 5000  # name-key matches read before the access filter (a very common name)
 RESULT_LIMIT = 200
 MIN_SCORE = 0.72  # a weaker name match than this is not shown
 MIN_PART_SCORE = 0.7  # nor one where the first or the last name alone is further off
@@ -49,13 +50,23 @@ def _phonetic_variants(code: str, cap: int = 16) -> list[str]:
     return variants[:cap]
 
 
+def _starts_with(field: str, prefix: str) -> Q:
+    """`field` starts with `prefix`, for folded keys (letters a-z only), as a range the index serves.
+
+    SQLite cannot use an index for LIKE 'abc%' (its LIKE ignores case), so a plain
+    startswith would scan every child. Every folded key starting with 'abc' lies
+    between 'abc' and 'abc' followed by z's, and nothing else does.
+    """
+    return Q(**{f"{field}__gte": prefix, f"{field}__lte": prefix + "z" * 100})
+
+
 def _part_q(value: str, part: str, *, strict: bool) -> Q:
     """One name part that sounds alike or, unless strict, starts with the same three letters."""
     folded = fold(value)
     q = Q(**{f"phonetic_{part}__in": _phonetic_variants(phonetic(value))})
     if not strict:
         if len(folded) >= 3:
-            q |= Q(**{f"search_{part}__startswith": folded[:3]})
+            q |= _starts_with(f"search_{part}", folded[:3])
         else:
             q |= Q(**{f"search_{part}": folded})
     return q
@@ -70,6 +81,15 @@ def _name_q(first: str, last: str, *, strict: bool = False) -> Q:
     return q
 
 
+def _matching_ids(names: Q) -> list[int]:
+    """Ids of children whose name keys match, found through the name indexes alone.
+
+    Asked on its own, so the database plans it on the name indexes, and not on the
+    access filter that every child passes; the access filter is applied to these ids.
+    """
+    return list(Child.objects.filter(names).order_by().values_list("pk", flat=True)[:NAME_MATCH_LIMIT])
+
+
 def _tiers(pairs: list[tuple[str, str]]) -> list[Q]:
     """Candidate queries from the closest to the loosest, so the closest are never crowded out by the cap."""
     strict, initial, loose = Q(), Q(), Q()
@@ -77,7 +97,7 @@ def _tiers(pairs: list[tuple[str, str]]) -> list[Q]:
         strict |= _name_q(first, last, strict=True)
         if first and last:
             last_q = _part_q(last, "last", strict=False)
-            initial |= last_q & Q(search_first__startswith=fold(first)[:2])
+            initial |= last_q & _starts_with("search_first", fold(first)[:2])
             loose |= last_q  # a first name spelt very differently (Jaden, Jayden) is ranked below
         else:
             initial |= _name_q(first, last)
@@ -86,7 +106,7 @@ def _tiers(pairs: list[tuple[str, str]]) -> list[Q]:
 
 
 def _similarity(a: str, b: str) -> float:
-    a, b = fold(a), fold(b)
+    """Jaro-Winkler similarity of two names already folded (see names.fold)."""
     if not a or not b:
         return 0.0
     return jellyfish.jaro_winkler_similarity(a, b)
@@ -175,39 +195,50 @@ def child_search(
     tokens = [t for t in (fold(t) for t in query.split()) if t]
     if not tokens:
         return []
-    pairs = _name_pairs(tokens)
+    pairs = [(fold(first), fold(last)) for first, last in _name_pairs(tokens)]
     tiers = _tiers(pairs)
     alias_child_ids = list(
         ChildAlias.objects.filter(tiers[1]).values_list("child_id", flat=True)[:CANDIDATE_LIMIT]
     )
-    candidates = list(base.filter(tiers[0] | Q(pk__in=alias_child_ids)).order_by("pk")[:CANDIDATE_LIMIT])
+    keys = ("pk", "search_first", "search_last", "preferred_name")
+    candidates = list(
+        base.filter(pk__in=[*_matching_ids(tiers[0]), *alias_child_ids])
+        .order_by("pk").values_list(*keys)[:CANDIDATE_LIMIT]
+    )
     for tier in tiers[1:]:
         if len(candidates) >= CANDIDATE_LIMIT:
             break
+        seen = {c[0] for c in candidates}
+        ids = [pk for pk in _matching_ids(tier) if pk not in seen]
         candidates += list(
-            base.filter(tier).exclude(pk__in=[c.pk for c in candidates])
-            .order_by("pk")[: CANDIDATE_LIMIT - len(candidates)]
+            base.filter(pk__in=ids).order_by("pk").values_list(*keys)[: CANDIDATE_LIMIT - len(candidates)]
         )
     aliases: dict[int, list[ChildAlias]] = {}
-    for alias in ChildAlias.objects.filter(child_id__in=[c.pk for c in candidates]):
+    for alias in ChildAlias.objects.filter(child_id__in=[c[0] for c in candidates]):
         aliases.setdefault(alias.child_id, []).append(alias)
 
-    results = []
-    for child in candidates:
-        names = [(child.first_name, child.last_name)]
-        if child.preferred_name:
-            names.append((child.preferred_name, child.last_name))
+    scored: list[tuple[float, str, str, int, str]] = []
+    for pk, first, last, preferred in candidates:
+        names = [(first, last)]
+        if preferred:
+            names.append((fold(preferred), last))
         own = _score(names, pairs)
-        alias_names = [(a.first_name, a.last_name) for a in aliases.get(child.pk, [])]
+        alias_names = [(a.search_first, a.search_last) for a in aliases.get(pk, [])]
         alias_score = _score(alias_names, pairs) if alias_names else 0.0
         score = max(own, alias_score)
         if score < MIN_SCORE:
             continue
         matched = ""
         if alias_score > own:
-            best = max(aliases[child.pk], key=lambda a: _score([(a.first_name, a.last_name)], pairs))
+            best = max(aliases[pk], key=lambda a: _score([(a.search_first, a.search_last)], pairs))
             matched = str(best)
-        results.append(SearchResult(child=child, score=score, matched_alias=matched))
+        scored.append((score, last, first, pk, matched))
+    # Only the children shown are loaded in full.
+    scored.sort(key=lambda item: (-item[0], item[1], item[2], item[3]))
+    shown = scored[:limit]
+    children = Child.objects.in_bulk([item[3] for item in shown])
+    results = [SearchResult(child=children[pk], score=score, matched_alias=matched)
+               for score, _, _, pk, matched in shown]
     results.sort(key=lambda r: (-r.score, r.child.last_name, r.child.first_name, r.child.pk))
     return results[:limit]
 
@@ -268,7 +299,7 @@ def possible_duplicates(
         same_id = (nhs_number and child.nhs_number == re.sub(r"[\s\-]", "", nhs_number)) or (
             upn and child.upn == re.sub(r"[\s\-]", "", upn).upper()
         )
-        if same_id or _score([(child.first_name, child.last_name)], [(first_name, last_name)]) >= 0.8:
+        if same_id or _score([(fold(child.first_name), fold(child.last_name))], [(fold(first_name), fold(last_name))]) >= 0.8:
             strong.append(child)
     if not strong:
         return DuplicateCheck()
