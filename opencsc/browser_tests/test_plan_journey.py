@@ -76,7 +76,9 @@ def test_a_social_worker_works_a_child_protection_plan(page, live_server):
     page.get_by_label("Child seen alone").check()
     page.get_by_role("button", name="Save visit").click()
     expect(page.get_by_text("Visit recorded")).to_be_visible()
-    assert Visit.objects.get(child=child).child_seen_alone
+    visit = Visit.objects.get(child=child)
+    assert visit.child_seen_alone
+    assert visit.kind == "cp"
 
 
 def test_a_team_manager_records_oversight_that_shows_in_the_chronology(page, live_server):

@@ -100,7 +100,8 @@ register(EventSource(key="document", label="Documents", fetch=_documents))
 
 # --- Plans, meetings, visits and oversight ------------------------------------------------
 
-# Clock events named as in timescales/docs/rules.md.
+# Clock events named as in timescales/docs/rules.md. A plan's events, and those of the meetings
+# that belong to it, share the scope `plan:<pk>` (protection's `cp_review` uses it too).
 PLAN_CLOCK_EVENTS = {
     Plan.Kind.CHILD_IN_NEED: ("cin_plan_started", "cin_plan_ended"),
     Plan.Kind.CHILD_PROTECTION: ("cp_plan_started", "cp_plan_ended"),
@@ -157,9 +158,9 @@ def _plan_clock_events(children):
     )
     for child_id, kind, start, end, pk in qs.order_by("child_id", "start_date", "id"):
         started, ended = PLAN_CLOCK_EVENTS[kind]
-        yield ClockEvent(child_id=child_id, event=started, on=start, scope=str(pk))
+        yield ClockEvent(child_id=child_id, event=started, on=start, scope=f"plan:{pk}")
         if end:
-            yield ClockEvent(child_id=child_id, event=ended, on=end, scope=str(pk))
+            yield ClockEvent(child_id=child_id, event=ended, on=end, scope=f"plan:{pk}")
 
 
 def _meetings(child, date_from=None, date_to=None):
@@ -192,7 +193,7 @@ def _meeting_clock_events(children):
     )
     for child_id, kind, held_on, plan_id in qs.order_by("child_id", "held_on", "id"):
         yield ClockEvent(child_id=child_id, event=MEETING_CLOCK_EVENTS[kind], on=held_on,
-                         scope=str(plan_id) if plan_id else "")
+                         scope=f"plan:{plan_id}" if plan_id else "")
 
 
 def _visits(child, date_from=None, date_to=None):

@@ -125,7 +125,8 @@ def visits(request, child_id):
         else:
             messages.success(request, "Visit recorded")
             return redirect("casework:visits", child.pk)
-    filter_form = VisitFilterForm(request.GET or None)
+    # Its own ids: the record-a-visit form on the same page also has a "kind" field.
+    filter_form = VisitFilterForm(request.GET or None, auto_id="filter_%s")
     kind = filter_form.cleaned_data["kind"] if filter_form.is_bound and filter_form.is_valid() else ""
     return render(request, "casework/visits.html", {
         "child": child,

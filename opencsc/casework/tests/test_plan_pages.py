@@ -476,3 +476,16 @@ def test_record_page_shows_open_plans_last_visit_and_the_new_sections(signed_in)
     assert "9 Feb 2026" in visit and "child seen alone" in visit
     for section in ("Plans", "Visits", "Oversight"):
         assert f">{section}</a>" in html
+
+
+def test_the_visits_page_gives_every_field_its_own_id(signed_in):
+    """The filter and the record-a-visit form both have a kind field: each label must point at its own."""
+    import re
+
+    from opencsc.people.tests.factories import ChildFactory
+
+    client = signed_in("social_worker")
+    child = ChildFactory()
+    body = client.get(f"/children/{child.pk}/visits/").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', body)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
