@@ -73,23 +73,24 @@ def _assessments(child, date_from=None, date_to=None):
 
 
 def episode_clock_events(children):
-    """`referral` and `case_closed` per episode (scope: the episode's id); one query."""
+    """`referral` and `case_closed` per episode (scope: `episode:<pk>`); one query."""
     rows = CINEpisode.objects.filter(child__in=children).values_list(
         "pk", "child_id", "referral_date", "closure_date"
     )
     for pk, child_id, referral_date, closure_date in rows:
-        yield ClockEvent(child_id=child_id, event="referral", on=referral_date, scope=str(pk))
+        yield ClockEvent(child_id=child_id, event="referral", on=referral_date, scope=f"episode:{pk}")
         if closure_date:
-            yield ClockEvent(child_id=child_id, event="case_closed", on=closure_date, scope=str(pk))
+            yield ClockEvent(child_id=child_id, event="case_closed", on=closure_date, scope=f"episode:{pk}")
 
 
 def assessment_clock_events(children):
-    """`assessment_completed` on authorisation (scope: the episode's id); one query."""
+    """`assessment_completed` on authorisation (scope: `episode:<pk>`); one query."""
     rows = Assessment.objects.filter(episode__child__in=children, completed_date__isnull=False).values_list(
         "episode_id", "episode__child_id", "completed_date"
     )
     for episode_id, child_id, completed in rows:
-        yield ClockEvent(child_id=child_id, event="assessment_completed", on=completed, scope=str(episode_id))
+        yield ClockEvent(child_id=child_id, event="assessment_completed", on=completed,
+                         scope=f"episode:{episode_id}")
 
 
 register(EventSource(

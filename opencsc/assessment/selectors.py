@@ -43,6 +43,15 @@ def episode_for(*, user, child: Child, episode_id) -> CINEpisode:
         raise Http404("No episode found") from None
 
 
+def open_episode_for(child: Child) -> CINEpisode | None:
+    """The child's open episode of need, if any (at most one: a database constraint).
+
+    For services and other selectors: the caller has already fetched the child through
+    `people.access.child_for`, so this does not check access again.
+    """
+    return CINEpisode.objects.filter(child=child, closure_date__isnull=True).order_by("-referral_date", "-id").first()
+
+
 def open_assessment(episode: CINEpisode) -> Assessment | None:
     return episode.assessments.filter(completed_date__isnull=True).order_by("-start_date", "-id").first()
 

@@ -29,6 +29,7 @@ STEP_DOWN_REASON = "RC9"
 REFERRAL_NFA_REASON = "RC7"
 ASSESSMENT_FIELDS = ("start_date", "child_seen_date", "child_seen_alone_date", "childs_views", "lived_experience",
                      "analysis", "factors")
+CP_PLAN_OPEN = "End the child protection plan before closing the episode"
 LATE_REASON_REQUIRED = "Enter why the assessment took longer than 45 working days"
 AUTHORISED_BEFORE_START = "The authorisation date must be the same as or after the assessment start date"
 
@@ -328,6 +329,14 @@ def episode_close(
     if reason_for_closure in ("RC8", "RC9") and not any(a.completed_date for a in assessments):
         errors.setdefault("reason_for_closure",
                           "Closing after assessment needs an authorised assessment in this episode")
+    cp_plan_ends = list(episode.cp_plans.values_list("plan__end_date", flat=True))
+    if None in cp_plan_ends:
+        errors["__all__"] = [*([errors["__all__"]] if "__all__" in errors else []), CP_PLAN_OPEN]
+    elif cp_plan_ends and closure_date and "closure_date" not in errors and closure_date < max(cp_plan_ends):
+        errors["closure_date"] = (
+            f"The closure date must be the same as or after the child protection plan ended "
+            f"({_day(max(cp_plan_ends))})"
+        )
     link = cin_plan_open(episode)
     if link and closure_date and "closure_date" not in errors and closure_date < link.plan.start_date:
         errors["closure_date"] = (

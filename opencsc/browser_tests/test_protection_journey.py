@@ -9,11 +9,14 @@ import pytest
 from playwright.sync_api import expect
 
 from opencsc.accounts.tests.factories import UserFactory
+from opencsc.assessment.models import CINEpisode
+from opencsc.assessment.services import referral_create
 from opencsc.people.tests.factories import ChildFactory
 from opencsc.protection.models import Conference, CPPlan, Section47
 
 from .helpers import save_screenshot, sign_in
 
+REFERRAL_ON = dt.date(2026, 10, 30)
 STRATEGY_ON = dt.date(2026, 11, 2)  # Monday
 S47_DONE_ON = dt.date(2026, 11, 12)
 ICPC_ON = dt.date(2026, 11, 16)  # 10 working days later
@@ -42,13 +45,25 @@ def worker(page, live_server):
 
 
 def test_from_strategy_discussion_to_a_reviewed_child_protection_plan(page, live_server, worker):
-    # Given a child known to the service
+    # Given a child known to the service, with no episode of need yet
     child = ChildFactory(first_name="Kai", last_name="Okonjo", date_of_birth=dt.date(2016, 4, 1))
     page.goto(f"{live_server.url}/children/{child.pk}/protection/")
     expect(page.get_by_text("No child protection plans.")).to_be_visible()
 
-    # When the social worker records a strategy discussion deciding on a section 47 enquiry
+    # When the social worker opens the strategy discussion form, they are told to record a referral first
     page.get_by_role("link", name="Record a strategy discussion").click()
+    expect(page.get_by_text("This child has no open episode of need")).to_be_visible()
+    page.get_by_role("link", name="record a referral").click()
+    fill_date(page, "Referral date", REFERRAL_ON)
+    page.get_by_label("Who made the referral").select_option(label="POLICE")
+    page.get_by_label("Abuse, neglect and exploitation").check()
+    page.get_by_label("Reason for the referral").fill("Bruising seen at school")
+    page.get_by_role("button", name="Save referral").click()
+    expect(page.get_by_role("heading", name="Episode of need")).to_be_visible()
+
+    # And then records a strategy discussion deciding on a section 47 enquiry
+    page.goto(f"{live_server.url}/children/{child.pk}/protection/strategy/add/")
+    expect(page.get_by_text("Part of the episode of need from 30 Oct 2026")).to_be_visible()
     fill_date(page, "Date of the strategy discussion", STRATEGY_ON)
     fill_person(page, 1, "DC Amira Shah", "Police")
     fill_person(page, 2, "Jo Platt", "Health", "Invited, did not attend")
@@ -108,12 +123,17 @@ def test_from_strategy_discussion_to_a_reviewed_child_protection_plan(page, live
 
     plan = CPPlan.objects.get(child=child)
     assert (plan.plan.start_date, plan.initial_category, plan.latest_category) == (ICPC_ON, "NEG", "EMO")
+    episode = CINEpisode.objects.get(child=child)
+    assert episode.referral_date == REFERRAL_ON
+    assert plan.episode == plan.conference.section47.episode == episode
     assert Section47.objects.get(child=child).outcome == "substantiated"
     assert Conference.objects.filter(child=child).count() == 2
 
 
 def test_a_conference_before_its_strategy_discussion_is_refused(page, live_server, worker):
     child = ChildFactory(date_of_birth=dt.date(2016, 4, 1))
+    referral_create(actor=worker, child=child, referral_date=dt.date(2026, 10, 26), referral_source="6",
+                    primary_need="N1")
     page.goto(f"{live_server.url}/children/{child.pk}/protection/strategy/add/")
     fill_date(page, "Date of the strategy discussion", STRATEGY_ON)
     fill_person(page, 1, "DC Amira Shah", "Police")

@@ -1,9 +1,10 @@
 """This app's entries in the event registry: chronology items and statutory clock events.
 
-Clock events are named as in timescales/docs/rules.md. Scopes: a section 47 enquiry's pk for
-`s47_started`, `s47_outcome`, `s47_no_further_action` and `icpc`; the casework Plan's pk for
-`cp_review` (as casework uses for `cp_plan_started`); the record's pk for police protection,
-emergency protection orders and transfer-in conferences.
+Clock events are named as in timescales/docs/rules.md. Scopes are namespaced by model, so that
+records of different kinds with the same primary key never share a clock group:
+`s47:<pk>` for `s47_started`, `s47_outcome`, `s47_no_further_action` and `icpc`;
+`plan:<casework Plan pk>` for `cp_review` (as casework uses for `cp_plan_started`);
+`conference:<pk>` for transfer-in conferences, `police_protection:<pk>` and `epo:<pk>`.
 """
 
 from __future__ import annotations
@@ -79,11 +80,12 @@ def _section47_clock_events(children):
     )
     for child_id, pk, start, completed_on, outcome in qs.order_by("child_id", "strategy_discussion__meeting__held_on",
                                                                   "id"):
-        yield ClockEvent(child_id=child_id, event="s47_started", on=start, scope=str(pk))
+        scope = f"s47:{pk}"
+        yield ClockEvent(child_id=child_id, event="s47_started", on=start, scope=scope)
         if completed_on:
-            yield ClockEvent(child_id=child_id, event="s47_outcome", on=completed_on, scope=str(pk))
+            yield ClockEvent(child_id=child_id, event="s47_outcome", on=completed_on, scope=scope)
             if outcome != Section47.Outcome.SUBSTANTIATED:
-                yield ClockEvent(child_id=child_id, event="s47_no_further_action", on=completed_on, scope=str(pk))
+                yield ClockEvent(child_id=child_id, event="s47_no_further_action", on=completed_on, scope=scope)
 
 
 def _conferences(child, date_from=None, date_to=None):
@@ -114,12 +116,13 @@ def _conference_clock_events(children):
     )
     for child_id, pk, kind, held_on, s47_id, plan_id, notified in qs.order_by("child_id", "meeting__held_on", "id"):
         if kind == Conference.Kind.INITIAL:
-            yield ClockEvent(child_id=child_id, event="icpc", on=held_on, scope=str(s47_id or ""))
+            yield ClockEvent(child_id=child_id, event="icpc", on=held_on, scope=f"s47:{s47_id}" if s47_id else "")
         elif kind == Conference.Kind.REVIEW:
-            yield ClockEvent(child_id=child_id, event="cp_review", on=held_on, scope=str(plan_id or ""))
+            yield ClockEvent(child_id=child_id, event="cp_review", on=held_on,
+                             scope=f"plan:{plan_id}" if plan_id else "")
         else:
-            yield ClockEvent(child_id=child_id, event="transfer_in_notice", on=notified, scope=str(pk))
-            yield ClockEvent(child_id=child_id, event="transfer_in_conference", on=held_on, scope=str(pk))
+            yield ClockEvent(child_id=child_id, event="transfer_in_notice", on=notified, scope=f"conference:{pk}")
+            yield ClockEvent(child_id=child_id, event="transfer_in_conference", on=held_on, scope=f"conference:{pk}")
 
 
 def _cp_plans(child, date_from=None, date_to=None):
@@ -157,9 +160,10 @@ def _police_protections(child, date_from=None, date_to=None):
 def _police_protection_clock_events(children):
     qs = PoliceProtection.objects.filter(child__in=children).values_list("child_id", "pk", "started_at", "ended_at")
     for child_id, pk, started_at, ended_at in qs.order_by("child_id", "started_at", "id"):
-        yield ClockEvent(child_id=child_id, event="police_protection", on=started_at, scope=str(pk))
+        scope = f"police_protection:{pk}"
+        yield ClockEvent(child_id=child_id, event="police_protection", on=started_at, scope=scope)
         if ended_at:
-            yield ClockEvent(child_id=child_id, event="police_protection_ended", on=ended_at, scope=str(pk))
+            yield ClockEvent(child_id=child_id, event="police_protection_ended", on=ended_at, scope=scope)
 
 
 def _epos(child, date_from=None, date_to=None):
@@ -178,11 +182,11 @@ def _epo_clock_events(children):
         "child_id", "pk", "made_on", "expires_on", "extended_to", "ended_on"
     )
     for child_id, pk, made_on, expires_on, extended_to, ended_on in qs.order_by("child_id", "made_on", "id"):
-        yield ClockEvent(child_id=child_id, event="epo_made", on=made_on, scope=str(pk))
+        yield ClockEvent(child_id=child_id, event="epo_made", on=made_on, scope=f"epo:{pk}")
         if extended_to:
-            yield ClockEvent(child_id=child_id, event="epo_extended", on=expires_on, scope=str(pk))
+            yield ClockEvent(child_id=child_id, event="epo_extended", on=expires_on, scope=f"epo:{pk}")
         if ended_on:
-            yield ClockEvent(child_id=child_id, event="epo_ended", on=ended_on, scope=str(pk))
+            yield ClockEvent(child_id=child_id, event="epo_ended", on=ended_on, scope=f"epo:{pk}")
 
 
 register(EventSource(

@@ -21,6 +21,10 @@ class StrategyDiscussion(models.Model):
         OTHER = "other", "Other action (for example, a child in need assessment)"
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="strategy_discussions")
+    episode = models.ForeignKey(
+        "assessment.CINEpisode", null=True, blank=True, on_delete=models.PROTECT, related_name="strategy_discussions",
+        help_text="The episode of need (CIN census CINdetails) this belongs to",
+    )
     meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="strategy_discussion")
     information_shared = models.TextField()
     decision = models.CharField(max_length=8, choices=Decision.choices)
@@ -48,6 +52,10 @@ class Section47(models.Model):
         OTHER = "other", "Concerns substantiated, but no conference needed (for example, a child in need plan)"
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="section47s")
+    episode = models.ForeignKey(
+        "assessment.CINEpisode", null=True, blank=True, on_delete=models.PROTECT, related_name="section47s",
+        help_text="The episode of need (CIN census CINdetails) this belongs to",
+    )
     strategy_discussion = models.OneToOneField(
         StrategyDiscussion, on_delete=models.PROTECT, related_name="section47"
     )
@@ -99,6 +107,10 @@ class Conference(models.Model):
     }
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="cp_conferences")
+    episode = models.ForeignKey(
+        "assessment.CINEpisode", null=True, blank=True, on_delete=models.PROTECT, related_name="cp_conferences",
+        help_text="The episode of need (CIN census CINdetails) this belongs to",
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="cp_conference")
     section47 = models.ForeignKey(
@@ -141,6 +153,10 @@ class CPPlan(models.Model):
         OTHER = "other", "Other"
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="cp_plans")
+    episode = models.ForeignKey(
+        "assessment.CINEpisode", null=True, blank=True, on_delete=models.PROTECT, related_name="cp_plans",
+        help_text="The episode of need (CIN census CINdetails) this belongs to",
+    )
     conference = models.OneToOneField(Conference, on_delete=models.PROTECT, related_name="started_plan")
     plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="cp_plan")
     initial_category = models.CharField(

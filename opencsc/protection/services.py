@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from opencsc.assessment.models import CINEpisode
+from opencsc.assessment.selectors import open_episode_for
 from opencsc.casework import services as casework
 from opencsc.casework.models import Meeting, Plan
 from opencsc.codes import CATEGORY_OF_ABUSE
@@ -34,6 +36,15 @@ from .models import (
     StrategyDiscussion,
 )
 
+NO_EPISODE_FOR_STRATEGY = (
+    "Record a referral for this child before the strategy discussion: "
+    "a strategy discussion belongs to an open episode of need"
+)
+NO_EPISODE_FOR_TRANSFER_IN = (
+    "Record a referral for this child before the transfer-in conference: "
+    "a conference belongs to an open episode of need"
+)
+EPISODE_CLOSED = "The episode of need closed while this was being recorded. Record a new referral first"
 PLAN_NEEDS_CONFERENCE = "A child protection plan must follow an initial or transfer-in conference that decided on a plan"
 POLICE_PROTECTION_HOURS = 72
 EPO_DAYS = 8
@@ -55,6 +66,25 @@ def _require_record(actor, child: Child) -> None:
 
 def _created(instance) -> dict:
     return {k: [None, v] for k, v in field_values(instance).items() if v not in (None, "", [], {})}
+
+
+def _fresh_episode(episode_id) -> CINEpisode | None:
+    """The episode as it is now (a cached instance may predate its closure)."""
+    return CINEpisode.objects.filter(pk=episode_id).first() if episode_id else None
+
+
+def _lock_open_episode(episode: CINEpisode | None) -> None:
+    """Inside a transaction: stop if the episode was closed meanwhile (it stays open until we commit)."""
+    if episode is not None and not CINEpisode.objects.select_for_update().filter(
+        pk=episode.pk, closure_date__isnull=True
+    ).exists():
+        raise ValidationError(EPISODE_CLOSED)
+
+
+def _check_after_referral(errors: dict, field: str, value, episode: CINEpisode | None, what: str) -> None:
+    """CIN census rules 2889 and 1104: nothing in an episode comes before its referral."""
+    if value is not None and episode is not None and value < episode.referral_date and field not in errors:
+        errors[field] = f"The date of the {what} must be on or after the referral date ({_day(episode.referral_date)})"
 
 
 def _check_past(errors: dict, field: str, value, message: str) -> None:
@@ -98,13 +128,18 @@ def strategy_discussion_record(
 ) -> StrategyDiscussion:
     """Record a strategy discussion, who took part from which agency, and its decision.
 
-    A decision to start a section 47 enquiry starts one, dated the day of the discussion.
+    A decision to start a section 47 enquiry starts one, dated the day of the discussion. Both
+    belong to the child's open episode of need: without one, the discussion is refused.
     """
     _require_record(actor, child)
+    episode = open_episode_for(child)
+    if episode is None:
+        raise ValidationError(NO_EPISODE_FOR_STRATEGY)
     errors: dict[str, str] = {}
     if held_on is None:
         errors["held_on"] = "Enter the date of the strategy discussion"
     _check_past(errors, "held_on", held_on, "The date of the strategy discussion must be today or in the past")
+    _check_after_referral(errors, "held_on", held_on, episode, "strategy discussion")
     if not _strip(information_shared):
         errors["information_shared"] = "Enter the information shared"
     if decision not in StrategyDiscussion.Decision.values:
@@ -121,12 +156,13 @@ def strategy_discussion_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        _lock_open_episode(episode)
         meeting = casework.meeting_record(
             actor=actor, child=child, kind=Meeting.Kind.STRATEGY, held_on=held_on, chair=chair,
             summary=_strip(information_shared), attendance=attendance,
         )
         discussion = StrategyDiscussion(
-            child=child, meeting=meeting, information_shared=_strip(information_shared), decision=decision,
+            child=child, episode=episode, meeting=meeting, information_shared=_strip(information_shared), decision=decision,
             decision_reason=_strip(decision_reason), recorded_by=actor,
         )
         discussion.full_clean()
@@ -135,7 +171,7 @@ def strategy_discussion_record(
               changes=_created(discussion),
               summary=f"Strategy discussion recorded: {discussion.get_decision_display().lower()}")
         if decision == StrategyDiscussion.Decision.S47:
-            enquiry = Section47(child=child, strategy_discussion=discussion)
+            enquiry = Section47(child=child, episode=episode, strategy_discussion=discussion)
             enquiry.full_clean()
             enquiry.save()
             audit(actor=actor, action=AuditEvent.Action.CREATED, instance=enquiry, child=child,
@@ -189,11 +225,27 @@ def section47_outcome_record(
 # --- Conferences --------------------------------------------------------------------------
 
 
-def _check_conference(*, child, kind, held_on, decision, category, section47, transfer_notified_on) -> CPPlan | None:
+def _check_conference(
+    *, child, kind, held_on, decision, category, section47, transfer_notified_on
+) -> tuple[CPPlan | None, CINEpisode | None]:
+    """Check a conference; return the open plan and the episode of need the conference belongs to.
+
+    An initial conference belongs to its enquiry's episode, a review to its plan's, and a
+    transfer-in conference to the child's open episode (refused without one).
+    """
     errors: dict[str, str] = {}
     plan = open_cp_plan(child)
     if kind not in Conference.Kind.values:
         raise ValidationError({"kind": "Select the kind of conference"})
+    episode = None
+    if kind == Conference.Kind.TRANSFER_IN:
+        episode = open_episode_for(child)
+        if episode is None:
+            raise ValidationError(NO_EPISODE_FOR_TRANSFER_IN)
+    elif kind == Conference.Kind.INITIAL and section47 is not None and section47.child_id == child.pk:
+        episode = _fresh_episode(section47.episode_id)
+    elif kind == Conference.Kind.REVIEW and plan is not None:
+        episode = _fresh_episode(plan.episode_id)
     if held_on is None:
         errors["held_on"] = "Enter the date of the conference"
     _check_past(errors, "held_on", held_on, "The date of the conference must be today or in the past")
@@ -221,6 +273,12 @@ def _check_conference(*, child, kind, held_on, decision, category, section47, tr
             errors["held_on"] = (
                 f"The conference date must be on or after the notification on {_day(transfer_notified_on)}"
             )
+    if episode is not None and episode.closure_date is not None and held_on is not None \
+            and held_on > episode.closure_date and "held_on" not in errors:
+        errors["held_on"] = (
+            f"The episode of need closed on {_day(episode.closure_date)}. Record a new referral before the conference"
+        )
+    _check_after_referral(errors, "held_on", held_on, episode, "conference")
     if kind in (Conference.Kind.INITIAL, Conference.Kind.TRANSFER_IN) and plan is not None:
         errors["kind"] = (
             f"The child already has a child protection plan (from {_day(plan.start_date)}). "
@@ -233,7 +291,7 @@ def _check_conference(*, child, kind, held_on, decision, category, section47, tr
             errors["held_on"] = f"The review date must be on or after the plan started on {_day(plan.start_date)}"
     if errors:
         raise ValidationError(errors)
-    return plan
+    return plan, episode
 
 
 def conference_record(
@@ -259,20 +317,22 @@ def conference_record(
     ends, ends it on the day of the conference.
     """
     _require_record(actor, child)
-    plan = _check_conference(child=child, kind=kind, held_on=held_on, decision=decision, category=category,
+    plan, episode = _check_conference(child=child, kind=kind, held_on=held_on, decision=decision, category=category,
                              section47=section47, transfer_notified_on=transfer_notified_on)
     if kind == Conference.Kind.REVIEW and decision == Conference.Decision.PLAN_ENDS \
             and end_reason not in CPPlan.EndReason.values:
         raise ValidationError({"end_reason": "Select why the plan ended"})
     reviewed = plan if kind == Conference.Kind.REVIEW else None
     with transaction.atomic():
+        if kind == Conference.Kind.TRANSFER_IN:
+            _lock_open_episode(episode)
         meeting = casework.meeting_record(
             actor=actor, child=child, kind=Conference.MEETING_KINDS[kind], held_on=held_on,
             plan=reviewed.plan if reviewed else None, chair=chair, child_attended=child_attended,
             child_contributed=child_contributed, summary=summary, attendance=attendance,
         )
         conference = Conference(
-            child=child, kind=kind, meeting=meeting, decision=decision, category=category or "",
+            child=child, episode=episode, kind=kind, meeting=meeting, decision=decision, category=category or "",
             section47=section47 if kind == Conference.Kind.INITIAL else None, cp_plan=reviewed,
             transfer_notified_on=transfer_notified_on if kind == Conference.Kind.TRANSFER_IN else None,
             recorded_by=actor,
@@ -329,6 +389,12 @@ def cp_plan_start(
     current = open_cp_plan(child)
     if current is not None:
         raise ValidationError(f"The child already has a child protection plan (from {_day(current.start_date)})")
+    episode = _fresh_episode(conference.episode_id)
+    if episode is not None and episode.closure_date is not None:
+        raise ValidationError(
+            f"The episode of need closed on {_day(episode.closure_date)}. "
+            "A child protection plan needs an open episode: record a new referral first"
+        )
     errors: dict[str, str] = {}
     category = initial_category or conference.category
     if category not in CATEGORY_OF_ABUSE:
@@ -342,6 +408,7 @@ def cp_plan_start(
         raise ValidationError(errors)
     start = conference.held_on
     with transaction.atomic():
+        _lock_open_episode(episode)
         plan = casework.plan_create(
             actor=actor, child=child, kind=Plan.Kind.CHILD_PROTECTION, start_date=start, summary=summary,
             contingency=contingency, child_friendly_summary=child_friendly_summary,
@@ -350,7 +417,7 @@ def cp_plan_start(
         for row in actions:
             casework.plan_action_add(actor=actor, plan=plan, **row)
         Meeting.objects.filter(pk=conference.meeting_id).update(plan=plan)
-        cp_plan = CPPlan(child=child, conference=conference, plan=plan, initial_category=category,
+        cp_plan = CPPlan(child=child, episode=episode, conference=conference, plan=plan, initial_category=category,
                          latest_category=category)
         cp_plan.full_clean()
         cp_plan.save()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from opencsc.assessment.selectors import open_episode_for
 from opencsc.core.templatetags.govuk import govuk_error_summary
 from opencsc.people.access import can, child_for
 
@@ -66,6 +67,7 @@ def strategy_add(request, child_id):
             return redirect("protection:overview", child.pk)
     return render(request, "protection/strategy_form.html", {
         "child": child, "form": form, "people": people, "errors": _errors(form, *people.forms),
+        "open_episode": open_episode_for(child),
     })
 
 

@@ -158,7 +158,7 @@ def test_clock_events_name_the_timescales_events_and_scope_by_episode():
         for key in ("cin_episode", "assessment")
         for e in get_source(key).clock_events(children)
     ]
-    scope = str(episode.pk)
+    scope = f"episode:{episode.pk}"
     assert sorted(events) == sorted([
         ("referral", D(2026, 3, 2), scope), ("case_closed", D(2026, 9, 1), scope),
         ("assessment_completed", D(2026, 4, 1), scope),

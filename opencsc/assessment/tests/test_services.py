@@ -290,3 +290,62 @@ def test_an_episode_with_an_assessment_in_progress_cannot_be_closed(worker):
         services.episode_close(actor=worker, episode=episode, closure_date=D(2026, 4, 1), reason_for_closure="RC7")
     episode.refresh_from_db()
     assert episode.closure_date is None
+
+
+# --- Child protection plans inside the episode ----------------------------------------------
+
+
+def _cp_plan_in(worker, episode, start, end=None):
+    from opencsc.protection.tests.helpers import cp_plan
+
+    return cp_plan(worker, episode.child, start, end=end)
+
+
+def test_an_episode_with_an_open_child_protection_plan_cannot_be_closed_and_nothing_changes(worker):
+    episode = refer(worker, ChildFactory(date_of_birth=D(2015, 5, 1)), on=MARCH_2)
+    cp = _cp_plan_in(worker, episode, D(2026, 3, 9))
+    audit_before = AuditEvent.objects.count()
+
+    with pytest.raises(ValidationError) as error:
+        services.episode_close(actor=worker, episode=episode, closure_date=D(2026, 9, 1), reason_for_closure="RC7")
+
+    assert error.value.messages == ["End the child protection plan before closing the episode"]
+    episode.refresh_from_db()
+    cp.plan.refresh_from_db()
+    assert (episode.closure_date, episode.reason_for_closure, episode.version) == (None, "", 1)
+    assert cp.plan.end_date is None
+    assert AuditEvent.objects.count() == audit_before
+
+
+@pytest.mark.parametrize(
+    ("closure_date", "closes"),
+    [(D(2026, 6, 30), False), (D(2026, 7, 1), True), (D(2026, 9, 1), True)],
+)
+def test_an_episode_closes_on_or_after_its_child_protection_plan_ended(worker, closure_date, closes):
+    episode = refer(worker, ChildFactory(date_of_birth=D(2015, 5, 1)), on=MARCH_2)
+    _cp_plan_in(worker, episode, D(2026, 3, 9), end=D(2026, 7, 1))
+
+    call = lambda: services.episode_close(  # noqa: E731
+        actor=worker, episode=episode, closure_date=closure_date, reason_for_closure="RC7")
+    if closes:
+        call()
+    else:
+        with pytest.raises(ValidationError) as error:
+            call()
+        assert error.value.message_dict["closure_date"] == [
+            "The closure date must be the same as or after the child protection plan ended (1 Jul 2026)"]
+    episode.refresh_from_db()
+    assert episode.closure_date == (closure_date if closes else None)
+
+
+def test_a_plan_in_an_earlier_episode_does_not_stop_a_later_one_closing(worker):
+    child = ChildFactory(date_of_birth=D(2015, 5, 1))
+    first = refer(worker, child, on=D(2025, 1, 6))
+    _cp_plan_in(worker, first, D(2025, 1, 13), end=D(2025, 6, 2))
+    services.episode_close(actor=worker, episode=first, closure_date=D(2025, 6, 2), reason_for_closure="RC7")
+    second = refer(worker, child, on=MARCH_2)
+
+    services.episode_close(actor=worker, episode=second, closure_date=D(2026, 3, 3), reason_for_closure="RC7")
+
+    second.refresh_from_db()
+    assert second.closure_date == D(2026, 3, 3)

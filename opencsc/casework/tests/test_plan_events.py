@@ -65,11 +65,11 @@ def test_plans_meetings_and_visits_start_and_stop_the_right_clocks(db):
     got = set(clock_events_for(Child.objects.filter(pk=child.pk)))
 
     assert got == {
-        ClockEvent(child.pk, "cin_plan_started", dt.date(2025, 1, 6), str(cin.pk)),
-        ClockEvent(child.pk, "cin_plan_ended", dt.date(2025, 6, 2), str(cin.pk)),
-        ClockEvent(child.pk, "cp_plan_started", dt.date(2025, 6, 2), str(cp.pk)),
-        ClockEvent(child.pk, "cin_review", dt.date(2025, 1, 15), str(cin.pk)),
-        ClockEvent(child.pk, "core_group", dt.date(2025, 6, 12), str(cp.pk)),
+        ClockEvent(child.pk, "cin_plan_started", dt.date(2025, 1, 6), f"plan:{cin.pk}"),
+        ClockEvent(child.pk, "cin_plan_ended", dt.date(2025, 6, 2), f"plan:{cin.pk}"),
+        ClockEvent(child.pk, "cp_plan_started", dt.date(2025, 6, 2), f"plan:{cp.pk}"),
+        ClockEvent(child.pk, "cin_review", dt.date(2025, 1, 15), f"plan:{cin.pk}"),
+        ClockEvent(child.pk, "core_group", dt.date(2025, 6, 12), f"plan:{cp.pk}"),
         ClockEvent(child.pk, "cin_visit", dt.date(2025, 2, 3)),
         ClockEvent(child.pk, "cp_visit", dt.date(2025, 6, 9)),
         ClockEvent(child.pk, "cla_visit", dt.date(2025, 9, 8)),

@@ -138,7 +138,7 @@ def world(db, make_user):
     other_user = make_user(role=Role.SOCIAL_WORKER, username="someone")
     episode = CINEpisodeFactory(child=child, created_by=author)  # open, with an assessment in progress
     AssessmentFactory(episode=episode, created_by=author)
-    cp = cp_plan(author, child, child.date_of_birth + dt.timedelta(days=400))
+    cp = cp_plan(author, child, dt.date(2026, 3, 2))
     plan = Plan.objects.create(child=child, kind="cin", start_date=dt.date(2026, 1, 5), created_by=author)
     return {
         "child": child.pk, "relationship": relationship.pk, "note": note.pk, "document": document.pk,

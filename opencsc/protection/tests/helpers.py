@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from opencsc.assessment import services as assessment_services
+from opencsc.assessment.models import CINEpisode
 from opencsc.protection import services
 
 POLICE = {"name": "DC Amira Shah", "agency": "Police", "role": "Detective constable", "status": "attended"}
@@ -16,7 +18,31 @@ ACTION = {
 }
 
 
+def referral(actor, child, on, **kwargs):
+    """Open an episode of need for the child (through the referral service)."""
+    values = {"referral_source": "6", "primary_need": "N1"}
+    values.update(kwargs)
+    return assessment_services.referral_create(actor=actor, child=child, referral_date=on, **values)
+
+
+def open_episode(actor, child, on):
+    """The child's open episode of need, opened by a referral on `on` if there is none.
+
+    An open episode that started after `on` is moved back to `on` (test data only), so that older
+    fixtures that make an episode first and a plan on an earlier date keep working.
+    """
+    episode = CINEpisode.objects.filter(child=child, closure_date__isnull=True).first()
+    if episode is None:
+        return referral(actor, child, on)
+    if episode.referral_date > on:
+        CINEpisode.objects.filter(pk=episode.pk).update(referral_date=on)
+        episode.refresh_from_db()
+    return episode
+
+
 def strategy(actor, child, held_on, decision="s47", **kwargs):
+    """A strategy discussion (by default deciding on a section 47 enquiry), in an episode of need."""
+    open_episode(actor, child, held_on)
     values = {"information_shared": "Police call-out; bruising seen at school", "attendance": [POLICE, HEALTH]}
     values.update(kwargs)
     return services.strategy_discussion_record(actor=actor, child=child, held_on=held_on, decision=decision,
@@ -30,7 +56,11 @@ def icpc(actor, child, section47, held_on, decision="plan", category="NEG", **kw
 
 
 def cp_plan(actor, child, start, end=None):
-    """A plan from a strategy discussion on `start`, an ICPC the same day, ended on `end` if given."""
+    """A plan from a strategy discussion on `start`, an ICPC the same day, ended on `end` if given.
+
+    Opens an episode of need by a referral on `start` if the child has no open episode.
+    """
+    open_episode(actor, child, start)
     discussion = strategy(actor, child, start)
     conference = icpc(actor, child, discussion.section47, start)
     plan = services.cp_plan_start(actor=actor, conference=conference, contingency="Legal planning meeting",

@@ -1,17 +1,20 @@
 """Chronology items and statutory clock events from child protection records."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
 
+from opencsc.casework import services as casework
 from opencsc.casework.events import get_source
 from opencsc.casework.models import Meeting
 from opencsc.casework.summary import services_for
 from opencsc.people.models import Child
 from opencsc.people.tests.factories import ChildFactory
 from opencsc.protection import services
-from opencsc.protection.tests.helpers import POLICE, cp_plan, strategy
+from opencsc.protection.tests.helpers import POLICE, cp_plan, referral, strategy
+from opencsc.timescales.selectors import collect_clock_events
 
 D = dt.date
 
@@ -35,15 +38,16 @@ def test_strategy_s47_and_icpc_clock_events(worker, db):
 
     assert events("strategy_discussion", child) == [("strategy_discussion", D(2025, 3, 3), ""),
                                                     ("strategy_discussion", D(2025, 9, 1), "")]
-    scope = str(later.section47.pk)
+    scope = f"s47:{later.section47.pk}"
     assert events("section47", child) == sorted([
-        ("s47_started", D(2025, 3, 3), str(s47.pk)), ("s47_started", D(2025, 9, 1), scope),
+        ("s47_started", D(2025, 3, 3), f"s47:{s47.pk}"), ("s47_started", D(2025, 9, 1), scope),
         ("s47_outcome", D(2025, 9, 8), scope), ("s47_no_further_action", D(2025, 9, 8), scope)])
-    assert events("cp_conference", child) == [("icpc", D(2025, 3, 3), str(s47.pk))]
+    assert events("cp_conference", child) == [("icpc", D(2025, 3, 3), f"s47:{s47.pk}")]
 
 
 def test_review_and_transfer_in_clock_events(worker, db):
     child = ChildFactory()
+    referral(worker, child, D(2025, 3, 3))
     conference = services.conference_record(actor=worker, child=child, kind="transfer_in", held_on=D(2025, 3, 20),
                                             transfer_notified_on=D(2025, 3, 3), decision="plan", category="NEG",
                                             attendance=[POLICE])
@@ -52,12 +56,12 @@ def test_review_and_transfer_in_clock_events(worker, db):
     services.conference_record(actor=worker, child=child, kind="review", held_on=D(2025, 6, 1),
                                decision="continues", attendance=[POLICE])
     assert events("cp_conference", child) == [
-        ("cp_review", D(2025, 6, 1), str(plan.plan_id)),
-        ("transfer_in_conference", D(2025, 3, 20), str(conference.pk)),
-        ("transfer_in_notice", D(2025, 3, 3), str(conference.pk)),
+        ("cp_review", D(2025, 6, 1), f"plan:{plan.plan_id}"),
+        ("transfer_in_conference", D(2025, 3, 20), f"conference:{conference.pk}"),
+        ("transfer_in_notice", D(2025, 3, 3), f"conference:{conference.pk}"),
     ]
     # the casework plan clock uses the same scope
-    assert ("cp_plan_started", D(2025, 3, 20), str(plan.plan_id)) in events("plan", child)
+    assert ("cp_plan_started", D(2025, 3, 20), f"plan:{plan.plan_id}") in events("plan", child)
     assert Meeting.objects.get(kind="cp_review").plan_id == plan.plan_id
 
 
@@ -69,12 +73,12 @@ def test_police_protection_and_epo_clock_events(worker, db):
                                            ended_how="epo", circumstances="Found")
     order = services.epo_record(actor=worker, child=child, made_on=D(2025, 3, 4), expires_on=D(2025, 3, 12),
                                 extended_to=D(2025, 3, 19), ended_on=D(2025, 3, 15), circumstances="Court")
-    assert events("police_protection", child) == [("police_protection", start, str(pp.pk)),
-                                                  ("police_protection_ended", end, str(pp.pk))]
+    assert events("police_protection", child) == [("police_protection", start, f"police_protection:{pp.pk}"),
+                                                  ("police_protection_ended", end, f"police_protection:{pp.pk}")]
     assert all(timezone.is_aware(e[1]) for e in events("police_protection", child))
-    assert events("epo", child) == [("epo_ended", D(2025, 3, 15), str(order.pk)),
-                                    ("epo_extended", D(2025, 3, 12), str(order.pk)),
-                                    ("epo_made", D(2025, 3, 4), str(order.pk))]
+    scope = f"epo:{order.pk}"
+    assert events("epo", child) == [("epo_ended", D(2025, 3, 15), scope), ("epo_extended", D(2025, 3, 12), scope),
+                                    ("epo_made", D(2025, 3, 4), scope)]
 
 
 def test_chronology_marks_protection_events_highly_significant(worker, db):
@@ -108,3 +112,34 @@ def test_services_now(worker, db):
     assert "Section 47 enquiry" not in services_for(child)
     services.cp_plan_end(actor=worker, cp_plan=plan, end_date=D(2025, 4, 1), end_reason="moved")
     assert "Child protection plan" not in services_for(child)
+
+
+SCOPE = re.compile(r"^(plan|episode|s47|conference|police_protection|epo):[1-9][0-9]*$")
+
+
+def test_clock_scopes_are_namespaced_and_related_events_meet_in_one_group(worker, db):
+    """Records of different models with the same primary key can never share a clock group."""
+    child = ChildFactory()
+    cp = cp_plan(worker, child, D(2025, 3, 3))
+    casework.meeting_record(actor=worker, child=child, kind="core_group", held_on=D(2025, 3, 14), plan=cp.plan,
+                            attendance=[POLICE])
+    services.conference_record(actor=worker, child=child, kind="review", held_on=D(2025, 6, 2),
+                               decision="continues", attendance=[POLICE])
+    at = timezone.get_current_timezone()
+    services.police_protection_record(actor=worker, child=child, started_at=dt.datetime(2025, 2, 1, 9, tzinfo=at),
+                                      circumstances="Found")
+    services.epo_record(actor=worker, child=child, made_on=D(2025, 2, 2), expires_on=D(2025, 2, 9),
+                        circumstances="Court")
+
+    grouped = collect_clock_events(Child.objects.filter(pk=child.pk))
+
+    scopes = {scope for _, scope in grouped}
+    assert {s for s in scopes if s and not SCOPE.match(s)} == set()
+    names = {scope: sorted(name for name, _ in events) for (_, scope), events in grouped.items()}
+    episode = cp.episode
+    s47 = cp.conference.section47
+    assert names[f"episode:{episode.pk}"] == ["referral"]
+    assert names[f"s47:{s47.pk}"] == ["icpc", "s47_started"]
+    assert names[f"plan:{cp.plan_id}"] == ["core_group", "cp_plan_started", "cp_review"]
+    assert sorted(s.split(":")[0] for s in scopes if s) == [
+        "episode", "epo", "plan", "police_protection", "s47"]

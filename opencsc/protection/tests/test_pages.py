@@ -8,14 +8,17 @@ from django.urls import reverse
 from opencsc.accounts.roles import CASEWORK_ROLES, READ_ALL_ROLES, Role
 from opencsc.people.tests.factories import ChildFactory
 from opencsc.protection.models import Conference, CPPlan, Section47, StrategyDiscussion
-from opencsc.protection.tests.helpers import cp_plan, strategy
+from opencsc.protection.tests.helpers import cp_plan, referral, strategy
 
 D = dt.date
 
 
 @pytest.fixture
-def child(db):
-    return ChildFactory(date_of_birth=D(2015, 5, 1))
+def child(db, make_user):
+    """A child with an episode of need open since 2 Jan 2023."""
+    child = ChildFactory(date_of_birth=D(2015, 5, 1))
+    referral(make_user("social_worker", username="referrer"), child, D(2023, 1, 2))
+    return child
 
 
 def date_fields(name, day):
@@ -51,6 +54,30 @@ def test_recording_a_strategy_discussion_is_for_casework_roles(signed_in, child,
     else:
         assert response.status_code == 404
         assert StrategyDiscussion.objects.count() == 0
+
+
+def test_without_an_open_episode_the_strategy_page_says_to_record_a_referral_and_saves_nothing(signed_in):
+    client = signed_in("social_worker")
+    child = ChildFactory(date_of_birth=D(2015, 5, 1))
+    url = reverse("protection:strategy_add", args=[child.pk])
+    data = {**date_fields("held_on", D(2026, 3, 2)), "information_shared": "Bruising", "decision": "s47",
+            **attendees(("DC Shah", "Police", "attended"))}
+
+    form = client.get(url).content.decode()
+    response = client.post(url, data)
+
+    assert "This child has no open episode of need" in form
+    assert reverse("assessment:referral_add", args=[child.pk]) in form
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "Record a referral for this child before the strategy discussion" in html
+    assert (StrategyDiscussion.objects.count(), Section47.objects.count()) == (0, 0)
+
+
+def test_the_strategy_page_names_the_open_episode(signed_in, child):
+    html = signed_in("social_worker").get(reverse("protection:strategy_add", args=[child.pk])).content.decode()
+    assert "Part of the episode of need from 2 Jan 2023" in html
 
 
 def test_the_overview_shows_empty_states(signed_in, child):

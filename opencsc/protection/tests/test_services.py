@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from opencsc.assessment import services as assessment_services
+from opencsc.assessment.models import CINEpisode
 from opencsc.casework.models import Meeting, Plan, PlanAction
 from opencsc.core.models import AuditEvent
 from opencsc.people.tests.factories import ChildFactory
@@ -18,11 +20,11 @@ from opencsc.protection.models import (
     StrategyDiscussion,
 )
 from opencsc.protection.selectors import cp_plans_for, plan_flags
-from opencsc.protection.tests.helpers import ACTION, HEALTH, POLICE, cp_plan, icpc, strategy
+from opencsc.protection.tests.helpers import ACTION, HEALTH, POLICE, cp_plan, icpc, referral, strategy
 
 D = dt.date
 MODELS = (StrategyDiscussion, Section47, Conference, CPPlan, Plan, PlanAction, Meeting, PoliceProtection,
-          EmergencyProtectionOrder, AuditEvent)
+          EmergencyProtectionOrder, AuditEvent, CINEpisode)
 
 
 def counts():
@@ -35,8 +37,11 @@ def worker(make_user):
 
 
 @pytest.fixture
-def child(db):
-    return ChildFactory(date_of_birth=D(2015, 5, 1))
+def child(db, worker):
+    """A child with an episode of need open since 2 Jan 2023."""
+    child = ChildFactory(date_of_birth=D(2015, 5, 1))
+    referral(worker, child, D(2023, 1, 2))
+    return child
 
 
 def refused(call, message):
@@ -370,3 +375,108 @@ def test_roles_that_cannot_record_change_nothing(make_user, child, role):
     with pytest.raises(PermissionDenied):
         strategy(user, child, D(2026, 3, 2))
     assert counts() == before
+
+
+# --- The episode of need -------------------------------------------------------------------
+
+NO_EPISODE = ("Record a referral for this child before the strategy discussion: "
+              "a strategy discussion belongs to an open episode of need")
+
+
+def _close(worker, episode, on):
+    assessment_services.episode_close(actor=worker, episode=episode, closure_date=on, reason_for_closure="RC7")
+
+
+@pytest.mark.parametrize("history", ["never_referred", "episode_closed"])
+def test_a_strategy_discussion_without_an_open_episode_is_refused_and_changes_nothing(worker, history):
+    child = ChildFactory(date_of_birth=D(2015, 5, 1))
+    if history == "episode_closed":
+        _close(worker, referral(worker, child, D(2026, 1, 5)), D(2026, 2, 2))
+
+    refused(lambda: services.strategy_discussion_record(
+        actor=worker, child=child, held_on=D(2026, 3, 2), information_shared="Bruising", decision="s47",
+        attendance=[POLICE]), NO_EPISODE)
+
+
+@pytest.mark.parametrize(("held_on", "allowed"), [(D(2026, 2, 27), False), (D(2026, 3, 2), True)])
+def test_a_strategy_discussion_is_not_before_the_referral(worker, held_on, allowed):
+    child = ChildFactory(date_of_birth=D(2015, 5, 1))
+    referral(worker, child, D(2026, 3, 2))
+
+    def call():
+        return services.strategy_discussion_record(
+            actor=worker, child=child, held_on=held_on, information_shared="Bruising", decision="s47",
+            attendance=[POLICE])
+
+    if allowed:
+        assert call().episode.referral_date == D(2026, 3, 2)
+    else:
+        refused(call, "The date of the strategy discussion must be on or after the referral date (2 Mar 2026)")
+
+
+def test_every_protection_record_belongs_to_the_episode_open_at_the_time(worker, child):
+    episode = CINEpisode.objects.get(child=child)
+    cp = cp_plan(worker, child, D(2025, 3, 3))
+    review = services.conference_record(actor=worker, child=child, kind="review", held_on=D(2025, 6, 2),
+                                        decision="continues", attendance=[POLICE])
+    discussion = cp.conference.section47.strategy_discussion
+
+    assert [discussion.episode, discussion.section47.episode, cp.conference.episode, cp.episode,
+            review.episode] == [episode] * 5
+    assert list(episode.cp_plans.all()) == [cp]
+    assert list(episode.strategy_discussions.all()) == [discussion]
+    assert list(episode.section47s.all()) == [discussion.section47]
+    assert set(episode.cp_conferences.all()) == {cp.conference, review}
+
+
+def test_a_later_episode_gets_its_own_records(worker, child):
+    first = CINEpisode.objects.get(child=child)
+    old = cp_plan(worker, child, D(2023, 1, 9), end=D(2023, 6, 5))
+    _close(worker, first, D(2023, 6, 5))
+    second = referral(worker, child, D(2025, 3, 3))
+
+    new = cp_plan(worker, child, D(2025, 3, 10))
+
+    assert (old.episode, new.episode) == (first, second)
+    assert new.conference.section47.strategy_discussion.episode == second
+
+
+def test_a_transfer_in_conference_without_an_open_episode_is_refused_and_changes_nothing(worker):
+    child = ChildFactory(date_of_birth=D(2015, 5, 1))
+    refused(lambda: services.conference_record(
+        actor=worker, child=child, kind="transfer_in", held_on=D(2026, 3, 20), transfer_notified_on=D(2026, 3, 3),
+        decision="plan", category="NEG", attendance=[POLICE]),
+        "Record a referral for this child before the transfer-in conference")
+
+
+def test_a_transfer_in_conference_belongs_to_the_open_episode_and_is_not_before_its_referral(worker):
+    child = ChildFactory(date_of_birth=D(2015, 5, 1))
+    episode = referral(worker, child, D(2026, 3, 10))
+
+    def call(held_on):
+        return services.conference_record(
+            actor=worker, child=child, kind="transfer_in", held_on=held_on, transfer_notified_on=D(2026, 3, 3),
+            decision="plan", category="NEG", attendance=[POLICE])
+
+    refused(lambda: call(D(2026, 3, 9)), "The date of the conference must be on or after the referral date")
+    conference = call(D(2026, 3, 20))
+    plan = services.cp_plan_start(actor=worker, conference=conference, contingency="C", actions=[ACTION])
+    assert (conference.episode, plan.episode) == (episode, episode)
+
+
+def test_no_icpc_or_plan_once_the_enquiry_s_episode_has_closed(worker, child):
+    episode = CINEpisode.objects.get(child=child)
+    enquiry = strategy(worker, child, D(2026, 3, 2)).section47
+    _close(worker, episode, D(2026, 3, 20))
+
+    refused(lambda: icpc(worker, child, enquiry, D(2026, 3, 23)),
+            "The episode of need closed on 20 Mar 2026. Record a new referral before the conference")
+
+
+def test_no_plan_from_a_conference_whose_episode_has_since_closed(worker, child):
+    episode = CINEpisode.objects.get(child=child)
+    conference = icpc(worker, child, strategy(worker, child, D(2026, 3, 2)).section47, D(2026, 3, 16))
+    _close(worker, episode, D(2026, 3, 20))
+
+    refused(lambda: services.cp_plan_start(actor=worker, conference=conference, contingency="C", actions=[ACTION]),
+            "The episode of need closed on 20 Mar 2026")

@@ -3,8 +3,9 @@
 import datetime as dt
 
 import pytest
-from django.db.models import Count
+from django.db.models import Count, F
 
+from opencsc.assessment.models import CINEpisode
 from opencsc.casework.models import Meeting, MeetingAttendance, Plan
 from opencsc.people.models import Child
 from opencsc.protection import rules
@@ -80,3 +81,44 @@ def test_the_same_seed_gives_the_same_plans(authority):
     first = sorted(CPPlan.objects.values_list("child__la_child_id", "plan__start_date", "initial_category"))
     assert first and first == sorted(
         CPPlan.objects.values_list("child__la_child_id", "plan__start_date", "initial_category"))
+
+
+@pytest.mark.django_db
+def test_every_record_belongs_to_the_episode_of_need_open_at_its_date(authority):
+    for model in (StrategyDiscussion, Section47, Conference, CPPlan):
+        assert not model.objects.filter(episode__isnull=True).exists(), model.__name__
+        assert not model.objects.exclude(episode__child_id=F("child_id")).exists(), model.__name__
+    for day_field, model in (("meeting__held_on", StrategyDiscussion), ("meeting__held_on", Conference),
+                             ("plan__start_date", CPPlan)):
+        rows = model.objects.values_list(day_field, "episode__referral_date", "episode__closure_date")
+        assert all(referral <= day and (closed is None or day <= closed) for day, referral, closed in rows), model
+    for s47 in Section47.objects.select_related("episode", "strategy_discussion"):
+        assert s47.episode_id == s47.strategy_discussion.episode_id
+        assert s47.completed_on is None or s47.episode.closure_date is None or \
+            s47.completed_on <= s47.episode.closure_date
+    for cp in CPPlan.objects.select_related("plan", "episode", "conference"):
+        assert cp.episode_id == cp.conference.episode_id
+        if cp.plan.end_date is None:
+            assert cp.episode.closure_date is None
+        else:
+            assert cp.episode.closure_date is None or cp.plan.end_date <= cp.episode.closure_date
+    assert not Conference.objects.filter(kind="review").exclude(episode_id=F("cp_plan__episode_id")).exists()
+
+
+@pytest.mark.django_db
+def test_episodes_of_need_stay_valid(authority):
+    for child_id, rows in _episodes_by_child().items():
+        for (_, _, closed), (referral, _, _) in zip(rows, rows[1:], strict=False):  # one after another
+            assert closed is not None and closed <= referral, child_id
+    assert not CINEpisode.objects.filter(closure_date__lt=F("referral_date")).exists()
+    assert not CINEpisode.objects.filter(closure_date__isnull=False, reason_for_closure="").exists()
+
+
+def _episodes_by_child() -> dict[int, list[tuple]]:
+    """Each child's episodes as (referral date, pk, closure date), oldest first."""
+    rows: dict[int, list[tuple]] = {}
+    for child_id, referral, closed, pk in CINEpisode.objects.order_by("child_id", "referral_date", "id").values_list(
+        "child_id", "referral_date", "closure_date", "pk"
+    ):
+        rows.setdefault(child_id, []).append((referral, pk, closed))
+    return rows

@@ -7,14 +7,23 @@ statistics and the inspection reports: about 20% of plans are second or subseque
 last 2 years or more, about 80% of initial conferences are within 15 working days, reviews are
 due at 3 months then every 6 months (some late), core groups about monthly. Some strategy
 discussions lead to enquiries that find no need for a conference.
+
+Every record belongs to the child's episode of need open at its date (the CIN census nests
+Section47 and ChildProtectionPlans inside CINdetails). A plan now that would start before the
+child's open episode starts a few days after its referral instead; a past plan or enquiry that
+no episode covers extends the closed episode it started in (when that does not run into the
+next one) or gets its own closed episode (closed after the provision of services, RC7).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import defaultdict
 from dataclasses import dataclass, field
 
+from opencsc.assessment import rules as need_rules
+from opencsc.assessment.models import CINEpisode
 from opencsc.casework.models import Meeting, MeetingAttendance, Plan, PlanAction
 from opencsc.protection.models import Conference, CPPlan, Section47, StrategyDiscussion
 from opencsc.timescales.core import WorkingDayCalendar
@@ -77,6 +86,19 @@ class _Story:
     worker: object
     reviews: list[dt.date] = field(default_factory=list)
     core_groups: list[dt.date] = field(default_factory=list)
+    episode: _Episode | None = None
+
+
+@dataclass
+class _Episode:
+    """A child's episode of need as the generator sees it (pk None until a new one is saved)."""
+
+    pk: int | None
+    referral: dt.date
+    closure: dt.date | None
+    nfa: bool = False
+    extended: bool = False
+    reason: str = ""
 
 
 def _category(rng: random.Random) -> str:
@@ -170,12 +192,105 @@ def _stories(ctx: GenerationContext, rng: random.Random) -> list[_Story]:
             day = CALENDAR.next_working_day(earliest + dt.timedelta(days=rng.randint(0, (latest - earliest).days)))
             if day <= latest:
                 stories.append(_Story(plan, day, None, None, "", worker_for(plan.service)))
+    stories = _fit_episodes(ctx, rng, stories)
     for story in stories:
         if story.icpc_on is not None:
             _schedule(rng, story, story.end_on or today)
             if story.end_on and story.reviews and rng.random() < 0.7:
                 story.end_on = story.reviews[-1]  # most plans end at a review conference
     return stories
+
+
+def _s47_done(rng: random.Random, story: _Story, today: dt.date) -> dt.date:
+    """When an enquiry that needed no conference finished: within its episode, never in the future."""
+    done = min(CALENDAR.add_working_days(story.strategy_on, rng.randint(3, 12)), today)
+    if story.episode is not None and story.episode.closure is not None:
+        done = min(done, story.episode.closure)
+    return max(done, story.strategy_on)
+
+
+def _load_episodes(stories: list[_Story]) -> dict[int, list[_Episode]]:
+    ids = sorted({s.child.pk for s in stories})
+    by_child: dict[int, list[_Episode]] = defaultdict(list)
+    for start in range(0, len(ids), 500):
+        rows = CINEpisode.objects.filter(child_id__in=ids[start:start + 500]).order_by("child_id", "referral_date", "id")
+        for pk, child_id, referral, closure, nfa, reason in rows.values_list(
+            "pk", "child_id", "referral_date", "closure_date", "referral_nfa", "reason_for_closure"
+        ):
+            by_child[child_id].append(_Episode(pk, referral, closure, nfa, reason=reason))
+    return by_child
+
+
+def _free(episodes: list[_Episode], first: dt.date, last: dt.date, but: _Episode | None = None) -> bool:
+    """No other episode of the child overlaps first..last."""
+    return all(
+        e is but or last < e.referral or (e.closure is not None and first > e.closure) for e in episodes
+    )
+
+
+def _fit(rng: random.Random, story: _Story, episodes: list[_Episode], today: dt.date) -> bool:
+    """Put the story in an episode of need (moving, extending or adding one); False to leave it out."""
+    first = story.icpc_on or story.strategy_on
+    current = story.icpc_on is not None and story.end_on is None
+    last = story.end_on or (today if current else CALENDAR.add_working_days(story.strategy_on, 12))
+    covering = [e for e in episodes if e.referral <= first and (
+        e.closure is None if current else (e.closure is None or e.closure >= min(last, today)))]
+    if covering:
+        story.episode = max(covering, key=lambda e: e.referral)
+        story.strategy_on = max(story.strategy_on, story.episode.referral)
+        return True
+    if current:
+        open_episode = next((e for e in episodes if e.closure is None), None)
+        if open_episode is None or open_episode.referral > today:
+            return False
+        story.strategy_on = min(CALENDAR.add_working_days(open_episode.referral, rng.randint(0, 5)), today)
+        story.icpc_on = max(story.strategy_on, min(_icpc_after(rng, story.strategy_on), today))
+        story.episode = open_episode
+        return True
+    last = min(last, today)
+    started_in = [e for e in episodes if e.closure is not None and not e.nfa
+                  and e.referral <= story.strategy_on <= e.closure]
+    if started_in and _free(episodes, story.strategy_on, last, but=started_in[-1]):
+        story.episode = started_in[-1]
+        story.episode.closure, story.episode.extended = max(story.episode.closure, last), True
+        return True
+    if _free(episodes, story.strategy_on, last):
+        story.episode = _Episode(None, story.strategy_on, last, reason="RC7")
+        episodes.append(story.episode)
+        episodes.sort(key=lambda e: e.referral)
+        return True
+    return False
+
+
+def _fit_episodes(ctx: GenerationContext, rng: random.Random, stories: list[_Story]) -> list[_Story]:
+    """Every story in an episode of need; saves the episodes added and the closures moved."""
+    by_child = _load_episodes(stories)
+    # Earlier stories first, so that a child's past plan finds its place before the later one.
+    kept = [s for s in sorted(stories, key=lambda s: (s.child.pk, s.strategy_on))
+            if _fit(rng, s, by_child[s.child.pk], ctx.today)]
+    extended = [e for eps in by_child.values() for e in eps if e.extended and e.pk is not None]
+    rows = CINEpisode.objects.in_bulk([e.pk for e in extended])
+    for e in extended:
+        row = rows[e.pk]
+        row.closure_date = e.closure
+        if row.step_down_to_early_help:
+            row.step_down_date = e.closure
+    CINEpisode.objects.bulk_update(list(rows.values()), ["closure_date", "step_down_date"],
+                                   batch_size=ctx.batch_size)
+    new = [(s, s.episode) for s in kept if s.episode.pk is None]
+    made = []
+    for story, e in new:
+        earlier = [o.referral for o in by_child[story.child.pk] if o.referral < e.referral]
+        made.append(CINEpisode(
+            child_id=story.child.pk, referral_date=e.referral, referral_source=rng.choice(("6", "2A", "3A", "5A")),
+            primary_need="N1", referral_details="Child protection concerns", closure_date=e.closure,
+            reason_for_closure=e.reason, is_re_referral=need_rules.is_re_referral(e.referral, earlier),
+            created_by=story.worker,
+        ))
+    for (_, e), row in zip(new, bulk_create(CINEpisode, made, ctx, "episodes of need for child protection"),
+                           strict=True):
+        e.pk = row.pk
+    return kept
 
 
 def _attendance(rng: random.Random, meeting: Meeting, worker, agencies=PARTNERS) -> list[MeetingAttendance]:
@@ -217,7 +332,8 @@ def generate_protection(ctx: GenerationContext) -> None:
         bulk_create(MeetingAttendance, [row for _, sd, icpc in pairs for m in (sd, icpc) if m
                                         for row in _attendance(rng, m, m.recorded_by)], ctx, "meeting attendance")
         discussions = bulk_create(StrategyDiscussion, [
-            StrategyDiscussion(child_id=s.child.pk, meeting=sd, information_shared=sd.summary,
+            StrategyDiscussion(child_id=s.child.pk, episode_id=s.episode.pk, meeting=sd,
+                               information_shared=sd.summary,
                                decision=StrategyDiscussion.Decision.S47, recorded_by=s.worker,
                                created_at=sd.created_at)
             for s, sd, _ in pairs], ctx, "strategy discussions")
@@ -227,16 +343,16 @@ def generate_protection(ctx: GenerationContext) -> None:
                 done = s.icpc_on - dt.timedelta(days=rng.randint(0, 3))
                 outcome = Section47.Outcome.SUBSTANTIATED
             else:
-                done = min(CALENDAR.add_working_days(s.strategy_on, rng.randint(3, 12)), ctx.today)
+                done = _s47_done(rng, s, ctx.today)
                 outcome = rng.choice((Section47.Outcome.NOT_SUBSTANTIATED, Section47.Outcome.OTHER))
             enquiries.append(Section47(
-                child_id=s.child.pk, strategy_discussion=discussion, outcome=outcome,
+                child_id=s.child.pk, episode_id=s.episode.pk, strategy_discussion=discussion, outcome=outcome,
                 completed_on=max(done, s.strategy_on), icpc_not_required=outcome != Section47.Outcome.SUBSTANTIATED,
                 outcome_recorded_by=s.worker, created_at=discussion.created_at))
         enquiries = bulk_create(Section47, enquiries, ctx, "section 47 enquiries")
         planned = [(s, icpc, e) for (s, _, icpc), e in zip(pairs, enquiries, strict=True) if icpc]
         initial = bulk_create(Conference, [
-            Conference(child_id=s.child.pk, kind=Conference.Kind.INITIAL, meeting=icpc, section47=e,
+            Conference(child_id=s.child.pk, episode_id=s.episode.pk, kind=Conference.Kind.INITIAL, meeting=icpc, section47=e,
                        decision=Conference.Decision.PLAN, category=s.category, recorded_by=s.worker,
                        created_at=icpc.created_at)
             for s, icpc, e in planned], ctx, "initial conferences")
@@ -262,7 +378,7 @@ def generate_protection(ctx: GenerationContext) -> None:
         cp_plans = []
         for (s, _, _), plan, conference in zip(planned, plans, initial, strict=True):
             latest = s.category if rng.random() < 0.85 or not s.reviews else _category(rng)
-            cp_plans.append(CPPlan(child_id=s.child.pk, conference=conference, plan=plan,
+            cp_plans.append(CPPlan(child_id=s.child.pk, episode_id=s.episode.pk, conference=conference, plan=plan,
                                    initial_category=s.category, latest_category=latest,
                                    end_reason=(rng.choice(("no_longer_at_risk",) * 6 + ("looked_after", "moved"))
                                                if s.end_on else ""),
@@ -287,7 +403,7 @@ def generate_protection(ctx: GenerationContext) -> None:
                     + [row for m in core_groups for row in _attendance(rng, m, m.recorded_by)],
                     ctx, "meeting attendance")
         reviews = bulk_create(Conference, [
-            Conference(child_id=s.child.pk, kind=Conference.Kind.REVIEW, meeting=m, cp_plan=cp,
+            Conference(child_id=s.child.pk, episode_id=s.episode.pk, kind=Conference.Kind.REVIEW, meeting=m, cp_plan=cp,
                        decision=(Conference.Decision.PLAN_ENDS if s.end_on == day else
                                  Conference.Decision.PLAN_CONTINUES),
                        category=cp.latest_category, recorded_by=s.worker, created_at=m.created_at)
