@@ -24,6 +24,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from opencsc.core.forms import apply_errors
+
 from . import selectors, services
 from .forms import (
     AccessLogFilterForm,
@@ -53,14 +55,6 @@ def _safe_next(request, default: str | None = None) -> str:
     ):
         return candidate
     return default or reverse(settings.LOGIN_REDIRECT_URL)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def administrator_required(view):
@@ -193,7 +187,7 @@ def user_create(request):
                 **_user_values(form.cleaned_data),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"User {user.username} created")
             return redirect("accounts:user_detail", user_id=user.pk)
@@ -224,7 +218,7 @@ def user_edit(request, user_id):
         try:
             changes = services.user_update(actor=request.user, user=subject, **_user_values(form.cleaned_data))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "User details saved" if changes else "Nothing was changed")
             return redirect("accounts:user_detail", user_id=subject.pk)
@@ -241,7 +235,7 @@ def user_set_password(request, user_id):
         try:
             services.user_set_password(actor=request.user, user=subject, password=form.cleaned_data["password"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"New password set for {subject.username}")
             return redirect("accounts:user_detail", user_id=subject.pk)
@@ -345,7 +339,7 @@ def team_create(request):
         try:
             team = services.team_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Team {team.name} created")
             return redirect("accounts:team_list")
@@ -363,7 +357,7 @@ def team_edit(request, team_id):
         try:
             changes = services.team_update(actor=request.user, team=team, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Team saved" if changes else "Nothing was changed")
             return redirect("accounts:team_list")

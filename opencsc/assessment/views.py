@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from opencsc.accounts.roles import MANAGER_ROLES
 from opencsc.core.audit import StaleRecordError
+from opencsc.core.forms import apply_errors
 from opencsc.people.access import can, child_for
 
 from . import selectors, services
@@ -27,14 +28,6 @@ from .forms import (
 
 PER_PAGE = 25
 ACTION_BLOCKS = 3
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _is_manager(user) -> bool:
@@ -62,7 +55,7 @@ def referral_add(request, child_id):
         try:
             episode = services.referral_create(actor=request.user, child=child, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Re-referral recorded" if episode.is_re_referral else "Referral recorded")
             return redirect("assessment:episode_detail", child.pk, episode.pk)
@@ -108,7 +101,7 @@ def assessment_edit(request, child_id, episode_id):
                                            **data)
                 messages.success(request, "Assessment saved")
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         except StaleRecordError as error:
             form.add_error(None, str(error))
         else:
@@ -134,7 +127,7 @@ def assessment_authorise(request, child_id, episode_id):
             services.assessment_authorise(actor=request.user, assessment=assessment,
                                           expected_version=data.pop("version"), **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         except StaleRecordError as error:
             form.add_error(None, str(error))
         else:
@@ -163,7 +156,7 @@ def cin_plan_start(request, child_id, episode_id):
             try:
                 services.cin_plan_start(actor=request.user, episode=episode, actions=actions, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, "Child in need plan started")
                 return redirect("assessment:episode_detail", child.pk, episode.pk)
@@ -185,7 +178,7 @@ def episode_close(request, child_id, episode_id):
             services.episode_close(actor=request.user, episode=episode, expected_version=data.pop("version"),
                                    **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         except StaleRecordError as error:
             form.add_error(None, str(error))
         else:

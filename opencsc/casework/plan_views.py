@@ -11,12 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from opencsc.core.forms import apply_errors
 from opencsc.people.access import can, child_for
 
 from . import selectors, services
 from .forms import MeetingForm, OversightForm, PlanActionForm, PlanEndForm, VisitFilterForm, VisitForm
 from .models import Plan, PlanAction
-from .views import _apply_errors, _page
+from .views import _page
 
 
 def _plan(request, child, plan_id) -> Plan:
@@ -69,7 +70,7 @@ def plan_action_add(request, child_id, plan_id):
         try:
             services.plan_action_add(actor=request.user, plan=plan, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Action added to the plan")
             return redirect("casework:plan_detail", child.pk, plan.pk)
@@ -89,7 +90,7 @@ def plan_meeting_add(request, child_id, plan_id):
             services.meeting_record(actor=request.user, child=child, plan=plan, attendance=form.attendance(),
                                     progress=form.progress(), **form.meeting_values())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Meeting recorded")
             return redirect("casework:plan_detail", child.pk, plan.pk)
@@ -104,7 +105,7 @@ def plan_end(request, child_id, plan_id):
         try:
             services.plan_end(actor=request.user, plan=plan, end_date=form.cleaned_data["end_date"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{plan.get_kind_display()} ended")
             return redirect("casework:plan_detail", child.pk, plan.pk)
@@ -121,7 +122,7 @@ def visits(request, child_id):
         try:
             services.visit_record(actor=request.user, child=child, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Visit recorded")
             return redirect("casework:visits", child.pk)
@@ -151,7 +152,7 @@ def oversight(request, child_id):
             services.oversight_record(actor=request.user, child=child, actions=form.actions(),
                                       **form.record_values())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Management oversight recorded")
             return redirect("casework:oversight", child.pk)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from opencsc.codes import ETHNICITY
 from opencsc.core.audit import StaleRecordError
+from opencsc.core.forms import apply_errors
 from opencsc.people.access import can, child_for
 
 from . import selectors, services
@@ -33,15 +34,6 @@ CHRONOLOGY_PER_PAGE = 50
 
 def _page(request, items, per_page=PER_PAGE):
     return Paginator(items, per_page).get_page(request.GET.get("page"))
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal against the form's fields (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_GET
@@ -100,7 +92,7 @@ def chronology_add(request, child_id):
         try:
             services.chronology_entry_create(child=child, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Chronology entry added")
             return redirect("casework:chronology", child.pk)
@@ -136,7 +128,7 @@ def note_add(request, child_id):
         try:
             note = services.case_note_create(child=child, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Case note added")
             return redirect("casework:note_detail", child.pk, note.pk)
@@ -174,7 +166,7 @@ def note_edit(request, child_id, note_id):
                 note.refresh_from_db()
             except ValidationError as error:
                 note.refresh_from_db()
-                _apply_errors(form, error)
+                apply_errors(form, error)
             except PermissionDenied:
                 raise Http404("No case note found") from None
             else:
@@ -208,7 +200,7 @@ def documents(request, child_id):
                 child=child, actor=request.user, title=form.cleaned_data["title"], file=form.cleaned_data["file"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Document uploaded")
             return redirect("casework:documents", child.pk)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 
@@ -88,6 +89,19 @@ class GovukDateField(forms.Field):
             raise forms.ValidationError(f"{self._name()} must be today or in the future", code="past")
         if value.year < 1900:
             raise forms.ValidationError(f"{self._name()} must be after 1900", code="too_early")
+
+
+def apply_errors(form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's refusal on the form: against its field when the form has it, else above the form.
+
+    `aliases` maps a model field name to the form field that edits it, where they differ.
+    """
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            field = (aliases or {}).get(field, field)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
 
 
 class ConcurrencyMixin(forms.Form):

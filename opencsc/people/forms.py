@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from opencsc.accounts.roles import Agency
 from opencsc.codes import DISABILITY, ETHNICITY, SEX
-from opencsc.core.forms import ConcurrencyMixin, GovukDateField
+from opencsc.core.forms import ConcurrencyMixin, GovukDateField, apply_errors  # noqa: F401 (used by views)
 
 from .models import ChildAlias, Relationship
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it, else at the top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _text(label, *, required=True, max_length=100, help_text="", required_text="", **kwargs):

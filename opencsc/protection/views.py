@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from opencsc.assessment.selectors import open_episode_for
+from opencsc.core.forms import apply_errors
 from opencsc.core.templatetags.govuk import govuk_error_summary
 from opencsc.people.access import can, child_for
 
@@ -25,15 +26,6 @@ from .forms import (
     action_rows,
     attendance_rows,
 )
-
-
-def _apply_errors(form, error: ValidationError, aliases: dict | None = None) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            field = (aliases or {}).get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _errors(*forms):
@@ -61,7 +53,7 @@ def strategy_add(request, child_id):
             services.strategy_discussion_record(actor=request.user, child=child, attendance=attendance_rows(people),
                                                 **values)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Strategy discussion recorded")
             return redirect("protection:overview", child.pk)
@@ -80,7 +72,7 @@ def s47_outcome(request, child_id, s47_id):
         try:
             services.section47_outcome_record(actor=request.user, section47=enquiry, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Section 47 outcome recorded")
             return redirect("protection:overview", child.pk)
@@ -100,7 +92,7 @@ def conference_add(request, child_id):
             conference = services.conference_record(actor=request.user, child=child,
                                                     attendance=attendance_rows(people), **values)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{conference.get_kind_display()} recorded")
             if conference.decision == conference.Decision.PLAN:
@@ -123,7 +115,7 @@ def cp_plan_start(request, child_id, conference_id):
             services.cp_plan_start(actor=request.user, conference=conference, actions=action_rows(actions),
                                    **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Child protection plan started")
             return redirect("protection:overview", child.pk)
@@ -142,7 +134,7 @@ def cp_plan_end(request, child_id, cp_plan_id):
         try:
             services.cp_plan_end(actor=request.user, cp_plan=cp_plan, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Child protection plan ended")
             return redirect("protection:overview", child.pk)
@@ -162,7 +154,7 @@ def police_protection_add(request, child_id):
                 police_reference=data["police_reference"],
             )
         except ValidationError as error:
-            _apply_errors(form, error, {"started_at": "started_on", "ended_at": "ended_on"})
+            apply_errors(form, error, {"started_at": "started_on", "ended_at": "ended_on"})
         else:
             messages.success(request, "Police protection recorded")
             return redirect("protection:overview", child.pk)
@@ -179,7 +171,7 @@ def epo_add(request, child_id):
         try:
             services.epo_record(actor=request.user, child=child, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Emergency protection order recorded")
             return redirect("protection:overview", child.pk)

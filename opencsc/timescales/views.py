@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from opencsc.accounts.models import Team, User
 from opencsc.accounts.roles import CASEWORK_ROLES, MANAGER_ROLES, Role
 from opencsc.core.audit import StaleRecordError
+from opencsc.core.forms import apply_errors
 from opencsc.people.access import child_for
 
 from . import selectors, services
@@ -193,8 +194,7 @@ def closure_days(request):
                 day = services.closure_day_add(date=form.cleaned_data["date"], reason=form.cleaned_data["reason"],
                                                actor=request.user)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                apply_errors(form, error)
             else:
                 messages.success(request, f"Closure day added: {date_format(day.date, 'j M Y')}")
                 return redirect("timescales:closure_days")
