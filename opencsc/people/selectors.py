@@ -151,8 +151,9 @@ def _identifier_matches(base: QuerySet[Child], query: str) -> QuerySet[Child] | 
     else:
         return None
     # A number recorded on a record since merged finds the record it was merged into.
-    merged_into = Child.objects.filter(q, merged_into__isnull=False).values("merged_into")
-    return base.filter(q | Q(pk__in=merged_into))
+    # Asked first, on its own, so each query is planned on the identifier's unique index.
+    ids = list(Child.objects.filter(q).values_list("pk", "merged_into"))
+    return base.filter(pk__in=[merged or pk for pk, merged in ids])
 
 
 def _postcode_filter(qs: QuerySet[Child], postcode: str) -> QuerySet[Child]:
