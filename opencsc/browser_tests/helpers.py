@@ -32,3 +32,23 @@ def sign_in(page, live_server, username: str, password: str = PASSWORD):
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
     return page
+
+
+def fill_date(scope, legend: str, day, *, exact: bool = False):
+    """Type a date into the GOV.UK day, month and year boxes of the fieldset named `legend`.
+
+    `legend` is a pattern unless `exact` is set.
+    """
+    name = legend if exact else re.compile(legend)
+    group = scope.get_by_role("group", name=name, exact=True) if exact else scope.get_by_role("group", name=name)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
+def fill_person(page, number: int, name: str, agency: str, attendance: str = "Attended"):
+    """Fill row `number` of a meeting's list of people invited."""
+    row = page.get_by_role("group", name=f"Person {number}", exact=True)
+    row.get_by_label("Name").fill(name)
+    row.get_by_label("Agency").select_option(label=agency)
+    row.get_by_label("Attendance").select_option(label=attendance)

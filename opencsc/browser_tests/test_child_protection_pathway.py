@@ -23,7 +23,7 @@ from opencsc.people.names import search_keys
 from opencsc.people.tests.factories import ChildFactory
 from opencsc.protection.models import Conference, CPPlan, Section47, StrategyDiscussion
 
-from .helpers import save_screenshot, sign_in
+from .helpers import fill_date, fill_person, save_screenshot, sign_in
 
 # All in the past, whatever day the suite runs on (the forms refuse future dates).
 REFERRAL_ON = dt.date(2026, 10, 5)  # Monday
@@ -41,18 +41,8 @@ REVIEW_ON = dt.date(2026, 11, 19)
 CHILDS_WORDS = "I have breakfast and tea at home every day"
 
 
-def fill_date(scope, legend: str, day: dt.date):
-    group = scope.get_by_role("group", name=re.compile(legend))
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
 
 
-def fill_person(page, number: int, name: str, agency: str, attendance: str = "Attended"):
-    row = page.get_by_role("group", name=f"Person {number}", exact=True)
-    row.get_by_label("Name").fill(name)
-    row.get_by_label("Agency").select_option(label=agency)
-    row.get_by_label("Attendance").select_option(label=attendance)
 
 
 def open_section(page, label: str):

@@ -14,14 +14,7 @@ from opencsc.casework.models import Meeting, OversightRecord, PlanAction, Visit
 from opencsc.casework.tests.factories import PlanFactory
 from opencsc.people.tests.factories import ChildFactory
 
-from .helpers import save_screenshot, sign_in
-
-
-def fill_date(page, group_name, day: dt.date):
-    group = page.get_by_role("group", name=re.compile(group_name))
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
+from .helpers import fill_date, save_screenshot, sign_in
 
 
 def test_a_social_worker_works_a_child_protection_plan(page, live_server):

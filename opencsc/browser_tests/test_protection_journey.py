@@ -14,7 +14,7 @@ from opencsc.assessment.services import referral_create
 from opencsc.people.tests.factories import ChildFactory
 from opencsc.protection.models import Conference, CPPlan, Section47
 
-from .helpers import save_screenshot, sign_in
+from .helpers import fill_date, fill_person, save_screenshot, sign_in
 
 REFERRAL_ON = dt.date(2026, 10, 30)
 STRATEGY_ON = dt.date(2026, 11, 2)  # Monday
@@ -23,18 +23,8 @@ ICPC_ON = dt.date(2026, 11, 16)  # 10 working days later
 REVIEW_ON = dt.date(2026, 11, 20)
 
 
-def fill_date(scope, legend, day: dt.date):
-    group = scope.get_by_role("group", name=re.compile(legend))
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
 
 
-def fill_person(page, number, name, agency, attendance="Attended"):
-    row = page.get_by_role("group", name=f"Person {number}", exact=True)
-    row.get_by_label("Name").fill(name)
-    row.get_by_label("Agency").select_option(label=agency)
-    row.get_by_label("Attendance").select_option(label=attendance)
 
 
 @pytest.fixture

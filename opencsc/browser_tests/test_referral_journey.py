@@ -12,14 +12,7 @@ from opencsc.casework.models import Plan
 from opencsc.people.names import search_keys
 from opencsc.people.tests.factories import ChildFactory
 
-from .helpers import save_screenshot, sign_in
-
-
-def fill_date(page, label: str, day: dt.date):
-    group = page.get_by_role("group", name=label, exact=True)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
+from .helpers import fill_date, save_screenshot, sign_in
 
 
 def test_referral_assessment_authorisation_and_cin_plan(page, live_server):
@@ -34,7 +27,7 @@ def test_referral_assessment_authorisation_and_cin_plan(page, live_server):
     page.goto(f"{live_server.url}/children/{child.pk}/need/")
     expect(page.get_by_text("No referrals yet")).to_be_visible()
     page.get_by_role("link", name="Record a referral").click()
-    fill_date(page, "Referral date", referral_day)
+    fill_date(page, "Referral date", referral_day, exact=True)
     page.get_by_label("Who made the referral").select_option(label="POLICE")
     page.get_by_label("Abuse, neglect and exploitation").check()
     page.get_by_label("Reason for the referral").fill("Police attended a domestic incident; Maya was present")
@@ -43,9 +36,9 @@ def test_referral_assessment_authorisation_and_cin_plan(page, live_server):
 
     # And starts an assessment, with the child seen alone and their views
     page.get_by_role("link", name="Start an assessment").click()
-    fill_date(page, "Assessment start date", start_day)
-    fill_date(page, "Date the child was seen", start_day)
-    fill_date(page, "Date the child was seen alone", start_day)
+    fill_date(page, "Assessment start date", start_day, exact=True)
+    fill_date(page, "Date the child was seen", start_day, exact=True)
+    fill_date(page, "Date the child was seen alone", start_day, exact=True)
     page.get_by_label("The child's views and wishes").fill("I get scared when they shout")
     page.get_by_label("Analysis").fill("Exposure to domestic abuse; mother wants help")
     page.get_by_role("button", name="Save assessment").click()
@@ -58,7 +51,7 @@ def test_referral_assessment_authorisation_and_cin_plan(page, live_server):
     episode = CINEpisode.objects.get(child=child)
     page.goto(f"{live_server.url}/children/{child.pk}/need/{episode.pk}/")
     page.get_by_role("link", name="Authorise the assessment").click()
-    fill_date(page, "Authorisation date", authorised_day)
+    fill_date(page, "Authorisation date", authorised_day, exact=True)
     page.get_by_label("Child in need plan").check()
     page.get_by_role("button", name="Authorise assessment").click()
     expect(page.get_by_text("Authorised in time")).to_be_visible()
