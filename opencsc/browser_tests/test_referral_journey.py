@@ -58,13 +58,13 @@ def test_referral_assessment_authorisation_and_cin_plan(page, live_server):
 
     # And a child in need plan starts with one SMART action
     page.get_by_role("link", name="Start a child in need plan").click()
-    fill_date(page, "Plan start date", dt.date(2026, 4, 2))
+    fill_date(page, "Plan start date", dt.date(2026, 4, 2), exact=True)
     page.get_by_label("What needs to change for the child").fill("Maya is safe from domestic abuse at home")
     action = page.get_by_role("group", name="Action 1")
     action.get_by_label("What must change").fill("Maya is not exposed to violence")
     action.get_by_label("What will be done").fill("Mother attends the Freedom Programme")
     action.get_by_label("Who will do it").fill("Mother, with the domestic abuse worker")
-    fill_date(action, "By when", dt.date(2026, 7, 1))
+    fill_date(action, "By when", dt.date(2026, 7, 1), exact=True)
     action.get_by_label("How we will know it has worked").fill("No police call-outs for three months")
     page.get_by_role("button", name="Start plan").click()
     expect(page.get_by_text("Mother attends the Freedom Programme")).to_be_visible()
