@@ -36,6 +36,17 @@ INSTALLED_APPS = [
     "opencsc.assessment",
     "opencsc.protection",
     "opencsc.timescales",
+    "opencsc.frontdoor",
+    "opencsc.earlyhelp",
+    "opencsc.edt",
+    "opencsc.care",
+    "opencsc.wellbeing",
+    "opencsc.missing",
+    "opencsc.adoption",
+    "opencsc.careleavers",
+    "opencsc.otherduties",
+    "opencsc.workforce",
+    "opencsc.quality",
     "opencsc.synthetic",
 ]
 

@@ -10,7 +10,8 @@ from opencsc.people.access import can
 register = template.Library()
 
 # The sections of the record, in order: (label, url name, access action needed to open it).
-RECORD_SECTIONS = (
+# Other apps add theirs with `add_record_section` from their AppConfig.ready().
+RECORD_SECTIONS = [
     ("Summary", "casework:child_record", "view"),
     ("Chronology", "casework:chronology", "view_casework"),
     ("Case notes", "casework:notes", "view_casework"),
@@ -23,7 +24,18 @@ RECORD_SECTIONS = (
     ("Family network", "people:family", "edit"),
     ("Addresses", "people:addresses", "edit"),
     ("History", "casework:history", "view_casework"),
-)
+]
+
+
+def add_record_section(label: str, url_name: str, action: str = "view_casework", *, before: str = "Plans") -> None:
+    """Add a section to the child's record navigation, before the section labelled `before`."""
+    if any(name == url_name for _, name, _ in RECORD_SECTIONS):
+        return
+    labels = [existing for existing, _, _ in RECORD_SECTIONS]
+    position = labels.index(before) if before in labels else len(RECORD_SECTIONS) - 1
+    RECORD_SECTIONS.insert(position, (label, url_name, action))
+
+
 # Pages that manage the record, linked from the summary page.
 MANAGE_SECTIONS = (
     ("Change details", "people:child_edit", "edit"),

@@ -10,33 +10,26 @@ any partner agency; the note and document on it were written by someone else.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from opencsc.accounts.roles import CASEWORK_ROLES, MANAGER_ROLES, READ_ALL_ROLES, Role
+from opencsc.core.tests.matrix_support import (
+    ADMIN,
+    ALL,
+    CREATE,
+    EDIT_ANY,
+    PUBLIC,
+    Entry,
+    app_matrices,
+    app_world_extenders,
+)
 from opencsc.core.urls_inventory import all_url_names
 
-ALL = frozenset(Role.values)
-ADMIN = frozenset({Role.ADMINISTRATOR})
-EDIT_ANY = MANAGER_ROLES | {Role.MASH_PRACTITIONER}  # edit an unallocated child
-CREATE = frozenset(
-    {Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER,
-     Role.MASH_PRACTITIONER, Role.PERSONAL_ADVISER}
-)
-PUBLIC = object()  # reachable without signing in
-
-
-@dataclass(frozen=True)
-class Entry:
-    allowed: frozenset | object
-    args: tuple[str, ...] = ()
-    method: str = "get"
-
-
-MATRIX: dict[str, Entry] = {
+CORE_MATRIX: dict[str, Entry] = {
     "core:home": Entry(ALL),
     "core:accessibility": Entry(PUBLIC),
     "core:healthz": Entry(PUBLIC),
@@ -110,6 +103,8 @@ MATRIX: dict[str, Entry] = {
     "assessment:cin_plan_start": Entry(CASEWORK_ROLES, ("child", "episode")),
     "assessment:episode_close": Entry(CASEWORK_ROLES, ("child", "episode")),
 }
+# Each area of the service adds its URLs in its own tests/matrix.py (see matrix_support).
+MATRIX: dict[str, Entry] = {**CORE_MATRIX, **app_matrices()}
 
 
 def test_every_url_is_in_the_matrix():
@@ -140,7 +135,7 @@ def world(db, make_user):
     AssessmentFactory(episode=episode, created_by=author)
     cp = cp_plan(author, child, dt.date(2026, 3, 2))
     plan = Plan.objects.create(child=child, kind="cin", start_date=dt.date(2026, 1, 5), created_by=author)
-    return {
+    world = {
         "child": child.pk, "relationship": relationship.pk, "note": note.pk, "document": document.pk,
         "user": other_user.pk, "team": other_user.team_id, "episode": episode.pk,
         "rule": "cp_visit",
@@ -149,6 +144,9 @@ def world(db, make_user):
         "conference": cp.conference_id,
         "cp_plan": cp.pk,
     }
+    for extend in app_world_extenders():
+        extend(world, author=author, child=child, episode=episode)
+    return world
 
 
 def _url(name, entry, world):
@@ -163,7 +161,8 @@ def _snapshot():
 
 
 # Row counts, including audit events, so a refused change that would only update a row shows too.
-SNAPSHOT_APPS = {"core", "people", "casework", "accounts", "assessment", "protection", "timescales"}
+SNAPSHOT_APPS = {c.label for c in django_apps.get_app_configs()
+                 if c.name.startswith("opencsc.") and c.label != "synthetic"}
 
 CASES = [(name, role) for name in sorted(MATRIX) for role in Role.values]
 

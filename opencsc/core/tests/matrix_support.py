@@ -1,0 +1,67 @@
+"""What the permission matrix is made of, and how each area of the service adds to it.
+
+Every app with URLs keeps its part of the matrix in `opencsc/<app>/tests/matrix.py`:
+
+    from opencsc.core.tests.matrix_support import Entry, READ_ALL_ROLES, CASEWORK_ROLES
+
+    MATRIX = {"care:overview": Entry(READ_ALL_ROLES, ("child",))}
+
+    def extend_world(world, *, author, child, episode):
+        world["placement"] = PlacementFactory(child=child).pk   # keys named in Entry.args
+
+`test_permission_matrix` merges them all, so an app never edits another's list.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+
+from opencsc.accounts.roles import CASEWORK_ROLES, MANAGER_ROLES, READ_ALL_ROLES, Role
+
+__all__ = ["ADMIN", "ALL", "CASEWORK_ROLES", "CREATE", "EDIT_ANY", "MANAGER_ROLES", "PUBLIC",
+           "READ_ALL_ROLES", "Entry", "Role", "app_matrices", "app_world_extenders"]
+
+ALL = frozenset(Role.values)
+ADMIN = frozenset({Role.ADMINISTRATOR})
+EDIT_ANY = MANAGER_ROLES | {Role.MASH_PRACTITIONER}  # edit an unallocated child
+CREATE = frozenset(
+    {Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER,
+     Role.MASH_PRACTITIONER, Role.PERSONAL_ADVISER}
+)
+PUBLIC = object()  # reachable without signing in
+
+
+@dataclass(frozen=True)
+class Entry:
+    allowed: frozenset | object
+    args: tuple[str, ...] = ()
+    method: str = "get"
+
+
+def _app_modules():
+    for config in apps.get_app_configs():
+        if not config.name.startswith("opencsc.") or config.label == "core":
+            continue
+        try:
+            yield importlib.import_module(f"{config.name}.tests.matrix")
+        except ModuleNotFoundError as error:
+            if error.name not in (f"{config.name}.tests", f"{config.name}.tests.matrix"):
+                raise
+
+
+def app_matrices() -> dict:
+    merged: dict = {}
+    for module in _app_modules():
+        clash = set(merged) & set(module.MATRIX)
+        if clash:
+            raise ValueError(f"{module.__name__} repeats matrix entries: {sorted(clash)}")
+        merged.update(module.MATRIX)
+    return merged
+
+
+def app_world_extenders() -> list[Callable]:
+    return [m.extend_world for m in _app_modules() if hasattr(m, "extend_world")]
