@@ -5,3 +5,18 @@ class CareleaversConfig(AppConfig):
     name = "opencsc.careleavers"
     label = "careleavers"
     verbose_name = "Care leavers: eligibility, personal advisers and pathway plans"
+
+    def ready(self):
+        from opencsc.accounts.roles import READ_ALL_ROLES, Role
+        from opencsc.casework.templatetags.casework_tags import add_record_section
+        from opencsc.core.navigation import NavItem, register
+
+        from . import (
+            event_sources,  # noqa: F401  (registers this app's chronology and clock sources)
+            summary,  # noqa: F401  (registers "Leaving care" in the record's services now)
+        )
+
+        add_record_section("Leaving care", "careleavers:overview", "view_casework", before="Plans")
+        register(NavItem("My young people", "careleavers:caseload", roles=frozenset({Role.PERSONAL_ADVISER}),
+                         order=15))
+        register(NavItem("Care leavers", "careleavers:authority", roles=READ_ALL_ROLES, order=45))

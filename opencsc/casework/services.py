@@ -27,6 +27,7 @@ from opencsc.people.models import Child
 
 from .models import (
     ActionProgress,
+    Allocation,
     CaseNote,
     ChronologyEntry,
     Document,
@@ -564,3 +565,53 @@ def oversight_record(
         audit(actor=actor, action=AuditEvent.Action.CREATED, instance=record, child=child, changes=changes,
               summary=f"{record.get_kind_display()} recorded")
     return record
+
+
+# --- Allocation and transfer ---------------------------------------------------------------
+
+ALLOCATE_ROLES = MANAGER_ROLES
+
+
+def can_allocate(user, child: Child) -> bool:
+    """Team and service managers allocate children to workers and teams, and transfer them."""
+    return getattr(user, "role", None) in ALLOCATE_ROLES and can(user, "edit", child)
+
+
+def allocation_transfer(*, actor, child: Child, team, worker=None, start_date: dt.date, reason: str = "") -> Allocation:
+    """Allocate the child to a team (and worker), ending every open allocation on `start_date`.
+
+    An allocation to the same team and worker as the open one is refused: nothing would change.
+    """
+    if not can_allocate(actor, child):
+        raise PermissionDenied("Only team and service managers can allocate or transfer a child")
+    errors: dict[str, str] = {}
+    if team is None:
+        errors["team"] = "Select the team"
+    if worker is not None and not worker.is_active:
+        errors["worker"] = "The worker's account is not active"
+    elif worker is not None and team is not None and worker.team_id != team.pk:
+        errors["worker"] = "Select a worker in the team"
+    if start_date is None:
+        errors["start_date"] = "Enter the date of the allocation"
+    elif start_date > timezone.localdate():
+        errors["start_date"] = "The date of the allocation must be today or in the past"
+    if errors:
+        raise ValidationError(errors)
+    open_allocations = list(Allocation.objects.filter(child=child, end_date__isnull=True))
+    for current in open_allocations:
+        if current.team_id == team.pk and current.worker_id == getattr(worker, "pk", None):
+            raise ValidationError({"worker": "The child is already allocated to this worker and team"})
+        if start_date < current.start_date:
+            raise ValidationError({"start_date": "The date must be on or after the current allocation started "
+                                                 f"({_format_day(current.start_date)})"})
+    allocation = Allocation(child=child, team=team, worker=worker, start_date=start_date, reason=_strip(reason))
+    allocation.full_clean()
+    with transaction.atomic():
+        for current in open_allocations:
+            update_with_history(current, actor=actor, expected_version=None, child=child,
+                                end_date=start_date)
+        allocation.save()
+        audit(actor=actor, action=AuditEvent.Action.CREATED, instance=allocation, child=child,
+              changes=_created(allocation),
+              summary=f"Allocated to {worker.get_full_name() if worker else 'the team'} ({team.name})")
+    return allocation

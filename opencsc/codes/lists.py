@@ -77,3 +77,50 @@ CATEGORY_OF_ABUSE = cin_simple_type("categoryofabusetype", "Category of abuse")
 PRIMARY_NEED = cin_simple_type("primaryneedcodetype", "Primary need")
 REASON_FOR_CLOSURE = cin_simple_type("reasonforclosuretype", "Reason for closure")
 ASSESSMENT_FACTORS = cin_simple_type("assessmentfactorstype", "Assessment factors")
+
+
+# --- SSDA903 (children looked after return) code book --------------------------------
+SSDA903_YML = SPECS / "ssda903_codes_2024.yml"
+
+
+@cache
+def _ssda903_columns() -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+    """Parse the `category:` lists of the SSDA903 code book (a small, regular YAML file).
+
+    Read line by line so that no YAML library is needed: a table is indented 4 spaces,
+    a column 6, and each `- code: "X"` (with an optional `name: "..."` line) is one item.
+    """
+    lists: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    table = column = None
+    for raw in SSDA903_YML.read_text(encoding="utf-8").splitlines():
+        indent = len(raw) - len(raw.lstrip(" "))
+        line = raw.strip()
+        if indent == 4 and line.endswith(":"):
+            table, column = line[:-1], None
+        elif indent == 6 and line.endswith(":"):
+            column = line[:-1]
+        elif table and column and line.startswith("- code:"):
+            code = line.split(":", 1)[1].strip().strip('"')
+            lists.setdefault((table, column), []).append((code, code))
+        elif table and column and line.startswith("name:") and lists.get((table, column)):
+            code, _ = lists[(table, column)][-1]
+            lists[(table, column)][-1] = (code, line.split(":", 1)[1].strip().strip('"'))
+    return {key: tuple(items) for key, items in lists.items()}
+
+
+def ssda903_list(table: str, column: str, list_name: str) -> CodeList:
+    """Read one column's codes from the SSDA903 code book."""
+    return CodeList(
+        name=list_name, source=f"SSDA903 code book: {table}.{column}", items=_ssda903_columns()[(table, column)]
+    )
+
+
+REASON_NEW_EPISODE = ssda903_list("Episodes", "RNE", "Reason for new episode")
+LEGAL_STATUS = ssda903_list("Episodes", "LS", "Legal status")
+CATEGORY_OF_NEED = ssda903_list("Episodes", "CIN", "Category of need")
+PLACEMENT_TYPE = ssda903_list("Episodes", "PLACE", "Placement type")
+PLACEMENT_PROVIDER = ssda903_list("Episodes", "PLACE_PROVIDER", "Placement provider")
+REASON_EPISODE_CEASED = ssda903_list("Episodes", "REC", "Reason episode ceased")
+REASON_PLACE_CHANGE = ssda903_list("Episodes", "REASON_PLACE_CHANGE", "Reason for placement change")
+REVIEW_PARTICIPATION = ssda903_list("Reviews", "REVIEW_CODE", "Child's participation in the review")
+SDQ_REASON = ssda903_list("OC2", "SDQ_REASON", "Reason for no SDQ score")

@@ -5,3 +5,13 @@ class EarlyhelpConfig(AppConfig):
     name = "opencsc.earlyhelp"
     label = "earlyhelp"
     verbose_name = "Early help: assessments, team around the family, plans, reviews, step-up and step-down"
+
+    def ready(self):
+        from opencsc.accounts.roles import READ_ALL_ROLES
+        from opencsc.casework.templatetags.casework_tags import add_record_section
+        from opencsc.core.navigation import NavItem, register
+
+        from . import event_sources  # noqa: F401  (chronology sources and "Early help" on the summary)
+
+        add_record_section("Early help", "earlyhelp:overview", "view_casework", before="Need and assessment")
+        register(NavItem("Early help", "earlyhelp:dashboard", roles=frozenset(READ_ALL_ROLES), order=45))

@@ -5,3 +5,14 @@ class FrontdoorConfig(AppConfig):
     name = "opencsc.frontdoor"
     label = "frontdoor"
     verbose_name = "Front door and MASH: contacts, screening, decisions and information requests"
+
+    def ready(self):
+        from opencsc.casework.templatetags.casework_tags import add_record_section
+        from opencsc.core.navigation import NavItem, register
+
+        from . import event_sources  # noqa: F401  (registers chronology and clock sources)
+        from .access import FRONTDOOR_ROLES, PARTNER_ROLES
+
+        register(NavItem("Front door", "frontdoor:contacts", roles=FRONTDOOR_ROLES, order=15))
+        register(NavItem("Information requests", "frontdoor:partner_requests", roles=PARTNER_ROLES, order=15))
+        add_record_section("Contacts", "frontdoor:child_contacts", "view_casework", before="Need and assessment")

@@ -5,3 +5,13 @@ class QualityConfig(AppConfig):
     name = "opencsc.quality"
     label = "quality"
     verbose_name = "Quality assurance: case audits, moderation and practice quality"
+
+    def ready(self):
+        from opencsc.casework.templatetags.casework_tags import add_record_section
+        from opencsc.core.navigation import NavItem, register
+
+        from . import event_sources  # noqa: F401  (registers completed audits in the chronology)
+        from .selectors import QA_ROLES
+
+        add_record_section("Case audits", "quality:child", "view_casework", before="History")
+        register(NavItem("Practice quality", "quality:dashboard", roles=QA_ROLES, order=60))

@@ -121,6 +121,22 @@ def outstanding_clock(rule, events, calendar, *, as_of):
     return replace(clock, step=clock.step + len(ends) - keep)
 
 
+# Rules with the same start and end events are alternatives (the regulation 28 visit rules all run
+# from "placement_started" to "cla_visit"): a scope picks the one that applies with an event named
+# ONLY + the rule's code (a placement's visiting pattern), and its alternatives do not run there.
+ONLY = "only:"
+
+
+def _only_chosen(candidates: dict, events) -> dict:
+    chosen = {name[len(ONLY):] for name, _ in events if name.startswith(ONLY)}
+    if not chosen:
+        return candidates
+    picked = [candidates[code] for code in chosen if code in candidates]
+    return {code: rule for code, rule in candidates.items()
+            if code in chosen or not any((rule.start_event, rule.end_event) == (c.start_event, c.end_event)
+                                         for c in picked)}
+
+
 def collect_clock_events(children: QuerySet) -> dict[tuple[int, str], list[tuple[str, object]]]:
     """Every clock event for these children, grouped by (child id, scope): one pass per source."""
     grouped: dict[tuple[int, str], list[tuple[str, object]]] = defaultdict(list)
@@ -172,6 +188,7 @@ def due_items(
     items: list[DueItem] = []
     for (child_id, scope), own in grouped.items():
         candidates = {rule.code: rule for name in {e[0] for e in own} for rule in by_start.get(name, ())}
+        candidates = _only_chosen(candidates, own)
         if not candidates:
             continue
         events = own if scope == "" else [*shared.get(child_id, ()), *own]

@@ -5,3 +5,13 @@ class WellbeingConfig(AppConfig):
     name = "opencsc.wellbeing"
     label = "wellbeing"
     verbose_name = "Health, education, contact and rights of children in care"
+
+    def ready(self):
+        from opencsc.accounts.roles import READ_ALL_ROLES
+        from opencsc.casework.templatetags.casework_tags import add_record_section
+        from opencsc.core.navigation import NavItem, register
+
+        from . import event_sources  # noqa: F401  (registers chronology and clock sources)
+
+        add_record_section("Health and education", "wellbeing:overview", "view_casework", before="Plans")
+        register(NavItem("Health and education", "wellbeing:dashboard", roles=READ_ALL_ROLES, order=60))

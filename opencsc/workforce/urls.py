@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "workforce"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("workforce/", views.workload, name="workload"),
+    path("workforce/workers/<int:user_id>/", views.worker, name="worker"),
+    path("workforce/workers/<int:user_id>/profile/", views.profile_edit, name="profile_edit"),
+    path("workforce/settings/", views.settings_page, name="settings"),
+    path("workforce/changes-of-worker/", views.many_workers, name="many_workers"),
+    path("workforce/supervision/", views.supervision_list, name="supervision_list"),
+    path("workforce/supervision/add/", views.supervision_add, name="supervision_add"),
+    path("workforce/supervision/<int:session_id>/", views.supervision_detail, name="supervision_detail"),
+    path("children/<int:child_id>/workforce/", views.child_allocations, name="child"),
+    path("children/<int:child_id>/workforce/allocate/", views.allocate, name="allocate"),
+]

@@ -23,7 +23,7 @@ def authority(django_db_setup, django_db_blocker):
         from django.db import transaction
 
         with transaction.atomic():
-            ctx = authority_generate(seed=11, size=0.5, today=TODAY)
+            ctx = authority_generate(seed=11, size=0.5, today=TODAY, until="protection")
             if not CPPlan.objects.exists():  # until the step is in pipeline.STEPS
                 generate_protection(ctx)
             yield ctx

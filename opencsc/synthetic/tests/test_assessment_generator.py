@@ -8,18 +8,24 @@ from opencsc.assessment import rules
 from opencsc.assessment.models import Assessment, CINEpisode, CINPlan
 from opencsc.casework.models import Plan
 from opencsc.codes import PRIMARY_NEED, REASON_FOR_CLOSURE, REFERRAL_SOURCE
-from opencsc.synthetic.generators.assessment import OPEN_SERVICES, generate_assessment
+from opencsc.synthetic.generators.assessment import OPEN_SERVICES
 from opencsc.synthetic.services import authority_generate
 
 TODAY = dt.date(2026, 11, 23)
 
 
-@pytest.fixture
-def authority(db):
-    ctx = authority_generate(seed=7, size=0.2, today=TODAY)
-    if not CINEpisode.objects.exists():  # until the step is in pipeline.STEPS
-        generate_assessment(ctx)
-    return ctx
+@pytest.fixture(scope="module")
+def authority(django_db_setup, django_db_blocker):
+    """One authority for the module (tests run inside their own transactions), rolled back at the end."""
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            yield authority_generate(seed=7, size=0.2, today=TODAY, until="assessment")
+            transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.django_db
 
 
 def test_every_open_child_in_need_has_one_open_episode(authority):

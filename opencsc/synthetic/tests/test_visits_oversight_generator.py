@@ -14,12 +14,18 @@ from opencsc.timescales.core.calendar import WorkingDayCalendar
 TODAY = dt.date(2026, 11, 23)
 
 
-@pytest.fixture
-def authority(db):
-    ctx = authority_generate(seed=11, size=0.2, today=TODAY)
-    if not Visit.objects.exists():  # until the step is in pipeline.STEPS
-        generate_visits_oversight(ctx)
-    return ctx
+@pytest.fixture(scope="module")
+def authority(django_db_setup, django_db_blocker):
+    """One authority for the module (tests run inside their own transactions), rolled back at the end."""
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            yield authority_generate(seed=11, size=0.2, today=TODAY, until="visits_oversight")
+            transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.django_db
 
 
 def _rows():

@@ -222,6 +222,13 @@ RULES: tuple[Rule, ...] = (
         amber_within=wd(0),
     ),
     _rule(
+        code="contact_decision", row=1, name="Decide on a contact at the front door",
+        source="Working together to safeguard children 2023, ch.1 'within one working day'",
+        status=STATUTORY_GUIDANCE,
+        start_event="contact_received", end_event="contact_decided", length=1, unit=WORKING_DAYS,
+        amber_within=wd(0),
+    ),
+    _rule(
         code="assessment", row=2, name="Child and family assessment concluded",
         source=f"{SOURCE_WT}, ch.1 'Timeliness'", status=STATUTORY_GUIDANCE,
         start_event="referral", end_event="assessment_completed", length=45, unit=WORKING_DAYS,
@@ -365,9 +372,19 @@ RULES: tuple[Rule, ...] = (
         code="pep", row=23, name="Personal education plan initiated",
         source="'Promoting the education of looked-after and previously looked-after children' (DfE 2018)",
         status=STATUTORY_GUIDANCE,
-        start_event="became_looked_after", end_event="pep", length=10, unit=WORKING_DAYS,
+        start_event="pep_due", end_event="pep", length=10, unit=WORKING_DAYS,
         amber_within=wd(3), stop_events=("ceased_looked_after",),
+        applies_when="Children aged 3 to 17 (early years to year 13): `pep_due` is the day they became looked "
+        "after, or their third birthday if they were younger then.",
         note="Must also be in place for the first review, and reviewed every school term.",
+    ),
+    _rule(
+        code="pep_review", row=23, name="Personal education plan reviewed each term",
+        source="'Promoting the education of looked-after and previously looked-after children' (DfE 2018)",
+        status=STATUTORY_GUIDANCE,
+        start_event="pep", end_event="pep", length=4, unit=MONTHS,
+        restart=FROM_ACTUAL_PREVIOUS, amber_within=days(14), stop_events=("ceased_looked_after",),
+        note="The PEP is reviewed every school term; a term is taken as 4 months from the last PEP meeting.",
     ),
     _rule(
         code="iro_appointed", row=24, name="Independent reviewing officer appointed",

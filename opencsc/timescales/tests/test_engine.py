@@ -33,6 +33,7 @@ ONE_DAY = dt.timedelta(days=1)
 # When the first step of each rule falls due, from START (or START_AT for hour rules), worked out by hand.
 FIRST_DUE = {
     "referral_decision": D(2026, 11, 3),
+    "contact_decision": D(2026, 11, 3),
     "assessment": D(2027, 1, 7),  # 45 working days, over Christmas and New Year
     "strategy_discussion": D(2026, 11, 4),
     "s47_enquiry": D(2026, 11, 10),
@@ -53,6 +54,7 @@ FIRST_DUE = {
     "initial_health_assessment": D(2026, 11, 30),
     "review_health_assessment": D(2027, 5, 2),
     "pep": D(2026, 11, 16),
+    "pep_review": D(2027, 3, 2),
     "iro_appointed": D(2026, 11, 9),
     "cla_review": D(2026, 11, 30),
     "cla_visit": D(2026, 11, 9),

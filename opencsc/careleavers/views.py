@@ -1,0 +1,210 @@
+"""Care leaver pages. Thin: fetch through people.access, parse with forms, write through services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from opencsc.accounts.roles import READ_ALL_ROLES, Role
+from opencsc.core.audit import StaleRecordError
+from opencsc.core.forms import apply_errors
+from opencsc.people.access import can, child_for
+
+from . import selectors, services
+from .codes import ACCOMMODATION, ACTIVITY, IN_TOUCH
+from .forms import (
+    AdviserForm,
+    ContactForm,
+    EligibilityForm,
+    PathwayPlanForm,
+    ReviewForm,
+    SearchForm,
+    SupportForm,
+)
+from .models import Category
+
+PER_PAGE = 25
+
+
+def _require_reader(request) -> None:
+    if request.user.role not in READ_ALL_ROLES:
+        raise PermissionDenied("You cannot see care leavers")
+
+
+def _back(child):
+    return redirect("careleavers:overview", child.pk)
+
+
+@require_GET
+def overview(request, child_id):
+    child = child_for(request.user, child_id, request=request, action="view_casework")
+    data = selectors.care_leaver_overview(user=request.user, child=child)
+    suggested = data["suggested"]
+    return render(request, "careleavers/overview.html", {
+        "child": child, **data,
+        "suggested_label": Category(suggested).label if suggested else "",
+        "can_record": can(request.user, "record", child),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def eligibility(request, child_id):
+    child = child_for(request.user, child_id, request=request, action="record")
+    suggested = selectors.suggested_category(child)
+    form = EligibilityForm(request.POST or None, initial={"category": suggested})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.eligibility_decide(actor=request.user, child=child, suggested_category=suggested or "",
+                                        **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Leaving care category recorded")
+            return _back(child)
+    return render(request, "careleavers/eligibility.html", {
+        "child": child, "form": form, "suggested_label": Category(suggested).label if suggested else "",
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def adviser(request, child_id):
+    child = child_for(request.user, child_id, request=request, action="record")
+    form = AdviserForm(request.POST or None, advisers=selectors.advisers())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.adviser_allocate(actor=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Personal adviser allocated")
+            return _back(child)
+    return render(request, "careleavers/form.html", {
+        "child": child, "form": form, "title": "Allocate a personal adviser", "button": "Allocate",
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def plan_add(request, child_id):
+    child = child_for(request.user, child_id, request=request, action="record")
+    form = PathwayPlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pathway_plan_create(actor=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Pathway plan saved")
+            return _back(child)
+    return render(request, "careleavers/form.html", {
+        "child": child, "form": form, "title": "Write a pathway plan", "button": "Save pathway plan",
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def plan_review(request, child_id, plan_id):
+    child = child_for(request.user, child_id, request=request, action="record")
+    plan = selectors.plan_for(child=child, plan_id=plan_id)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pathway_plan_review(actor=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Pathway plan review saved")
+            return _back(child)
+    return render(request, "careleavers/form.html", {
+        "child": child, "form": form, "title": "Review the pathway plan", "button": "Save review",
+        "caption": f"Pathway plan from {plan.start_date:%-d %b %Y}",
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def contact_add(request, child_id):
+    child = child_for(request.user, child_id, request=request, action="record")
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_record(actor=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Contact recorded")
+            return _back(child)
+    return render(request, "careleavers/form.html", {
+        "child": child, "form": form, "title": "Record contact", "button": "Save contact",
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def support(request, child_id):
+    child = child_for(request.user, child_id, request=request, action="record")
+    care_leaver = selectors.care_leaver_for(child)
+    initial = {f: getattr(care_leaver, f) for f in services.SUPPORT_FIELDS}
+    form = SupportForm(request.POST or None, initial={**initial, "version": care_leaver.version})
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        version = values.pop("version")
+        try:
+            services.support_update(actor=request.user, care_leaver=care_leaver, expected_version=version, **values)
+        except StaleRecordError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Support saved")
+            return _back(child)
+    return render(request, "careleavers/form.html", {
+        "child": child, "form": form, "title": "Support: staying put, bursary and support to 25",
+        "button": "Save support",
+    })
+
+
+@require_GET
+def caseload(request):
+    _require_reader(request)
+    advisers = selectors.advisers()
+    chosen = request.GET.get("adviser")
+    if chosen:
+        if not chosen.isdigit():
+            raise Http404("No personal adviser found")
+        adviser_user = get_object_or_404(advisers, pk=int(chosen))
+    else:
+        adviser_user = request.user if request.user.role == Role.PERSONAL_ADVISER else None
+    rows = selectors.caseload(user=request.user, adviser=adviser_user) if adviser_user else []
+    return render(request, "careleavers/caseload.html", {
+        "advisers": advisers, "adviser": adviser_user, "rows": rows,
+    })
+
+
+@require_GET
+def authority(request):
+    _require_reader(request)
+    return render(request, "careleavers/authority.html", {
+        "rows": selectors.authority_overview(user=request.user),
+        "measures": selectors.MEASURES,
+    })
+
+
+@require_GET
+def young_people(request):
+    _require_reader(request)
+    form = SearchForm(request.GET or None, measures=selectors.MEASURES)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.young_people(user=request.user, measure=filters.get("measure", ""),
+                                group=filters.get("group", ""), q=filters.get("q", ""))
+    page_obj = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    for child in page_obj:
+        child.labels = {
+            "category": Category(child.category).label if child.category else "",
+            "in_touch": IN_TOUCH.label(child.last_in_touch), "activity": ACTIVITY.label(child.last_activity),
+            "accommodation": ACCOMMODATION.label(child.last_accommodation),
+        }
+    return render(request, "careleavers/young_people.html", {
+        "form": form, "page_obj": page_obj, "filters": filters,
+        "measure_label": selectors.MEASURES[filters["measure"]][0] if filters.get("measure") else "",
+    })

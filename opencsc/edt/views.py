@@ -1,0 +1,98 @@
+"""Out-of-hours pages. Thin: access through `people.access.child_for()`, rules in services.py,
+reads in selectors.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from opencsc.accounts.roles import READ_ALL_ROLES
+from opencsc.core.forms import apply_errors
+from opencsc.people.access import child_for
+
+from . import selectors, services
+from .forms import EntryForm, HandoverFilterForm
+
+PER_PAGE = 25
+ALIASES = {"occurred_at": "occurred_on"}
+
+
+@require_GET
+def entries(request, child_id):
+    child = child_for(request.user, child_id, request=request, action="view_casework")
+    page_obj = Paginator(selectors.entries_for(user=request.user, child=child), PER_PAGE).get_page(
+        request.GET.get("page"))
+    return render(request, "edt/entries.html", {
+        "child": child, "page_obj": page_obj, "rows": selectors.with_status(page_obj),
+        "can_record": services.can_record(request.user, child),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def entry_add(request, child_id):
+    child = child_for(request.user, child_id, request=request, action="record")
+    if not services.can_record(request.user, child):
+        raise PermissionDenied("Only the emergency duty team records out-of-hours work")
+    form = EntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.entry_record(actor=request.user, child=child, **form.entry_values())
+        except ValidationError as error:
+            apply_errors(form, error, ALIASES)
+        else:
+            messages.success(request, f"Out-of-hours work recorded and handed over to {entry.day_team}")
+            return redirect("edt:entry_detail", child.pk, entry.pk)
+    return render(request, "edt/entry_form.html", {"child": child, "form": form})
+
+
+@require_GET
+def entry_detail(request, child_id, entry_id):
+    child = child_for(request.user, child_id, request=request, action="view_casework")
+    entry = selectors.entry_for(user=request.user, child=child, entry_id=entry_id)
+    return render(request, "edt/entry_detail.html", {
+        "child": child, "entry": entry, "handover": selectors.with_status([entry])[0],
+        "can_acknowledge": entry.acknowledged_at is None and services.can_acknowledge(request.user, child),
+    })
+
+
+@require_POST
+def entry_acknowledge(request, child_id, entry_id):
+    child = child_for(request.user, child_id, request=request, action="record")
+    if not services.can_acknowledge(request.user, child):
+        raise PermissionDenied("Only the day team can acknowledge an out-of-hours handover")
+    entry = selectors.entry_for(user=request.user, child=child, entry_id=entry_id)
+    try:
+        services.entry_acknowledge(actor=request.user, entry=entry)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Handover acknowledged")
+    if request.POST.get("next") == "list":
+        return redirect("edt:handovers")
+    return redirect("edt:entry_detail", child.pk, entry.pk)
+
+
+@require_GET
+def handovers(request):
+    if request.user.role not in READ_ALL_ROLES:
+        raise PermissionDenied("You cannot see the out-of-hours handover list")
+    form = HandoverFilterForm(request.GET or None)
+    show, team, query = "open", None, ""
+    if form.is_bound and form.is_valid():
+        show = form.cleaned_data["show"] or "open"
+        team = form.cleaned_data["team"]
+        query = form.cleaned_data["q"].strip()
+    elif not form.is_bound and request.user.team_id and request.user.team.kind not in ("edt", "performance",
+                                                                                      "quality"):
+        team = request.user.team
+        form = HandoverFilterForm(initial={"show": "open", "team": team})
+    qs = selectors.handovers(user=request.user, team=team, show=show, query=query)
+    page_obj = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "edt/handovers.html", {
+        "form": form, "page_obj": page_obj, "rows": selectors.with_status(page_obj), "show": show, "team": team,
+        "overdue": selectors.overdue_count(user=request.user, team=team) if show == "open" else None,
+        "can_acknowledge": request.user.role in services.ACKNOWLEDGE_ROLES,
+    })

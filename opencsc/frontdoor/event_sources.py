@@ -1,0 +1,59 @@
+"""This app's entries in the event registry: contacts in the chronology, and the clocks they start.
+
+`contact_received` / `contact_decided` run the 1-working-day decision clock per contact
+(scope `contact:<pk>`); a decision for a strategy discussion starts its clock (`cp_concern`).
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from opencsc.casework.events import ChronologyItem, ClockEvent, EventSource, register
+
+from .models import Contact, ContactChild
+
+
+def _contacts(child, date_from=None, date_to=None):
+    """Contacts received and decided: one query."""
+    links = ContactChild.objects.filter(child=child).select_related("contact__created_by", "contact__decided_by")
+    url = reverse("frontdoor:child_contacts", args=[child.pk])
+    for link in links:
+        contact = link.contact
+        received = timezone.localdate(contact.received_at)
+        decided = timezone.localdate(contact.decided_at) if contact.decided_at else None
+        for day, title, detail, who, order in (
+            (received, "Contact received" + (" out of hours" if contact.out_of_hours else ""),
+             f"From {contact.referrer_name}: {contact.concerns[:200]}", contact.created_by, 0),
+            (decided, f"Contact decided: {contact.get_outcome_display().lower()}", contact.decision_rationale[:200],
+             contact.decided_by, 1),
+        ):
+            if day is None or (date_from and day < date_from) or (date_to and day > date_to):
+                continue
+            yield ChronologyItem(
+                date=day, source="contact", category="Front door", title=title, detail=detail, url=url,
+                significant=order == 1 and contact.outcome in (Contact.Outcome.REFERRAL, Contact.Outcome.STRATEGY),
+                author=who.display_name if who else "", sort_key=(contact.pk, order),
+            )
+
+
+def contact_clock_events(children):
+    """One query for any number of children."""
+    rows = ContactChild.objects.filter(child__in=children).values_list(
+        "child_id", "contact_id", "contact__received_at", "contact__decided_at", "contact__outcome"
+    )
+    for child_id, contact_id, received_at, decided_at, outcome in rows:
+        scope = f"contact:{contact_id}"
+        yield ClockEvent(child_id=child_id, event="contact_received", on=timezone.localdate(received_at), scope=scope)
+        if decided_at:
+            decided = timezone.localdate(decided_at)
+            yield ClockEvent(child_id=child_id, event="contact_decided", on=decided, scope=scope)
+            if outcome == Contact.Outcome.STRATEGY:
+                yield ClockEvent(child_id=child_id, event="cp_concern", on=decided, scope=scope)
+
+
+register(EventSource(
+    key="contact", label="Contacts", fetch=_contacts,
+    starts_clocks=("contact_received", "cp_concern"), stops_clocks=("contact_decided",),
+    clock_events=contact_clock_events,
+))

@@ -1,0 +1,284 @@
+"""Reads for the front door. Every child comes through `people.access`.
+
+A contact is visible only when the reader can see every child it names: a contact about a
+restricted child vanishes from lists, and opening it is refused (404) and logged, as for the
+child's record. Partner agency users see only the requests sent to their agency, with the
+least about the child needed to answer (name, date of birth, the question).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from opencsc.accounts.models import AccessLog
+from opencsc.accounts.roles import Agency, Role
+from opencsc.people.access import _log, children_for
+from opencsc.people.models import Child
+
+from . import rules
+from .access import DASHBOARD_ROLES
+from .models import Contact, ContactChild, DomesticAbuseNotification, EncompassNotice, InformationRequest
+
+STATUSES = {
+    "screening": Q(screened_at__isnull=True, decided_at__isnull=True),
+    "awaiting_decision": Q(screened_at__isnull=False, decided_at__isnull=True),
+    "decided": Q(decided_at__isnull=False),
+}
+
+
+def _hidden_children(user, contact_ref) -> QuerySet[ContactChild]:
+    return ContactChild.objects.filter(contact=contact_ref).exclude(child__in=children_for(user))
+
+
+def contacts_for(user) -> QuerySet[Contact]:
+    """Contacts whose every child this user may see (none for roles outside the front door)."""
+    if user.role not in DASHBOARD_ROLES:
+        return Contact.objects.none()
+    return Contact.objects.filter(~Exists(_hidden_children(user, OuterRef("pk"))))
+
+
+def _children_prefetch():
+    return Prefetch("contact_children", queryset=ContactChild.objects.select_related("child", "episode"))
+
+
+def contact_list(*, user, query: str = "", status: str = "", outcome: str = "", out_of_hours: str = ""
+                 ) -> QuerySet[Contact]:
+    """The front door's contacts, newest first, searched by child's name or LA child ID, or referrer."""
+    qs = contacts_for(user)
+    for word in (query or "").split():
+        named = ContactChild.objects.filter(contact=OuterRef("pk")).filter(
+            Q(child__first_name__icontains=word) | Q(child__last_name__icontains=word)
+            | Q(child__la_child_id__iexact=word)
+        )
+        qs = qs.filter(Exists(named) | Q(referrer_name__icontains=word))
+    if status in STATUSES:
+        qs = qs.filter(STATUSES[status])
+    if outcome in Contact.Outcome.values:
+        qs = qs.filter(outcome=outcome)
+    if out_of_hours in ("yes", "no"):
+        qs = qs.filter(out_of_hours=out_of_hours == "yes")
+    return qs.select_related("decided_by").prefetch_related(_children_prefetch()).order_by("-received_at", "-id")
+
+
+def _refuse(user, request, reference, child=None):
+    _log(user, child=child, reference=reference, path=request.get_full_path() if request else "",
+         outcome=AccessLog.Outcome.REFUSED)
+    raise Http404("Page not found")
+
+
+def contact_for(*, user, pk, request=None, roles=DASHBOARD_ROLES) -> Contact:
+    """One contact, if this user works at the front door and may see every child it names; else 404 (logged)."""
+    contact = (
+        Contact.objects.filter(pk=pk).select_related("created_by", "screened_by", "decided_by")
+        .prefetch_related(_children_prefetch()).first()
+    )
+    if user.role not in roles or contact is None:
+        _refuse(user, request, f"contact {pk}", contact.contact_children.all()[0].child if contact else None)
+    hidden = _hidden_children(user, contact.pk).select_related("child").first()
+    if hidden is not None:
+        _refuse(user, request, f"contact {pk}", hidden.child)
+    path = (request.get_full_path() if request else "")[:500]
+    AccessLog.objects.bulk_create([  # one row per child named, as people.access logs a view of a record
+        AccessLog(user=user, child=link.child, child_reference=str(link.child_id), path=path,
+                  outcome=AccessLog.Outcome.VIEWED)
+        for link in contact.contact_children.all()
+    ])
+    return contact
+
+
+def contact_detail(contact: Contact) -> dict:
+    today = timezone.localdate()
+    received = timezone.localdate(contact.received_at)
+    decided = timezone.localdate(contact.decided_at) if contact.decided_at else None
+    notification = DomesticAbuseNotification.objects.filter(contact=contact).first()
+    notices = {}
+    if notification is not None:
+        notices = {n.child_id: n for n in notification.encompass_notices.select_related("told_by")}
+    now = timezone.now()
+    requests = [
+        {"request": r, "late": rules.request_is_late(r.due_at, now, r.responded_at)}
+        for r in contact.information_requests.select_related("requested_by", "responded_by").order_by("requested_at")
+    ]
+    return {
+        "decision_due": rules.decision_due(received),
+        "decision_rag": rules.decision_rag(received, today, decided),
+        "notification": notification,
+        "encompass": [(link, notices.get(link.child_id)) for link in contact.contact_children.all()],
+        "requests": requests,
+    }
+
+
+def child_contacts(child: Child) -> QuerySet[Contact]:
+    return (Contact.objects.filter(contact_children__child=child).select_related("decided_by")
+            .order_by("-received_at", "-id"))
+
+
+def notification_child_for(*, user, contact: Contact, child_id, request=None) -> tuple[DomesticAbuseNotification, Child]:
+    notification = DomesticAbuseNotification.objects.filter(contact=contact).first()
+    link = next((link for link in contact.contact_children.all() if link.child_id == child_id), None)
+    if notification is None or link is None:
+        raise Http404("Page not found")
+    return notification, link.child
+
+
+def encompass_outstanding(*, user) -> QuerySet[ContactChild]:
+    """Children in domestic abuse notifications whose school has not yet been told, oldest incident first."""
+    told = EncompassNotice.objects.filter(notification__contact=OuterRef("contact"), child=OuterRef("child"))
+    return (
+        ContactChild.objects.filter(contact__in=contacts_for(user), contact__domestic_abuse__isnull=False)
+        .filter(~Exists(told))
+        .select_related("child", "contact__domestic_abuse")
+        .order_by("contact__domestic_abuse__incident_at", "id")
+    )
+
+
+# --- Information requests -----------------------------------------------------------------
+
+
+def requests_visible_to(user) -> QuerySet[InformationRequest]:
+    """For a partner: the requests sent to their agency, about children not restricted from them.
+    For the front door: requests on contacts they may see."""
+    if user.role == Role.PARTNER:
+        if not user.agency:
+            return InformationRequest.objects.none()
+        restricted = ContactChild.objects.filter(contact=OuterRef("contact"), child__is_restricted=True).exclude(
+            child__access_grants__user=user)
+        return InformationRequest.objects.filter(agency=user.agency).filter(~Exists(restricted))
+    return InformationRequest.objects.filter(contact__in=contacts_for(user))
+
+
+def partner_requests(*, user, show: str = "open") -> QuerySet[InformationRequest]:
+    qs = requests_visible_to(user).filter(responded_at__isnull=show != "answered")
+    order = ("due_at", "id") if show != "answered" else ("-responded_at", "-id")
+    return qs.prefetch_related(
+        Prefetch("contact__contact_children", queryset=ContactChild.objects.select_related("child"))
+    ).order_by(*order)
+
+
+def partner_request_for(*, user, pk, request=None) -> InformationRequest:
+    """A request sent to the user's agency; anything else is 404 and logged."""
+    found = (requests_visible_to(user).filter(pk=pk).select_related("contact", "responded_by")
+             .prefetch_related(Prefetch("contact__contact_children",
+                                        queryset=ContactChild.objects.select_related("child"))).first())
+    if found is None or user.role != Role.PARTNER:
+        link = ContactChild.objects.filter(contact__information_requests__pk=pk).select_related("child").first()
+        _refuse(user, request, f"information request {pk}", link.child if link else None)
+    return found
+
+
+@dataclass(frozen=True)
+class BoardCell:
+    agency: str
+    label: str
+    rag: str
+    open: int
+    late: int
+
+
+def rag_board(*, user, now: dt.datetime | None = None) -> dict:
+    """Every open request, counted by agency and urgency (one query), and the open ones, most late first."""
+    now = now or timezone.now()
+    open_requests = requests_visible_to(user).filter(responded_at__isnull=True)
+    counts = {
+        (row["agency"], row["rag"]): row
+        for row in open_requests.values("agency", "rag").annotate(
+            open=Count("id"), late=Count("id", filter=Q(due_at__lt=now)))
+    }
+    rows = []
+    for agency, label in Agency.choices:
+        cells = [counts.get((agency, rag), {"open": 0, "late": 0}) for rag in rules.RAG_DEADLINES]
+        rows.append({
+            "agency": agency, "label": label,
+            "cells": [BoardCell(agency, label, rag, c["open"], c["late"])
+                      for rag, c in zip(rules.RAG_DEADLINES, cells, strict=True)],
+            "open": sum(c["open"] for c in cells), "late": sum(c["late"] for c in cells),
+        })
+    return {"rows": rows, "requests": open_requests}
+
+
+def board_requests(*, user, agency: str = "", rag: str = "", late: bool = False, now=None) -> QuerySet:
+    now = now or timezone.now()
+    qs = requests_visible_to(user).filter(responded_at__isnull=True)
+    if agency in Agency.values:
+        qs = qs.filter(agency=agency)
+    if rag in rules.RAG_DEADLINES:
+        qs = qs.filter(rag=rag)
+    if late:
+        qs = qs.filter(due_at__lt=now)
+    return qs.select_related("requested_by").prefetch_related(
+        Prefetch("contact__contact_children", queryset=ContactChild.objects.select_related("child"))
+    ).order_by("due_at", "id")
+
+
+# --- Dashboard ----------------------------------------------------------------------------
+
+MEASURES = {
+    "received": "Contacts received",
+    "decided_in_time": "Decided within 1 working day",
+    "decided_late": "Decided after 1 working day",
+    "undecided": "Waiting for a decision",
+    "referral": "Became referrals (or strategy discussions)",
+}
+
+
+def _period_contacts(user, date_from: dt.date, date_to: dt.date) -> QuerySet[Contact]:
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return contacts_for(user).filter(received_at__gte=start, received_at__lt=end)
+
+
+def _in_time(received_at, decided_at) -> bool:
+    return rules.decided_in_time(timezone.localdate(received_at), timezone.localdate(decided_at))
+
+
+def dashboard(*, user, date_from: dt.date, date_to: dt.date) -> dict:
+    """The front door's figures for contacts received between the dates (a bounded number of queries)."""
+    rows = list(_period_contacts(user, date_from, date_to).values_list("received_at", "decided_at", "outcome",
+                                                                      "out_of_hours"))
+    decided = [(r, d) for r, d, _, _ in rows if d]
+    in_time = sum(1 for r, d in decided if _in_time(r, d))
+    referrals = sum(1 for _, _, o, _ in rows if o in (Contact.Outcome.REFERRAL, Contact.Outcome.STRATEGY))
+    outcomes = {value: 0 for value in Contact.Outcome.values}
+    for _, _, outcome, _ in rows:
+        if outcome:
+            outcomes[outcome] += 1
+    return {
+        "received": len(rows),
+        "out_of_hours": sum(1 for row in rows if row[3]),
+        "decided": len(decided),
+        "decided_in_time": in_time,
+        "decided_late": len(decided) - in_time,
+        "undecided": len(rows) - len(decided),
+        "in_time_percent": round(100 * in_time / len(decided)) if decided else None,
+        "referral": referrals,
+        "conversion_percent": round(100 * referrals / len(decided)) if decided else None,
+        "outcomes": [(Contact.Outcome(v).label, n) for v, n in outcomes.items()],
+        "board": rag_board(user=user)["rows"],
+    }
+
+
+def measure_children(*, user, measure: str, date_from: dt.date, date_to: dt.date) -> list[dict]:
+    """Drill-down: the children behind one figure, with their contact (one query)."""
+    qs = _period_contacts(user, date_from, date_to)
+    if measure == "undecided":
+        qs = qs.filter(decided_at__isnull=True)
+    elif measure == "referral":
+        qs = qs.filter(outcome__in=[Contact.Outcome.REFERRAL, Contact.Outcome.STRATEGY])
+    elif measure in ("decided_in_time", "decided_late"):
+        qs = qs.filter(decided_at__isnull=False)
+    links = (ContactChild.objects.filter(contact__in=qs).select_related("child", "contact")
+             .order_by(F("contact__received_at").desc(), "id"))
+    out = []
+    for link in links:
+        contact = link.contact
+        if measure in ("decided_in_time", "decided_late"):
+            if _in_time(contact.received_at, contact.decided_at) != (measure == "decided_in_time"):
+                continue
+        out.append({"child": link.child, "contact": contact})
+    return out

@@ -1,0 +1,125 @@
+"""This app's entries in the event registry: chronology items and statutory clock events.
+
+- Private fostering (rule `private_fostering_visit`): `private_fostering_notified` on the date
+  the authority was notified, `private_fostering_visit` for each visit and
+  `private_fostering_ended`, all in the scope `private_fostering:<pk>`.
+- Care proceedings (rule `care_proceedings`): `proceedings_issued`, `proceedings_extended`
+  and `final_order`, in the scope `proceedings:<pk>`.
+
+LADO allegations are not a child's record and are seen only by managers, so they are in no
+child's chronology or due list; their timeliness (rule `lado_referral`) is shown on the LADO pages.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from opencsc.casework.events import ChronologyItem, ClockEvent, EventSource, register
+
+from .models import CareProceedings, Extension, PrivateFostering, PrivateFosteringVisit
+
+
+def _in_range(day, date_from, date_to) -> bool:
+    return day is not None and (not date_from or day >= date_from) and (not date_to or day <= date_to)
+
+
+def _url(child):
+    return reverse("otherduties:overview", args=[child.pk])
+
+
+def _private_fostering(child, date_from=None, date_to=None):
+    for item in PrivateFostering.objects.filter(child=child).prefetch_related("visits"):
+        if _in_range(item.notified_on, date_from, date_to):
+            yield ChronologyItem(
+                date=item.notified_on, source="private_fostering", category="Private fostering",
+                title=f"Private fostering notified: living with {item.carer_name}",
+                detail=item.carer_relationship, url=_url(child), significant=True, sort_key=(item.pk, 0),
+            )
+        for visit in item.visits.all():
+            if _in_range(visit.visited_on, date_from, date_to):
+                seen = "child seen alone" if visit.child_seen_alone else ("child seen" if visit.child_seen
+                                                                         else "child not seen")
+                yield ChronologyItem(
+                    date=visit.visited_on, source="private_fostering", category="Private fostering",
+                    title=f"Private fostering visit: {seen}", detail=visit.notes[:300], url=_url(child),
+                    sort_key=(item.pk, 1, visit.pk),
+                )
+        if _in_range(item.ended_on, date_from, date_to):
+            yield ChronologyItem(
+                date=item.ended_on, source="private_fostering", category="Private fostering",
+                title=f"Private fostering ended: {item.get_end_reason_display().lower()}", url=_url(child),
+                significant=True, sort_key=(item.pk, 2),
+            )
+
+
+def _private_fostering_clock_events(children):
+    arrangements = PrivateFostering.objects.filter(child__in=children).values_list("child_id", "pk", "notified_on",
+                                                                                   "ended_on")
+    for child_id, pk, notified_on, ended_on in arrangements.order_by("child_id", "notified_on", "id"):
+        yield ClockEvent(child_id=child_id, event="private_fostering_notified", on=notified_on,
+                         scope=f"private_fostering:{pk}")
+        if ended_on:
+            yield ClockEvent(child_id=child_id, event="private_fostering_ended", on=ended_on,
+                             scope=f"private_fostering:{pk}")
+    visits = PrivateFosteringVisit.objects.filter(arrangement__child__in=children).values_list(
+        "arrangement__child_id", "arrangement_id", "visited_on")
+    for child_id, pk, visited_on in visits.order_by("arrangement__child_id", "visited_on", "id"):
+        yield ClockEvent(child_id=child_id, event="private_fostering_visit", on=visited_on,
+                         scope=f"private_fostering:{pk}")
+
+
+def _proceedings(child, date_from=None, date_to=None):
+    for item in CareProceedings.objects.filter(child=child).prefetch_related("hearings", "extensions"):
+        if _in_range(item.issued_on, date_from, date_to):
+            yield ChronologyItem(
+                date=item.issued_on, source="care_proceedings", category="Court",
+                title=f"Care proceedings issued at {item.court}", detail=f"Case number {item.case_number}",
+                url=_url(child), significant=True, sort_key=(item.pk, 0),
+            )
+        for hearing in item.hearings.all():
+            if _in_range(hearing.held_on, date_from, date_to):
+                order = f": {hearing.get_interim_order_display().lower()}" if hearing.interim_order else ""
+                yield ChronologyItem(
+                    date=hearing.held_on, source="care_proceedings", category="Court",
+                    title=f"{hearing.get_kind_display()}{order}", detail=hearing.notes[:300], url=_url(child),
+                    significant=bool(hearing.interim_order), sort_key=(item.pk, 1, hearing.pk),
+                )
+        for extension in item.extensions.all():
+            if _in_range(extension.granted_on, date_from, date_to):
+                yield ChronologyItem(
+                    date=extension.granted_on, source="care_proceedings", category="Court",
+                    title="Proceedings extended by 8 weeks", detail=extension.reason[:300], url=_url(child),
+                    sort_key=(item.pk, 2, extension.pk),
+                )
+        if _in_range(item.final_order_on, date_from, date_to):
+            yield ChronologyItem(
+                date=item.final_order_on, source="care_proceedings", category="Court",
+                title=f"Final order: {item.get_final_order_display().lower()}", url=_url(child), significant=True,
+                sort_key=(item.pk, 3),
+            )
+
+
+def _proceedings_clock_events(children):
+    rows = CareProceedings.objects.filter(child__in=children).values_list("child_id", "pk", "issued_on",
+                                                                          "final_order_on")
+    for child_id, pk, issued_on, final_order_on in rows.order_by("child_id", "issued_on", "id"):
+        yield ClockEvent(child_id=child_id, event="proceedings_issued", on=issued_on, scope=f"proceedings:{pk}")
+        if final_order_on:
+            yield ClockEvent(child_id=child_id, event="final_order", on=final_order_on, scope=f"proceedings:{pk}")
+    extensions = Extension.objects.filter(proceedings__child__in=children).values_list(
+        "proceedings__child_id", "proceedings_id", "granted_on")
+    for child_id, pk, granted_on in extensions.order_by("proceedings__child_id", "granted_on", "id"):
+        yield ClockEvent(child_id=child_id, event="proceedings_extended", on=granted_on, scope=f"proceedings:{pk}")
+
+
+register(EventSource(
+    key="private_fostering", label="Private fostering", fetch=_private_fostering,
+    starts_clocks=("private_fostering_notified",),
+    stops_clocks=("private_fostering_visit", "private_fostering_ended"),
+    clock_events=_private_fostering_clock_events,
+))
+register(EventSource(
+    key="care_proceedings", label="Care proceedings", fetch=_proceedings,
+    starts_clocks=("proceedings_issued",), stops_clocks=("final_order",),
+    clock_events=_proceedings_clock_events,
+))

@@ -1,0 +1,152 @@
+"""Reads for other duties. Children come through `people.access`; LADO allegations only for LADO_ROLES.
+
+Timeliness comes from the statutory rules (timescales/core): proceedings against `care_proceedings`
+(26 weeks from issue, each extension adding 8), LADO referrals against `lado_referral`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from opencsc.people.access import children_for
+from opencsc.people.models import Child
+from opencsc.timescales.authority import authority_calendar
+from opencsc.timescales.core.engine import clocks, due_date
+from opencsc.timescales.core.rules import get_rule
+
+from .models import CareProceedings, Extension, LadoAllegation, PrivateFostering, PrivateFosteringVisit
+from .services import require_lado
+
+STATUTORY_WEEKS = 26
+
+
+@dataclass(frozen=True)
+class ProceedingsTimeliness:
+    weeks: int  # completed weeks since issue, to today or to the final order
+    due: dt.date  # 26 weeks from issue, plus 8 weeks for each extension
+    extensions: int
+    past_26_weeks: bool
+    overdue: bool  # past the due date, extensions included
+
+
+def proceedings_timeliness(proceedings: CareProceedings, extension_dates, today: dt.date,
+                           calendar=None) -> ProceedingsTimeliness:
+    calendar = calendar or authority_calendar()
+    events = [("proceedings_issued", proceedings.issued_on)]
+    events += [("proceedings_extended", day) for day in sorted(extension_dates)]
+    if proceedings.final_order_on:
+        events.append(("final_order", proceedings.final_order_on))
+    clock = clocks(get_rule("care_proceedings"), events, calendar)[-1]
+    end = proceedings.final_order_on or today
+    weeks = (end - proceedings.issued_on).days // 7
+    elapsed_days = (end - proceedings.issued_on).days
+    return ProceedingsTimeliness(
+        weeks=weeks, due=clock.due, extensions=clock.extensions,
+        past_26_weeks=elapsed_days > STATUTORY_WEEKS * 7, overdue=end > clock.due,
+    )
+
+
+def overview(*, user, child: Child) -> dict:
+    """The child's private fostering arrangements and care proceedings, in a bounded number of queries."""
+    today = timezone.localdate()
+    calendar = authority_calendar()
+    arrangements = list(
+        PrivateFostering.objects.filter(child=child)
+        .prefetch_related(Prefetch("visits", queryset=PrivateFosteringVisit.objects.order_by("-visited_on", "-id")))
+        .order_by("-notified_on", "-id")
+    )
+    proceedings = []
+    for item in CareProceedings.objects.filter(child=child).prefetch_related("hearings", "extensions") \
+            .order_by("-issued_on", "-id"):
+        timeliness = proceedings_timeliness(item, [e.granted_on for e in item.extensions.all()], today, calendar)
+        proceedings.append({"proceedings": item, "timeliness": timeliness})
+    return {"arrangements": arrangements, "proceedings": proceedings}
+
+
+def arrangement_for(*, user, child: Child, arrangement_id) -> PrivateFostering:
+    return get_object_or_404(PrivateFostering.objects.select_related("child"), child=child, pk=arrangement_id)
+
+
+def proceedings_for(*, user, child: Child, proceedings_id) -> CareProceedings:
+    return get_object_or_404(CareProceedings.objects.select_related("child"), child=child, pk=proceedings_id)
+
+
+def proceedings_list(*, user, status: str = "open", today: dt.date | None = None) -> list[dict]:
+    """The authority's proceedings with their week count, longest running first."""
+    today = today or timezone.localdate()
+    calendar = authority_calendar()
+    qs = CareProceedings.objects.filter(child__in=children_for(user)).select_related("child").prefetch_related(
+        Prefetch("extensions", queryset=Extension.objects.order_by("granted_on"))
+    )
+    if status == "open":
+        qs = qs.filter(final_order_on__isnull=True)
+    elif status == "closed":
+        qs = qs.filter(final_order_on__isnull=False)
+    rows = []
+    for item in qs.order_by("issued_on", "id"):
+        rows.append({"proceedings": item, "timeliness": proceedings_timeliness(
+            item, [e.granted_on for e in item.extensions.all()], today, calendar)})
+    return rows
+
+
+def private_fostering_list(*, user) -> QuerySet[PrivateFostering]:
+    """Open arrangements of the children this user may see, with their visit counts."""
+    return (
+        PrivateFostering.objects.filter(child__in=children_for(user), ended_on__isnull=True)
+        .select_related("child")
+        .annotate(visit_count=Count("visits"))
+        .order_by("notified_on", "id")
+    )
+
+
+# --- LADO ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LadoTimeliness:
+    due: dt.date
+    informed_on: dt.date | None
+    on_time: bool | None  # None while the LADO has not been told and it is not yet late
+    late: bool
+
+
+def lado_timeliness(allegation: LadoAllegation, today: dt.date, calendar=None) -> LadoTimeliness:
+    due = due_date(get_rule("lado_referral"), allegation.received_on, calendar or authority_calendar())
+    informed = allegation.lado_informed_on
+    if informed is not None:
+        return LadoTimeliness(due, informed, informed <= due, informed > due)
+    return LadoTimeliness(due, None, None, today > due)
+
+
+def lado_allegations(*, user, status: str = "open", search: str = ""):
+    """Allegations, newest first (only for the LADO roles)."""
+    require_lado(user)
+    qs = LadoAllegation.objects.annotate(child_count=Count("children")).order_by("-received_on", "-id")
+    if status == "open":
+        qs = qs.filter(outcome="")
+    elif status == "closed":
+        qs = qs.exclude(outcome="")
+    if search:
+        qs = qs.filter(Q(person_name__icontains=search) | Q(employer__icontains=search))
+    return qs
+
+
+def lado_allegation_for(*, user, allegation_id) -> LadoAllegation:
+    require_lado(user)
+    return get_object_or_404(LadoAllegation.objects.select_related("created_by"), pk=allegation_id)
+
+
+def lado_detail(*, user, allegation: LadoAllegation) -> dict:
+    """The allegation with its meetings and the children involved whom the user may see."""
+    return {
+        "allegation": allegation,
+        "meetings": list(allegation.meetings.select_related("recorded_by").order_by("held_on", "id")),
+        "children": list(children_for(user).filter(pk__in=allegation.children.values("pk"))
+                         .order_by("last_name", "first_name")),
+        "timeliness": lado_timeliness(allegation, timezone.localdate()),
+    }
