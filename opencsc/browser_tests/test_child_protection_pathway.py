@@ -158,7 +158,7 @@ def test_a_child_protection_pathway_from_police_referral_to_review_conference(pa
     action.get_by_label("How we will know it has worked").fill("Unannounced visits find food and an adult at home")
     page.get_by_role("button", name="Start plan").click()
     expect(page.get_by_text("Child protection plan started")).to_be_visible()
-    expect(page.get_by_text("On time")).to_be_visible()  # the initial conference within 15 working days
+    expect(page.get_by_text("On time", exact=True)).to_be_visible()  # the initial conference within 15 working days
     save_screenshot(page, "cp_pathway_plan_started")
 
     # And records a child protection visit where Kai was seen alone

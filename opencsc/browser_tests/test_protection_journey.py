@@ -96,7 +96,7 @@ def test_from_strategy_discussion_to_a_reviewed_child_protection_plan(page, live
     action.get_by_label("How we will know it has worked").fill("Unannounced visits find food and a clean home")
     page.get_by_role("button", name="Start plan").click()
     expect(page.get_by_text("Child protection plan started")).to_be_visible()
-    expect(page.get_by_text("On time")).to_be_visible()
+    expect(page.get_by_text("On time", exact=True)).to_be_visible()
     expect(page.get_by_text("Kai is safe and fed at home")).to_be_visible()
 
     # And a review conference that changes the latest category
