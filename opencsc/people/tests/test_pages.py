@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from opencsc.accounts.roles import Role
 from opencsc.casework.models import Allocation
@@ -337,7 +338,7 @@ def test_family_network_add_person_add_sibling_change_and_end(signed_in):
                  "lives_with_child": "on"})
     client.post(reverse("people:family_add", args=[child.pk]), {"kind": "sibling", "related_la_child_id": "c0000555"})
     html = client.get(reverse("people:family", args=[child.pk])).content.decode()
-    assert "Dean Walsh" in html and "MAPPA" in html and sibling.full_name in html
+    assert "Dean Walsh" in html and "MAPPA" in html and escape(sibling.full_name) in html
     rel = Relationship.objects.get(child=child, person__isnull=False)
     response = client.post(reverse("people:relationship_edit", args=[child.pk, rel.pk]),
                            {"kind": "step_father", "poses_risk": "on", "mappa": "on",
