@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from opencsc.accounts.roles import CASEWORK_ROLES, Role, TeamKind
 from opencsc.accounts.tests.factories import TeamFactory
@@ -150,8 +151,8 @@ def test_the_handover_list_shows_what_is_overdue_and_hides_restricted_children(s
     assert [r.entry for r in rows] == [late]
     assert rows[0].overdue and rows[0].status == ("Overdue", "govuk-tag--red")
     assert response.context["overdue"] == 1
-    assert late.child.full_name in response.content.decode()
-    assert hidden.child.full_name not in response.content.decode()
+    assert escape(late.child.full_name) in response.content.decode()
+    assert escape(hidden.child.full_name) not in response.content.decode()
     everything = client.get(reverse("edt:handovers"), {"show": "all", "team": late.day_team.pk})
     assert {r.entry for r in everything.context["rows"]} == {late, done}
 
@@ -172,7 +173,7 @@ def test_the_list_starts_with_the_users_own_team(signed_in, make_user):
     client = signed_in(Role.MASH_PRACTITIONER, team=mine.day_team)
     response = client.get(reverse("edt:handovers"))
     assert [r.entry for r in response.context["rows"]] == [mine]
-    assert other.child.full_name not in response.content.decode()
+    assert escape(other.child.full_name) not in response.content.decode()
 
 
 def test_the_child_page_lists_entries_and_offers_recording_to_the_edt(signed_in):

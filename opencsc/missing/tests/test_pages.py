@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from opencsc.accounts.roles import CASEWORK_ROLES, READ_ALL_ROLES, Role
 from opencsc.missing.models import (
@@ -169,9 +170,9 @@ def test_currently_missing_lists_open_episodes_of_visible_children_only(signed_i
     MissingEpisodeFactory(child=hidden, ended_at=None, where_found="")
     returned = MissingEpisodeFactory(child=ChildFactory(first_name="Returnedkid"))
     page = signed_in("team_manager").get(reverse("missing:currently_missing")).content.decode()
-    assert child.full_name in page
-    assert hidden.full_name not in page
-    assert returned.child.full_name not in page
+    assert escape(child.full_name) in page
+    assert escape(hidden.full_name) not in page
+    assert escape(returned.child.full_name) not in page
     assert "1 child missing or away" in page
 
 
@@ -192,10 +193,10 @@ def test_exploitation_reviews_list_latest_risky_assessments_and_filter_overdue(s
                                   assessed_on=today - dt.timedelta(days=20), review_on=today + dt.timedelta(days=60))
     client = signed_in("performance_analyst")
     page = client.get(reverse("missing:exploitation_reviews")).content.decode()
-    assert overdue.child.full_name in page and upcoming.child.full_name in page
-    assert no_longer.child.full_name not in page
+    assert escape(overdue.child.full_name) in page and escape(upcoming.child.full_name) in page
+    assert escape(no_longer.child.full_name) not in page
     page = client.get(reverse("missing:exploitation_reviews") + "?overdue=1").content.decode()
-    assert overdue.child.full_name in page and upcoming.child.full_name not in page
+    assert escape(overdue.child.full_name) in page and escape(upcoming.child.full_name) not in page
 
 
 def _q1_episodes():
