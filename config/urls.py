@@ -21,4 +21,7 @@ urlpatterns = [
     path("", include("opencsc.otherduties.urls")),
     path("", include("opencsc.workforce.urls")),
     path("", include("opencsc.quality.urls")),
+    path("", include("opencsc.performance.urls")),
+    path("", include("opencsc.returns.urls")),
+    path("", include("opencsc.inspection.urls")),
 ]

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "opencsc.otherduties",
     "opencsc.workforce",
     "opencsc.quality",
+    "opencsc.performance",
+    "opencsc.returns",
+    "opencsc.inspection",
     "opencsc.synthetic",
 ]
 

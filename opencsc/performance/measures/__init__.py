@@ -1,0 +1,1 @@
+"""What each indicator counts, one module per area of the service (see base.py)."""
