@@ -16,6 +16,8 @@ ALLOWED_HOSTS = [h for h in os.environ.get("OPENCSC_ALLOWED_HOSTS", "").split(",
 
 # The local authority this installation serves; shown in the header.
 OPENCSC_AUTHORITY_NAME = os.environ.get("OPENCSC_AUTHORITY_NAME", "Borough of Northvale")
+# The authority's three-digit DfE LA number: the header of the CIN census and the SSDA903 files.
+OPENCSC_LA_CODE = os.environ.get("OPENCSC_LA_CODE", "313")
 OPENCSC_SERVICE_NAME = "Children's social care"
 
 INSTALLED_APPS = [

@@ -7,7 +7,7 @@ from django import forms
 from opencsc.core.forms import ConcurrencyMixin, GovukDateField
 
 from .codes import REASON_PLACED_CEASED, SEX_OF_ADOPTERS
-from .models import PermanenceOrder
+from .models import ADOPTERS_LEGAL_STATUS, PermanenceOrder
 
 
 def _date(label, required=True, **kwargs):
@@ -90,7 +90,22 @@ class HouseholdForm(forms.Form):
                            error_messages={"required": "Enter the household's name"})
     adopters = forms.ChoiceField(label="Adopters", choices=[("", "Not known yet"), *SEX_OF_ADOPTERS.choices],
                                  required=False)
+    legal_status = forms.ChoiceField(label="Their legal status", choices=[("", "Not known yet"),
+                                                                           *ADOPTERS_LEGAL_STATUS],
+                                     required=False, help_text="For a couple, whether they are married or in a "
+                                     "civil partnership (reported in the SSDA903 return)")
     enquiry_on = _date("Date of the enquiry")
+
+    def clean(self):
+        data = super().clean()
+        adopters, status = data.get("adopters"), data.get("legal_status")
+        if adopters and status:
+            single = adopters in ("M1", "F1")
+            if single and status != "L0":
+                self.add_error("legal_status", "Select single adopter for one adopter")
+            elif not single and status == "L0":
+                self.add_error("legal_status", "Select the couple's legal status for two adopters")
+        return data
 
 
 class StageForm(ConcurrencyMixin, forms.Form):

@@ -10,9 +10,24 @@ approval. No business logic here: the rules are in services.py and rules.py.
 from django.conf import settings
 from django.db import models
 
+from opencsc.codes import ssda903_list
 from opencsc.people.models import Child
 
 from .codes import REASON_PLACED_CEASED, SEX_OF_ADOPTERS
+
+# AD1.LS_ADOPTR: the adopters' legal status (codes from the SSDA903 code book; the words are the
+# SSDA903 guidance's, as the DfE rules 514, 517 to 520 and 524 read them).
+_LS_ADOPTR_WORDS = {
+    "L0": "Single adopter",
+    "L11": "Couple of different sexes, married",
+    "L12": "Couple of the same sex, married",
+    "L2": "Couple in a civil partnership",
+    "L3": "Couple of different sexes, not married or in a civil partnership",
+    "L4": "Couple of the same sex, not married or in a civil partnership",
+}
+ADOPTERS_LEGAL_STATUS = [
+    (code, _LS_ADOPTR_WORDS.get(code, code)) for code, _ in ssda903_list("AD1", "LS_ADOPTR", "Legal status").items
+]
 
 
 class AdopterHousehold(models.Model):
@@ -20,6 +35,9 @@ class AdopterHousehold(models.Model):
 
     name = models.CharField("household name", max_length=200, help_text="For example, Sam and Alex Shah")
     adopters = models.CharField(max_length=2, choices=SEX_OF_ADOPTERS.choices, blank=True)
+    legal_status = models.CharField(
+        "the adopters' legal status (SSDA903 LS_ADOPTR)", max_length=3, choices=ADOPTERS_LEGAL_STATUS, blank=True
+    )
     enquiry_on = models.DateField("date of the enquiry")
     stage_one_on = models.DateField("date stage one started", null=True, blank=True)
     stage_two_on = models.DateField("date stage two started", null=True, blank=True)

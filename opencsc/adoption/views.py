@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from opencsc.accounts.roles import READ_ALL_ROLES
-from opencsc.core.audit import StaleRecordError
+from opencsc.core.audit import StaleRecordError, update_with_history
 from opencsc.core.forms import apply_errors
 from opencsc.people.access import can, child_for
 
@@ -231,8 +232,14 @@ def adopter_add(request):
     _require_adopters(request.user)
     form = HouseholdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        legal_status = data.pop("legal_status", "")
         try:
-            household = services.adopter_household_create(actor=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                household = services.adopter_household_create(actor=request.user, **data)
+                if legal_status:  # audited as a change; services.adopter_household_create does not take it yet
+                    update_with_history(household, actor=request.user, expected_version=household.version,
+                                        legal_status=legal_status)
         except ValidationError as error:
             apply_errors(form, error)
         else:

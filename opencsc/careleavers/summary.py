@@ -1,15 +1,19 @@
 """Adds "Leaving care" to the record's list of services now, while support continues."""
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from opencsc.casework.summary import register_service_source
+from opencsc.casework.summary import register_service_check
 
 
-@register_service_source
-def leaving_care_services(child) -> list[str]:
+def _expressions():
     from opencsc.people.models import Child
 
     from .selectors import care_leavers
 
-    on = timezone.localdate()
-    return ["Leaving care"] if care_leavers(Child.objects.filter(pk=child.pk), on).exists() else []
+    return {"leaving_care": Exists(care_leavers(Child.objects.filter(pk=OuterRef("pk")), timezone.localdate()))}
+
+
+@register_service_check(_expressions)
+def leaving_care_services(values) -> list[str]:
+    return ["Leaving care"] if values["leaving_care"] else []

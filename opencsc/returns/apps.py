@@ -5,3 +5,10 @@ class ReturnsConfig(AppConfig):
     name = "opencsc.returns"
     label = "returns"
     verbose_name = "Statutory returns: CIN census, SSDA903 and Ofsted Annex A"
+
+    def ready(self):
+        from opencsc.core.navigation import NavItem, register
+
+        from .roles import REPORT_ROLES
+
+        register(NavItem("Returns", "returns:home", roles=REPORT_ROLES, order=80))

@@ -14,7 +14,7 @@ from opencsc.people.validators import nhs_check_digit, upn_check_letter
 POSTCODE_DISTRICTS = ("TW3", "TW4", "TW5", "TW7", "TW13", "TW14")
 # Letters used in the inward code of UK postcodes (no C, I, K, M, O or V).
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
-LA_CODE = "899"  # the made-up authority's DfE LA number, used in UPNs
+LA_CODE = "313"  # a real DfE LA number (Hounslow's, whose postcodes the authority uses): UPNs must carry one (CIN rule 1530)
 
 
 def la_child_id(number: int) -> str:

@@ -128,3 +128,14 @@ def test_groupings_are_drawn_from_the_code_book():
     assert codes.HIGHER_EDUCATION_CODES <= codes.EDUCATION_CODES <= codes.EET_CODES
     assert codes.STAYING_PUT_ACCOMMODATION == {"Z1", "Z2"}
     assert codes.ACCOMMODATION.label("B2") == "With parents or relatives (not suitable)"
+
+
+@pytest.mark.parametrize("code", ["F4", "P4", "F5", "P5"])
+def test_activity_names_agree_with_the_annex_a_schema(code):
+    """F4/P4 are apprenticeships and F5/P5 other training or employment, as the DfE's lists say."""
+    from opencsc.returns.annexa import codes as annex_a_codes
+
+    annex_a_label = annex_a_codes.ACTIVITY[code]
+    ours = codes.ACTIVITY.label(code)
+    assert ("(not apprenticeship)" in annex_a_label) == ("not an apprenticeship" in ours)
+    assert "apprenticeship" in ours

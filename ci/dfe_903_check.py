@@ -1,0 +1,401 @@
+"""The synthetic authority's SSDA903 files through the DfE's own validator (csc-validator-be-903).
+
+    .venv/bin/python ci/dfe_903_check.py [--size 0.3] [--today YYYY-MM-DD] [--database FILE] [--keep DIR] [--clean-only]
+
+1. Generates a synthetic authority (size 0.3: children start care and are adopted in the year) into a
+   temporary SQLite database, or copies one given with --database.
+2. Builds the 903 files for the collection year containing the synthetic "today", and the
+   previous year's files (the DfE tool compares some tables with last year's).
+3. Runs the DfE validator (lac_validator, in its own environment, .dfe-validators/) and fails
+   unless it reports no errors.
+4. Makes chosen records wrong on purpose, rebuilds, and checks that the DfE tool reports exactly
+   the expected rule codes, and that our own validator (validate_files) reports them too.
+
+Exit status 1, with the rule codes and counts, when a check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DFE_PYTHON = ROOT / ".dfe-validators" / "bin" / "python"
+SEED = 2014
+TODAY = dt.date(2026, 3, 31)  # the last day of collection year 2025-26: a whole year of data
+SIZE = 0.3  # large enough for children who start care and are adopted in 2025-26; about 1 min of CPU
+LA_CODE = "E09000018"  # the synthetic borough's postcodes (TW3 to TW14) are Hounslow's
+
+# Run inside the DfE tool's environment: reads this year's (and last year's) CSVs, prints the
+# failing rule, table and CHILD of every error as JSON.
+DRIVER = r'''
+import importlib, json, logging, sys, warnings
+from pathlib import Path
+logging.disable(logging.CRITICAL)
+warnings.simplefilter("ignore")
+import pandas as pd
+from lac_validator.lac_validator import LacValidator
+
+folder, collection_year, ruleset, la = sys.argv[1:5]
+files = []
+for sub, description in (("this", "This year"), ("last", "Prev year")):
+    for path in sorted(Path(folder, sub).glob("*.csv")):
+        files.append({"name": path.name, "description": description, "file_content": path.read_bytes()})
+registry = importlib.import_module(f"lac_validator.rules.{ruleset}").registry
+v = LacValidator(metadata={"collectionYear": collection_year, "localAuthority": la}, files=files,
+                 registry=registry)
+errors = []
+for table, df in v.ds_results.items():
+    if not isinstance(df, pd.DataFrame) or "CHILD" not in df.columns:
+        continue
+    for column in df.columns:
+        if column.startswith("ERR_"):
+            for index in df.index[df[column] == True]:
+                errors.append([column[4:], table, str(df.at[index, "CHILD"])])
+print(json.dumps({"errors": errors, "failed_to_run": v.fails, "rules": len(registry)}))
+'''
+
+
+def ruleset_for(ending: int) -> str:
+    """The DfE tool's rule pack for a collection year (the latest it has, for a later year)."""
+    packs = sorted(p.name for p in (DFE_PYTHON.parents[1] / "lib").glob("python3*/site-packages/lac_validator/rules/lac20*_*"))
+    wanted = f"lac{ending - 1}_{ending % 100:02d}"
+    return wanted if wanted in packs else packs[-1]
+
+
+def setup_django(db_path: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.demo"
+    os.environ.pop("OPENCSC_DATABASE", None)
+    from django.conf import settings
+
+    settings.DATABASES["default"]["NAME"] = str(db_path)
+    import django
+
+    django.setup()
+
+
+def run_dfe(folder: Path, year) -> tuple[Counter, list[list[str]], list[str]]:
+    driver = folder / "dfe_driver.py"
+    driver.write_text(DRIVER, encoding="utf-8")
+    done = subprocess.run(
+        [str(DFE_PYTHON), str(driver), str(folder), str(year.ending), ruleset_for(year.ending), LA_CODE],
+        capture_output=True, text=True, cwd=folder,
+    )
+    if done.returncode != 0:
+        print(done.stderr[-4000:], file=sys.stderr)
+        raise SystemExit("The DfE validator did not run")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    errors = result["errors"]
+    return Counter(e[0] for e in errors), errors, result["failed_to_run"]
+
+
+def write_files(folder: Path, this_year: list, last_year: list) -> dict[str, bytes]:
+    for sub, files in (("this", this_year), ("last", last_year)):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+        for old in (folder / sub).glob("*.csv"):
+            old.unlink()
+        for f in files:
+            (folder / sub / f.name).write_bytes(f.content)
+    return {f.name: f.content for f in this_year} | {f"last/{f.name}": f.content for f in last_year}
+
+
+def this_year_only(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {name: content for name, content in files.items() if "/" not in name}
+
+
+def build_both(year):
+    from opencsc.returns.base import CollectionYear
+    from opencsc.returns.ssda903 import build
+
+    last = CollectionYear(year.ending - 1)
+    last_files = [f for f in build(last) if f.name in ("header.csv", "episodes.csv", "placed_for_adoption.csv",
+                                                         "missing.csv")]
+    return build(year), last_files
+
+
+# Known false positives of the DfE tool, each checked against the records before it is let pass.
+# 1001, 1002: "This tool can only test the current and previous year data loaded into the tool" (DfE's
+#   own note): a care leaver whose care ended before last year, or who was looked after from 14 mostly
+#   before last year, is flagged. Let pass only when the records show a period of care that began before
+#   last year began.
+# SW12STG2: "If a child is looked after on 31 March then all social worker episodes ... should be
+#   reported", but the tool checks every child in the Episodes file, so a child who left care during the
+#   year (and has no social worker episodes in the return) is flagged. Let pass only for those children.
+# 575, 577: a missing episode still open today, for a child still looked after (a year in progress). The
+#   tool's rules share the Episodes table and some fill its blank DEC in place, so an open episode of care
+#   is seen as ended. Let pass only when the child's period of care is open and every open missing
+#   episode started in it.
+# 503D, 503E: the first episode's placement type (and provider) differ from the open episode at the end of
+#   last year. From 2025-26 the DfE replaced H5 by K3 and Z1 by Z11 to Z14 (which has no provider); the rule
+#   notes the H5 to K3 exception but does not implement it. Let pass only for those code changes.
+# 191: the tool counts a child whose care ended on 31 March as looked after at 31 March, and so in the OC2
+#   cohort; the 903 counts only those still looked after (no DEC in the year). Let pass only for children
+#   whose last episode ended on 31 March.
+KNOWN_TOOL_FALSE_POSITIVES = ("1001", "1002", "SW12STG2", "575", "577", "503D", "503E", "191")
+RENAMED_PLACEMENTS = {("H5", "K3"), ("Z1", "Z11"), ("Z1", "Z12"), ("Z1", "Z13"), ("Z1", "Z14")}
+
+
+def known_false_positive(code: str, child: str, year, files: dict[str, bytes]) -> bool:
+    from opencsc.care.models import PeriodOfCare
+    from opencsc.returns.ssda903.tables import read_csv
+
+    if code in ("1001", "1002"):
+        return PeriodOfCare.objects.filter(child__la_child_id=child, start_date__lt=year.start.replace(
+            year=year.start.year - 1)).exists()
+    if code == "191":
+        _, episodes = read_csv(files["episodes.csv"])
+        mine = [e for e in episodes if e["CHILD"] == child]
+        return bool(mine) and mine[-1]["DEC"] == f"{year.end:%d/%m/%Y}"
+    if code in ("503D", "503E"):
+        _, episodes = read_csv(files["episodes.csv"])
+        _, last = read_csv(files["last/episodes.csv"])
+        mine = [e for e in episodes if e["CHILD"] == child]
+        before = [e for e in last if e["CHILD"] == child]
+        return bool(mine and before) and (before[-1]["PLACE"], mine[0]["PLACE"]) in RENAMED_PLACEMENTS
+    if code in ("575", "577"):
+        from opencsc.missing.models import MissingEpisode
+
+        period = PeriodOfCare.objects.filter(child__la_child_id=child, end_date__isnull=True).first()
+        still_open = MissingEpisode.objects.filter(child__la_child_id=child, ended_at__isnull=True)
+        return period is not None and still_open.exists() and not still_open.filter(
+            started_at__date__lt=period.start_date).exists()
+    if code == "SW12STG2":
+        _, episodes = read_csv(files["episodes.csv"])
+        _, sw = read_csv(files["sw_episodes.csv"])
+        mine = [e for e in episodes if e["CHILD"] == child]
+        left_care = bool(mine) and bool(mine[-1]["DEC"]) and mine[-1]["REC"] != "X1"
+        return left_care and not any(r["CHILD"] == child for r in sw)
+    return False
+
+
+def real_errors(errors, year, files) -> Counter:
+    return Counter(code for code, _table, child in errors
+                   if not (code in KNOWN_TOOL_FALSE_POSITIVES and known_false_positive(code, child, year, files)))
+
+
+# --- Records made wrong on purpose -------------------------------------------------------------------------
+# Each takes the year and returns (what was done, the child's LA ID, the rule codes the DfE tool and our
+# validator must report for it). The records are changed with queryset updates, past the services'
+# own checks, as a data migration or a database fix might.
+
+
+def _in_year_episodes(year):
+    from django.db.models import Q
+
+    from opencsc.care.models import CareEpisode
+
+    return (CareEpisode.objects.filter(start_date__lte=year.end)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=year.start))
+            .exclude(child__is_uasc=True).select_related("child", "placement").order_by("child__la_child_id",
+                                                                                          "start_date"))
+
+
+def wrong_rne(year, used):
+    episode = next(e for e in _in_year_episodes(year)
+                   if e.child_id not in used and e.reason_new_episode == "P" and e.start_date >= year.start)
+    type(episode).objects.filter(pk=episode.pk).update(reason_new_episode="X")
+    return "an episode with reason for new episode X", episode.child, {"143"}
+
+
+def wrong_provider(year, used):
+    episode = next(e for e in _in_year_episodes(year)
+                   if e.child_id not in used and e.placement.placement_type in ("U4", "U6")
+                   and e.placement.provider == "PR1")
+    type(episode.placement).objects.filter(pk=episode.placement_id).update(provider="PR3")
+    return "a foster placement (U4/U6) provided by PR3", episode.child, {"529"}
+
+
+def overlapping_episodes(year, used):
+    from opencsc.care.models import CareEpisode
+
+    for e in _in_year_episodes(year):
+        if e.child_id in used or e.reason_ceased != "X1" or e.end_date is None or e.end_date > year.end:
+            continue
+        after = CareEpisode.objects.filter(child_id=e.child_id, start_date=e.end_date).exclude(pk=e.pk).first()
+        if after is not None and e.start_date < e.end_date - dt.timedelta(days=10) and after.reason_new_episode == "P":
+            CareEpisode.objects.filter(pk=after.pk).update(start_date=e.end_date - dt.timedelta(days=5))
+            return ("an episode that starts 5 days before the one before it ended", e.child,
+                    {"501", "433", "388"})
+    raise LookupError("no episode to overlap")
+
+
+def youth_justice_under_10(year, used):
+    from opencsc.care import rules as care_rules
+    from opencsc.people.models import Child
+
+    for e in _in_year_episodes(year):
+        age = care_rules.age_on(e.child.date_of_birth, e.start_date)
+        if e.child_id in used or age is None or age >= 9:
+            continue
+        after = type(e).objects.filter(child_id=e.child_id, start_date__gt=e.start_date).order_by("start_date").first()
+        if e.reason_new_episode == "S" and (after is None or after.reason_new_episode in ("L", "T")):
+            type(e).objects.filter(pk=e.pk).update(legal_status="J1")
+            return "legal status J1 (remanded) for a child under 9", Child.objects.get(pk=e.child_id), {"358"}
+    raise LookupError("no young child's episode")
+
+
+def review_code_under_4(year, used):
+    from opencsc.care import rules as care_rules
+    from opencsc.care.models import LookedAfterReview
+
+    for review in (LookedAfterReview.objects.filter(meeting__held_on__range=(year.start, year.end))
+                   .select_related("child", "meeting").order_by("child__la_child_id", "meeting__held_on")):
+        age = care_rules.age_on(review.child.date_of_birth, review.meeting.held_on)
+        if review.child_id in used or age is None or review.participation == "PN0":
+            continue
+        if age >= 5:
+            LookedAfterReview.objects.filter(pk=review.pk).update(participation="PN0")
+            return "a review coded PN0 (under 4) for a child aged 5 or more", review.child, {"440"}
+    raise LookupError("no review")
+
+
+def open_missing_after_care(year, used):
+    from django.utils import timezone
+
+    from opencsc.accounts.models import User
+    from opencsc.care.models import CareEpisode
+    from opencsc.missing.models import MissingEpisode
+
+    for e in _in_year_episodes(year):
+        if e.child_id in used or e.end_date is None or e.end_date > year.end or e.reason_ceased in ("", "X1"):
+            continue
+        if CareEpisode.objects.filter(child_id=e.child_id, start_date__gt=e.start_date).exists():
+            continue
+        if e.end_date - dt.timedelta(days=20) < max(e.start_date, year.start):
+            continue
+        started = timezone.make_aware(dt.datetime.combine(e.end_date - dt.timedelta(days=10), dt.time(21)))
+        MissingEpisode.objects.create(child_id=e.child_id, kind="M", missing_from="care", started_at=started,
+                                      created_by=User.objects.order_by("pk").first())
+        return "a missing episode with no end, for a child who has left care", e.child, {"577", "575"}
+    raise LookupError("no child who left care")
+
+
+WRONG_ON_PURPOSE = (wrong_rne, wrong_provider, overlapping_episodes, youth_justice_under_10, review_code_under_4,
+                    open_missing_after_care)
+
+
+def show(title: str, counts: Counter) -> None:
+    print(f"  {title}: " + (", ".join(f"{code} x{n}" for code, n in sorted(counts.items())) or "none"))
+
+
+def check_clean(year, folder: Path) -> list[str]:
+    """The year's files, built from the records as generated, through the DfE tool and ours."""
+    from opencsc.returns.ssda903 import validate_files
+
+    print(f"== SSDA903 {year.label} through the DfE validator ({ruleset_for(year.ending)})")
+    this_year, last_year = build_both(year)
+    files = write_files(folder, this_year, last_year)
+    rows = {name: content.count(b"\n") - 1 for name, content in files.items() if "/" not in name}
+    print("  rows: " + ", ".join(f"{name} {n}" for name, n in rows.items()))
+    all_counts, errors, failed = run_dfe(folder, year)
+    counts = real_errors(errors, year, files)
+    failures = []
+    let_pass = all_counts - counts
+    if let_pass:
+        show("known DfE tool false positives, checked against the records", let_pass)
+    show("DfE errors on clean data", counts)
+    if failed:
+        print(f"  rules the DfE tool could not run: {', '.join(failed)}")
+    if counts:
+        for code, table, child in [e for e in errors if e[0] in counts][:40]:
+            print(f"    {code} {table} {child}")
+        failures.append(f"the DfE validator found errors in the synthetic authority's {year.label} return")
+    ours = Counter(i.rule for i in validate_files(this_year_only(files), year=year) if i.severity == "error")
+    show("our validator on clean data", ours)
+    if ours:
+        failures.append(f"our validator found errors in the synthetic authority's {year.label} return")
+    return failures
+
+
+def check_wrong_on_purpose(year, folder: Path) -> list[str]:
+    from opencsc.returns.ssda903 import validate_files
+    from opencsc.returns.ssda903.engine import REGISTRY
+
+    print(f"== records made wrong on purpose ({year.label})")
+    failures = []
+    used: set[int] = set()
+    expected: dict[str, set[str]] = {}
+    for make_wrong in WRONG_ON_PURPOSE:
+        what, child, codes = make_wrong(year, used)
+        used.add(child.pk)
+        expected[child.la_child_id] = expected.get(child.la_child_id, set()) | codes
+        print(f"  {child.la_child_id}: {what} (expect {', '.join(sorted(codes))})")
+    this_year, last_year = build_both(year)
+    files = write_files(folder, this_year, last_year)
+    all_counts, errors, failed = run_dfe(folder, year)
+    counts = real_errors(errors, year, files)
+    show("DfE errors", counts)
+    want = {(child, code) for child, codes in expected.items() for code in codes}
+    got = {(child, code) for code, _table, child in errors
+           if not (code in KNOWN_TOOL_FALSE_POSITIVES and known_false_positive(code, child, year, files))}
+    if got != want:
+        failures.append("the DfE validator did not report exactly the expected rules: "
+                        f"missing {sorted(want - got)}, unexpected {sorted(got - want)}")
+    ours = {(i.child_reference, i.rule) for i in validate_files(this_year_only(files), year=year) if i.severity == "error"}
+    ours_want = {(child, code) for child, code in want if code in REGISTRY}
+    show("our validator", Counter(code for _, code in ours))
+    if ours != ours_want:
+        failures.append("our validator did not report exactly the expected rules: "
+                        f"missing {sorted(ours_want - ours)}, unexpected {sorted(ours - ours_want)}")
+    return failures
+
+
+def years_to_check(today: dt.date) -> list:
+    """The year containing "today" and, when that year is still in progress, the complete year before."""
+    from opencsc.returns.base import CollectionYear
+
+    year = CollectionYear.containing(today)
+    return [year] if today >= year.end else [year, CollectionYear(year.ending - 1)]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=float, default=SIZE)
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=TODAY,
+                        help="The synthetic authority's today (YYYY-MM-DD); with --database, the day it was made.")
+    parser.add_argument("--keep", type=Path, default=None, help="Keep the database and files in this folder.")
+    parser.add_argument("--database", type=Path, default=None,
+                        help="Use this already generated database (a copy is made).")
+    parser.add_argument("--clean-only", action="store_true", help="Skip the records made wrong on purpose.")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="dfe903-"))
+    work.mkdir(parents=True, exist_ok=True)
+    db_path = work / "authority.sqlite3"
+    if args.database:
+        import shutil
+
+        shutil.copyfile(args.database, db_path)
+    elif db_path.exists():
+        db_path.unlink()
+    setup_django(db_path)
+    from django.core.management import call_command
+
+    if not args.database:
+        print(f"== generating a synthetic authority (seed {SEED}, size {args.size:g}, today {args.today:%d %b %Y})")
+        call_command("migrate", verbosity=0)
+        call_command("generate_authority", seed=SEED, size=args.size, today=args.today, quiet=True, verbosity=0)
+    years = years_to_check(args.today)
+    failures = []
+    for year in years:
+        failures += check_clean(year, work / f"clean-{year.ending}")
+    if not args.clean_only:
+        failures += check_wrong_on_purpose(years[0], work / "wrong")
+
+    print(f"== done in {time.perf_counter() - started:.0f}s")
+    for failure in failures:
+        print(f"FAILED: {failure}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,268 @@
+"""Check the synthetic authority's CIN census with the DfE's own validator (csc-validator-be-cin).
+
+    .venv/bin/python ci/dfe_cin_check.py [--seed 2014] [--size 0.05 --size 0.25] [--today 2026-11-23]
+
+1. Generates a synthetic authority into a temporary SQLite database, for each size asked for
+   (by default a small one, 0.05, and a larger one, 0.25: about 1,500 children; each size runs
+   in its own process, about 100 seconds of CPU for the two).
+2. Builds the CIN census XML for the collection year containing the synthetic "today" (and the
+   year before, a whole year in the past) and runs the DfE validator on each file, installed
+   apart in .dfe-validators/ (`make dfe-validators`, version pinned in ci/dfe-validators.txt).
+   Any DfE error fails the check (queries are printed, not failed: some late work is realistic).
+3. On the largest size only (it has the most records to choose from), makes chosen records
+   wrong on purpose, one child each, rebuilds, and checks that the DfE
+   validator reports exactly the expected new rule codes for those children (and nothing new
+   for anyone else), and that our own opencsc.returns.cin.validate_xml reports them too.
+
+Exit status 0 when all is as expected, 1 otherwise (with the rule codes and counts printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DFE_PYTHON = ROOT / ".dfe-validators" / "bin" / "python"
+DEFAULT_SIZES = (0.05, 0.25)
+
+# Runs inside the DfE validator's own environment: prints {"issues": [...], "crashes": [...]} as JSON.
+RUNNER = r'''
+import contextlib, importlib, io, json, sys, warnings
+import xml.etree.ElementTree as ET
+warnings.simplefilter("ignore")
+from cin_validator import cin_validator
+from cin_validator.rules.ruleset_utils import get_year_ruleset
+root = ET.parse(sys.argv[1]).getroot()
+try:
+    registry = get_year_ruleset(root.findtext("Header/CollectionDetails/Year"))
+except (ModuleNotFoundError, TypeError, ValueError):
+    registry = importlib.import_module("cin_validator.rules.cin2025_26").registry
+data = cin_validator.process_data(cin_validator.convert_data(root))
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    v = cin_validator.CinValidator(data, registry)
+issues = [{"rule": str(r.rule_code), "child": "" if str(r.child_id) == "nan" else str(r.child_id)}
+          for r in v.full_issue_df.itertuples()]
+issues += [{"rule": str(r.rule_code), "child": ""} for r in v.multichild_issues.itertuples()]
+crashes = [line for line in out.getvalue().splitlines() if line.startswith("Error with rule")]
+print(json.dumps({"issues": issues, "crashes": crashes}))
+'''
+
+
+def setup_django(database: Path) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    sys.path.insert(0, str(ROOT))
+    from django.conf import settings
+
+    settings.DATABASES = {
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(database), "OPTIONS": {"timeout": 20}}
+    }
+    import django
+
+    django.setup()
+
+
+def dfe_issues(xml: bytes, workdir: Path, name: str) -> dict[str, set[str]]:
+    """Rule code -> the LA child IDs the DfE validator names ("" for return-level issues)."""
+    path = workdir / name
+    path.write_bytes(xml)
+    done = subprocess.run([str(DFE_PYTHON), "-c", RUNNER, str(path)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        print(done.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f"The DfE validator failed on {name} (exit {done.returncode})")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if result["crashes"]:
+        print("DfE rules that crashed:", *result["crashes"], sep="\n  ")
+    found: dict[str, set[str]] = defaultdict(set)
+    for issue in result["issues"]:
+        found[issue["rule"]].add(issue["child"])
+    return found
+
+
+def show(found: dict[str, set[str]], title: str) -> None:
+    print(f"{title}:")
+    if not found:
+        print("  none")
+    for code in sorted(found):
+        kind = "query" if code.endswith("Q") else "ERROR"
+        print(f"  {code:6} {kind:5} {len(found[code])} {'child' if len(found[code]) == 1 else 'children'}")
+
+
+def errors_of(found: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {code: refs for code, refs in found.items() if not code.endswith("Q")}
+
+
+def by_child(found: dict[str, set[str]]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for code, refs in found.items():
+        for ref in refs:
+            out[ref].add(code)
+    return out
+
+
+def break_records(year) -> dict[str, set[str]]:
+    """Make one record wrong per chosen child; returns LA child ID -> the rule codes expected."""
+    from django.db.models import Count, Q
+
+    from opencsc.assessment.models import Assessment, CINEpisode, CINPlan
+    from opencsc.casework.models import Plan
+    from opencsc.protection.models import CPPlan
+
+    in_year = Q(referral_date__lte=year.end) & (Q(closure_date__isnull=True) | Q(closure_date__gte=year.start))
+    used: set[int] = set()
+    expected: dict[str, set[str]] = {}
+    late = year.start + dt.timedelta(days=10)
+
+    def pick(queryset, what: str):
+        for obj in queryset.order_by("pk")[:500]:
+            child = obj.child if hasattr(obj, "child") else obj.episode.child
+            if child.pk not in used and child.merged_into_id is None:
+                used.add(child.pk)
+                return obj, child
+        raise SystemExit(f"The synthetic authority has no {what} to break")
+
+    # 8840: a child protection plan that ends the day it starts (the child's only plan).
+    single = CPPlan.objects.values("child_id").annotate(n=Count("pk")).filter(n=1).values("child_id")
+    cpp, child = pick(CPPlan.objects.filter(child_id__in=single, plan__start_date__gte=late,
+                                            plan__start_date__lte=year.end, plan__end_date__isnull=False)
+                      .select_related("child", "plan"), "ended child protection plan")
+    Plan.objects.filter(pk=cpp.plan_id).update(end_date=cpp.plan.start_date)
+    expected[child.la_child_id] = {"8840"}
+
+    # 8608: an assessment authorised the day before it started (alone in its episode).
+    alone = Assessment.objects.values("episode_id").annotate(n=Count("pk")).filter(n=1).values("episode_id")
+    a, child = pick(Assessment.objects.filter(episode_id__in=alone, start_date__gte=late, start_date__lte=year.end,
+                                              completed_date__isnull=False, completed_date__lte=year.end,
+                                              episode__closure_date__isnull=True)
+                    .select_related("episode__child"), "authorised assessment")
+    Assessment.objects.filter(pk=a.pk).update(completed_date=a.start_date - dt.timedelta(days=1))
+    expected[child.la_child_id] = {"8608"}
+
+    # 8866: an episode with no referral source.
+    e, child = pick(CINEpisode.objects.filter(in_year, referral_date__gte=year.start).select_related("child"),
+                    "episode of need")
+    CINEpisode.objects.filter(pk=e.pk).update(referral_source="")
+    expected[child.la_child_id] = {"8866"}
+
+    # 8805: an episode closed in the year with no reason for closure.
+    e, child = pick(CINEpisode.objects.filter(closure_date__gte=year.start, closure_date__lte=year.end)
+                    .select_related("child"), "closed episode of need")
+    CINEpisode.objects.filter(pk=e.pk).update(reason_for_closure="")
+    expected[child.la_child_id] = {"8805"}
+
+    # 4011: a child in need plan that ends before it starts.
+    p, child = pick(CINPlan.objects.filter(plan__start_date__gte=late, plan__start_date__lte=year.end,
+                                           plan__end_date__isnull=False, plan__end_date__lte=year.end)
+                    .select_related("episode__child", "plan"), "ended child in need plan")
+    Plan.objects.filter(pk=p.plan_id).update(end_date=p.plan.start_date - dt.timedelta(days=1))
+    expected[child.la_child_id] = {"4011"}
+
+    # 8610: a referral that led to further action, with no primary need.
+    e, child = pick(CINEpisode.objects.filter(in_year, referral_nfa=False).select_related("child"),
+                    "episode of need with further action")
+    CINEpisode.objects.filter(pk=e.pk).update(primary_need="")
+    expected[child.la_child_id] = {"8610"}
+
+    # 8925: a child protection plan that ends before it starts (the child's only plan).
+    cpp, child = pick(CPPlan.objects.filter(child_id__in=single, plan__start_date__gte=late,
+                                            plan__start_date__lte=year.end)
+                      .select_related("child", "plan"), "child protection plan")
+    Plan.objects.filter(pk=cpp.plan_id).update(end_date=cpp.plan.start_date - dt.timedelta(days=1))
+    expected[child.la_child_id] = {"8925"}
+    return expected
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=2014)
+    parser.add_argument("--size", type=float, action="append", help="repeat for several sizes (default 0.05 and 0.25)")
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date(2026, 11, 23))
+    parser.add_argument("--no-break", action="store_true", help="check the clean returns only")
+    args = parser.parse_args()
+    if not DFE_PYTHON.exists():
+        print(f"The DfE validators are not installed ({DFE_PYTHON}): run `make dfe-validators`.")
+        return 1
+    sizes = sorted(set(args.size or DEFAULT_SIZES))
+    if len(sizes) > 1:  # one process per size: each needs its own database and Django set up for it
+        failed = []
+        for size in sizes:
+            command = [sys.executable, __file__, "--seed", str(args.seed), "--size", str(size),
+                       "--today", args.today.isoformat()]
+            if args.no_break or size != sizes[-1]:
+                command.append("--no-break")
+            print(f"== size {size:g}", flush=True)
+            if subprocess.run(command, check=False).returncode != 0:
+                failed.append(size)
+        print(f"{'FAILED at size ' + ', '.join(f'{s:g}' for s in failed) if failed else 'All sizes passed'}")
+        return 1 if failed else 0
+    args.size = sizes[0]
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="opencsc-dfe-cin-") as tmp:
+        workdir = Path(tmp)
+        setup_django(workdir / "authority.sqlite3")
+        from django.core.management import call_command
+
+        from opencsc.returns.base import CollectionYear
+        from opencsc.returns.cin import validate_xml
+        from opencsc.returns.cin.builder import build_xml
+        from opencsc.synthetic.services import authority_generate
+
+        call_command("migrate", interactive=False, verbosity=0)
+        authority_generate(seed=args.seed, size=args.size, today=args.today)
+        year = CollectionYear.containing(args.today)
+        print(f"Synthetic authority: seed {args.seed}, size {args.size:g}, as at {args.today:%d %b %Y} "
+              f"({time.monotonic() - started:.0f}s)")
+
+        failed = False
+        clean: dict[str, set[str]] = {}
+        for y in (CollectionYear(year.ending - 1), year):
+            xml = build_xml(y)
+            found = dfe_issues(xml, workdir, f"clean_{y.ending}.xml")
+            show(found, f"DfE validator on the clean {y.label} return")
+            ours = {i.rule for i in validate_xml(xml) if i.severity == "error"}
+            if errors_of(found) or ours:
+                failed = True
+                print(f"  FAIL: expected no errors; the DfE found {sorted(errors_of(found))}, we found {sorted(ours)}")
+            if y == year:
+                clean = found
+
+        if args.no_break:
+            print(f"{'FAILED' if failed else 'Passed'} in {time.monotonic() - started:.0f}s")
+            return 1 if failed else 0
+        expected = break_records(year)
+        xml = build_xml(year)
+        broken = dfe_issues(xml, workdir, f"broken_{year.ending}.xml")
+        show(broken, f"DfE validator on the {year.label} return with records made wrong on purpose")
+        before, after = by_child(clean), by_child(broken)
+        ours = by_child(defaultdict(set))
+        for issue in validate_xml(xml):
+            ours[issue.child_reference].add(issue.rule)
+        for ref in sorted(set(after) | set(expected)):
+            new = after.get(ref, set()) - before.get(ref, set())
+            want = expected.get(ref, set())
+            if new != want:
+                failed = True
+                print(f"  FAIL: child {ref or '(whole return)'}: DfE reports new {sorted(new)}, expected {sorted(want)}")
+            elif want:
+                print(f"  ok: child {ref}: DfE reports {sorted(new)}")
+            missing = want - ours.get(ref, set())
+            if missing:
+                failed = True
+                print(f"  FAIL: child {ref}: our validate_xml does not report {sorted(missing)}")
+        counts = Counter(code for codes in expected.values() for code in codes)
+        print(f"Rules made to fail on purpose: {', '.join(sorted(counts))}")
+    print(f"{'FAILED' if failed else 'Passed'} in {time.monotonic() - started:.0f}s")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
