@@ -6,7 +6,7 @@ VENV_PY = .venv/bin/python
 export UV_PYTHON_DOWNLOADS = never
 export UV_PROJECT_ENVIRONMENT = .venv
 
-.PHONY: demo test test-postgres test-browser install lint bench clean
+.PHONY: demo test test-postgres test-browser install lint bench clean dfe-validators dfe-check
 
 install: .venv/.synced
 
@@ -37,5 +37,18 @@ lint: install
 bench: install
 	$(VENV_PY) -m bench
 
+## The DfE's own validators (csc-validator-be-cin, csc-validator-be-903) in their own environment.
+dfe-validators: .dfe-validators/.installed
+
+.dfe-validators/.installed: ci/dfe-validators.txt
+	$(PYTHON) -m venv .dfe-validators
+	.dfe-validators/bin/pip install --quiet -r ci/dfe-validators.txt
+	@touch $@
+
+## The synthetic authority's CIN census and SSDA903 files checked by the DfE's validators.
+dfe-check: install dfe-validators
+	$(VENV_PY) ci/dfe_cin_check.py
+	$(VENV_PY) ci/dfe_903_check.py
+
 clean:
-	rm -rf .venv .tools var
+	rm -rf .venv .tools .dfe-validators var

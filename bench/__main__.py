@@ -1,16 +1,33 @@
-"""Run every benchmark and print the figures: python -m bench"""
+"""Run the benchmarks and print the figures.
+
+    python -m bench                     every group
+    python -m bench returns scorecard   only the groups named
+
+Groups: record_page, person_search, timescales (on the shared benchmark database) and scorecard,
+returns (issue 7: the default synthetic authority and one ten times larger, each measurement in a
+process of its own; OPENCSC_BENCH_AUTHORITIES=x1 to measure the default authority alone).
+"""
+
+import sys
 
 from bench import common
 
+GROUPS = ("record_page", "person_search", "timescales", "scorecard", "returns")
+SHARED_DATA = {"record_page", "person_search", "timescales"}
 
-def main() -> None:
-    common.setup()
-    from bench import person_search, record_page, timescales
+
+def main(argv: list[str] | None = None) -> None:
+    names = list(sys.argv[1:] if argv is None else argv) or list(GROUPS)
+    unknown = [n for n in names if n not in GROUPS]
+    if unknown:
+        raise SystemExit(f"Unknown benchmark {', '.join(unknown)}: choose from {', '.join(GROUPS)}")
+    if SHARED_DATA & set(names):
+        common.setup()
+    import importlib
 
     results = {}
-    results.update(record_page.run())
-    results.update(person_search.run())
-    results.update(timescales.run())
+    for name in names:
+        results.update(importlib.import_module(f"bench.{name}").run())
     common.write_results(results)
 
 

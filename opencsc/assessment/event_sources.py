@@ -3,11 +3,11 @@ its "which services now" labels on the record summary."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField, Exists, OuterRef, Subquery
 from django.urls import reverse
 
 from opencsc.casework.events import ChronologyItem, ClockEvent, EventSource, register
-from opencsc.casework.summary import register_service_source
+from opencsc.casework.summary import register_service_check
 from opencsc.codes import REASON_FOR_CLOSURE, REFERRAL_SOURCE
 
 from .models import Assessment, CINEpisode
@@ -103,14 +103,21 @@ register(EventSource(
 ))
 
 
-@register_service_source
-def need_services(child) -> list[str]:
-    """'Assessment' while an assessment is in progress; 'Child in need' while an episode is open (one query)."""
+def _need_expressions():
     in_progress = Assessment.objects.filter(episode=OuterRef("pk"), completed_date__isnull=True)
-    row = (
-        CINEpisode.objects.filter(child=child, closure_date__isnull=True)
-        .annotate(in_progress=Exists(in_progress)).values_list("in_progress", flat=True).first()
+    latest_open = (
+        CINEpisode.objects.filter(child=OuterRef("pk"), closure_date__isnull=True)
+        .order_by("-referral_date", "-id").annotate(in_progress=Exists(in_progress))
     )
-    if row is None:
+    return {
+        "open": Exists(latest_open),
+        "in_progress": Subquery(latest_open.values("in_progress")[:1], output_field=BooleanField()),
+    }
+
+
+@register_service_check(_need_expressions)
+def need_services(values) -> list[str]:
+    """'Assessment' while an assessment is in progress; 'Child in need' while an episode is open."""
+    if not values["open"]:
         return []
-    return ["Assessment", "Child in need"] if row else ["Child in need"]
+    return ["Assessment", "Child in need"] if values["in_progress"] else ["Child in need"]

@@ -22,7 +22,7 @@ from django.urls import reverse
 from opencsc.casework.event_sources import shown_elsewhere
 from opencsc.casework.events import ChronologyItem, ClockEvent, EventSource, register
 from opencsc.casework.models import Meeting, Plan
-from opencsc.casework.summary import register_service_source
+from opencsc.casework.summary import register_service_check
 from opencsc.timescales.selectors import ONLY
 
 from .models import CareEpisode, CarePlan, IROAppointment, LookedAfterReview, PeriodOfCare, Placement
@@ -152,7 +152,13 @@ register(EventSource(key="cla_review", label="Looked-after reviews", fetch=_revi
 register(EventSource(key="care_plan", label="Care plans", fetch=_care_plans))
 
 
-@register_service_source
-def care_services(child) -> list[str]:
-    """'Child in care' while a period of care is open (one query)."""
-    return ["Child in care"] if PeriodOfCare.objects.filter(child=child, end_date__isnull=True).exists() else []
+def _care_expressions():
+    from django.db.models import Exists, OuterRef
+
+    return {"in_care": Exists(PeriodOfCare.objects.filter(child=OuterRef("pk"), end_date__isnull=True))}
+
+
+@register_service_check(_care_expressions)
+def care_services(values) -> list[str]:
+    """'Child in care' while a period of care is open."""
+    return ["Child in care"] if values["in_care"] else []

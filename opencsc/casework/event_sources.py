@@ -10,12 +10,14 @@ from .events import ChronologyItem, ClockEvent, EventSource, register
 from .models import Allocation, CaseNote, ChronologyEntry, Document, Meeting, OversightRecord, Plan, Visit
 
 
-def _case_notes(child, date_from=None, date_to=None):
+def _case_notes(child, date_from=None, date_to=None, limit=None):
     qs = CaseNote.objects.filter(child=child).select_related("author")
     if date_from:
         qs = qs.filter(contact_date__gte=date_from)
     if date_to:
         qs = qs.filter(contact_date__lte=date_to)
+    if limit is not None:
+        qs = qs.order_by("-contact_date", "-pk")[:limit]
     for note in qs:
         seen = ""
         if note.child_seen:
@@ -33,12 +35,14 @@ def _case_notes(child, date_from=None, date_to=None):
         )
 
 
-def _manual_entries(child, date_from=None, date_to=None):
+def _manual_entries(child, date_from=None, date_to=None, limit=None):
     qs = ChronologyEntry.objects.filter(child=child).select_related("author")
     if date_from:
         qs = qs.filter(event_date__gte=date_from)
     if date_to:
         qs = qs.filter(event_date__lte=date_to)
+    if limit is not None:
+        qs = qs.order_by("-event_date", "-pk")[:limit]
     for entry in qs:
         yield ChronologyItem(
             date=entry.event_date,
@@ -52,12 +56,14 @@ def _manual_entries(child, date_from=None, date_to=None):
         )
 
 
-def _allocations(child, date_from=None, date_to=None):
+def _allocations(child, date_from=None, date_to=None, limit=None):
     qs = Allocation.objects.filter(child=child).select_related("worker", "team")
     if date_from:
         qs = qs.filter(start_date__gte=date_from)
     if date_to:
         qs = qs.filter(start_date__lte=date_to)
+    if limit is not None:
+        qs = qs.order_by("-start_date", "-pk")[:limit]
     for allocation in qs:
         who = allocation.worker.display_name if allocation.worker else "unallocated"
         yield ChronologyItem(
@@ -92,9 +98,10 @@ def _documents(child, date_from=None, date_to=None):
         )
 
 
-register(EventSource(key="case_note", label="Case notes and visits", fetch=_case_notes))
-register(EventSource(key="manual", label="Significant events entered by hand", fetch=_manual_entries))
-register(EventSource(key="allocation", label="Allocations", fetch=_allocations))
+register(EventSource(key="case_note", label="Case notes and visits", fetch=_case_notes, takes_limit=True))
+register(EventSource(key="manual", label="Significant events entered by hand", fetch=_manual_entries,
+                     takes_limit=True))
+register(EventSource(key="allocation", label="Allocations", fetch=_allocations, takes_limit=True))
 register(EventSource(key="document", label="Documents", fetch=_documents))
 
 
@@ -163,13 +170,15 @@ def _plan_clock_events(children):
             yield ClockEvent(child_id=child_id, event=ended, on=end, scope=f"plan:{pk}")
 
 
-def _meetings(child, date_from=None, date_to=None):
+def _meetings(child, date_from=None, date_to=None, limit=None):
     qs = Meeting.objects.filter(child=child).exclude(kind__in=list(_SHOWN_ELSEWHERE["meeting"])).select_related(
         "recorded_by", "plan")
     if date_from:
         qs = qs.filter(held_on__gte=date_from)
     if date_to:
         qs = qs.filter(held_on__lte=date_to)
+    if limit is not None:
+        qs = qs.order_by("-held_on", "-pk")[:limit]
     for meeting in qs:
         detail = []
         if meeting.chair:
@@ -196,12 +205,14 @@ def _meeting_clock_events(children):
                          scope=f"plan:{plan_id}" if plan_id else "")
 
 
-def _visits(child, date_from=None, date_to=None):
+def _visits(child, date_from=None, date_to=None, limit=None):
     qs = Visit.objects.filter(child=child).select_related("visitor")
     if date_from:
         qs = qs.filter(visited_on__gte=date_from)
     if date_to:
         qs = qs.filter(visited_on__lte=date_to)
+    if limit is not None:
+        qs = qs.order_by("-visited_on", "-pk")[:limit]
     for visit in qs:
         if not visit.child_seen:
             seen = "Child not seen"
@@ -226,7 +237,7 @@ def _visit_clock_events(children):
         yield ClockEvent(child_id=child_id, event=VISIT_CLOCK_EVENTS[kind][0], on=visited_on)
 
 
-def _oversight(child, date_from=None, date_to=None):
+def _oversight(child, date_from=None, date_to=None, limit=None):
     qs = OversightRecord.objects.filter(child=child).select_related("recorded_by").annotate(
         action_count=Count("actions")
     )
@@ -234,6 +245,8 @@ def _oversight(child, date_from=None, date_to=None):
         qs = qs.filter(held_on__gte=date_from)
     if date_to:
         qs = qs.filter(held_on__lte=date_to)
+    if limit is not None:
+        qs = qs.order_by("-held_on", "-pk")[:limit]
     for record in qs:
         actions = f" {record.action_count} action{'s' if record.action_count != 1 else ''} set." \
             if record.action_count else ""
@@ -252,10 +265,11 @@ register(EventSource(
 ))
 register(EventSource(
     key="meeting", label="Meetings", fetch=_meetings, stops_clocks=("cin_review", "core_group"),
-    clock_events=_meeting_clock_events,
+    clock_events=_meeting_clock_events, takes_limit=True,
 ))
 register(EventSource(
     key="visit", label="Visits", fetch=_visits, stops_clocks=("cin_visit", "cp_visit", "cla_visit", "pa_visit"),
-    clock_events=_visit_clock_events,
+    clock_events=_visit_clock_events, takes_limit=True,
 ))
-register(EventSource(key="oversight", label="Management oversight and supervision", fetch=_oversight))
+register(EventSource(key="oversight", label="Management oversight and supervision", fetch=_oversight,
+                     takes_limit=True))

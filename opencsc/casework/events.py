@@ -5,7 +5,8 @@ child's life. The chronology (and, through `clocks`, the statutory timescales)
 read events only through here; nothing keeps its own copy of a date.
 
 A source's `fetch` must run a bounded number of queries (normally one) for a
-child, whatever the length of the child's history.
+child, whatever the length of the child's history. A source whose items come one
+per row, newest last by (date, pk), can also take `limit` (see `takes_limit`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -28,12 +30,14 @@ class ChronologyItem:
     sort_key: tuple = ()
 
 
-@dataclass(frozen=True)
-class ClockEvent:
+class ClockEvent(NamedTuple):
     """A fact that starts or stops a statutory clock, named as in timescales/core/rules.py.
 
     `scope` separates clocks that run per thing (for example per placement or per plan);
     `on` is a date, or an aware datetime for the hour-based rules.
+
+    A named tuple rather than a dataclass: a whole authority's due list reads a few hundred
+    thousand of them, and a tuple is several times cheaper to make and to unpack.
     """
 
     child_id: int
@@ -52,6 +56,9 @@ class EventSource:
     # clock_events(children: QuerySet[Child]) -> Iterable[ClockEvent], set-based: a bounded
     # number of queries for any number of children (filter with child__in=children).
     clock_events: Callable[..., Iterable[ClockEvent]] | None = None
+    # True if `fetch` also takes `limit=n`: then it may leave out all but its `n` newest items
+    # (newest by date, then sort_key), as the record page shows only the most recent events.
+    takes_limit: bool = False
 
 
 _REGISTRY: dict[str, EventSource] = {}

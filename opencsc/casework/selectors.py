@@ -61,15 +61,24 @@ def chronology_for(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     significant_only: bool = False,
+    limit: int | None = None,
 ) -> list[ChronologyItem]:
-    """Every registered event source merged, newest first (one query per source)."""
+    """Every registered event source merged, newest first (one query per source).
+
+    With ``limit``, only the ``limit`` newest items (sources that can stop at their newest
+    items are asked for no more than that).
+    """
     _require(user, "view_casework", child)
     wanted = set(sources) if sources else None
     items: list[ChronologyItem] = []
     for source in events.sources():
         if wanted is not None and source.key not in wanted:
             continue
-        for item in source.fetch(child, date_from=date_from, date_to=date_to):
+        if limit is not None and source.takes_limit and not (significant_only or date_from or date_to):
+            fetched = source.fetch(child, date_from=date_from, date_to=date_to, limit=limit)
+        else:
+            fetched = source.fetch(child, date_from=date_from, date_to=date_to)
+        for item in fetched:
             if date_from and item.date < date_from:
                 continue
             if date_to and item.date > date_to:
@@ -78,7 +87,7 @@ def chronology_for(
                 continue
             items.append(item)
     items.sort(key=_newest_first, reverse=True)
-    return items
+    return items if limit is None else items[:limit]
 
 
 # --- Case notes ---------------------------------------------------------------------------
@@ -236,11 +245,11 @@ def child_record_summary(*, user, child: Child) -> RecordSummary:
         .select_related("worker", "team")
         .order_by("-start_date", "-id")
     )
-    summary.services = services_for(child)
+    summary.services = services_for(child, allocations=summary.allocations)
     summary.alerts = _alerts(child)
     if casework:
         summary.family = _family(user, child)
-        summary.recent_chronology = chronology_for(user=user, child=child)[:RECENT_ITEMS]
+        summary.recent_chronology = chronology_for(user=user, child=child, limit=RECENT_ITEMS)
         summary.recent_notes = list(case_notes_for(user=user, child=child)[:RECENT_ITEMS])
         summary.open_plans = open_plans_for(child)
         summary.last_visit = last_visit_for(child)

@@ -1,20 +1,36 @@
 """Which services a child is receiving now: a small registry other apps add to.
 
-Each registered function takes the child and returns a list of service labels
-("Child protection", "Child in need", "Looked after"...). It must run a bounded
-number of queries (normally one), whatever the length of the child's history.
-The record page shows the labels, in order, without duplicates.
+A source is either
+
+- a *check* (``register_service_check``): named SQL expressions over the child's row
+  (``OuterRef("pk")`` is the child) and a function turning their values into labels. Every
+  check is answered by ONE query for the whole record page, however many apps register one;
+- or a plain function (``register_service_source``) that takes the child and returns a list of
+  labels, running its own query (normally one). Prefer a check.
+
+The record page shows the labels in the order the sources were registered, without duplicates.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from opencsc.accounts.roles import TeamKind
 
 ServiceSource = Callable[..., list[str]]
 
-_SOURCES: list[ServiceSource] = []
+
+@dataclass(frozen=True, eq=False)
+class ServiceCheck:
+    """``expressions()`` -> {name: expression}; ``labels(values)`` -> labels, from those values by name."""
+
+    expressions: Callable[[], Mapping[str, object]]
+    labels: Callable[[Mapping[str, object]], list[str]]
+    name: str = ""
+
+
+_SOURCES: list[ServiceSource | ServiceCheck] = []
 
 # Team kinds that say nothing about the service the child receives.
 _NOT_A_SERVICE = frozenset(
@@ -30,23 +46,74 @@ def register_service_source(fn: ServiceSource) -> ServiceSource:
     return fn
 
 
-def service_sources() -> list[ServiceSource]:
+def register_service_check(expressions: Callable[[], Mapping[str, object]]):
+    """Decorator: ``labels(values)`` gives the labels from the values of ``expressions()``.
+
+    ``expressions`` is called when the page is built (so it may import models and read today's
+    date); its names need only be unique within the check.
+    """
+
+    def decorator(labels: Callable[[Mapping[str, object]], list[str]]):
+        name = f"{labels.__module__}.{labels.__qualname__}"
+        if not any(isinstance(s, ServiceCheck) and s.name == name for s in _SOURCES):
+            _SOURCES.append(ServiceCheck(expressions=expressions, labels=labels, name=name))
+        return labels
+
+    return decorator
+
+
+def service_sources() -> list[ServiceSource | ServiceCheck]:
     return list(_SOURCES)
 
 
-def services_for(child) -> list[str]:
-    """The services the child receives now, from every registered source."""
+def _check_values(child, checks: list[ServiceCheck]) -> list[dict]:
+    """The values of every check's expressions for this child, in one query."""
+    from opencsc.people.models import Child
+
+    if not checks:
+        return []
+    renamed: dict[str, object] = {}
+    names: list[dict[str, str]] = []
+    for number, check in enumerate(checks):
+        mine = {}
+        for name, expression in check.expressions().items():
+            alias = f"service_{number}_{name}"
+            renamed[alias] = expression
+            mine[name] = alias
+        names.append(mine)
+    row = Child.objects.filter(pk=child.pk).annotate(**renamed).values(*renamed).first() or {}
+    return [{name: row.get(alias) for name, alias in mine.items()} for mine in names]
+
+
+def services_for(child, *, allocations=None) -> list[str]:
+    """The services the child receives now, from every registered source.
+
+    ``allocations``: the child's open allocations with their teams, newest first, if already read.
+    """
+    checks = [s for s in _SOURCES if isinstance(s, ServiceCheck)]
+    values = dict(zip((id(c) for c in checks), _check_values(child, checks), strict=True))
     labels: list[str] = []
     for source in _SOURCES:
-        for label in source(child) or []:
+        if isinstance(source, ServiceCheck):
+            found = source.labels(values[id(source)])
+        elif source is allocated_team_services and allocations is not None:
+            found = _team_labels(a.team.kind for a in allocations)
+        else:
+            found = source(child)
+        for label in found or []:
             if label and label not in labels:
                 labels.append(label)
     return labels
 
 
+def _team_labels(kinds) -> list[str]:
+    return [TeamKind(kind).label for kind in kinds if kind in TeamKind.values and kind not in _NOT_A_SERVICE]
+
+
 @register_service_source
 def allocated_team_services(child) -> list[str]:
-    """For now: the kind of team that holds the child's open allocation (one query)."""
+    """For now: the kind of team that holds the child's open allocation (one query, none on the record
+    page, which has read the allocations already)."""
     from .models import Allocation
 
     kinds = (
@@ -54,4 +121,4 @@ def allocated_team_services(child) -> list[str]:
         .order_by("-start_date", "-id")
         .values_list("team__kind", flat=True)
     )
-    return [TeamKind(kind).label for kind in kinds if kind in TeamKind.values and kind not in _NOT_A_SERVICE]
+    return _team_labels(kinds)

@@ -27,6 +27,7 @@ from .forms import (
     ChronologyFilterForm,
     DocumentForm,
 )
+from .templatetags.casework_tags import can_in_request
 
 PER_PAGE = 25
 CHRONOLOGY_PER_PAGE = 50
@@ -41,7 +42,7 @@ def child_record(request, child_id):
     child = child_for(request.user, child_id, request=request, action="view")
     summary = selectors.child_record_summary(user=request.user, child=child)
     next_due = []
-    if can(request.user, "view_casework", child):
+    if summary.can_view_casework:
         from opencsc.timescales.selectors import child_next_due  # timescales reads casework's registry
 
         next_due = child_next_due(user=request.user, child=child)
@@ -51,8 +52,8 @@ def child_record(request, child_id):
         "summary": summary,
         "age": selectors.age_text(child),
         "ethnicity": ETHNICITY.label(child.ethnicity) or "Not recorded",
-        "can_record": can(request.user, "record", child),
-        "can_edit": can(request.user, "edit", child),
+        "can_record": can_in_request(request, request.user, "record", child),
+        "can_edit": can_in_request(request, request.user, "edit", child),
     })
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from opencsc.casework.events import ChronologyItem, EventSource, register
-from opencsc.casework.summary import register_service_source
+from opencsc.casework.summary import register_service_check
 
 from .models import EarlyHelpAssessment, EarlyHelpEpisode, Review, StepRequest
 
@@ -66,7 +66,13 @@ register(EventSource(key="early_help_work", label="Early help assessments and re
 register(EventSource(key="early_help_steps", label="Step-up and step-down panel decisions", fetch=_steps))
 
 
-@register_service_source
-def early_help_services(child) -> list[str]:
-    """'Early help' while an episode is open (one query)."""
-    return ["Early help"] if EarlyHelpEpisode.objects.filter(child=child, closure_date__isnull=True).exists() else []
+def _early_help_expressions():
+    from django.db.models import Exists, OuterRef
+
+    return {"open": Exists(EarlyHelpEpisode.objects.filter(child=OuterRef("pk"), closure_date__isnull=True))}
+
+
+@register_service_check(_early_help_expressions)
+def early_help_services(values) -> list[str]:
+    """'Early help' while an episode is open."""
+    return ["Early help"] if values["open"] else []

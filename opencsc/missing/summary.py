@@ -1,16 +1,29 @@
 """Adds "Missing now" and "At risk of exploitation" to the record's list of services now."""
 
-from opencsc.casework.summary import register_service_source
+from django.db.models import Exists, OuterRef, Subquery
+
+from opencsc.casework.summary import register_service_check
 
 
-@register_service_source
-def missing_services(child) -> list[str]:
-    from .models import ExploitationAssessment, MissingEpisode, RiskLevel
+def _expressions():
+    from .models import ExploitationAssessment, MissingEpisode
+
+    latest = ExploitationAssessment.objects.filter(child=OuterRef("pk")).order_by("-assessed_on", "-id")
+    return {
+        "missing": Exists(MissingEpisode.objects.filter(child=OuterRef("pk"), ended_at__isnull=True)),
+        "assessed": Exists(latest),
+        "sexual_risk": Subquery(latest.values("sexual_risk")[:1]),
+        "criminal_risk": Subquery(latest.values("criminal_risk")[:1]),
+    }
+
+
+@register_service_check(_expressions)
+def missing_services(values) -> list[str]:
+    from .models import RiskLevel
 
     labels = []
-    if MissingEpisode.objects.filter(child=child, ended_at__isnull=True).exists():
+    if values["missing"]:
         labels.append("Missing now")
-    latest = ExploitationAssessment.objects.filter(child=child).order_by("-assessed_on", "-id").first()
-    if latest is not None and (latest.sexual_risk != RiskLevel.NONE or latest.criminal_risk != RiskLevel.NONE):
+    if values["assessed"] and (values["sexual_risk"] != RiskLevel.NONE or values["criminal_risk"] != RiskLevel.NONE):
         labels.append("At risk of exploitation")
     return labels

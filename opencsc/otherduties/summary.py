@@ -1,15 +1,24 @@
 """Adds "Privately fostered" and "Care proceedings" to the record's list of services now."""
 
-from opencsc.casework.summary import register_service_source
+from django.db.models import Exists, OuterRef
+
+from opencsc.casework.summary import register_service_check
 
 
-@register_service_source
-def other_duties_services(child) -> list[str]:
+def _expressions():
     from .models import CareProceedings, PrivateFostering
 
+    return {
+        "fostered": Exists(PrivateFostering.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)),
+        "proceedings": Exists(CareProceedings.objects.filter(child=OuterRef("pk"), final_order_on__isnull=True)),
+    }
+
+
+@register_service_check(_expressions)
+def other_duties_services(values) -> list[str]:
     labels = []
-    if PrivateFostering.objects.filter(child=child, ended_on__isnull=True).exists():
+    if values["fostered"]:
         labels.append("Privately fostered")
-    if CareProceedings.objects.filter(child=child, final_order_on__isnull=True).exists():
+    if values["proceedings"]:
         labels.append("Care proceedings")
     return labels

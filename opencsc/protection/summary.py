@@ -1,15 +1,26 @@
 """Adds "Child protection plan" and "Section 47 enquiry" to the record's list of services now."""
 
-from opencsc.casework.summary import register_service_source
+from django.db.models import Exists, OuterRef
+
+from opencsc.casework.summary import register_service_check
 
 
-@register_service_source
-def protection_services(child) -> list[str]:
+def _expressions():
     from .models import CPPlan, Section47
 
+    return {
+        "plan": Exists(CPPlan.objects.filter(child=OuterRef("pk"), plan__end_date__isnull=True)),
+        "enquiry": Exists(
+            Section47.objects.filter(child=OuterRef("pk"), outcome="").exclude(conferences__kind="initial")
+        ),
+    }
+
+
+@register_service_check(_expressions)
+def protection_services(values) -> list[str]:
     labels = []
-    if CPPlan.objects.filter(child=child, plan__end_date__isnull=True).exists():
+    if values["plan"]:
         labels.append("Child protection plan")
-    if Section47.objects.filter(child=child, outcome="").exclude(conferences__kind="initial").exists():
+    if values["enquiry"]:
         labels.append("Section 47 enquiry")
     return labels

@@ -19,6 +19,7 @@ from .generators.casework import generate_casework
 from .generators.earlyhelp import generate_earlyhelp
 from .generators.edt import generate_edt
 from .generators.frontdoor import generate_frontdoor
+from .generators.inspection import generate_inspection
 from .generators.missing import generate_missing
 from .generators.organisations import generate_organisations
 from .generators.otherduties import generate_otherduties
@@ -61,4 +62,5 @@ STEPS: tuple[Step, ...] = (
     Step("otherduties", "Private fostering, LADO allegations and care proceedings", generate_otherduties),
     Step("workforce", "Worker profiles and supervision", generate_workforce),
     Step("quality", "Case audits, moderation and actions", generate_quality),
+    Step("inspection", "The last inspections and their action plans", generate_inspection),
 )

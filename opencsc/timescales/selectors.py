@@ -26,7 +26,21 @@ from opencsc.people.access import children_for
 from opencsc.people.models import Child
 
 from .authority import authority_calendar, authority_settings
-from .core import AMBER, DONE, DONE_LATE, GREEN, RED, RULES, clock_rag, clocks, effective_rules, next_due
+from .core import (
+    AMBER,
+    DONE,
+    DONE_LATE,
+    GREEN,
+    NONE,
+    RED,
+    RULES,
+    Clock,
+    clock_rag,
+    clocks,
+    effective_rules,
+    next_due,
+)
+from .core.engine import _relevant_names
 from .models import MissedTimescaleReason
 
 RAG_ORDER = {RED: 0, AMBER: 1, GREEN: 2, DONE_LATE: 3, DONE: 4}
@@ -93,32 +107,99 @@ def _can_trim(rule) -> bool:
 def outstanding_clock(rule, events, calendar, *, as_of):
     """The clock still running for ``rule``, as ``core.next_due`` gives it, without replaying the history.
 
-    For a repeating rule only the last start event matters, with enough of the latest end events
-    to know which step comes next and when the last one happened, and the stop events since.
-    Other rules go through ``core.next_due`` unchanged.
+    A rule measured in days, without switch, extension or early completion, over plain dates, is
+    replayed without making a clock per step (``_replay``). Otherwise, for a repeating rule only the
+    last start event matters, with enough of the latest end events to know which step comes next
+    and when the last one happened, and the stop events since. Other rules go through
+    ``core.next_due`` unchanged.
     """
+    return _outstanding(rule, [(index, name, on) for index, (name, on) in enumerate(events)], calendar, as_of=as_of)
+
+
+def _can_replay(rule) -> bool:
+    """A rule ``_replay`` can follow: no switch, extension or early completion, measured in days."""
+    return (rule.switch is None and rule.extension is None and not rule.may_complete_before_start
+            and not rule.uses_datetimes)
+
+
+def _outstanding(rule, entries, calendar, *, as_of):
+    """``outstanding_clock`` over ``(order, name, on)`` entries, in the order they were given."""
+    if _can_replay(rule) and type(as_of) is dt.date:
+        names = _relevant_names(rule)
+        relevant = []
+        for order, name, on in entries:
+            if name in names:
+                if type(on) is not dt.date:
+                    break  # a datetime: leave it to the engine
+                if on <= as_of:
+                    relevant.append((on, order, name))
+        else:
+            relevant.sort()  # by date, then in the order given (``order`` is never repeated)
+            return _replay(rule, relevant, calendar)
     if not _can_trim(rule):
-        return next_due(rule, events, calendar, as_of=as_of)
-    names = {rule.start_event, rule.end_event, *rule.stop_events}
-    relevant = [(_as_date(on), index, name, on) for index, (name, on) in enumerate(events)
-                if name in names and _as_date(on) <= as_of]
-    relevant.sort(key=lambda e: (e[0], e[1]))
+        return next_due(rule, [(name, on) for _, name, on in entries], calendar, as_of=as_of)
+    start_event, end_event, stop_events = rule.start_event, rule.end_event, rule.stop_events
+    relevant = []
+    for order, name, on in entries:
+        if name == start_event or name == end_event or name in stop_events:
+            day = _as_date(on)
+            if day <= as_of:
+                relevant.append((day, order, name, on))
+    relevant.sort(key=_by_day_and_order)
     last_start = None
     for position, event in enumerate(relevant):
-        if event[2] == rule.start_event:
+        if event[2] == start_event:
             last_start = position
     if last_start is None:
         return None
     tail = relevant[last_start:]
-    ends = [position for position, event in enumerate(tail) if event[2] == rule.end_event and position]
+    ends = [position for position, event in enumerate(tail) if event[2] == end_event and position]
     keep = min(len(ends), max(1, len(rule.steps) - 1))
     kept_ends = set(ends[len(ends) - keep:])
     trimmed = [(event[2], event[3]) for position, event in enumerate(tail)
-               if position == 0 or position in kept_ends or event[2] in rule.stop_events]
+               if position == 0 or position in kept_ends or event[2] in stop_events]
     clock = next_due(rule, trimmed, calendar, as_of=as_of)
     if clock is None:
         return None
-    return replace(clock, step=clock.step + len(ends) - keep)
+    skipped = len(ends) - keep
+    return replace(clock, step=clock.step + skipped) if skipped else clock
+
+
+def _by_day_and_order(event):
+    return (event[0], event[1])
+
+
+def _replay(rule, relevant, calendar):
+    """The clock ``core.clocks`` leaves open for a rule ``_can_replay`` follows, without making the
+    clocks that were completed or stopped on the way (``relevant``: (date, order, name), sorted).
+
+    As in the engine: a start event opens a clock (closing any open one) unless it is also the end
+    event and a clock is open; an end event completes the open clock and, for a sequence, opens the
+    next step measured from it; a stop event closes the open clock.
+    """
+    start_event, end_event, stop_events = rule.start_event, rule.end_event, rule.stop_events
+    sequence = rule.restart != NONE
+    is_open = False
+    started = measured_from = None
+    step = 0
+    for day, _order, name in relevant:
+        if name == start_event and not (name == end_event and is_open):
+            is_open, started, measured_from, step = True, day, day, 0
+            continue
+        if is_open and name == end_event:
+            if sequence:
+                step += 1
+                measured_from = day
+            else:
+                is_open = False
+        if is_open and name in stop_events:
+            is_open = False
+    if not is_open:
+        return None
+    steps = rule.steps
+    period = steps[min(step, len(steps) - 1)]
+    due = calendar.add(measured_from, period.length, period.unit, count_start_day=rule.count_start_day)
+    return Clock(rule_code=rule.code, started=started, step=step, measured_from=measured_from, due=due)
 
 
 # Rules with the same start and end events are alternatives (the regulation 28 visit rules all run
@@ -127,8 +208,9 @@ def outstanding_clock(rule, events, calendar, *, as_of):
 ONLY = "only:"
 
 
-def _only_chosen(candidates: dict, events) -> dict:
-    chosen = {name[len(ONLY):] for name, _ in events if name.startswith(ONLY)}
+def _only_chosen(candidates: dict, names) -> dict:
+    """``names``: the names of the scope's own events."""
+    chosen = {name[len(ONLY):] for name in names if name.startswith(ONLY)}
     if not chosen:
         return candidates
     picked = [candidates[code] for code in chosen if code in candidates]
@@ -137,12 +219,69 @@ def _only_chosen(candidates: dict, events) -> dict:
                                          for c in picked)}
 
 
-def collect_clock_events(children: QuerySet) -> dict[tuple[int, str], list[tuple[str, object]]]:
-    """Every clock event for these children, grouped by (child id, scope): one pass per source."""
+def collect_clock_events(
+    children: QuerySet, *, only: frozenset[int] | None = None
+) -> dict[tuple[int, str], list[tuple[str, object]]]:
+    """Every clock event for these children, grouped by (child id, scope): one pass per source.
+
+    With ``only``, events of children whose id is not in it are left out.
+    """
     grouped: dict[tuple[int, str], list[tuple[str, object]]] = defaultdict(list)
     for source in clock_sources():
-        for event in source.clock_events(children):
-            grouped[(event.child_id, event.scope or "")].append((event.event, event.on))
+        for child_id, name, on, scope in source.clock_events(children):  # ClockEvent is a named tuple
+            if only is None or child_id in only:
+                grouped[(child_id, scope or "")].append((name, on))
+    return grouped
+
+
+# Up to this many children, their ids are read once and each clock source filters on the list
+# itself: cheaper than running the visibility subquery of ``children_for`` once per source.
+NARROW_UP_TO = 1000
+# From this many children (an authority-wide list), each source reads every child's events and
+# those of children not in the set are dropped here: much cheaper, in SQLite above all, than
+# working out the set again in every source's query.
+WHOLE_FROM = 5000
+
+
+def _sources_children(children: QuerySet) -> tuple[QuerySet, frozenset[int] | None]:
+    """What to give the clock sources for these children, and the ids to keep (None: keep all).
+
+    One query, whatever the number of children.
+    """
+    unordered = children if children.query.is_sliced else children.order_by()
+    ids = list(unordered.values_list("pk", flat=True))
+    if len(ids) <= NARROW_UP_TO:
+        return Child.objects.filter(pk__in=ids), None
+    if len(ids) >= WHOLE_FROM:
+        return Child.objects.all(), frozenset(ids)
+    return children, None
+
+
+# Events that belong to a scope come after the child's unscoped ones when the two are read together.
+_SCOPED = 1 << 40
+
+
+def _events_by_name(children: QuerySet, only: frozenset[int] | None) -> dict[tuple[int, str], dict[str, list]]:
+    """``collect_clock_events``, with each group's events filed by name as ``(order, name, on)``.
+
+    ``order`` keeps the order the sources gave them in, a scope's after the child's unscoped ones,
+    so that a rule can be given its own events without going through all the others.
+    """
+    grouped: dict[tuple[int, str], dict[str, list]] = {}
+    order = 0
+    for source in clock_sources():
+        for child_id, name, on, scope in source.clock_events(children):  # ClockEvent is a named tuple
+            if only is not None and child_id not in only:
+                continue
+            order += 1
+            key = (child_id, scope or "")
+            by_name = grouped.get(key)
+            if by_name is None:
+                by_name = grouped[key] = {}
+            bucket = by_name.get(name)
+            if bucket is None:
+                bucket = by_name[name] = []
+            bucket.append((order + _SCOPED if scope else order, name, on))
     return grouped
 
 
@@ -183,23 +322,30 @@ def due_items(
     )
     by_start = _rules_by_start(effective.values())
 
-    grouped = collect_clock_events(children)
-    shared = {child_id: events for (child_id, scope), events in grouped.items() if scope == ""}
+    # What each rule reads, worked out once rather than once per child.
+    rule_names = {code: tuple(_relevant_names(rule)) for code, rule in effective.items()}
+    for_sources, only = _sources_children(children)
+    grouped = _events_by_name(for_sources, only)
     items: list[DueItem] = []
     for (child_id, scope), own in grouped.items():
-        candidates = {rule.code: rule for name in {e[0] for e in own} for rule in by_start.get(name, ())}
+        candidates = {rule.code: rule for name in own for rule in by_start.get(name, ())}
         candidates = _only_chosen(candidates, own)
         if not candidates:
             continue
-        events = own if scope == "" else [*shared.get(child_id, ()), *own]
+        # A scope's clocks also read the child's events that belong to no scope (visits...).
+        shared = grouped.get((child_id, "")) if scope else None
         for rule in candidates.values():
             as_of = now if rule.uses_datetimes else today
+            # Only the events this rule reads, in the order they were given.
+            buckets = [bucket for name in rule_names[rule.code] for bucket in (
+                shared.get(name) if shared else None, own.get(name)) if bucket]
+            entries = buckets[0] if len(buckets) == 1 else sorted(entry for bucket in buckets for entry in bucket)
             try:
                 if completed_since is None:
-                    clock = outstanding_clock(rule, events, calendar, as_of=as_of)
+                    clock = _outstanding(rule, entries, calendar, as_of=as_of)
                     rule_clocks = [clock] if clock is not None else []
                 else:
-                    rule_clocks = clocks(rule, events, calendar, as_of=as_of)
+                    rule_clocks = clocks(rule, [(name, on) for _, name, on in entries], calendar, as_of=as_of)
             except ValueError:
                 continue  # an hour-based rule fed plain dates: nothing sensible to show
             for clock in rule_clocks:
@@ -215,7 +361,7 @@ def due_items(
                     rag=status, started=clock.started, measured_from=clock.measured_from, step=clock.step,
                     completed_on=clock.completed_on, days_left=(_as_date(clock.due) - today).days,
                 ))
-    items = _with_reasons(items, children)
+    items = _with_reasons(items, children if only is not None else for_sources)
     items.sort(key=sort_key)
     return items
 

@@ -53,6 +53,18 @@ def _url(name: str, child_id) -> str | None:
         return None
 
 
+def can_in_request(request, user, action: str, child) -> bool:
+    """``people.access.can``, remembered for the rest of the request (the record page and its
+    navigation ask the same questions several times, and some cost a query)."""
+    if request is None:
+        return can(user, action, child)
+    answers = request.__dict__.setdefault("_opencsc_can", {})
+    key = (getattr(user, "pk", None), action, child.pk)
+    if key not in answers:
+        answers[key] = can(user, action, child)
+    return answers[key]
+
+
 def _sections(context, child, sections):
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
@@ -62,7 +74,7 @@ def _sections(context, child, sections):
     home = _url("casework:child_record", child.pk)
     for label, name, action in sections:
         if action not in allowed:
-            allowed[action] = bool(user) and can(user, action, child)
+            allowed[action] = bool(user) and can_in_request(request, user, action, child)
         if not allowed[action]:
             continue
         url = _url(name, child.pk)

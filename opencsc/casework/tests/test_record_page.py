@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opencsc.accounts.roles import Role, TeamKind
-from opencsc.accounts.tests.factories import TeamFactory
+from opencsc.accounts.tests.factories import TeamFactory, UserFactory
 from opencsc.casework import summary as summary_registry
 from opencsc.core.audit import audit
 from opencsc.core.models import AuditEvent
@@ -111,6 +111,34 @@ def test_other_apps_add_services_through_the_registry(signed_in):
     assert "Child protection plan" in html
 
 
+def test_service_checks_from_every_app_are_answered_in_one_query(signed_in):
+    from django.db.models import Exists, OuterRef
+
+    from opencsc.casework.models import Allocation
+
+    child, other = ChildFactory(), ChildFactory()
+    AllocationFactory(child=child)
+
+    def expressions():
+        return {"allocated": Exists(Allocation.objects.filter(child=OuterRef("pk"), end_date__isnull=True))}
+
+    def labels(values):
+        return ["Checked by a test app"] if values["allocated"] else []
+
+    summary_registry.register_service_check(expressions)(labels)
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            labels_for_child = summary_registry.services_for(child, allocations=[])
+        labels_for_other = summary_registry.services_for(other)
+    finally:
+        summary_registry._SOURCES[:] = [
+            s for s in summary_registry._SOURCES if getattr(s, "labels", None) is not labels]
+
+    assert "Checked by a test app" in labels_for_child
+    assert "Checked by a test app" not in labels_for_other
+    assert len(captured) == 1  # every registered check, with the allocations already read
+
+
 @pytest.mark.parametrize(
     ("child_values", "person_values", "alert"),
     [
@@ -186,6 +214,25 @@ def test_recent_chronology_and_notes_show_the_ten_newest(signed_in):
 
     assert "Visit on day 12" in html and "Visit on day 03" in html
     assert "Visit on day 02" not in html and "Visit on day 01" not in html
+
+
+def test_recent_chronology_is_the_newest_ten_of_the_full_chronology(db):
+    from opencsc.casework.selectors import chronology_for
+
+    child = ChildFactory(date_of_birth=dt.date(2015, 1, 1))
+    for day in range(1, 9):  # several sources, some on the same days, so the order between them counts
+        CaseNoteFactory(child=child, contact_date=dt.date(2026, 1, day))
+        ChronologyEntryFactory(child=child, event_date=dt.date(2026, 1, 9 - day))
+        VisitFactory(child=child, visited_on=dt.date(2026, 1, day))
+    MeetingFactory(child=child, held_on=dt.date(2026, 1, 8))
+    OversightRecordFactory(child=child, held_on=dt.date(2026, 1, 7))
+    AllocationFactory(child=child, start_date=dt.date(2026, 1, 8))
+    user = UserFactory(role=Role.SOCIAL_WORKER)
+
+    everything = chronology_for(user=user, child=child)
+
+    assert len(everything) > 10
+    assert chronology_for(user=user, child=child, limit=10) == everything[:10]
 
 
 def test_empty_record_shows_empty_states(signed_in):

@@ -107,6 +107,39 @@ def _adopted_from_care(ctx: GenerationContext) -> list:
         return []
 
 
+def _care_facts() -> tuple[dict[int, dt.date], dict[int, str]]:
+    """From the care records: each child's first placement order (legal status E1) of their latest period
+    of care, and the type of their latest placement for adoption (A3 to A6)."""
+    try:
+        episode = apps.get_model("care", "CareEpisode")
+        placement = apps.get_model("care", "Placement")
+        orders: dict[int, dt.date] = {}
+        for child_id, start in (episode.objects.filter(legal_status="E1").order_by("child_id", "-period__start_date",
+                                                                                   "start_date")
+                                .values_list("child_id", "start_date")):
+            orders.setdefault(child_id, start)
+        places = dict(placement.objects.filter(placement_type__in=("A3", "A4", "A5", "A6")).order_by("start_date")
+                      .values_list("child_id", "placement_type"))
+        return orders, places
+    except (LookupError, FieldError):
+        return {}, {}
+
+
+def _on_placement_orders(exclude: set[int]) -> list[tuple[int, dt.date, dt.date]]:
+    """Children whose current episode is on a placement order (E1): (child, came into care, order date)."""
+    try:
+        episode = apps.get_model("care", "CareEpisode")
+        rows = (episode.objects.filter(period__end_date__isnull=True, legal_status="E1")
+                .order_by("child_id", "start_date").values_list("child_id", "period__start_date", "start_date"))
+    except (LookupError, FieldError):
+        return []
+    first: dict[int, tuple[int, dt.date, dt.date]] = {}
+    for child_id, entered, order_on in rows:
+        if child_id not in exclude and child_id not in first:
+            first[child_id] = (child_id, entered, order_on)
+    return sorted(first.values())
+
+
 def _current_children(ctx: GenerationContext, rng: random.Random, exclude: set[int]) -> list[tuple[int, dt.date]]:
     """Young children in care now, with the date they came into care."""
     in_care = {}
@@ -124,6 +157,17 @@ def _current_children(ctx: GenerationContext, rng: random.Random, exclude: set[i
     pool = [(pk, start) for pk, start in pool if start and (ctx.today - start).days > 150]
     rng.shuffle(pool)
     return sorted(pool[:ctx.scaled(CURRENT_PLANS)])
+
+
+def _legal_status(kind: str, name: str) -> str:
+    """The adopters' legal status (SSDA903 LS_ADOPTR), agreeing with who they are. Drawn from a
+    generator of its own (seeded by the household's name) so that the other data stay the same."""
+    if kind in ("M1", "F1"):
+        return "L0"
+    pick = random.Random(name).random()
+    if kind == "MF":
+        return "L11" if pick < 0.75 else "L3"
+    return "L12" if pick < 0.4 else ("L2" if pick < 0.7 else "L4")
 
 
 def _household(ctx, rng, fake, creator, stage: str, anchor: dt.date | None = None) -> AdopterHousehold:
@@ -150,7 +194,7 @@ def _household(ctx, rng, fake, creator, stage: str, anchor: dt.date | None = Non
         withdrawn = min(today, stage_one + _days(rng, 20, 150))
         reason = rng.choice(WITHDRAWALS)
     return AdopterHousehold(
-        name=name, adopters=kind, enquiry_on=enquiry, stage_one_on=stage_one, stage_two_on=stage_two,
+        name=name, adopters=kind, legal_status=_legal_status(kind, name), enquiry_on=enquiry, stage_one_on=stage_one, stage_two_on=stage_two,
         approved_on=approved, withdrawn_on=withdrawn, withdrawal_reason=reason or "", created_by=creator,
         created_at=ctx.at(enquiry),
     )
@@ -172,16 +216,29 @@ def generate_adoption(ctx: GenerationContext) -> None:
     plans: list[AdoptionPlan] = []
     plan_households: list[AdopterHousehold | None] = []
 
+    # The care records' placement orders and placements for adoption: the plan agrees with them (the
+    # decision comes before the order, SSDA903 rule 554; adopted by the foster carers exactly when placed
+    # for adoption with them, A3 or A5, rule 335).
+    first_order, adoption_place = _care_facts()
+
+    year_start = dt.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+    two_years_ago = year_start.replace(year=year_start.year - 1)  # the start of last collection year
+
     # Children adopted in the last 3 years.
     adopted = _adopted_rows(ctx, rng)
     for child_id, entered, placed, adopted_on in adopted:
         ffa = rng.random() < FFA_SHARE
         foster = not ffa and rng.random() < FOSTER_CARER_SHARE
+        if child_id in adoption_place:
+            foster = adoption_place[child_id] in ("A3", "A5")
+            ffa = ffa and not foster
         span = max((placed - entered).days, 60)
         decision = min(placed, entered + dt.timedelta(days=int(span * rng.uniform(0.3, 0.55))))
         order = decision + dt.timedelta(days=int((placed - decision).days * rng.uniform(0.2, 0.5)))
+        if entered <= first_order.get(child_id, dt.date.min) <= placed:
+            order = first_order[child_id]
+            decision = min(decision, order)
         match = min(placed, max(order, placed - _days(rng, 10, 45)))
-        own = adopted_on > today - dt.timedelta(days=365) and rng.random() < 0.6
         plans.append(AdoptionPlan(
             child_id=child_id, entered_care_on=entered, should_be_placed_on=decision, decision_maker=rng.choice(
                 DECISION_MAKERS), concurrent_planning=rng.random() < CONCURRENT_SHARE,
@@ -190,7 +247,11 @@ def generate_adoption(ctx: GenerationContext) -> None:
             lived_with_adopters_from=(entered + _days(rng, 1, 40)) if foster else None,
             placed_on=placed, adoption_order_on=adopted_on, created_by=worker(), created_at=ctx.at(decision),
         ))
-        plan_households.append(_household(ctx, rng, fake, worker(), "adopted", anchor=match) if own else None)
+        # The adopters of children adopted in this collection year or the last are recorded: the 903 (AD1)
+        # gives who they are and their legal status.
+        own = adopted_on > today - dt.timedelta(days=365) and rng.random() < 0.6
+        plan_households.append(_household(ctx, rng, fake, worker(), "adopted", anchor=match)
+                               if own or adopted_on >= two_years_ago else None)
 
     # Children in care now with a plan for adoption.
     current = _current_children(ctx, rng, {row[0] for row in adopted})
@@ -201,6 +262,9 @@ def generate_adoption(ctx: GenerationContext) -> None:
         decision = entered + dt.timedelta(days=int(available * rng.uniform(0.25, 0.5)))
         order = decision + dt.timedelta(days=int((today - decision).days * rng.uniform(0.15, 0.5))) \
             if ordered else None
+        if entered <= first_order.get(child_id, dt.date.min) <= today:  # the placement order on record
+            order = first_order[child_id]
+            decision = min(decision, order)
         match = order + dt.timedelta(days=int((today - order).days * rng.uniform(0.4, 0.85))) if matched else None
         placed_on = match + dt.timedelta(days=int((today - match).days * rng.uniform(0.2, 0.6))) \
             if placed else None
@@ -231,6 +295,19 @@ def generate_adoption(ctx: GenerationContext) -> None:
             child_id=c.pk, entered_care_on=entered, should_be_placed_on=decision, decision_maker=rng.choice(
                 DECISION_MAKERS), placement_order_on=order, ended_on=ended, end_reason=code, end_details=details,
             created_by=worker(), created_at=ctx.at(decision),
+        ))
+        plan_households.append(None)
+
+    # Children on a placement order (legal status E1) now always have the decision that they should be
+    # placed for adoption recorded (SSDA903 rule 553). Drawn from a generator of their own, so that the
+    # rest of the data stay the same.
+    extra = random.Random(f"{ctx.seed}:adoption:placement-orders")
+    for child_id, entered, order_on in _on_placement_orders(exclude={p.child_id for p in plans}):
+        decision = min(order_on, entered + dt.timedelta(days=int(max((order_on - entered).days, 1) * 0.5)))
+        plans.append(AdoptionPlan(
+            child_id=child_id, entered_care_on=entered, should_be_placed_on=decision,
+            decision_maker=extra.choice(DECISION_MAKERS), placement_order_on=order_on,
+            created_by=extra.choice(staff), created_at=ctx.at(decision),
         ))
         plan_households.append(None)
 

@@ -157,13 +157,15 @@ def generate_assessment(ctx: GenerationContext) -> None:
     episodes = bulk_create(CINEpisode, episodes, ctx, key="episodes of need")
 
     assessments: list[Assessment] = []
+    closed_early: list[CINEpisode] = []
     plan_rows: list[tuple[CINEpisode, str, Plan]] = []
     for row, (child, kind) in zip(episodes, specs, strict=True):
         if kind == "nfa" or (kind == "closed" and row.reason_for_closure in ("RC3", "RC4", "RC6")
                              and rng.random() < 0.5):
             continue
         name = child.first_name or "The baby"
-        start = min(cal.add_working_days(row.referral_date, rng.randint(0, 4)), today)
+        # Never after the episode closed (CIN census rule 8565: no activity after the closure date).
+        start = min(cal.add_working_days(row.referral_date, rng.randint(0, 4)), row.closure_date or today)
         due = rules.assessment_due(row.referral_date)
         on_time = rng.random() < ON_TIME_RATE
         wd = rng.randint(10, 45) if on_time else rng.randint(46, 85)
@@ -193,6 +195,13 @@ def generate_assessment(ctx: GenerationContext) -> None:
         else:
             outcome = rng.choice(["cin_plan", "nfa", "other"])
         done = not in_progress
+        if done and row.reason_for_closure in ("RC8", "RC9") and row.closure_date > completed + dt.timedelta(days=7):
+            # Closed after assessment: the episode closes when the assessment is authorised, not months
+            # later (otherwise the census sees an RC8/RC9 closure with the assessment in an earlier
+            # year, query 8825Q).
+            row.closure_date = completed + dt.timedelta(days=rng.randint(0, 5))
+            row.step_down_date = row.closure_date if row.step_down_to_early_help else None
+            closed_early.append(row)
         assessments.append(Assessment(
             episode=row, start_date=start, child_seen_date=seen if seen >= row.referral_date else None,
             child_seen_alone_date=seen_alone,
@@ -218,6 +227,7 @@ def generate_assessment(ctx: GenerationContext) -> None:
                 created_by=row.created_by,
             )))
     bulk_create(Assessment, assessments, ctx, key="assessments")
+    CINEpisode.objects.bulk_update(closed_early, ["closure_date", "step_down_date"], batch_size=ctx.batch_size)
 
     plans = bulk_create(Plan, [p for _, _, p in plan_rows], ctx, key="child in need plans")
     actions: list[PlanAction] = []

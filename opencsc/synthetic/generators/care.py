@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -45,7 +46,51 @@ from opencsc.care.models import (
 )
 from opencsc.casework.models import Meeting, Plan, Visit
 
+from .. import identifiers
 from ..context import ChildPlan, GenerationContext, bulk_create, historical_timestamps
+
+# Real postcodes (from the ONS postcode directory) for the borough's districts and for placements
+# further away, so that the DfE tool can work out each placement's local authority and distance
+# (its rules 169, 179, 392a and 392c). The people step's postcodes are made up; a child's home
+# postcode in the 903 is the real one of the same district, picked by a stable hash (no draw from
+# the step's generator, so that the rest of the data stay the same).
+REAL_POSTCODES = {
+    "TW3": ("TW3 1JJ", "TW3 1SH", "TW3 1UA", "TW3 2RF", "TW3 3NX", "TW3 3YF", "TW3 4BN", "TW3 4EX", "TW3 9JE"),
+    "TW4": ("TW4 5EP", "TW4 5JH", "TW4 5RG", "TW4 6DT", "TW4 6HX", "TW4 7AW", "TW4 7JA", "TW4 7LF", "TW4 7NE"),
+    "TW5": ("TW5 0EH", "TW5 0HA", "TW5 0JL", "TW5 0LP", "TW5 0RT", "TW5 9ED", "TW5 9HW", "TW5 9LA", "TW5 9NJ"),
+    "TW7": ("TW7 4JX", "TW7 4QA", "TW7 4SW", "TW7 4UW", "TW7 5PQ", "TW7 6HQ", "TW7 6ST", "TW7 7AD", "TW7 7PB"),
+    "TW13": ("TW13 4JF", "TW13 4PS", "TW13 4SD", "TW13 5JB", "TW13 5QY", "TW13 7HH", "TW13 7LS", "TW13 7QG"),
+    "TW14": ("TW14 0EP", "TW14 0NF", "TW14 0PP", "TW14 8JQ", "TW14 8RS", "TW14 8TH", "TW14 9EE", "TW14 9PR"),
+    "B12": ("B12 0EU", "B12 0NJ", "B12 0PF", "B12 8UA", "B12 9DP"),
+}
+# Placement types for which the DfE asks for no Ofsted URN (rules 218 and 222).
+NO_URN = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}
+
+
+def _real_postcode(postcode: str, avoid: str = "") -> str:
+    """A real postcode in the same district as `postcode` (stable for the same input), not `avoid`."""
+    if not postcode:
+        return ""
+    district = postcode.split()[0].upper() if " " in postcode else postcode[:-3].upper()
+    pool = REAL_POSTCODES.get(district) or REAL_POSTCODES["TW3"]
+    pick = zlib.crc32(postcode.encode()) % len(pool)
+    for step in range(len(pool)):
+        real = pool[(pick + step) % len(pool)]
+        if real != avoid:
+            return real
+    return pool[0]
+
+
+def _service_urn(provider: str, place: str) -> str:
+    """The Ofsted URN of the fostering or adoption service that provides the placement (stable)."""
+    return str(100000 + zlib.crc32(f"{provider}:{place}".encode()) % 900000)
+
+
+def _urn(drawn: str, provider: str, place: str) -> str:
+    if place in NO_URN:
+        return ""
+    return drawn or _service_urn(provider, place)
+
 
 ADOPTED_PER_YEAR = 15
 SGO_PER_YEAR = 10
@@ -130,7 +175,9 @@ def _placement_type(rng: random.Random, age: int) -> str:
 def _statuses(rng: random.Random, start: dt.date, end: dt.date, age: int) -> list[tuple[dt.date, str]]:
     """Legal statuses over a period: often an interim order or section 20 first, then a care order."""
     if age >= 10 and rng.random() < 0.02:
-        return [(start, rng.choice(("J1", "J2", "J3")))]
+        # Remanded or sentenced for the whole period. Not J2 (police protection under PACE), which lasts a
+        # few days at most (SSDA903 rule 364: no more than 21 days).
+        return [(start, rng.choice(("J1", "J1", "J3")))]
     first = _pick(rng, {"C1": 42, "V2": 40, "C2": 18})
     out = [(start, first)]
     if first == "C1" or (first == "V2" and rng.random() < 0.45):
@@ -188,6 +235,8 @@ def _rows(history: History, home: str, keys: list[int] | None = None) -> list[ru
             moved = spell.start == day
             changed = any(d == day for d, _ in history.statuses)
             rne = "T" if moved and changed else ("P" if moved else "L")
+            if rne == "T" and spell.place in ("A3", "A5"):
+                rne = "U"  # placed for adoption with the current foster carers (SSDA903 rule 217)
         next_moves = not last and any(s.start == changes[i + 1] for s in history.spells)
         out.append(rules.Row(
             start_date=day, end_date=end, reason_new_episode=rne, legal_status=status,
@@ -288,6 +337,8 @@ def _left_histories(ctx: GenerationContext, rng: random.Random) -> list[History]
                           need=_pick(rng, {"N1": 8, "N4": 1, "N8": 1}), kind="adopted", placed_for_adoption=placed)
         history.statuses = [(start, "C1"), (start + _days(rng.randint(60, 80)), "C2"), (order_on, "E1")]
         by_foster_carers = rng.random() < 0.12
+        if by_foster_carers:  # the placement order and the placement with the current carers, the same day
+            history.statuses[-1] = (placed, "E1")
         first = "U6" if not by_foster_carers else rng.choice(("U5", "U6"))
         history.spells = [Spell(start, first, "PLACE"), Spell(placed, "A5" if by_foster_carers else "A6")]
         if by_foster_carers:  # placed with the current foster carers: the same carers, a new placement code
@@ -350,6 +401,31 @@ def _visits(rng: random.Random, placement: Placement, today: dt.date, age: int, 
     return out
 
 
+def _school_age_upns(ctx: GenerationContext, histories: list[History]) -> None:
+    """A child looked after at school age has a UPN (the 903 Header: UN4, "not yet obtained", is queried
+    for children looked after at 31 March, DfE rule 210). Those the people step left without one are given
+    one here, from a generator of its own, so that the rest of the data stay the same."""
+    child_model = apps.get_model("people", "Child")
+    school_age = {h.child.pk: h.child.date_of_birth for h in histories
+                  if (rules.age_on(h.child.date_of_birth, min(h.end or ctx.today, ctx.today)) or 0) >= 4}
+    missing = sorted(child_model.objects.filter(pk__in=list(school_age), upn__isnull=True).values_list("pk", flat=True)
+                     ) + sorted(child_model.objects.filter(pk__in=list(school_age), upn="").values_list("pk", flat=True))
+    if not missing:
+        return
+    used = set(child_model.objects.exclude(upn__isnull=True).exclude(upn="").values_list("upn", flat=True))
+    rng = random.Random(f"opencsc:{ctx.seed}:care:upn")
+    # The establishment number comes from the child's place in the plan, not the database id: ids differ between runs on
+    # PostgreSQL, and the same seed must give the same authority.
+    serials = {h.child.pk: h.child.index for h in histories}
+    rows = []
+    for pk in missing:
+        dob = school_age[pk]
+        serial = serials[pk]
+        rows.append(child_model(pk=pk, upn=identifiers.upn(rng, used, establishment=str(2000 + serial % 999),
+                                                           year_of_issue=dob.year + 4)))
+    child_model.objects.bulk_update(rows, ["upn"], batch_size=500)
+
+
 def generate_care(ctx: GenerationContext) -> None:
     rng = ctx.rng("care")
     fake = ctx.faker("care")
@@ -373,6 +449,18 @@ def generate_care(ctx: GenerationContext) -> None:
             assert _valid(h, _home(h.child), providers), f"No valid history for child {h.child.pk}"
         providers_of.append(providers)
 
+    # A looked-after child's sex is known and recorded (the 903 Header; DfE rule 232 queries "unknown").
+    # Chosen by the child's number, not drawn, so that the rest of the data stay the same.
+    unknown = sorted({h.child.pk for h in histories if h.child.sex == "U"})
+    for h in histories:
+        if h.child.sex == "U":
+            h.child.sex = "F" if h.child.pk % 2 else "M"
+    if unknown:
+        apps.get_model("people", "Child").objects.filter(pk__in=unknown).update(sex="M")
+        apps.get_model("people", "Child").objects.filter(pk__in=[pk for pk in unknown if pk % 2]).update(sex="F")
+
+    _school_age_upns(ctx, histories)
+
     with historical_timestamps(PeriodOfCare, "created_at"):
         periods = bulk_create(PeriodOfCare, [
             PeriodOfCare(child_id=h.child.pk, start_date=h.start, end_date=h.end, created_by=rng.choice(workers),
@@ -394,6 +482,8 @@ def generate_care(ctx: GenerationContext) -> None:
                 postcode, distance, in_authority = _home(h.child), Decimal("0.0"), True
             elif postcode == _home(h.child):
                 postcode = "B12 9QT"
+            home = _real_postcode(_home(h.child))
+            postcode = home if spell.place == "P1" else _real_postcode(postcode, avoid=home)
             regime = Placement.VisitRegime.STANDARD
             if spell.place in ("U1", "U4") and age < 17:
                 regime = Placement.VisitRegime.UNTIL_18
@@ -407,7 +497,8 @@ def generate_care(ctx: GenerationContext) -> None:
             placements.append(Placement(
                 child_id=h.child.pk, period=period, start_date=spell.start, end_date=end,
                 placement_type=spell.place, provider=provider, carer_name=carer,
-                urn=str(rng.randint(100000, 999999)) if spell.place in ("K2", "R1", "S1", "H5") else "",
+                urn=_urn(str(rng.randint(100000, 999999)) if spell.place in ("K2", "R1", "S1", "H5") else "",
+                         provider, spell.place),
                 postcode=postcode, in_authority=in_authority, distance_km=distance,
                 siblings_placed_together=(rng.choice(("yes", "yes", "no")) if many_siblings else "none"),
                 visit_regime=regime, reason_for_change=spell.reason_ended if end and j + 1 < len(h.spells) else "",
@@ -431,7 +522,7 @@ def generate_care(ctx: GenerationContext) -> None:
             episodes.append(CareEpisode(
                 child_id=h.child.pk, period=period, placement_id=row.placement_key, start_date=row.start_date,
                 end_date=row.end_date, reason_new_episode=row.reason_new_episode, legal_status=row.legal_status,
-                category_of_need=row.category_of_need, home_postcode=row.home_postcode,
+                category_of_need=row.category_of_need, home_postcode=_real_postcode(row.home_postcode),
                 reason_ceased=row.reason_ceased, created_by=period.created_by, created_at=ctx.at(row.start_date, 12),
             ))
     with historical_timestamps(CareEpisode, "created_at"):

@@ -112,14 +112,19 @@ def _episodes_for(ctx, rng, child_id, spans, count, from_care) -> list[MissingEp
         day = start + dt.timedelta(days=rng.randint(0, max(0, (end - start).days)))
         day = min(day, ctx.today - dt.timedelta(days=1))  # nothing starts later than yesterday
         hour = rng.choices(range(24), weights=HOUR_WEIGHTS)[0]
-        moments.append(ctx.at(day, hour, rng.randint(0, 59)))
+        moments.append((ctx.at(day, hour, rng.randint(0, 59)), end))
     episodes = []
     previous_end = None
     now = ctx.at(ctx.today, 23, 59)
-    for started in sorted(moments):
+    for started, span_end in sorted(moments):
         if previous_end is not None and started <= previous_end:
             continue
+        back_by = ctx.at(span_end - dt.timedelta(days=1), 23, 30) if from_care and span_end < ctx.today else None
+        if back_by is not None and started >= back_by:
+            continue  # not missing on the day care ended (SSDA903 rule 580 asks then for reason E8)
         ended = started + _duration(rng)
+        if back_by is not None:
+            ended = min(ended, back_by)  # back before the period of care ended (rule 577)
         if ended > now:
             ended = None  # still missing today
         kind = MissingEpisode.Kind.AWAY if from_care and rng.random() < AWAY_RATE else MissingEpisode.Kind.MISSING

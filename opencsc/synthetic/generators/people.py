@@ -208,6 +208,9 @@ def _language(rng, ethnicity) -> tuple[str, bool]:
     return "English", False
 
 
+NOT_YET_IN_NEED = ("mash", "early_help")
+
+
 def _child_row(ctx, rng, plan: ChildPlan, household: Household, used_nhs, used_upn) -> Child:
     born = plan.date_of_birth
     nhs = identifiers.nhs_number(rng, used_nhs) if born and rng.random() < 0.93 else None
@@ -223,12 +226,13 @@ def _child_row(ctx, rng, plan: ChildPlan, household: Household, used_nhs, used_u
             establishment = {"primary": 2000, "secondary": 4000, "special": 7000}[phase_wanted] + int(
                 school_urn
             ) % 999
-            upn = identifiers.upn(
-                rng, used_upn, establishment=str(establishment), year_of_issue=born.year + 4
-            )
+            upn = identifiers.upn(rng, used_upn, establishment=str(establishment), year_of_issue=born.year + 4)
     roll = rng.random()
     disabilities = (
-        [] if roll < 0.1 else ["NONE"] if roll < 0.9 else rng.sample(DISABILITIES, rng.choice((1, 1, 2)))
+        # Not yet recorded only before the child reaches social care: the CIN census needs it (rule 8540).
+        [] if roll < 0.1 and plan.service in NOT_YET_IN_NEED
+        else ["NONE"] if roll < 0.9
+        else rng.sample(DISABILITIES, rng.choice((1, 1, 2)))
     )
     language, interpreter = _language(rng, plan.ethnicity)
     is_uasc = (

@@ -23,15 +23,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from opencsc.assessment import rules as need_rules
-from opencsc.assessment.models import CINEpisode
+from opencsc.assessment.models import Assessment, CINEpisode
 from opencsc.casework.models import Meeting, MeetingAttendance, Plan, PlanAction
 from opencsc.protection.models import Conference, CPPlan, Section47, StrategyDiscussion
 from opencsc.timescales.core import WorkingDayCalendar
 
 from ..context import ChildPlan, GenerationContext, bulk_create, historical_timestamps
+from .assessment import LATE_REASONS
 from .staff import SERVICE_TEAMS, case_holders
 
 CALENDAR = WorkingDayCalendar()
+FACTORS = ("3A", "3B", "4A", "4B", "2A", "2B", "1A", "1B", "22A", "8B")  # harm factors behind a section 47
 PAST_PLAN_SHARE = {"closed": 0.08, "child_in_need": 0.10}  # children with a past plan
 NO_CONFERENCE_S47_SHARE = {"child_in_need": 0.12, "assessment": 0.08, "closed": 0.05}
 REPEAT_SHARE = 0.40  # chance of an earlier plan: about 20% of plans end up second or subsequent
@@ -277,6 +279,10 @@ def _fit_episodes(ctx: GenerationContext, rng: random.Random, stories: list[_Sto
             row.step_down_date = e.closure
     CINEpisode.objects.bulk_update(list(rows.values()), ["closure_date", "step_down_date"],
                                    batch_size=ctx.batch_size)
+    # Child protection work followed the assessment, so the episode did not close after it: the
+    # services it had end it (RC7), as the CIN census expects (rule 2990).
+    after_assessment = {s.episode.pk for s in kept if s.episode.pk is not None and s.episode.reason in ("RC8", "RC9")}
+    CINEpisode.objects.filter(pk__in=after_assessment).update(reason_for_closure="RC7")
     new = [(s, s.episode) for s in kept if s.episode.pk is None]
     made = []
     for story, e in new:
@@ -290,7 +296,50 @@ def _fit_episodes(ctx: GenerationContext, rng: random.Random, stories: list[_Sto
     for (_, e), row in zip(new, bulk_create(CINEpisode, made, ctx, "episodes of need for child protection"),
                            strict=True):
         e.pk = row.pk
+    # The child and family assessment that goes with the enquiry (else CIN census query 2991Q).
+    assessments = []
+    for story, e in new:
+        done = min(CALENDAR.add_working_days(e.referral, rng.randint(10, 40)), e.closure or ctx.today, ctx.today)
+        assessments.append(Assessment(
+            episode_id=e.pk, start_date=e.referral, child_seen_date=e.referral, factors=rng.sample(FACTORS, 2),
+            outcome=Assessment.Outcome.STRATEGY, completed_date=max(done, e.referral), authorised_by=story.worker,
+            reason_late=rng.choice(LATE_REASONS) if need_rules.assessment_is_late(e.referral, done) else "",
+            created_by=story.worker,
+        ))
+    bulk_create(Assessment, assessments, ctx, "assessments for child protection")
     return kept
+
+
+def _cin_plans_beside_cp_plans(ctx: GenerationContext, planned: list) -> None:
+    """A child in need plan never runs alongside a child protection plan (CIN census rules 4001, 4016, 4017).
+
+    A CIN plan that began before a CP plan ends the day the CP plan starts (stepped up); one that
+    began during a CP plan starts the day it ended (stepped down); one inside a CP plan that is
+    still open, or wholly inside an ended one, was never needed and is removed.
+    """
+    spans: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    for s, _, _ in planned:
+        spans[s.child.pk].append((s.icpc_on, s.end_on))
+    if not spans:
+        return
+    changed, removed = [], []
+    for plan in Plan.objects.filter(child_id__in=list(spans), kind=Plan.Kind.CHILD_IN_NEED).order_by("pk"):
+        for cp_start, cp_end in sorted(spans[plan.child_id]):
+            ends_after_start = plan.end_date is None or plan.end_date > cp_start
+            starts_before_end = cp_end is None or plan.start_date < cp_end
+            if not (ends_after_start and starts_before_end):
+                continue
+            if plan.start_date < cp_start:
+                plan.end_date = cp_start
+            elif cp_end is not None and (plan.end_date is None or plan.end_date > cp_end):
+                plan.start_date = cp_end
+            else:
+                removed.append(plan.pk)
+                break
+        else:
+            changed.append(plan)
+    Plan.objects.bulk_update(changed, ["start_date", "end_date"], batch_size=ctx.batch_size)
+    Plan.objects.filter(pk__in=removed).delete()
 
 
 def _attendance(rng: random.Random, meeting: Meeting, worker, agencies=PARTNERS) -> list[MeetingAttendance]:
@@ -414,3 +463,4 @@ def generate_protection(ctx: GenerationContext) -> None:
                 review.cp_plan.ended_by_conference = review
                 ended.append(review.cp_plan)
         CPPlan.objects.bulk_update(ended, ["ended_by_conference"], batch_size=ctx.batch_size)
+    _cin_plans_beside_cp_plans(ctx, planned)

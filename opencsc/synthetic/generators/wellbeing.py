@@ -152,6 +152,19 @@ class _Maker:
                  substance_misuse=misuse, intervention_offered=offered if misuse else None,
                  intervention_received=(offered and rng.random() < 0.7) if misuse else None)
 
+    def year_end_status(self, child_id, dob, start, end) -> None:
+        """The health facts checked before each 31 March and 30 September the child is looked after (for
+        the 903's OC2), so that every child looked after for a year has them recorded in the year, and
+        in any 12 months, whenever their health assessments fall (late or lapsed ones included)."""
+        mark = dt.date(start.year, 3, 31) if start.month < 4 else dt.date(start.year, 9, 30)
+        if mark < start:
+            mark = dt.date(start.year, 9, 30) if mark.month == 3 else dt.date(start.year + 1, 3, 31)
+        while mark < end:
+            day = _days(mark, -self.rng.randint(5, 45))
+            if day > start:
+                self.health_status(child_id, dob, day, end)
+            mark = dt.date(mark.year, 9, 30) if mark.month == 3 else dt.date(mark.year + 1, 3, 31)
+
     def dental(self, child_id, dob, start, end) -> None:
         rng = self.rng
         if rng.random() < NEVER_DENTIST or _age(dob, end) < 1:
@@ -166,7 +179,7 @@ class _Maker:
 
     def sdq(self, child_id, dob, start, end) -> None:
         rng = self.rng
-        day = _days(start, rng.randint(200, 365))
+        day = _days(start, rng.randint(30, 240))  # soon after coming into care, then yearly
         while day < end:
             age = _age(dob, day)
             if rules.SDQ_MIN_AGE <= age <= rules.SDQ_MAX_AGE:
@@ -178,7 +191,11 @@ class _Maker:
                 else:
                     reason = rng.choices(("SDQ2", "SDQ3", "SDQ4", "SDQ5"), weights=(3, 1, 3, 3 if age >= 11 else 0))[0]
                     self.add(SDQ, day, child_id=child_id, completed_on=day, reason_not_done=reason)
-            day = _days(day, rng.randint(330, 400))
+            elif age in (rules.SDQ_MIN_AGE - 1, rules.SDQ_MAX_AGE + 1):
+                # The yearly check falls just before the 4th or after the 17th birthday: the 903 still
+                # needs a reason for no score that year (rule 197B). No draw, so the rest stays the same.
+                self.add(SDQ, day, child_id=child_id, completed_on=day, reason_not_done="SDQ1")
+            day = _days(day, rng.randint(300, 365))  # yearly: one in every 12 months (903 rules 186, 197B)
 
     def education(self, child_id, dob, start, end) -> None:
         rng = self.rng
@@ -277,6 +294,7 @@ def generate_wellbeing(ctx: GenerationContext) -> None:
         start = max(start, dob)  # a baby looked after from birth
         stop = min(end or ctx.today + dt.timedelta(days=1), ctx.today + dt.timedelta(days=1))
         maker.health(child_id, dob, start, stop)
+        maker.year_end_status(child_id, dob, start, stop)
         maker.dental(child_id, dob, start, stop)
         maker.sdq(child_id, dob, start, stop)
         maker.education(child_id, dob, start, stop)

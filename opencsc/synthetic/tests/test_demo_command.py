@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from opencsc.accounts.models import User
 from opencsc.casework.models import CaseNote
 from opencsc.people.models import Child
+from opencsc.performance.models import Commentary, Snapshot
 from opencsc.synthetic.constants import DEMO_LOGINS, DEMO_PASSWORD
 from opencsc.synthetic.management.commands import demo
 
@@ -33,6 +34,9 @@ def test_given_an_empty_database_when_the_demo_starts_then_it_is_filled_and_the_
     monkeypatch.delenv("PORT", raising=False)
     output = run_demo()
     assert Child.objects.count() > 100
+    # A year of scorecard history, every four weeks, and the manager's commentary on the latest figure.
+    assert Snapshot.objects.count() == 13
+    assert Commentary.objects.filter(author__username="sm.demo").exists()
     assert "http://127.0.0.1:8000/" in output
     for login in DEMO_LOGINS:
         assert login.username in output and login.team in output

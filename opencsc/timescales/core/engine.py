@@ -127,8 +127,11 @@ def clocks(
         if name in names
     ]
     if as_of is not None:
-        relevant = [e for e in relevant if _le(e[0], as_of)]
-    relevant.sort(key=lambda e: (e[0], e[1]))
+        if not rule.uses_datetimes and type(as_of) is dt.date:
+            relevant = [e for e in relevant if e[0] <= as_of]  # dates on both sides: compare directly
+        else:
+            relevant = [e for e in relevant if _le(e[0], as_of)]
+    relevant.sort(key=_by_moment_and_index)
 
     result: list[Clock] = []
     current: dict[str, Any] | None = None
@@ -179,6 +182,10 @@ def clocks(
     if current is not None:
         result.append(Clock(**current))
     return result
+
+
+def _by_moment_and_index(event):
+    return (event[0], event[1])
 
 
 def next_due(

@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from .calendar import CALENDAR_DAYS, HOURS, MONTHS, UNITS, WEEKS, WORKING_DAYS, describe_period
@@ -167,11 +168,13 @@ class Rule:
         if any(p.unit == HOURS for p in self.then) or (self.unit == HOURS and self.restart != NONE):
             raise ValueError(f"{self.code}: hour rules are single clocks.")
 
-    @property
+    # Worked out once per rule (a rule never changes: a local setting makes a new one), as the
+    # engine asks for them for every clock of every child.
+    @cached_property
     def first(self) -> Period:
         return Period(self.length, self.unit)
 
-    @property
+    @cached_property
     def steps(self) -> tuple[Period, ...]:
         return (self.first, *self.then)
 

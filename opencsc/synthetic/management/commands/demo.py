@@ -12,9 +12,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from opencsc.accounts.roles import Role
 from opencsc.synthetic.constants import DEFAULT_SEED, DEFAULT_SIZE, DEMO_LOGINS, DEMO_PASSWORD
+from opencsc.synthetic.generators.performance import generate_scorecard_history
 from opencsc.synthetic.services import database_is_empty
 
 
@@ -56,6 +58,8 @@ class Command(BaseCommand):
                 verbosity=options["verbosity"],
                 stdout=self.stdout,
             )
+            self.stdout.write("Taking a year of scorecard snapshots, one every four weeks…")
+            generate_scorecard_history(today=timezone.localdate())
         else:
             self.stdout.write("Using the synthetic authority already in the database.")
         self.stdout.write(self.logins_table(port))
