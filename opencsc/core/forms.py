@@ -104,6 +104,30 @@ def apply_errors(form: forms.Form, error: ValidationError, aliases: dict[str, st
         form.add_error(None, error.messages)
 
 
+def save_from_form(request, form: forms.Form, write, success: str, aliases: dict[str, str] | None = None) -> bool:
+    """On a valid POST run `write(form.cleaned_data)` (a service call) and flash `success`; True when it saved.
+
+    A service's ValidationError is shown on the form (see apply_errors), and a StaleRecordError (someone
+    changed the record meanwhile) above it; nothing is saved then.
+    """
+    from django.contrib import messages
+
+    from opencsc.core.audit import StaleRecordError
+
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        write(form.cleaned_data)
+    except ValidationError as error:
+        apply_errors(form, error, aliases)
+        return False
+    except StaleRecordError as error:
+        form.add_error(None, str(error))
+        return False
+    messages.success(request, success)
+    return True
+
+
 class ConcurrencyMixin(forms.Form):
     """A hidden version number: an edit of a record changed by someone else meanwhile is refused."""
 

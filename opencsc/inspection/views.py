@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opencsc.core.audit import StaleRecordError
-from opencsc.core.forms import apply_errors
+from opencsc.core.forms import save_from_form
 from opencsc.timescales.authority import authority_calendar
 
 from . import selectors, services
@@ -31,22 +30,6 @@ from .parsing import parse_areas
 from .roles import ACTION_ROLES, ENTER_ROLES
 
 PAGE_SIZE = 50
-
-
-def _save(request, form, write, success) -> bool:
-    """Run `write(cleaned_data)` on a valid POST; True when it saved (errors are shown on the form)."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        write(form.cleaned_data)
-    except ValidationError as error:
-        apply_errors(form, error)
-        return False
-    except StaleRecordError as error:
-        form.add_error(None, str(error))
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _form(request, form, heading, button, *, inspection=None, back=None, **extra):
@@ -77,7 +60,7 @@ def inspection_add(request):
     def write(data):
         saved["inspection"] = services.inspection_create(actor=request.user, **data)
 
-    if _save(request, form, write, "Inspection entered"):
+    if save_from_form(request, form, write, "Inspection entered"):
         return redirect("inspection:detail", saved["inspection"].pk)
     return _form(request, form, "Enter an inspection", "Save inspection")
 
@@ -102,7 +85,7 @@ def inspection_edit(request, inspection_id):
         version = data.pop("version")
         services.inspection_update(actor=request.user, inspection=inspection, expected_version=version, **data)
 
-    if _save(request, form, write, "Inspection updated"):
+    if save_from_form(request, form, write, "Inspection updated"):
         return redirect("inspection:detail", inspection.pk)
     return _form(request, form, "Change the inspection", "Save changes", inspection=inspection,
                  back=_plan_url(inspection))
@@ -122,7 +105,7 @@ def areas_paste(request, inspection_id):
                 services.areas_add_from_text(actor=request.user, inspection=inspection, text=data["text"],
                                              is_priority_action=data["is_priority_action"])
 
-            if _save(request, form, write, "Areas for improvement saved"):
+            if save_from_form(request, form, write, "Areas for improvement saved"):
                 return redirect("inspection:detail", inspection.pk)
         elif not parsed.items:
             form.add_error("text", "Paste at least one area for improvement")
@@ -145,7 +128,7 @@ def area_edit(request, inspection_id, area_id):
                              is_priority_action=data["is_priority_action"], order=data["order"],
                              indicator_keys=data["indicator_keys"])
 
-    if _save(request, form, write, "Area for improvement updated"):
+    if save_from_form(request, form, write, "Area for improvement updated"):
         return redirect("inspection:detail", inspection.pk)
     return _form(request, form, "Change an area for improvement", "Save changes", inspection=inspection,
                  back=_plan_url(inspection), area=area)
@@ -175,7 +158,7 @@ def action_add(request, inspection_id, area_id):
     def write(data):
         services.action_create(actor=request.user, area=area, **data)
 
-    if _save(request, form, write, "Action added"):
+    if save_from_form(request, form, write, "Action added"):
         return redirect("inspection:detail", inspection.pk)
     return _form(request, form, "Add an action", "Save action", inspection=inspection, back=_plan_url(inspection),
                  area=area)
@@ -204,7 +187,7 @@ def action_edit(request, action_id):
         services.action_edit(actor=request.user, action=action, expected_version=data["version"],
                              description=data["description"], owner=data["owner"], due_on=data["due_on"])
 
-    if _save(request, form, write, "Action updated"):
+    if save_from_form(request, form, write, "Action updated"):
         return redirect("inspection:action", action.pk)
     return _form(request, form, "Change an action", "Save changes", inspection=action.area.inspection,
                  back=_action_url(action), action=action)
@@ -226,7 +209,7 @@ def action_update(request, action_id):
                                  note=data["note"], status=data["status"],
                                  evidence_of_impact=data["evidence_of_impact"], completed_on=data["completed_on"])
 
-    if _save(request, form, write, "Progress recorded"):
+    if save_from_form(request, form, write, "Progress recorded"):
         return redirect("inspection:action", action.pk)
     return _form(request, form, "Record progress", "Save progress", inspection=action.area.inspection,
                  back=_action_url(action), action=action)

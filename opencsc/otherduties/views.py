@@ -3,16 +3,14 @@ write through services."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from opencsc.accounts.roles import READ_ALL_ROLES
-from opencsc.core.audit import StaleRecordError
-from opencsc.core.forms import apply_errors
+from opencsc.core.forms import save_from_form
 from opencsc.people.access import can, child_for, children_for
 from opencsc.timescales.authority import authority_calendar
 
@@ -46,22 +44,6 @@ def _child_form(request, child, form, heading, button, **extra):
     })
 
 
-def _save(request, form, write, success, aliases=None):
-    """Run `write()` on a valid POST; True when it saved (errors are shown on the form)."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        write(form.cleaned_data)
-    except ValidationError as error:
-        apply_errors(form, error, aliases)
-        return False
-    except StaleRecordError as error:
-        form.add_error(None, str(error))
-        return False
-    messages.success(request, success)
-    return True
-
-
 @require_GET
 def overview(request, child_id):
     child = child_for(request.user, child_id, request=request, action="view_casework")
@@ -75,7 +57,7 @@ def overview(request, child_id):
 def private_fostering_add(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
     form = PrivateFosteringForm(request.POST or None)
-    if _save(request, form, lambda data: services.private_fostering_record(actor=request.user, child=child, **data),
+    if save_from_form(request, form, lambda data: services.private_fostering_record(actor=request.user, child=child, **data),
              "Private fostering notification recorded"):
         return redirect("otherduties:overview", child.pk)
     return _child_form(request, child, form, "Record a private fostering notification", "Save notification")
@@ -86,7 +68,7 @@ def private_fostering_visit(request, child_id, arrangement_id):
     child = child_for(request.user, child_id, request=request, action="record")
     arrangement = selectors.arrangement_for(user=request.user, child=child, arrangement_id=arrangement_id)
     form = PrivateFosteringVisitForm(request.POST or None)
-    if _save(request, form, lambda data: services.private_fostering_visit_record(
+    if save_from_form(request, form, lambda data: services.private_fostering_visit_record(
             actor=request.user, arrangement=arrangement, **data), "Private fostering visit recorded"):
         return redirect("otherduties:overview", child.pk)
     return _child_form(request, child, form, "Record a private fostering visit", "Save visit", about=arrangement)
@@ -102,7 +84,7 @@ def private_fostering_end(request, child_id, arrangement_id):
         services.private_fostering_end(actor=request.user, arrangement=arrangement, ended_on=data["ended_on"],
                                        end_reason=data["end_reason"], expected_version=data["version"])
 
-    if _save(request, form, write, "Private fostering arrangement ended"):
+    if save_from_form(request, form, write, "Private fostering arrangement ended"):
         return redirect("otherduties:overview", child.pk)
     return _child_form(request, child, form, "End a private fostering arrangement", "Save", about=arrangement)
 
@@ -111,7 +93,7 @@ def private_fostering_end(request, child_id, arrangement_id):
 def proceedings_add(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
     form = ProceedingsForm(request.POST or None)
-    if _save(request, form, lambda data: services.care_proceedings_record(actor=request.user, child=child, **data),
+    if save_from_form(request, form, lambda data: services.care_proceedings_record(actor=request.user, child=child, **data),
              "Care proceedings recorded"):
         return redirect("otherduties:overview", child.pk)
     return _child_form(request, child, form, "Record care proceedings", "Save proceedings")
@@ -122,7 +104,7 @@ def hearing_add(request, child_id, proceedings_id):
     child = child_for(request.user, child_id, request=request, action="record")
     proceedings = selectors.proceedings_for(user=request.user, child=child, proceedings_id=proceedings_id)
     form = HearingForm(request.POST or None)
-    if _save(request, form, lambda data: services.hearing_record(actor=request.user, proceedings=proceedings,
+    if save_from_form(request, form, lambda data: services.hearing_record(actor=request.user, proceedings=proceedings,
                                                                  **data), "Hearing recorded"):
         return redirect("otherduties:overview", child.pk)
     return _child_form(request, child, form, "Record a hearing", "Save hearing", about=proceedings)
@@ -133,7 +115,7 @@ def extension_add(request, child_id, proceedings_id):
     child = child_for(request.user, child_id, request=request, action="record")
     proceedings = selectors.proceedings_for(user=request.user, child=child, proceedings_id=proceedings_id)
     form = ExtensionForm(request.POST or None)
-    if _save(request, form, lambda data: services.extension_record(actor=request.user, proceedings=proceedings,
+    if save_from_form(request, form, lambda data: services.extension_record(actor=request.user, proceedings=proceedings,
                                                                    **data), "Extension recorded"):
         return redirect("otherduties:overview", child.pk)
     return _child_form(request, child, form, "Record an extension", "Save extension", about=proceedings)
@@ -149,7 +131,7 @@ def final_order(request, child_id, proceedings_id):
         services.final_order_record(actor=request.user, proceedings=proceedings, final_order=data["final_order"],
                                     final_order_on=data["final_order_on"], expected_version=data["version"])
 
-    if _save(request, form, write, "Final order recorded"):
+    if save_from_form(request, form, write, "Final order recorded"):
         return redirect("otherduties:overview", child.pk)
     return _child_form(request, child, form, "Record the final order", "Save final order", about=proceedings)
 
@@ -199,7 +181,7 @@ def lado_add(request):
     def write(data):
         saved["allegation"] = services.lado_allegation_record(actor=request.user, **data)
 
-    if _save(request, form, write, "Allegation recorded"):
+    if save_from_form(request, form, write, "Allegation recorded"):
         return redirect("otherduties:lado_detail", saved["allegation"].pk)
     return render(request, "otherduties/lado_form.html", {"form": form, "heading": "Record an allegation",
                                                           "button": "Save allegation"})
@@ -216,7 +198,7 @@ def lado_detail(request, allegation_id):
 def lado_meeting_add(request, allegation_id):
     allegation = selectors.lado_allegation_for(user=request.user, allegation_id=allegation_id)
     form = LadoMeetingForm(request.POST or None)
-    if _save(request, form, lambda data: services.lado_meeting_record(actor=request.user, allegation=allegation,
+    if save_from_form(request, form, lambda data: services.lado_meeting_record(actor=request.user, allegation=allegation,
                                                                       **data), "Meeting recorded"):
         return redirect("otherduties:lado_detail", allegation.pk)
     return render(request, "otherduties/lado_form.html", {
@@ -233,7 +215,7 @@ def lado_outcome(request, allegation_id):
                                      outcome_on=data["outcome_on"], outcome_summary=data["outcome_summary"],
                                      expected_version=data["version"])
 
-    if _save(request, form, write, "Outcome recorded"):
+    if save_from_form(request, form, write, "Outcome recorded"):
         return redirect("otherduties:lado_detail", allegation.pk)
     return render(request, "otherduties/lado_form.html", {
         "form": form, "allegation": allegation, "heading": "Record the outcome", "button": "Save outcome"})
