@@ -48,7 +48,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if database_is_empty():
             self.stdout.write(
-                f"Generating a synthetic local authority (seed {seed}); this takes under a minute…"
+                f"Generating a synthetic local authority (seed {seed}); this takes about three minutes the first time…"
             )
             call_command(
                 "generate_authority",
