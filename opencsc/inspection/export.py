@@ -9,15 +9,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from opencsc.core.templatetags.govuk import govuk_date
+
 COLUMNS = (
     ("No.", 6), ("Area for improvement", 50), ("Priority action", 10), ("Performance indicators", 28),
     ("Action", 50), ("Owner", 22), ("Due", 12), ("Status", 14), ("Latest update", 40),
     ("Evidence of impact", 40), ("Date done", 12),
 )
-
-
-def _day(value) -> str:
-    return f"{value:%-d %b %Y}" if value else ""
 
 
 def action_plan_xlsx(plan: dict) -> bytes:
@@ -29,14 +27,14 @@ def action_plan_xlsx(plan: dict) -> bytes:
     bold = Font(bold=True)
     heading = [
         (f"{settings.OPENCSC_AUTHORITY_NAME}: action plan", ""),
-        ("Inspection", f"{inspection.get_kind_display()}, {_day(inspection.started_on)} to {_day(inspection.ended_on)}"),
-        ("Final report received", _day(inspection.report_received_on) or "Not yet"),
+        ("Inspection", f"{inspection.get_kind_display()}, {govuk_date(inspection.started_on)} to {govuk_date(inspection.ended_on)}"),
+        ("Final report received", govuk_date(inspection.report_received_on) or "Not yet"),
         ("Overall effectiveness", inspection.get_overall_judgement_display() or "Not judged"),
     ]
     if deadline.due_on:
-        heading.append(("Action plan due", _day(deadline.due_on)))
+        heading.append(("Action plan due", govuk_date(deadline.due_on)))
     if deadline.submitted_on:
-        heading.append(("Action plan sent", _day(deadline.submitted_on)))
+        heading.append(("Action plan sent", govuk_date(deadline.submitted_on)))
     for row, (label, value) in enumerate(heading, start=1):
         sheet.cell(row=row, column=1, value=label).font = bold
         sheet.cell(row=row, column=2, value=value)

@@ -14,16 +14,13 @@ from django.utils import timezone
 
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
+from opencsc.core.templatetags.govuk import govuk_date
 
 from .indicators import unknown_keys
 from .models import Action, ActionUpdate, AreaForImprovement, Inspection, Judgement
 from .parsing import MAX_LENGTH, parse_areas, too_long
 from .roles import ACTION_ROLES, ENTER_ROLES, OWNER_ROLES
 from .rules import JUDGED_KINDS
-
-
-def _day(day: dt.date) -> str:
-    return f"{day:%-d %b %Y}"
 
 
 def _strip(value) -> str:
@@ -64,7 +61,7 @@ def _inspection_errors(values: dict) -> dict[str, str]:
         elif value > today:
             errors[field] = f"The {what} must be today or in the past"
     if started and ended and "ended_on" not in errors and ended < started:
-        errors["ended_on"] = f"The last day must be on or after the first day ({_day(started)})"
+        errors["ended_on"] = f"The last day must be on or after the first day ({govuk_date(started)})"
     for field, what in (("report_received_on", "date the final report was received"),
                         ("published_on", "date the report was published"),
                         ("plan_submitted_on", "date the action plan was sent")):
@@ -74,14 +71,14 @@ def _inspection_errors(values: dict) -> dict[str, str]:
         if value > today:
             errors[field] = f"The {what} must be today or in the past"
         elif ended and value < ended:
-            errors[field] = f"The {what} must be on or after the last day of the inspection ({_day(ended)})"
+            errors[field] = f"The {what} must be on or after the last day of the inspection ({govuk_date(ended)})"
     received, submitted = values.get("report_received_on"), values.get("plan_submitted_on")
     if submitted is not None and "plan_submitted_on" not in errors:
         if received is None:
             errors["plan_submitted_on"] = "Enter the date the final report was received before the plan was sent"
         elif submitted < received:
             errors["plan_submitted_on"] = (
-                f"The plan must be sent on or after the report was received ({_day(received)})")
+                f"The plan must be sent on or after the report was received ({govuk_date(received)})")
     judged = values.get("kind") in JUDGED_KINDS
     for field in Inspection.JUDGEMENT_FIELDS:
         value = values.get(field) or ""
@@ -285,7 +282,7 @@ def action_progress(
             errors["completed_on"] = "The date done must be today or in the past"
         elif completed_on < action.area.inspection.started_on:
             errors["completed_on"] = (
-                f"The date done must be on or after the inspection began ({_day(action.area.inspection.started_on)})")
+                f"The date done must be on or after the inspection began ({govuk_date(action.area.inspection.started_on)})")
     elif completed_on is not None:
         errors["completed_on"] = "Leave the date done blank unless the action is done"
     if errors:

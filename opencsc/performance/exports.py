@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from django.utils.dateformat import format as date_format
+from opencsc.core.templatetags.govuk import govuk_date
 
 from .scopes import Scope
 
@@ -16,12 +16,8 @@ HEADERS = ["Area", "Indicator", "Value", "Numerator", "Denominator", "Target", "
            "National figure is for", "Trend", "Commentary"]
 
 
-def _day(value) -> str:
-    return date_format(value, "j M Y")
-
-
 def title(scope: Scope, snapshot) -> str:
-    return f"Performance scorecard: {scope.name}, as at {_day(snapshot.as_at)}"
+    return f"Performance scorecard: {scope.name}, as at {govuk_date(snapshot.as_at)}"
 
 
 def _cells(line) -> list:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .base import Row
-from .frontdoor import in_words
+from .common import in_words
 
 WORDS = {
     "entered_care_on": "entered care", "placed_on": "moved in with the adoptive family",

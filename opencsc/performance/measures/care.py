@@ -10,7 +10,7 @@ from django.utils import timezone
 from opencsc.timescales.core import RED
 
 from .base import Row
-from .frontdoor import clocks_as_at, day_bounds, in_words, year_to
+from .common import clocks_as_at, day_bounds, in_words, year_to
 
 VISIT_RULES = ("cla_visit", "cla_visit_long_term", "cla_visit_placed_with_parent", "cla_visit_connected_person")
 

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import OuterRef, Subquery
 
 from .base import Row
-from .frontdoor import in_words
+from .common import in_words
 
 AGE_GROUP = "19-21"
 

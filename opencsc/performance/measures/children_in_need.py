@@ -10,7 +10,7 @@ from django.db.models import Q
 from opencsc.timescales.core import RED
 
 from .base import Row
-from .frontdoor import clocks_as_at, in_words, year_to
+from .common import clocks_as_at, in_words, year_to
 
 
 def re_referrals_12m(as_at: dt.date) -> list[Row]:

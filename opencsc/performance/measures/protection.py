@@ -10,7 +10,7 @@ from opencsc.timescales.core import DONE_LATE, RED
 
 from .base import Row
 from .children_in_need import plan_clock_rows
-from .frontdoor import clocks_as_at, in_words, months_before, year_to
+from .common import clocks_as_at, in_words, months_before, year_to
 
 
 def icpc_15wd(as_at: dt.date) -> list[Row]:

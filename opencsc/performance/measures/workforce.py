@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Q
 
 from .base import Row
-from .frontdoor import in_words
+from .common import in_words
 
 
 def average_caseload(as_at: dt.date) -> list[Row]:

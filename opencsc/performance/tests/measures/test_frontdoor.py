@@ -5,7 +5,8 @@ import pytest
 from opencsc.frontdoor.tests.factories import ContactFactory, at
 from opencsc.people.tests.factories import ChildFactory
 from opencsc.performance.measures.base import Row
-from opencsc.performance.measures.frontdoor import contacts_decided_1wd, in_words, year_to
+from opencsc.performance.measures.common import in_words, year_to
+from opencsc.performance.measures.frontdoor import contacts_decided_1wd
 
 pytestmark = pytest.mark.django_db
 
