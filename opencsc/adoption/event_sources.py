@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from opencsc.casework.events import ChronologyItem, ClockEvent, EventSource, register
+from opencsc.casework.events import (
+    ChronologyItem,
+    ClockEvent,
+    EventSource,
+    children_query,
+    of_children,
+    register,
+    within,
+)
+from opencsc.core.prepared import prepared
 
 from .codes import REASON_PLACED_CEASED
 from .models import AdoptionPlan, AdoptionReview, AdoptionVisit, PermanenceOrder
@@ -19,17 +28,18 @@ from .models import AdoptionPlan, AdoptionReview, AdoptionVisit, PermanenceOrder
 CATEGORY = "Adoption and permanence"
 
 
-def _in(day, date_from, date_to) -> bool:
-    return day is not None and (not date_from or day >= date_from) and (not date_to or day <= date_to)
-
-
 def _url(child_id):
     return reverse("adoption:overview", args=[child_id])
 
 
+@prepared
+def _plan_rows(child_id):
+    return AdoptionPlan.objects.filter(child_id=child_id).select_related("created_by")
+
+
 def _plans(child, date_from=None, date_to=None):
     """The milestones of each plan for adoption: one query."""
-    for plan in AdoptionPlan.objects.filter(child=child).select_related("created_by"):
+    for plan in _plan_rows(child.pk):
         milestones = (
             (plan.should_be_placed_on, "Decision that the child should be placed for adoption",
              f"Agency decision maker: {plan.decision_maker}"),
@@ -42,26 +52,34 @@ def _plans(child, date_from=None, date_to=None):
              f"{REASON_PLACED_CEASED.label(plan.end_reason)}. {plan.end_details}".strip()),
         )
         for order, (day, title, detail) in enumerate(milestones):
-            if _in(day, date_from, date_to):
+            if within(day, date_from, date_to):
                 yield ChronologyItem(date=day, source="adoption_plan", category=CATEGORY, title=title,
                                      detail=detail[:300], url=_url(child.pk), significant=True,
                                      author=plan.created_by.display_name if order == 0 else "",
                                      sort_key=(plan.pk, order))
 
 
+@prepared
+def _review_rows(child_id):
+    return AdoptionReview.objects.filter(plan__child_id=child_id).select_related("created_by")
+
+
 def _reviews(child, date_from=None, date_to=None):
-    qs = AdoptionReview.objects.filter(plan__child=child).select_related("created_by")
-    for review in qs:
-        if _in(review.held_on, date_from, date_to):
+    for review in _review_rows(child.pk):
+        if within(review.held_on, date_from, date_to):
             yield ChronologyItem(date=review.held_on, source="adoption_review", category=CATEGORY,
                                  title="Adoption review", detail=review.notes[:300], url=_url(child.pk),
                                  author=review.created_by.display_name, sort_key=(review.pk,))
 
 
+@prepared
+def _visit_rows(child_id):
+    return AdoptionVisit.objects.filter(plan__child_id=child_id).select_related("created_by")
+
+
 def _visits(child, date_from=None, date_to=None):
-    qs = AdoptionVisit.objects.filter(plan__child=child).select_related("created_by")
-    for visit in qs:
-        if _in(visit.visited_on, date_from, date_to):
+    for visit in _visit_rows(child.pk):
+        if within(visit.visited_on, date_from, date_to):
             yield ChronologyItem(date=visit.visited_on, source="adoption_visit", category=CATEGORY,
                                  title="Visit to the child placed for adoption"
                                        + (" (seen alone)" if visit.seen_alone else ""),
@@ -69,22 +87,30 @@ def _visits(child, date_from=None, date_to=None):
                                  author=visit.created_by.display_name, sort_key=(visit.pk,))
 
 
+@prepared
+def _order_rows(child_id):
+    return PermanenceOrder.objects.filter(child_id=child_id).select_related("created_by")
+
+
 def _orders(child, date_from=None, date_to=None):
-    qs = PermanenceOrder.objects.filter(child=child).select_related("created_by")
-    for order in qs:
-        if _in(order.made_on, date_from, date_to):
+    for order in _order_rows(child.pk):
+        if within(order.made_on, date_from, date_to):
             yield ChronologyItem(date=order.made_on, source="permanence_order", category=CATEGORY,
                                  title=f"{order.get_kind_display()} made",
                                  detail=f"{order.guardians} ({order.relationship})", url=_url(child.pk),
                                  significant=True, author=order.created_by.display_name, sort_key=(order.pk,))
 
 
+@children_query
+def _plan_clock_rows(children):
+    return of_children(AdoptionPlan.objects.all(), children).values_list(
+        "pk", "child_id", "placement_order_on", "placed_on", "adoption_order_on", "ended_on"
+    ).order_by("child_id", "id")
+
+
 def plan_clock_events(children):
     """The plan's milestones as clock events (scope `adoption:<pk>`); one query."""
-    rows = AdoptionPlan.objects.filter(child__in=children).values_list(
-        "pk", "child_id", "placement_order_on", "placed_on", "adoption_order_on", "ended_on"
-    )
-    for pk, child_id, ordered, placed, adopted, ended in rows.order_by("child_id", "id"):
+    for pk, child_id, ordered, placed, adopted, ended in _plan_clock_rows(children):
         scope = f"adoption:{pk}"
         if ordered:
             yield ClockEvent(child_id=child_id, event="authority_to_place", on=ordered, scope=scope)
@@ -98,16 +124,25 @@ def plan_clock_events(children):
                 yield ClockEvent(child_id=child_id, event="adoptive_placement_ended", on=ended, scope=scope)
 
 
+@children_query
+def _review_clock_rows(children):
+    return of_children(AdoptionReview.objects.all(), children, via="plan__child").values_list(
+        "plan_id", "plan__child_id", "held_on").order_by("plan__child_id", "held_on", "id")
+
+
 def review_clock_events(children):
-    rows = AdoptionReview.objects.filter(plan__child__in=children).values_list("plan_id", "plan__child_id", "held_on")
-    for plan_id, child_id, held_on in rows.order_by("plan__child_id", "held_on", "id"):
+    for plan_id, child_id, held_on in _review_clock_rows(children):
         yield ClockEvent(child_id=child_id, event="adoption_review", on=held_on, scope=f"adoption:{plan_id}")
 
 
+@children_query
+def _visit_clock_rows(children):
+    return of_children(AdoptionVisit.objects.all(), children, via="plan__child").values_list(
+        "plan_id", "plan__child_id", "visited_on").order_by("plan__child_id", "visited_on", "id")
+
+
 def visit_clock_events(children):
-    rows = AdoptionVisit.objects.filter(plan__child__in=children).values_list(
-        "plan_id", "plan__child_id", "visited_on")
-    for plan_id, child_id, visited_on in rows.order_by("plan__child_id", "visited_on", "id"):
+    for plan_id, child_id, visited_on in _visit_clock_rows(children):
         yield ClockEvent(child_id=child_id, event="adoption_visit", on=visited_on, scope=f"adoption:{plan_id}")
 
 

@@ -6,21 +6,32 @@ from __future__ import annotations
 from django.db.models import BooleanField, Exists, OuterRef, Subquery
 from django.urls import reverse
 
-from opencsc.casework.events import ChronologyItem, ClockEvent, EventSource, register
+from opencsc.casework.events import (
+    ChronologyItem,
+    ClockEvent,
+    EventSource,
+    children_query,
+    of_children,
+    register,
+    within,
+)
 from opencsc.casework.summary import register_service_check
 from opencsc.codes import REASON_FOR_CLOSURE, REFERRAL_SOURCE
+from opencsc.core.prepared import prepared
 
 from .models import Assessment, CINEpisode
 
 
+@prepared
+def _episode_rows(child_id):
+    return CINEpisode.objects.filter(child_id=child_id).select_related("created_by")
+
+
 def _episodes(child, date_from=None, date_to=None):
     """Referrals and closures: one query."""
-    qs = CINEpisode.objects.filter(child=child).select_related("created_by")
-    for episode in qs:
+    for episode in _episode_rows(child.pk):
         url = reverse("assessment:episode_detail", args=[child.pk, episode.pk])
-        in_range = (not date_from or episode.referral_date >= date_from) and (
-            not date_to or episode.referral_date <= date_to)
-        if in_range:
+        if within(episode.referral_date, date_from, date_to):
             yield ChronologyItem(
                 date=episode.referral_date,
                 source="cin_episode",
@@ -33,9 +44,7 @@ def _episodes(child, date_from=None, date_to=None):
                 author=episode.created_by.display_name,
                 sort_key=(episode.pk, 0),
             )
-        if episode.closure_date and not episode.referral_nfa and (
-            (not date_from or episode.closure_date >= date_from) and (not date_to or episode.closure_date <= date_to)
-        ):
+        if not episode.referral_nfa and within(episode.closure_date, date_from, date_to):
             yield ChronologyItem(
                 date=episode.closure_date,
                 source="cin_episode",
@@ -48,16 +57,20 @@ def _episodes(child, date_from=None, date_to=None):
             )
 
 
+@prepared
+def _assessment_rows(child_id):
+    return Assessment.objects.filter(episode__child_id=child_id).select_related("authorised_by", "created_by")
+
+
 def _assessments(child, date_from=None, date_to=None):
     """Assessment starts and authorisations: one query."""
-    qs = Assessment.objects.filter(episode__child=child).select_related("authorised_by", "created_by")
-    for a in qs:
+    for a in _assessment_rows(child.pk):
         url = reverse("assessment:episode_detail", args=[child.pk, a.episode_id])
         for day, title, who, order in (
             (a.start_date, "Child and family assessment started", a.created_by, 1),
             (a.completed_date, "Child and family assessment authorised", a.authorised_by, 2),
         ):
-            if day is None or (date_from and day < date_from) or (date_to and day > date_to):
+            if not within(day, date_from, date_to):
                 continue
             yield ChronologyItem(
                 date=day,
@@ -72,23 +85,31 @@ def _assessments(child, date_from=None, date_to=None):
             )
 
 
-def episode_clock_events(children):
-    """`referral` and `case_closed` per episode (scope: `episode:<pk>`); one query."""
-    rows = CINEpisode.objects.filter(child__in=children).values_list(
+@children_query
+def _episode_clock_rows(children):
+    return of_children(CINEpisode.objects.all(), children).values_list(
         "pk", "child_id", "referral_date", "closure_date"
     )
-    for pk, child_id, referral_date, closure_date in rows:
+
+
+def episode_clock_events(children):
+    """`referral` and `case_closed` per episode (scope: `episode:<pk>`); one query."""
+    for pk, child_id, referral_date, closure_date in _episode_clock_rows(children):
         yield ClockEvent(child_id=child_id, event="referral", on=referral_date, scope=f"episode:{pk}")
         if closure_date:
             yield ClockEvent(child_id=child_id, event="case_closed", on=closure_date, scope=f"episode:{pk}")
 
 
+@children_query
+def _assessment_clock_rows(children):
+    return of_children(
+        Assessment.objects.filter(completed_date__isnull=False), children, via="episode__child"
+    ).values_list("episode_id", "episode__child_id", "completed_date")
+
+
 def assessment_clock_events(children):
     """`assessment_completed` on authorisation (scope: `episode:<pk>`); one query."""
-    rows = Assessment.objects.filter(episode__child__in=children, completed_date__isnull=False).values_list(
-        "episode_id", "episode__child_id", "completed_date"
-    )
-    for episode_id, child_id, completed in rows:
+    for episode_id, child_id, completed in _assessment_clock_rows(children):
         yield ClockEvent(child_id=child_id, event="assessment_completed", on=completed,
                          scope=f"episode:{episode_id}")
 

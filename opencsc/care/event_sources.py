@@ -20,9 +20,18 @@ from collections import defaultdict
 from django.urls import reverse
 
 from opencsc.casework.event_sources import shown_elsewhere
-from opencsc.casework.events import ChronologyItem, ClockEvent, EventSource, register
+from opencsc.casework.events import (
+    ChronologyItem,
+    ClockEvent,
+    EventSource,
+    children_query,
+    of_children,
+    register,
+    within,
+)
 from opencsc.casework.models import Meeting, Plan
 from opencsc.casework.summary import register_service_check
+from opencsc.core.prepared import prepared
 from opencsc.timescales.selectors import ONLY
 
 from .models import CareEpisode, CarePlan, IROAppointment, LookedAfterReview, PeriodOfCare, Placement
@@ -37,17 +46,18 @@ VISIT_RULES = {
 shown_elsewhere(plan_kinds=[Plan.Kind.CARE], meeting_kinds=[Meeting.Kind.CLA_REVIEW])
 
 
-def _in(day, date_from, date_to) -> bool:
-    return day is not None and (not date_from or day >= date_from) and (not date_to or day <= date_to)
+@prepared
+def _episode_rows(child_id):
+    return CareEpisode.objects.filter(child_id=child_id).select_related("placement", "created_by").order_by(
+        "start_date", "id")
 
 
 def _episodes(child, date_from=None, date_to=None):
     """Becoming looked after, each change of placement or legal status, and ceasing: one query."""
     url = reverse("care:overview", args=[child.pk])
-    qs = CareEpisode.objects.filter(child=child).select_related("placement", "created_by").order_by("start_date", "id")
-    for episode in qs:
+    for episode in _episode_rows(child.pk):
         place = episode.placement
-        if _in(episode.start_date, date_from, date_to):
+        if within(episode.start_date, date_from, date_to):
             title = {
                 "S": "Became looked after",
                 "L": "Legal status changed",
@@ -61,7 +71,7 @@ def _episodes(child, date_from=None, date_to=None):
                 url=url, significant=episode.reason_new_episode != "L", author=episode.created_by.display_name,
                 sort_key=(episode.pk, 0),
             )
-        if episode.reason_ceased and episode.reason_ceased != "X1" and _in(episode.end_date, date_from, date_to):
+        if episode.reason_ceased and episode.reason_ceased != "X1" and within(episode.end_date, date_from, date_to):
             yield ChronologyItem(
                 date=episode.end_date, source="care_episode", category="Child in care",
                 title="Ceased to be looked after", detail=f"Reason {episode.reason_ceased}", url=url,
@@ -69,11 +79,15 @@ def _episodes(child, date_from=None, date_to=None):
             )
 
 
+@prepared
+def _review_rows(child_id):
+    return LookedAfterReview.objects.filter(child_id=child_id).select_related("meeting", "iro", "recorded_by")
+
+
 def _reviews(child, date_from=None, date_to=None):
     url = reverse("care:overview", args=[child.pk])
-    qs = LookedAfterReview.objects.filter(child=child).select_related("meeting", "iro", "recorded_by")
-    for review in qs:
-        if _in(review.held_on, date_from, date_to):
+    for review in _review_rows(child.pk):
+        if within(review.held_on, date_from, date_to):
             yield ChronologyItem(
                 date=review.held_on, source="cla_review", category="Looked-after review",
                 title="Looked-after review held", detail=review.decisions[:300], url=url, significant=True,
@@ -81,10 +95,15 @@ def _reviews(child, date_from=None, date_to=None):
             )
 
 
+@prepared
+def _care_plan_rows(child_id):
+    return CarePlan.objects.filter(child_id=child_id).select_related("plan", "plan__created_by")
+
+
 def _care_plans(child, date_from=None, date_to=None):
     url = reverse("care:overview", args=[child.pk])
-    for care_plan in CarePlan.objects.filter(child=child).select_related("plan", "plan__created_by"):
-        if _in(care_plan.plan.start_date, date_from, date_to):
+    for care_plan in _care_plan_rows(child.pk):
+        if within(care_plan.plan.start_date, date_from, date_to):
             yield ChronologyItem(
                 date=care_plan.plan.start_date, source="care_plan", category="Plan", title="Care plan recorded",
                 detail=care_plan.get_permanence_option_display() or "", url=url, significant=True,
@@ -92,35 +111,60 @@ def _care_plans(child, date_from=None, date_to=None):
             )
 
 
+@children_query
+def _period_clock_rows(children):
+    return of_children(PeriodOfCare.objects.all(), children).values_list("pk", "child_id", "start_date", "end_date")
+
+
+@children_query
+def _care_plan_clock_rows(children):
+    return of_children(CarePlan.objects.all(), children).values_list("period_id", "child_id", "plan__start_date")
+
+
+@children_query
+def _iro_clock_rows(children):
+    return of_children(IROAppointment.objects.all(), children).values_list("period_id", "child_id", "appointed_on")
+
+
+@children_query
+def _review_clock_rows(children):
+    return of_children(LookedAfterReview.objects.all(), children).values_list(
+        "period_id", "child_id", "meeting__held_on")
+
+
 def period_clock_events(children):
     """Per period of care (scope `period:<pk>`): four queries for any number of children."""
-    periods = PeriodOfCare.objects.filter(child__in=children).values_list("pk", "child_id", "start_date", "end_date")
-    for pk, child_id, start, end in periods:
+    for pk, child_id, start, end in _period_clock_rows(children):
         scope = f"period:{pk}"
         yield ClockEvent(child_id=child_id, event="became_looked_after", on=start, scope=scope)
         yield ClockEvent(child_id=child_id, event="first_placement", on=start, scope=scope)
         if end:
             yield ClockEvent(child_id=child_id, event="ceased_looked_after", on=end, scope=scope)
-    for period_id, child_id, on in CarePlan.objects.filter(child__in=children).values_list(
-            "period_id", "child_id", "plan__start_date"):
+    for period_id, child_id, on in _care_plan_clock_rows(children):
         yield ClockEvent(child_id=child_id, event="care_plan", on=on, scope=f"period:{period_id}")
-    for period_id, child_id, on in IROAppointment.objects.filter(child__in=children).values_list(
-            "period_id", "child_id", "appointed_on"):
+    for period_id, child_id, on in _iro_clock_rows(children):
         yield ClockEvent(child_id=child_id, event="iro_appointed", on=on, scope=f"period:{period_id}")
-    for period_id, child_id, on in LookedAfterReview.objects.filter(child__in=children).values_list(
-            "period_id", "child_id", "meeting__held_on"):
+    for period_id, child_id, on in _review_clock_rows(children):
         yield ClockEvent(child_id=child_id, event="cla_review", on=on, scope=f"period:{period_id}")
+
+
+@children_query
+def _placement_review_clock_rows(children):
+    return of_children(LookedAfterReview.objects.all(), children).values_list("period_id", "meeting__held_on")
+
+
+@children_query
+def _placement_clock_rows(children):
+    return of_children(Placement.objects.all(), children).values_list(
+        "pk", "child_id", "period_id", "start_date", "end_date", "visit_regime", "placement_plan_on", "notified_on")
 
 
 def placement_clock_events(children):
     """Per placement (scope `placement:<pk>`): two queries for any number of children."""
     reviews = defaultdict(list)
-    for period_id, on in LookedAfterReview.objects.filter(child__in=children).values_list(
-            "period_id", "meeting__held_on"):
+    for period_id, on in _placement_review_clock_rows(children):
         reviews[period_id].append(on)
-    rows = Placement.objects.filter(child__in=children).values_list(
-        "pk", "child_id", "period_id", "start_date", "end_date", "visit_regime", "placement_plan_on", "notified_on")
-    for pk, child_id, period_id, start, end, regime, plan_on, notified_on in rows:
+    for pk, child_id, period_id, start, end, regime, plan_on, notified_on in _placement_clock_rows(children):
         scope = f"placement:{pk}"
         yield ClockEvent(child_id=child_id, event="placement_started", on=start, scope=scope)
         yield ClockEvent(child_id=child_id, event=ONLY + VISIT_RULES.get(regime, "cla_visit"), on=start,

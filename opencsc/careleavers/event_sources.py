@@ -13,20 +13,30 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from opencsc.casework.events import ChronologyItem, ClockEvent, EventSource, register
+from opencsc.casework.events import (
+    ChronologyItem,
+    ClockEvent,
+    EventSource,
+    children_query,
+    of_children,
+    register,
+    within,
+)
+from opencsc.core.prepared import prepared
 
 from .codes import ACCOMMODATION, ACTIVITY, IN_TOUCH
 from .models import CareLeaver, Category, Contact, EligibilityDecision, PathwayPlan, PathwayPlanReview
 
 
-def _in_range(day, date_from, date_to) -> bool:
-    return day is not None and (not date_from or day >= date_from) and (not date_to or day <= date_to)
+@prepared
+def _decision_rows(child_id):
+    return EligibilityDecision.objects.filter(child_id=child_id).select_related("created_by")
 
 
 def _decisions(child, date_from=None, date_to=None):
     url = reverse("careleavers:overview", args=[child.pk])
-    for d in EligibilityDecision.objects.filter(child=child).select_related("created_by"):
-        if _in_range(d.decided_on, date_from, date_to):
+    for d in _decision_rows(child.pk):
+        if within(d.decided_on, date_from, date_to):
             yield ChronologyItem(
                 date=d.decided_on, source="leaving_care_decision", category="Leaving care",
                 title=f"Leaving care category: {d.get_category_display()}", detail=d.reason, url=url,
@@ -34,18 +44,28 @@ def _decisions(child, date_from=None, date_to=None):
             )
 
 
+@prepared
+def _plan_rows(child_id):
+    return PathwayPlan.objects.filter(child_id=child_id).select_related("created_by")
+
+
+@prepared
+def _plan_review_rows(child_id):
+    return PathwayPlanReview.objects.filter(plan__child_id=child_id).select_related("created_by")
+
+
 def _plans(child, date_from=None, date_to=None):
     """Plans and their reviews: two queries."""
     url = reverse("careleavers:overview", args=[child.pk])
-    for p in PathwayPlan.objects.filter(child=child).select_related("created_by"):
-        if _in_range(p.start_date, date_from, date_to):
+    for p in _plan_rows(child.pk):
+        if within(p.start_date, date_from, date_to):
             yield ChronologyItem(
                 date=p.start_date, source="pathway_plan", category="Pathway plan", title="Pathway plan written",
                 detail=p.contingency[:200], url=url, significant=True, author=p.created_by.display_name,
                 sort_key=(p.pk, 0),
             )
-    for r in PathwayPlanReview.objects.filter(plan__child=child).select_related("created_by"):
-        if _in_range(r.reviewed_on, date_from, date_to):
+    for r in _plan_review_rows(child.pk):
+        if within(r.reviewed_on, date_from, date_to):
             yield ChronologyItem(
                 date=r.reviewed_on, source="pathway_plan", category="Pathway plan",
                 title="Pathway plan reviewed", detail=r.changes[:200], url=url,
@@ -53,10 +73,15 @@ def _plans(child, date_from=None, date_to=None):
             )
 
 
+@prepared
+def _contact_rows(child_id):
+    return Contact.objects.filter(child_id=child_id).select_related("created_by")
+
+
 def _contacts(child, date_from=None, date_to=None):
     url = reverse("careleavers:overview", args=[child.pk])
-    for c in Contact.objects.filter(child=child).select_related("created_by"):
-        if _in_range(c.contact_date, date_from, date_to):
+    for c in _contact_rows(child.pk):
+        if within(c.contact_date, date_from, date_to):
             yield ChronologyItem(
                 date=c.contact_date, source="leaving_care_contact", category="Leaving care",
                 title=f"Care leaver contact: {IN_TOUCH.label(c.in_touch)}",
@@ -65,47 +90,72 @@ def _contacts(child, date_from=None, date_to=None):
             )
 
 
+@prepared
+def _care_leaver_rows(child_id):
+    qs = CareLeaver.objects.filter(child_id=child_id)
+    return (qs if qs.ordered else qs.order_by("pk"))[:1]  # as .first()
+
+
 def _support(child, date_from=None, date_to=None):
     url = reverse("careleavers:overview", args=[child.pk])
-    care_leaver = CareLeaver.objects.filter(child=child).first()
-    if care_leaver is None:
+    rows = _care_leaver_rows(child.pk)
+    if not rows:
         return
+    care_leaver = rows[0]
     for day, title in ((care_leaver.staying_put_start, "Staying put arrangement started"),
                        (care_leaver.staying_put_end, "Staying put arrangement ended"),
                        (care_leaver.bursary_awarded_on, "Higher education bursary awarded"),
                        (care_leaver.support_ended_on, "Leaving care support ended")):
-        if _in_range(day, date_from, date_to):
+        if within(day, date_from, date_to):
             yield ChronologyItem(date=day, source="leaving_care_support", category="Leaving care", title=title,
                                  url=url, significant=title.endswith("support ended"), sort_key=(care_leaver.pk, 0))
 
 
+@children_query
+def _decision_clock_rows(children):
+    return (of_children(EligibilityDecision.objects.filter(category=Category.ELIGIBLE), children)
+            .order_by("child_id", "decided_on", "id").values_list("child_id", "decided_on"))
+
+
 def decision_clock_events(children):
     """`became_eligible`: the first decision that the young person is eligible (one query)."""
-    rows = (EligibilityDecision.objects.filter(child__in=children, category=Category.ELIGIBLE)
-            .order_by("child_id", "decided_on", "id").values_list("child_id", "decided_on"))
     seen = set()
-    for child_id, day in rows:
+    for child_id, day in _decision_clock_rows(children):
         if child_id not in seen:
             seen.add(child_id)
             yield ClockEvent(child_id=child_id, event="became_eligible", on=day)
 
 
+@children_query
+def _plan_clock_rows(children):
+    return of_children(PathwayPlan.objects.all(), children).values_list("child_id", "start_date", "needs_assessed_on")
+
+
+@children_query
+def _plan_review_clock_rows(children):
+    return of_children(PathwayPlanReview.objects.all(), children, via="plan__child").values_list(
+        "plan__child_id", "reviewed_on")
+
+
 def plan_clock_events(children):
     """`needs_assessment`, `pathway_plan` and `pathway_plan_review` (two queries)."""
-    for child_id, start, assessed in PathwayPlan.objects.filter(child__in=children).values_list(
-            "child_id", "start_date", "needs_assessed_on"):
+    for child_id, start, assessed in _plan_clock_rows(children):
         if assessed:
             yield ClockEvent(child_id=child_id, event="needs_assessment", on=assessed)
         yield ClockEvent(child_id=child_id, event="pathway_plan", on=start)
-    for child_id, day in PathwayPlanReview.objects.filter(plan__child__in=children).values_list(
-            "plan__child_id", "reviewed_on"):
+    for child_id, day in _plan_review_clock_rows(children):
         yield ClockEvent(child_id=child_id, event="pathway_plan_review", on=day)
+
+
+@children_query
+def _support_clock_rows(children):
+    return of_children(CareLeaver.objects.filter(support_ended_on__isnull=False), children).values_list(
+        "child_id", "support_ended_on")
 
 
 def support_clock_events(children):
     """`leaving_care_support_ended` (one query)."""
-    for child_id, day in CareLeaver.objects.filter(child__in=children, support_ended_on__isnull=False).values_list(
-            "child_id", "support_ended_on"):
+    for child_id, day in _support_clock_rows(children):
         yield ClockEvent(child_id=child_id, event="leaving_care_support_ended", on=day)
 
 

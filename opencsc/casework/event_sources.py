@@ -1,24 +1,26 @@
 """This app's entries in the event registry."""
 
-import datetime as dt
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .events import ChronologyItem, ClockEvent, EventSource, register
+from opencsc.core.prepared import prepared
+
+from .events import ChronologyItem, ClockEvent, EventSource, children_query, of_children, register, within
 from .models import Allocation, CaseNote, ChronologyEntry, Document, Meeting, OversightRecord, Plan, Visit
 
 
+@prepared
+def _case_note_rows(child_id, *, limit=None):
+    qs = CaseNote.objects.filter(child_id=child_id).select_related("author")
+    return qs if limit is None else qs.order_by("-contact_date", "-pk")[:limit]
+
+
 def _case_notes(child, date_from=None, date_to=None, limit=None):
-    qs = CaseNote.objects.filter(child=child).select_related("author")
-    if date_from:
-        qs = qs.filter(contact_date__gte=date_from)
-    if date_to:
-        qs = qs.filter(contact_date__lte=date_to)
-    if limit is not None:
-        qs = qs.order_by("-contact_date", "-pk")[:limit]
-    for note in qs:
+    for note in _case_note_rows(child.pk, limit=limit):
+        if not within(note.contact_date, date_from, date_to):
+            continue
         seen = ""
         if note.child_seen:
             seen = "Child seen alone" if note.child_seen_alone else "Child seen"
@@ -35,15 +37,16 @@ def _case_notes(child, date_from=None, date_to=None, limit=None):
         )
 
 
+@prepared
+def _manual_entry_rows(child_id, *, limit=None):
+    qs = ChronologyEntry.objects.filter(child_id=child_id).select_related("author")
+    return qs if limit is None else qs.order_by("-event_date", "-pk")[:limit]
+
+
 def _manual_entries(child, date_from=None, date_to=None, limit=None):
-    qs = ChronologyEntry.objects.filter(child=child).select_related("author")
-    if date_from:
-        qs = qs.filter(event_date__gte=date_from)
-    if date_to:
-        qs = qs.filter(event_date__lte=date_to)
-    if limit is not None:
-        qs = qs.order_by("-event_date", "-pk")[:limit]
-    for entry in qs:
+    for entry in _manual_entry_rows(child.pk, limit=limit):
+        if not within(entry.event_date, date_from, date_to):
+            continue
         yield ChronologyItem(
             date=entry.event_date,
             source="manual",
@@ -56,15 +59,16 @@ def _manual_entries(child, date_from=None, date_to=None, limit=None):
         )
 
 
+@prepared
+def _allocation_rows(child_id, *, limit=None):
+    qs = Allocation.objects.filter(child_id=child_id).select_related("worker", "team")
+    return qs if limit is None else qs.order_by("-start_date", "-pk")[:limit]
+
+
 def _allocations(child, date_from=None, date_to=None, limit=None):
-    qs = Allocation.objects.filter(child=child).select_related("worker", "team")
-    if date_from:
-        qs = qs.filter(start_date__gte=date_from)
-    if date_to:
-        qs = qs.filter(start_date__lte=date_to)
-    if limit is not None:
-        qs = qs.order_by("-start_date", "-pk")[:limit]
-    for allocation in qs:
+    for allocation in _allocation_rows(child.pk, limit=limit):
+        if not within(allocation.start_date, date_from, date_to):
+            continue
         who = allocation.worker.display_name if allocation.worker else "unallocated"
         yield ChronologyItem(
             date=allocation.start_date,
@@ -76,19 +80,18 @@ def _allocations(child, date_from=None, date_to=None, limit=None):
         )
 
 
-def _day_start(day):
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+@prepared
+def _document_rows(child_id):
+    return Document.objects.filter(child_id=child_id).select_related("uploaded_by")
 
 
 def _documents(child, date_from=None, date_to=None):
-    qs = Document.objects.filter(child=child).select_related("uploaded_by")
-    if date_from:
-        qs = qs.filter(uploaded_at__gte=_day_start(date_from))
-    if date_to:
-        qs = qs.filter(uploaded_at__lt=_day_start(date_to + dt.timedelta(days=1)))
-    for doc in qs:
+    for doc in _document_rows(child.pk):
+        day = timezone.localdate(doc.uploaded_at)
+        if not within(day, date_from, date_to):
+            continue
         yield ChronologyItem(
-            date=timezone.localdate(doc.uploaded_at),
+            date=day,
             source="document",
             category="Document",
             title=doc.title,
@@ -137,14 +140,16 @@ def shown_elsewhere(*, plan_kinds=(), meeting_kinds=()) -> None:
     _SHOWN_ELSEWHERE["meeting"].update(meeting_kinds)
 
 
+@prepared
+def _plan_rows(child_id, *, hidden):
+    return Plan.objects.filter(child_id=child_id).exclude(kind__in=hidden).select_related("created_by")
+
+
 def _plans(child, date_from=None, date_to=None):
-    qs = Plan.objects.filter(child=child).exclude(kind__in=list(_SHOWN_ELSEWHERE["plan"])).select_related(
-        "created_by")
-    if date_to:
-        qs = qs.filter(start_date__lte=date_to)
-    if date_from:
-        qs = qs.filter(Q(start_date__gte=date_from) | Q(end_date__gte=date_from))
-    for plan in qs:
+    for plan in _plan_rows(child.pk, hidden=tuple(sorted(_SHOWN_ELSEWHERE["plan"]))):
+        if (date_to and plan.start_date > date_to) or (
+                date_from and plan.start_date < date_from and not (plan.end_date and plan.end_date >= date_from)):
+            continue
         url = reverse("casework:plan_detail", args=[child.pk, plan.pk])
         label = plan.get_kind_display()
         yield ChronologyItem(
@@ -159,27 +164,32 @@ def _plans(child, date_from=None, date_to=None):
             )
 
 
-def _plan_clock_events(children):
-    qs = Plan.objects.filter(child__in=children, kind__in=list(PLAN_CLOCK_EVENTS)).values_list(
+@children_query
+def _plan_clock_rows(children):
+    return of_children(Plan.objects.filter(kind__in=list(PLAN_CLOCK_EVENTS)), children).values_list(
         "child_id", "kind", "start_date", "end_date", "pk"
-    )
-    for child_id, kind, start, end, pk in qs.order_by("child_id", "start_date", "id"):
+    ).order_by("child_id", "start_date", "id")
+
+
+def _plan_clock_events(children):
+    for child_id, kind, start, end, pk in _plan_clock_rows(children):
         started, ended = PLAN_CLOCK_EVENTS[kind]
         yield ClockEvent(child_id=child_id, event=started, on=start, scope=f"plan:{pk}")
         if end:
             yield ClockEvent(child_id=child_id, event=ended, on=end, scope=f"plan:{pk}")
 
 
+@prepared
+def _meeting_rows(child_id, *, hidden, limit=None):
+    qs = Meeting.objects.filter(child_id=child_id).exclude(kind__in=hidden).select_related("recorded_by", "plan")
+    return qs if limit is None else qs.order_by("-held_on", "-pk")[:limit]
+
+
 def _meetings(child, date_from=None, date_to=None, limit=None):
-    qs = Meeting.objects.filter(child=child).exclude(kind__in=list(_SHOWN_ELSEWHERE["meeting"])).select_related(
-        "recorded_by", "plan")
-    if date_from:
-        qs = qs.filter(held_on__gte=date_from)
-    if date_to:
-        qs = qs.filter(held_on__lte=date_to)
-    if limit is not None:
-        qs = qs.order_by("-held_on", "-pk")[:limit]
-    for meeting in qs:
+    hidden = tuple(sorted(_SHOWN_ELSEWHERE["meeting"]))
+    for meeting in _meeting_rows(child.pk, hidden=hidden, limit=limit):
+        if not within(meeting.held_on, date_from, date_to):
+            continue
         detail = []
         if meeting.chair:
             detail.append(f"Chaired by {meeting.chair}")
@@ -196,24 +206,29 @@ def _meetings(child, date_from=None, date_to=None, limit=None):
         )
 
 
-def _meeting_clock_events(children):
-    qs = Meeting.objects.filter(child__in=children, kind__in=list(MEETING_CLOCK_EVENTS)).values_list(
+@children_query
+def _meeting_clock_rows(children):
+    return of_children(Meeting.objects.filter(kind__in=list(MEETING_CLOCK_EVENTS)), children).values_list(
         "child_id", "kind", "held_on", "plan_id"
-    )
-    for child_id, kind, held_on, plan_id in qs.order_by("child_id", "held_on", "id"):
+    ).order_by("child_id", "held_on", "id")
+
+
+def _meeting_clock_events(children):
+    for child_id, kind, held_on, plan_id in _meeting_clock_rows(children):
         yield ClockEvent(child_id=child_id, event=MEETING_CLOCK_EVENTS[kind], on=held_on,
                          scope=f"plan:{plan_id}" if plan_id else "")
 
 
+@prepared
+def _visit_rows(child_id, *, limit=None):
+    qs = Visit.objects.filter(child_id=child_id).select_related("visitor")
+    return qs if limit is None else qs.order_by("-visited_on", "-pk")[:limit]
+
+
 def _visits(child, date_from=None, date_to=None, limit=None):
-    qs = Visit.objects.filter(child=child).select_related("visitor")
-    if date_from:
-        qs = qs.filter(visited_on__gte=date_from)
-    if date_to:
-        qs = qs.filter(visited_on__lte=date_to)
-    if limit is not None:
-        qs = qs.order_by("-visited_on", "-pk")[:limit]
-    for visit in qs:
+    for visit in _visit_rows(child.pk, limit=limit):
+        if not within(visit.visited_on, date_from, date_to):
+            continue
         if not visit.child_seen:
             seen = "Child not seen"
         elif visit.child_seen_alone:
@@ -227,27 +242,32 @@ def _visits(child, date_from=None, date_to=None, limit=None):
         )
 
 
-def _visit_clock_events(children):
+@children_query
+def _visit_clock_rows(children):
     seen_kinds = [kind for kind, (_, needs_seen) in VISIT_CLOCK_EVENTS.items() if needs_seen]
     any_kinds = [kind for kind, (_, needs_seen) in VISIT_CLOCK_EVENTS.items() if not needs_seen]
-    qs = Visit.objects.filter(child__in=children).filter(
+    return of_children(Visit.objects.all(), children).filter(
         Q(kind__in=seen_kinds, child_seen=True) | Q(kind__in=any_kinds)
-    ).values_list("child_id", "kind", "visited_on")
-    for child_id, kind, visited_on in qs.order_by("child_id", "visited_on", "id"):
+    ).values_list("child_id", "kind", "visited_on").order_by("child_id", "visited_on", "id")
+
+
+def _visit_clock_events(children):
+    for child_id, kind, visited_on in _visit_clock_rows(children):
         yield ClockEvent(child_id=child_id, event=VISIT_CLOCK_EVENTS[kind][0], on=visited_on)
 
 
-def _oversight(child, date_from=None, date_to=None, limit=None):
-    qs = OversightRecord.objects.filter(child=child).select_related("recorded_by").annotate(
+@prepared
+def _oversight_rows(child_id, *, limit=None):
+    qs = OversightRecord.objects.filter(child_id=child_id).select_related("recorded_by").annotate(
         action_count=Count("actions")
     )
-    if date_from:
-        qs = qs.filter(held_on__gte=date_from)
-    if date_to:
-        qs = qs.filter(held_on__lte=date_to)
-    if limit is not None:
-        qs = qs.order_by("-held_on", "-pk")[:limit]
-    for record in qs:
+    return qs if limit is None else qs.order_by("-held_on", "-pk")[:limit]
+
+
+def _oversight(child, date_from=None, date_to=None, limit=None):
+    for record in _oversight_rows(child.pk, limit=limit):
+        if not within(record.held_on, date_from, date_to):
+            continue
         actions = f" {record.action_count} action{'s' if record.action_count != 1 else ''} set." \
             if record.action_count else ""
         yield ChronologyItem(

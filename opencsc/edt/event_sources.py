@@ -5,17 +5,23 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from opencsc.casework.events import ChronologyItem, EventSource, register
+from opencsc.casework.events import ChronologyItem, EventSource, register, within
+from opencsc.core.prepared import prepared
 
 from .models import OutOfHoursEntry
 
 
+@prepared
+def _entry_rows(child_id):
+    return OutOfHoursEntry.objects.filter(child_id=child_id).select_related("recorded_by")
+
+
 def _entries(child, date_from=None, date_to=None):
     """One query."""
-    for entry in OutOfHoursEntry.objects.filter(child=child).select_related("recorded_by"):
+    for entry in _entry_rows(child.pk):
         local = timezone.localtime(entry.occurred_at)
         day = local.date()
-        if (date_from and day < date_from) or (date_to and day > date_to):
+        if not within(day, date_from, date_to):
             continue
         flags = [label for flag, label in ((entry.police_protection, "police protection"),
                                            (entry.placement_made, "emergency placement")) if flag]

@@ -9,16 +9,30 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from opencsc.casework.events import ChronologyItem, ClockEvent, EventSource, register
+from opencsc.casework.events import (
+    ChronologyItem,
+    ClockEvent,
+    EventSource,
+    children_query,
+    of_children,
+    register,
+    within,
+)
+from opencsc.core.prepared import prepared
 
 from .models import Contact, ContactChild
 
 
+@prepared
+def _contact_rows(child_id):
+    return ContactChild.objects.filter(child_id=child_id).select_related("contact__created_by",
+                                                                         "contact__decided_by")
+
+
 def _contacts(child, date_from=None, date_to=None):
     """Contacts received and decided: one query."""
-    links = ContactChild.objects.filter(child=child).select_related("contact__created_by", "contact__decided_by")
     url = reverse("frontdoor:child_contacts", args=[child.pk])
-    for link in links:
+    for link in _contact_rows(child.pk):
         contact = link.contact
         received = timezone.localdate(contact.received_at)
         decided = timezone.localdate(contact.decided_at) if contact.decided_at else None
@@ -28,7 +42,7 @@ def _contacts(child, date_from=None, date_to=None):
             (decided, f"Contact decided: {contact.get_outcome_display().lower()}", contact.decision_rationale[:200],
              contact.decided_by, 1),
         ):
-            if day is None or (date_from and day < date_from) or (date_to and day > date_to):
+            if not within(day, date_from, date_to):
                 continue
             yield ChronologyItem(
                 date=day, source="contact", category="Front door", title=title, detail=detail, url=url,
@@ -37,16 +51,22 @@ def _contacts(child, date_from=None, date_to=None):
             )
 
 
-def contact_clock_events(children):
-    """One query for any number of children."""
-    rows = ContactChild.objects.filter(child__in=children).values_list(
+@children_query
+def _contact_clock_rows(children):
+    return of_children(ContactChild.objects.all(), children).values_list(
         "child_id", "contact_id", "contact__received_at", "contact__decided_at", "contact__outcome"
     )
-    for child_id, contact_id, received_at, decided_at, outcome in rows:
+
+
+def contact_clock_events(children):
+    """One query for any number of children."""
+    local = timezone.get_current_timezone()  # once: timezone.localdate() looks it up for every date
+    for child_id, contact_id, received_at, decided_at, outcome in _contact_clock_rows(children):
         scope = f"contact:{contact_id}"
-        yield ClockEvent(child_id=child_id, event="contact_received", on=timezone.localdate(received_at), scope=scope)
+        yield ClockEvent(child_id=child_id, event="contact_received", on=received_at.astimezone(local).date(),
+                         scope=scope)
         if decided_at:
-            decided = timezone.localdate(decided_at)
+            decided = decided_at.astimezone(local).date()
             yield ClockEvent(child_id=child_id, event="contact_decided", on=decided, scope=scope)
             if outcome == Contact.Outcome.STRATEGY:
                 yield ClockEvent(child_id=child_id, event="cp_concern", on=decided, scope=scope)

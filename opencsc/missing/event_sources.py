@@ -12,24 +12,33 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from opencsc.casework.events import ChronologyItem, ClockEvent, EventSource, register
+from opencsc.casework.events import (
+    ChronologyItem,
+    ClockEvent,
+    EventSource,
+    children_query,
+    of_children,
+    register,
+    within,
+)
+from opencsc.core.prepared import prepared
 
 from .models import ExploitationAssessment, MissingEpisode, RiskLevel
-
-
-def _in_range(day, date_from, date_to) -> bool:
-    return (not date_from or day >= date_from) and (not date_to or day <= date_to)
 
 
 def _url(child):
     return reverse("missing:overview", args=[child.pk])
 
 
+@prepared
+def _episode_rows(child_id):
+    return MissingEpisode.objects.filter(child_id=child_id).select_related("created_by", "return_interview")
+
+
 def _episodes(child, date_from=None, date_to=None):
-    qs = MissingEpisode.objects.filter(child=child).select_related("created_by", "return_interview")
-    for item in qs:
+    for item in _episode_rows(child.pk):
         start = timezone.localtime(item.started_at)
-        if _in_range(start.date(), date_from, date_to):
+        if within(start.date(), date_from, date_to):
             police = f"Reported to police ({item.police_reference})" if item.reported_to_police else ""
             yield ChronologyItem(
                 date=start.date(), source="missing_episode", category="Missing",
@@ -39,7 +48,7 @@ def _episodes(child, date_from=None, date_to=None):
             )
         if item.ended_at:
             end = timezone.localtime(item.ended_at)
-            if _in_range(end.date(), date_from, date_to):
+            if within(end.date(), date_from, date_to):
                 yield ChronologyItem(
                     date=end.date(), source="missing_episode", category="Missing",
                     title=f"Returned at {end:%H:%M}", detail=item.where_found, url=_url(child), significant=True,
@@ -48,7 +57,7 @@ def _episodes(child, date_from=None, date_to=None):
         interview = getattr(item, "return_interview", None)  # the reverse one-to-one raises AttributeError if none
         if interview is not None:
             offered = timezone.localtime(interview.offered_at)
-            if _in_range(offered.date(), date_from, date_to):
+            if within(offered.date(), date_from, date_to):
                 yield ChronologyItem(
                     date=offered.date(), source="missing_episode", category="Missing",
                     title=f"Return home interview offered: {interview.get_response_display().lower()}",
@@ -56,21 +65,29 @@ def _episodes(child, date_from=None, date_to=None):
                 )
 
 
-def _episode_clock_events(children):
-    qs = MissingEpisode.objects.filter(child__in=children, ended_at__isnull=False).values_list(
+@children_query
+def _episode_clock_rows(children):
+    return of_children(MissingEpisode.objects.filter(ended_at__isnull=False), children).values_list(
         "child_id", "pk", "ended_at", "return_interview__offered_at"
-    )
-    for child_id, pk, ended_at, offered_at in qs.order_by("child_id", "ended_at", "id"):
+    ).order_by("child_id", "ended_at", "id")
+
+
+def _episode_clock_events(children):
+    for child_id, pk, ended_at, offered_at in _episode_clock_rows(children):
         scope = f"missing:{pk}"
         yield ClockEvent(child_id=child_id, event="missing_returned", on=ended_at, scope=scope)
         if offered_at is not None:
             yield ClockEvent(child_id=child_id, event="return_home_interview", on=offered_at, scope=scope)
 
 
+@prepared
+def _assessment_rows(child_id):
+    return ExploitationAssessment.objects.filter(child_id=child_id).select_related("created_by")
+
+
 def _assessments(child, date_from=None, date_to=None):
-    qs = ExploitationAssessment.objects.filter(child=child).select_related("created_by")
-    for item in qs:
-        if _in_range(item.assessed_on, date_from, date_to):
+    for item in _assessment_rows(child.pk):
+        if within(item.assessed_on, date_from, date_to):
             yield ChronologyItem(
                 date=item.assessed_on, source="exploitation_assessment", category="Missing",
                 title="Exploitation risk assessment",

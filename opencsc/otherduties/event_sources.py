@@ -14,29 +14,39 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from opencsc.casework.events import ChronologyItem, ClockEvent, EventSource, register
+from opencsc.casework.events import (
+    ChronologyItem,
+    ClockEvent,
+    EventSource,
+    children_query,
+    of_children,
+    register,
+    within,
+)
+from opencsc.core.prepared import prepared
 
 from .models import CareProceedings, Extension, PrivateFostering, PrivateFosteringVisit
-
-
-def _in_range(day, date_from, date_to) -> bool:
-    return day is not None and (not date_from or day >= date_from) and (not date_to or day <= date_to)
 
 
 def _url(child):
     return reverse("otherduties:overview", args=[child.pk])
 
 
+@prepared
+def _private_fostering_rows(child_id):
+    return PrivateFostering.objects.filter(child_id=child_id).prefetch_related("visits")
+
+
 def _private_fostering(child, date_from=None, date_to=None):
-    for item in PrivateFostering.objects.filter(child=child).prefetch_related("visits"):
-        if _in_range(item.notified_on, date_from, date_to):
+    for item in _private_fostering_rows(child.pk):
+        if within(item.notified_on, date_from, date_to):
             yield ChronologyItem(
                 date=item.notified_on, source="private_fostering", category="Private fostering",
                 title=f"Private fostering notified: living with {item.carer_name}",
                 detail=item.carer_relationship, url=_url(child), significant=True, sort_key=(item.pk, 0),
             )
         for visit in item.visits.all():
-            if _in_range(visit.visited_on, date_from, date_to):
+            if within(visit.visited_on, date_from, date_to):
                 seen = "child seen alone" if visit.child_seen_alone else ("child seen" if visit.child_seen
                                                                          else "child not seen")
                 yield ChronologyItem(
@@ -44,7 +54,7 @@ def _private_fostering(child, date_from=None, date_to=None):
                     title=f"Private fostering visit: {seen}", detail=visit.notes[:300], url=_url(child),
                     sort_key=(item.pk, 1, visit.pk),
                 )
-        if _in_range(item.ended_on, date_from, date_to):
+        if within(item.ended_on, date_from, date_to):
             yield ChronologyItem(
                 date=item.ended_on, source="private_fostering", category="Private fostering",
                 title=f"Private fostering ended: {item.get_end_reason_display().lower()}", url=_url(child),
@@ -52,32 +62,47 @@ def _private_fostering(child, date_from=None, date_to=None):
             )
 
 
+@children_query
+def _private_fostering_clock_rows(children):
+    return of_children(PrivateFostering.objects.all(), children).values_list(
+        "child_id", "pk", "notified_on", "ended_on"
+    ).order_by("child_id", "notified_on", "id")
+
+
+@children_query
+def _private_fostering_visit_clock_rows(children):
+    return of_children(PrivateFosteringVisit.objects.all(), children, via="arrangement__child").values_list(
+        "arrangement__child_id", "arrangement_id", "visited_on"
+    ).order_by("arrangement__child_id", "visited_on", "id")
+
+
 def _private_fostering_clock_events(children):
-    arrangements = PrivateFostering.objects.filter(child__in=children).values_list("child_id", "pk", "notified_on",
-                                                                                   "ended_on")
-    for child_id, pk, notified_on, ended_on in arrangements.order_by("child_id", "notified_on", "id"):
+    for child_id, pk, notified_on, ended_on in _private_fostering_clock_rows(children):
         yield ClockEvent(child_id=child_id, event="private_fostering_notified", on=notified_on,
                          scope=f"private_fostering:{pk}")
         if ended_on:
             yield ClockEvent(child_id=child_id, event="private_fostering_ended", on=ended_on,
                              scope=f"private_fostering:{pk}")
-    visits = PrivateFosteringVisit.objects.filter(arrangement__child__in=children).values_list(
-        "arrangement__child_id", "arrangement_id", "visited_on")
-    for child_id, pk, visited_on in visits.order_by("arrangement__child_id", "visited_on", "id"):
+    for child_id, pk, visited_on in _private_fostering_visit_clock_rows(children):
         yield ClockEvent(child_id=child_id, event="private_fostering_visit", on=visited_on,
                          scope=f"private_fostering:{pk}")
 
 
+@prepared
+def _proceedings_rows(child_id):
+    return CareProceedings.objects.filter(child_id=child_id).prefetch_related("hearings", "extensions")
+
+
 def _proceedings(child, date_from=None, date_to=None):
-    for item in CareProceedings.objects.filter(child=child).prefetch_related("hearings", "extensions"):
-        if _in_range(item.issued_on, date_from, date_to):
+    for item in _proceedings_rows(child.pk):
+        if within(item.issued_on, date_from, date_to):
             yield ChronologyItem(
                 date=item.issued_on, source="care_proceedings", category="Court",
                 title=f"Care proceedings issued at {item.court}", detail=f"Case number {item.case_number}",
                 url=_url(child), significant=True, sort_key=(item.pk, 0),
             )
         for hearing in item.hearings.all():
-            if _in_range(hearing.held_on, date_from, date_to):
+            if within(hearing.held_on, date_from, date_to):
                 order = f": {hearing.get_interim_order_display().lower()}" if hearing.interim_order else ""
                 yield ChronologyItem(
                     date=hearing.held_on, source="care_proceedings", category="Court",
@@ -85,13 +110,13 @@ def _proceedings(child, date_from=None, date_to=None):
                     significant=bool(hearing.interim_order), sort_key=(item.pk, 1, hearing.pk),
                 )
         for extension in item.extensions.all():
-            if _in_range(extension.granted_on, date_from, date_to):
+            if within(extension.granted_on, date_from, date_to):
                 yield ChronologyItem(
                     date=extension.granted_on, source="care_proceedings", category="Court",
                     title="Proceedings extended by 8 weeks", detail=extension.reason[:300], url=_url(child),
                     sort_key=(item.pk, 2, extension.pk),
                 )
-        if _in_range(item.final_order_on, date_from, date_to):
+        if within(item.final_order_on, date_from, date_to):
             yield ChronologyItem(
                 date=item.final_order_on, source="care_proceedings", category="Court",
                 title=f"Final order: {item.get_final_order_display().lower()}", url=_url(child), significant=True,
@@ -99,16 +124,26 @@ def _proceedings(child, date_from=None, date_to=None):
             )
 
 
+@children_query
+def _proceedings_clock_rows(children):
+    return of_children(CareProceedings.objects.all(), children).values_list(
+        "child_id", "pk", "issued_on", "final_order_on"
+    ).order_by("child_id", "issued_on", "id")
+
+
+@children_query
+def _extension_clock_rows(children):
+    return of_children(Extension.objects.all(), children, via="proceedings__child").values_list(
+        "proceedings__child_id", "proceedings_id", "granted_on"
+    ).order_by("proceedings__child_id", "granted_on", "id")
+
+
 def _proceedings_clock_events(children):
-    rows = CareProceedings.objects.filter(child__in=children).values_list("child_id", "pk", "issued_on",
-                                                                          "final_order_on")
-    for child_id, pk, issued_on, final_order_on in rows.order_by("child_id", "issued_on", "id"):
+    for child_id, pk, issued_on, final_order_on in _proceedings_clock_rows(children):
         yield ClockEvent(child_id=child_id, event="proceedings_issued", on=issued_on, scope=f"proceedings:{pk}")
         if final_order_on:
             yield ClockEvent(child_id=child_id, event="final_order", on=final_order_on, scope=f"proceedings:{pk}")
-    extensions = Extension.objects.filter(proceedings__child__in=children).values_list(
-        "proceedings__child_id", "proceedings_id", "granted_on")
-    for child_id, pk, granted_on in extensions.order_by("proceedings__child_id", "granted_on", "id"):
+    for child_id, pk, granted_on in _extension_clock_rows(children):
         yield ClockEvent(child_id=child_id, event="proceedings_extended", on=granted_on, scope=f"proceedings:{pk}")
 
 

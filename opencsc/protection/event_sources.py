@@ -14,8 +14,17 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from opencsc.casework.events import ChronologyItem, ClockEvent, EventSource, register
+from opencsc.casework.events import (
+    ChronologyItem,
+    ClockEvent,
+    EventSource,
+    children_query,
+    of_children,
+    register,
+    within,
+)
 from opencsc.codes import CATEGORY_OF_ABUSE
+from opencsc.core.prepared import prepared
 
 from .models import (
     Conference,
@@ -27,21 +36,19 @@ from .models import (
 )
 
 
-def _between(qs, field, date_from, date_to):
-    if date_from:
-        qs = qs.filter(**{f"{field}__gte": date_from})
-    if date_to:
-        qs = qs.filter(**{f"{field}__lte": date_to})
-    return qs
-
-
 def _url(child):
     return reverse("protection:overview", args=[child.pk])
 
 
+@prepared
+def _strategy_discussion_rows(child_id):
+    return StrategyDiscussion.objects.filter(child_id=child_id).select_related("meeting", "recorded_by")
+
+
 def _strategy_discussions(child, date_from=None, date_to=None):
-    qs = StrategyDiscussion.objects.filter(child=child).select_related("meeting", "recorded_by")
-    for item in _between(qs, "meeting__held_on", date_from, date_to):
+    for item in _strategy_discussion_rows(child.pk):
+        if not within(item.meeting.held_on, date_from, date_to):
+            continue
         yield ChronologyItem(
             date=item.meeting.held_on, source="strategy_discussion", category="Child protection",
             title=f"Strategy discussion: {item.get_decision_display().lower()}",
@@ -50,15 +57,25 @@ def _strategy_discussions(child, date_from=None, date_to=None):
         )
 
 
+@children_query
+def _strategy_clock_rows(children):
+    return of_children(StrategyDiscussion.objects.all(), children).values_list(
+        "child_id", "meeting__held_on"
+    ).order_by("child_id", "meeting__held_on", "id")
+
+
 def _strategy_clock_events(children):
-    qs = StrategyDiscussion.objects.filter(child__in=children).values_list("child_id", "meeting__held_on")
-    for child_id, held_on in qs.order_by("child_id", "meeting__held_on", "id"):
+    for child_id, held_on in _strategy_clock_rows(children):
         yield ClockEvent(child_id=child_id, event="strategy_discussion", on=held_on)
 
 
+@prepared
+def _section47_rows(child_id):
+    return Section47.objects.filter(child_id=child_id).select_related("strategy_discussion__meeting")
+
+
 def _section47s(child, date_from=None, date_to=None):
-    qs = Section47.objects.filter(child=child).select_related("strategy_discussion__meeting")
-    for item in qs:
+    for item in _section47_rows(child.pk):
         start = item.start_date
         if (not date_from or start >= date_from) and (not date_to or start <= date_to):
             yield ChronologyItem(
@@ -74,12 +91,15 @@ def _section47s(child, date_from=None, date_to=None):
             )
 
 
-def _section47_clock_events(children):
-    qs = Section47.objects.filter(child__in=children).values_list(
+@children_query
+def _section47_clock_rows(children):
+    return of_children(Section47.objects.all(), children).values_list(
         "child_id", "pk", "strategy_discussion__meeting__held_on", "completed_on", "outcome"
-    )
-    for child_id, pk, start, completed_on, outcome in qs.order_by("child_id", "strategy_discussion__meeting__held_on",
-                                                                  "id"):
+    ).order_by("child_id", "strategy_discussion__meeting__held_on", "id")
+
+
+def _section47_clock_events(children):
+    for child_id, pk, start, completed_on, outcome in _section47_clock_rows(children):
         scope = f"s47:{pk}"
         yield ClockEvent(child_id=child_id, event="s47_started", on=start, scope=scope)
         if completed_on:
@@ -88,9 +108,15 @@ def _section47_clock_events(children):
                 yield ClockEvent(child_id=child_id, event="s47_no_further_action", on=completed_on, scope=scope)
 
 
+@prepared
+def _conference_rows(child_id):
+    return Conference.objects.filter(child_id=child_id).select_related("meeting", "recorded_by")
+
+
 def _conferences(child, date_from=None, date_to=None):
-    qs = Conference.objects.filter(child=child).select_related("meeting", "recorded_by")
-    for item in _between(qs, "meeting__held_on", date_from, date_to):
+    for item in _conference_rows(child.pk):
+        if not within(item.meeting.held_on, date_from, date_to):
+            continue
         detail = []
         if item.category:
             detail.append(f"Category: {CATEGORY_OF_ABUSE.label(item.category)}")
@@ -110,11 +136,15 @@ CONFERENCE_EVENTS = {Conference.Kind.INITIAL: "icpc", Conference.Kind.REVIEW: "c
                      Conference.Kind.TRANSFER_IN: "transfer_in_conference"}
 
 
-def _conference_clock_events(children):
-    qs = Conference.objects.filter(child__in=children).values_list(
+@children_query
+def _conference_clock_rows(children):
+    return of_children(Conference.objects.all(), children).values_list(
         "child_id", "pk", "kind", "meeting__held_on", "section47_id", "cp_plan__plan_id", "transfer_notified_on"
-    )
-    for child_id, pk, kind, held_on, s47_id, plan_id, notified in qs.order_by("child_id", "meeting__held_on", "id"):
+    ).order_by("child_id", "meeting__held_on", "id")
+
+
+def _conference_clock_events(children):
+    for child_id, pk, kind, held_on, s47_id, plan_id, notified in _conference_clock_rows(children):
         if kind == Conference.Kind.INITIAL:
             yield ClockEvent(child_id=child_id, event="icpc", on=held_on, scope=f"s47:{s47_id}" if s47_id else "")
         elif kind == Conference.Kind.REVIEW:
@@ -125,9 +155,13 @@ def _conference_clock_events(children):
             yield ClockEvent(child_id=child_id, event="transfer_in_conference", on=held_on, scope=f"conference:{pk}")
 
 
+@prepared
+def _cp_plan_rows(child_id):
+    return CPPlan.objects.filter(child_id=child_id).select_related("plan")
+
+
 def _cp_plans(child, date_from=None, date_to=None):
-    qs = CPPlan.objects.filter(child=child).select_related("plan")
-    for item in qs:
+    for item in _cp_plan_rows(child.pk):
         for day, title, key in (
             (item.plan.start_date,
              f"Child protection plan started: {CATEGORY_OF_ABUSE.label(item.initial_category).lower()}", 0),
@@ -143,8 +177,13 @@ def _local_date(moment: dt.datetime) -> dt.date:
     return timezone.localdate(moment)
 
 
+@prepared
+def _police_protection_rows(child_id):
+    return PoliceProtection.objects.filter(child_id=child_id).select_related("recorded_by")
+
+
 def _police_protections(child, date_from=None, date_to=None):
-    for item in PoliceProtection.objects.filter(child=child).select_related("recorded_by"):
+    for item in _police_protection_rows(child.pk):
         day = _local_date(item.started_at)
         if (not date_from or day >= date_from) and (not date_to or day <= date_to):
             ended = ""
@@ -157,18 +196,30 @@ def _police_protections(child, date_from=None, date_to=None):
             )
 
 
+@children_query
+def _police_protection_clock_rows(children):
+    return of_children(PoliceProtection.objects.all(), children).values_list(
+        "child_id", "pk", "started_at", "ended_at"
+    ).order_by("child_id", "started_at", "id")
+
+
 def _police_protection_clock_events(children):
-    qs = PoliceProtection.objects.filter(child__in=children).values_list("child_id", "pk", "started_at", "ended_at")
-    for child_id, pk, started_at, ended_at in qs.order_by("child_id", "started_at", "id"):
+    for child_id, pk, started_at, ended_at in _police_protection_clock_rows(children):
         scope = f"police_protection:{pk}"
         yield ClockEvent(child_id=child_id, event="police_protection", on=started_at, scope=scope)
         if ended_at:
             yield ClockEvent(child_id=child_id, event="police_protection_ended", on=ended_at, scope=scope)
 
 
+@prepared
+def _epo_rows(child_id):
+    return EmergencyProtectionOrder.objects.filter(child_id=child_id).select_related("recorded_by")
+
+
 def _epos(child, date_from=None, date_to=None):
-    for item in _between(EmergencyProtectionOrder.objects.filter(child=child).select_related("recorded_by"),
-                         "made_on", date_from, date_to):
+    for item in _epo_rows(child.pk):
+        if not within(item.made_on, date_from, date_to):
+            continue
         until = item.extended_to or item.expires_on
         yield ChronologyItem(
             date=item.made_on, source="epo", category="Child protection",
@@ -177,11 +228,15 @@ def _epos(child, date_from=None, date_to=None):
         )
 
 
-def _epo_clock_events(children):
-    qs = EmergencyProtectionOrder.objects.filter(child__in=children).values_list(
+@children_query
+def _epo_clock_rows(children):
+    return of_children(EmergencyProtectionOrder.objects.all(), children).values_list(
         "child_id", "pk", "made_on", "expires_on", "extended_to", "ended_on"
-    )
-    for child_id, pk, made_on, expires_on, extended_to, ended_on in qs.order_by("child_id", "made_on", "id"):
+    ).order_by("child_id", "made_on", "id")
+
+
+def _epo_clock_events(children):
+    for child_id, pk, made_on, expires_on, extended_to, ended_on in _epo_clock_rows(children):
         yield ClockEvent(child_id=child_id, event="epo_made", on=made_on, scope=f"epo:{pk}")
         if extended_to:
             yield ClockEvent(child_id=child_id, event="epo_extended", on=expires_on, scope=f"epo:{pk}")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from opencsc.casework.events import clock_sources
+from opencsc.casework.events import children_by_ids, clock_sources, of_children
 from opencsc.casework.models import Allocation
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
@@ -251,7 +251,7 @@ def _sources_children(children: QuerySet) -> tuple[QuerySet, frozenset[int] | No
     unordered = children if children.query.is_sliced else children.order_by()
     ids = list(unordered.values_list("pk", flat=True))
     if len(ids) <= NARROW_UP_TO:
-        return Child.objects.filter(pk__in=ids), None
+        return children_by_ids(ids), None
     if len(ids) >= WHOLE_FROM:
         return Child.objects.all(), frozenset(ids)
     return children, None
@@ -371,7 +371,7 @@ def _with_reasons(items: list[DueItem], children: QuerySet) -> list[DueItem]:
         return items
     reasons = {
         (child_id, code, scope, due): reason
-        for child_id, code, scope, due, reason in MissedTimescaleReason.objects.filter(child__in=children)
+        for child_id, code, scope, due, reason in of_children(MissedTimescaleReason.objects.all(), children)
         .values_list("child_id", "rule_code", "scope", "due_date", "reason")
     }
     out = []

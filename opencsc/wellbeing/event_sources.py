@@ -16,7 +16,17 @@ from collections import defaultdict
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from opencsc.casework.events import ChronologyItem, ClockEvent, EventSource, register
+from opencsc.casework.events import (
+    ChronologyItem,
+    ClockEvent,
+    EventSource,
+    children_by_ids,
+    children_query,
+    of_children,
+    register,
+    within,
+)
+from opencsc.core.prepared import prepared
 from opencsc.people.models import Child
 
 from . import rules
@@ -34,10 +44,6 @@ from .models import (
 )
 
 
-def _in_range(day, date_from, date_to) -> bool:
-    return day is not None and (not date_from or day >= date_from) and (not date_to or day <= date_to)
-
-
 def _url(child) -> str:
     return reverse("wellbeing:overview", args=[child.pk])
 
@@ -46,28 +52,39 @@ def _author(instance) -> str:
     return instance.created_by.display_name if instance.created_by_id else ""
 
 
+def _recorded_rows(model):
+    """A prepared read of one child's rows of `model`, with who recorded them (see core.prepared)."""
+    return prepared(lambda child_id: model.objects.filter(child_id=child_id).select_related("created_by"))
+
+
+_health_assessment_rows = _recorded_rows(HealthAssessment)
+_dental_check_rows = _recorded_rows(DentalCheck)
+_health_status_rows = _recorded_rows(HealthStatus)
+_sdq_rows = _recorded_rows(SDQ)
+
+
 def _health(child, date_from=None, date_to=None):
     """Health assessments, dental checks, health facts and SDQs: four queries."""
     url = _url(child)
-    for a in HealthAssessment.objects.filter(child=child).select_related("created_by"):
-        if _in_range(a.assessment_date, date_from, date_to):
+    for a in _health_assessment_rows(child.pk):
+        if within(a.assessment_date, date_from, date_to):
             yield ChronologyItem(date=a.assessment_date, source="health_assessment", category="Health",
                                  title=a.get_kind_display(), detail=f"By {a.assessed_by}. {a.outcome}", url=url,
                                  significant=True, author=_author(a), sort_key=(a.pk, 0))
-    for d in DentalCheck.objects.filter(child=child).select_related("created_by"):
-        if _in_range(d.check_date, date_from, date_to):
+    for d in _dental_check_rows(child.pk):
+        if within(d.check_date, date_from, date_to):
             yield ChronologyItem(date=d.check_date, source="health_assessment", category="Health",
                                  title="Dental check", detail=d.dentist, url=url, author=_author(d),
                                  sort_key=(d.pk, 1))
-    for h in HealthStatus.objects.filter(child=child).select_related("created_by"):
-        if _in_range(h.recorded_on, date_from, date_to):
+    for h in _health_status_rows(child.pk):
+        if within(h.recorded_on, date_from, date_to):
             yield ChronologyItem(
                 date=h.recorded_on, source="health_assessment", category="Health", title="Health facts checked",
                 detail="Immunisations " + ("up to date" if h.immunisations_up_to_date else "not up to date")
                 + (". Substance misuse identified" if h.substance_misuse else ""),
                 url=url, author=_author(h), sort_key=(h.pk, 2))
-    for s in SDQ.objects.filter(child=child).select_related("created_by"):
-        if _in_range(s.completed_on, date_from, date_to):
+    for s in _sdq_rows(child.pk):
+        if within(s.completed_on, date_from, date_to):
             detail = (f"Score {s.score} ({s.get_completed_by_display().lower()})" if s.score is not None
                       else rules.SDQ_REASON_DESCRIPTIONS.get(s.reason_not_done, s.reason_not_done))
             yield ChronologyItem(date=s.completed_on, source="health_assessment", category="Health",
@@ -75,58 +92,72 @@ def _health(child, date_from=None, date_to=None):
                                  author=_author(s), sort_key=(s.pk, 3))
 
 
+_pep_rows = _recorded_rows(PEP)
+_exclusion_rows = _recorded_rows(Exclusion)
+
+
 def _education(child, date_from=None, date_to=None):
     """PEPs and exclusions: two queries."""
     url = _url(child)
-    for p in PEP.objects.filter(child=child).select_related("created_by"):
-        if _in_range(p.meeting_date, date_from, date_to):
+    for p in _pep_rows(child.pk):
+        if within(p.meeting_date, date_from, date_to):
             yield ChronologyItem(date=p.meeting_date, source="pep", category="Education",
                                  title="Personal education plan meeting", detail=p.get_status_display(), url=url,
                                  significant=True, author=_author(p), sort_key=(p.pk, 0))
-    for e in Exclusion.objects.filter(child=child).select_related("created_by"):
-        if _in_range(e.start_date, date_from, date_to):
+    for e in _exclusion_rows(child.pk):
+        if within(e.start_date, date_from, date_to):
             yield ChronologyItem(date=e.start_date, source="pep", category="Education", title=e.get_kind_display(),
                                  detail=e.reason, url=url, significant=e.kind == Exclusion.Kind.PERMANENT,
                                  author=_author(e), sort_key=(e.pk, 1))
 
 
+_contact_arrangement_rows = _recorded_rows(ContactArrangement)
+_advocacy_offer_rows = _recorded_rows(AdvocacyOffer)
+_complaint_rows = _recorded_rows(Complaint)
+_rights_explained_rows = _recorded_rows(RightsExplained)
+
+
 def _rights(child, date_from=None, date_to=None):
     """Contact arrangements, advocacy, complaints and rights explained: four queries."""
     url = _url(child)
-    for c in ContactArrangement.objects.filter(child=child).select_related("created_by"):
+    for c in _contact_arrangement_rows(child.pk):
         for day, title, order in ((c.start_date, "Contact arrangement started", 0),
                                   (c.end_date, "Contact arrangement ended", 1)):
-            if _in_range(day, date_from, date_to):
+            if within(day, date_from, date_to):
                 yield ChronologyItem(date=day, source="rights", category="Contact", title=title,
                                      detail=f"With {c.with_whom} ({c.relationship}), {c.get_frequency_display().lower()}"
                                      + (", supervised" if c.supervised else ""),
                                      url=url, author=_author(c), sort_key=(c.pk, order))
-    for a in AdvocacyOffer.objects.filter(child=child).select_related("created_by"):
-        if _in_range(a.offered_on, date_from, date_to):
+    for a in _advocacy_offer_rows(child.pk):
+        if within(a.offered_on, date_from, date_to):
             answer = {True: "Accepted", False: "Declined", None: "Not yet decided"}[a.accepted]
             yield ChronologyItem(date=a.offered_on, source="rights", category="Rights", title="Advocacy offered",
                                  detail=answer, url=url, author=_author(a), sort_key=(a.pk, 2))
-    for c in Complaint.objects.filter(child=child).select_related("created_by"):
+    for c in _complaint_rows(child.pk):
         for day, title, order in ((c.received_on, "Complaint received", 3), (c.outcome_date, "Complaint closed", 4)):
-            if _in_range(day, date_from, date_to):
+            if within(day, date_from, date_to):
                 yield ChronologyItem(date=day, source="rights", category="Rights", title=title,
                                      detail=c.get_outcome_display() if order == 4 else c.summary, url=url,
                                      author=_author(c), sort_key=(c.pk, order))
-    for r in RightsExplained.objects.filter(child=child).select_related("created_by"):
-        if _in_range(r.explained_on, date_from, date_to):
+    for r in _rights_explained_rows(child.pk):
+        if within(r.explained_on, date_from, date_to):
             yield ChronologyItem(date=r.explained_on, source="rights", category="Rights",
                                  title="Told their rights and entitlements", detail=f"By {r.explained_by}", url=url,
                                  author=_author(r), sort_key=(r.pk, 5))
 
 
-def _periods_by_child(child_ids) -> dict[int, tuple[list, list]]:
-    """Each child's periods of care as (start dates, [(pk, start, end)]), sorted: one query."""
+@children_query
+def _period_clock_rows(children):
     from opencsc.care.models import PeriodOfCare
 
-    out: dict[int, list] = defaultdict(list)
-    rows = PeriodOfCare.objects.filter(child_id__in=child_ids).order_by("start_date").values_list(
+    return of_children(PeriodOfCare.objects.all(), children).order_by("start_date").values_list(
         "child_id", "pk", "start_date", "end_date")
-    for child_id, pk, start, end in rows:
+
+
+def _periods_by_child(child_ids) -> dict[int, tuple[list, list]]:
+    """Each child's periods of care as (start dates, [(pk, start, end)]), sorted: one query."""
+    out: dict[int, list] = defaultdict(list)
+    for child_id, pk, start, end in _period_clock_rows(children_by_ids(sorted(child_ids))):
         out[child_id].append((pk, start, end))
     return {cid: ([p[1] for p in periods], periods) for cid, periods in out.items()}
 
@@ -152,34 +183,52 @@ def _scoped(rows, event: str):
             yield ClockEvent(child_id=child_id, event=event, on=day, scope=scope)
 
 
+@children_query
+def _health_assessment_clock_rows(children):
+    return of_children(HealthAssessment.objects.all(), children).values_list("child_id", "assessment_date")
+
+
+@children_query
+def _birth_clock_rows(children):
+    """Children with a date of birth and a health assessment."""
+    assessed = Exists(HealthAssessment.objects.filter(child=OuterRef("pk")))
+    return of_children(Child.objects.filter(date_of_birth__isnull=False).filter(assessed), children,
+                       via="pk").values_list("pk", "date_of_birth")
+
+
 def health_clock_events(children):
     """`health_assessment` in its period of care, and `fifth_birthday` for children with one: three queries."""
-    rows = HealthAssessment.objects.filter(child__in=children).values_list("child_id", "assessment_date")
-    yield from _scoped(rows, "health_assessment")
-    assessed = Exists(HealthAssessment.objects.filter(child=OuterRef("pk")))
-    births = Child.objects.filter(pk__in=children.values("pk"), date_of_birth__isnull=False).filter(assessed)
-    for child_id, dob in births.values_list("pk", "date_of_birth"):
+    yield from _scoped(_health_assessment_clock_rows(children), "health_assessment")
+    for child_id, dob in _birth_clock_rows(children):
         yield ClockEvent(child_id=child_id, event="fifth_birthday", on=rules.birthday(dob, 5))
+
+
+@children_query
+def _pep_due_clock_rows(children):
+    from opencsc.care.models import PeriodOfCare
+
+    return of_children(PeriodOfCare.objects.filter(child__date_of_birth__isnull=False), children).values_list(
+        "child_id", "pk", "start_date", "end_date", "child__date_of_birth")
 
 
 def pep_due_events(children):
     """`pep_due` for each period of care of a child of PEP age (3 to 17): the day they became looked after,
     or their third birthday in care if they were younger. One query."""
-    from opencsc.care.models import PeriodOfCare
-
-    rows = PeriodOfCare.objects.filter(child__in=children, child__date_of_birth__isnull=False).values_list(
-        "child_id", "pk", "start_date", "end_date", "child__date_of_birth")
-    for child_id, pk, start, end, dob in rows:
+    for child_id, pk, start, end, dob in _pep_due_clock_rows(children):
         day = max(start, rules.birthday(dob, rules.PEP_MIN_AGE))
         if day < rules.birthday(dob, rules.PEP_MAX_AGE + 1) and (end is None or day < end):
             yield ClockEvent(child_id=child_id, event="pep_due", on=day, scope=f"period:{pk}")
 
 
+@children_query
+def _pep_clock_rows(children):
+    return of_children(PEP.objects.all(), children).values_list("child_id", "meeting_date")
+
+
 def pep_clock_events(children):
     """`pep_due`, and `pep` in its period of care: three queries."""
     yield from pep_due_events(children)
-    rows = PEP.objects.filter(child__in=children).values_list("child_id", "meeting_date")
-    yield from _scoped(rows, "pep")
+    yield from _scoped(_pep_clock_rows(children), "pep")
 
 
 register(EventSource(
