@@ -10,12 +10,13 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from opencsc.accounts.roles import MANAGER_ROLES
 from opencsc.core.models import AuditEvent
+from opencsc.core.prepared import prepared
+from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.people.access import can, children_for
-from opencsc.people.models import Address, Child, Relationship
+from opencsc.people.models import Address, Child, ChildAlias, Relationship
 
 from . import events
 from .events import ChronologyItem
@@ -35,10 +36,6 @@ from .models import (
 from .summary import services_for
 
 RECENT_ITEMS = 10
-
-
-def _day(value: dt.date) -> str:
-    return date_format(value, "j M Y")
 
 
 def _require(user, action: str, child: Child) -> None:
@@ -164,38 +161,55 @@ class RecordSummary:
     last_visit: Visit | None = None
 
 
-def _current_address(child: Child) -> Address | None:
-    today = timezone.localdate()
+# The record page's own reads, prepared (see opencsc.core.prepared): `today` is part of what is kept.
+
+
+@prepared
+def _address_rows(child_id, *, today):
     return (
-        Address.objects.filter(child=child, start_date__lte=today)
+        Address.objects.filter(child_id=child_id, start_date__lte=today)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .order_by("-start_date", "-id")
-        .first()
+        .order_by("-start_date", "-id")[:1]
     )
 
 
-def _family(user, child: Child) -> list[Relationship]:
-    """Current relationships, hiding related children this user may not see (one query)."""
-    today = timezone.localdate()
-    visible = children_for(user).values("pk")
-    return list(
-        Relationship.objects.filter(child=child)
+def _current_address(child: Child) -> Address | None:
+    rows = _address_rows(child.pk, today=timezone.localdate())
+    return rows[0] if rows else None
+
+
+@prepared
+def _relationship_rows(child_id, *, today):
+    return (
+        Relationship.objects.filter(child_id=child_id)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .filter(Q(related_child__isnull=True) | Q(related_child__in=visible))
         .select_related("person", "related_child")
         .order_by("kind", "id")
     )
 
 
-def _adult_alerts(child: Child) -> list[Alert]:
-    """Adults in the family network flagged MAPPA, MARAC or posing a risk (one query)."""
-    today = timezone.localdate()
-    flags = (
-        Relationship.objects.filter(child=child, person__isnull=False)
+def _family(user, child: Child) -> list[Relationship]:
+    """Current relationships, hiding related children this user may not see (one query, and one more
+    if the network names other children)."""
+    relationships = _relationship_rows(child.pk, today=timezone.localdate())
+    related = {r.related_child_id for r in relationships if r.related_child_id}
+    visible = set(children_for(user).filter(pk__in=related).values_list("pk", flat=True)) if related else set()
+    return [r for r in relationships if r.related_child_id is None or r.related_child_id in visible]
+
+
+@prepared
+def _adult_flag_rows(child_id, *, today):
+    return (
+        Relationship.objects.filter(child_id=child_id, person__isnull=False)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
         .filter(Q(person__mappa=True) | Q(person__marac=True) | Q(person__poses_risk=True))
         .values_list("person__mappa", "person__marac", "person__poses_risk")
     )
+
+
+def _adult_alerts(child: Child) -> list[Alert]:
+    """Adults in the family network flagged MAPPA, MARAC or posing a risk (one query)."""
+    flags = _adult_flag_rows(child.pk, today=timezone.localdate())
     mappa = marac = risk = 0
     for is_mappa, is_marac, is_risk in flags:
         mappa += bool(is_mappa)
@@ -222,9 +236,9 @@ def _alerts(child: Child) -> list[Alert]:
     if child.is_restricted:
         alerts.append(Alert("Restricted record", child.restriction_reason or "Only named people may see this record"))
     if child.date_of_death:
-        alerts.append(Alert("Deceased", f"Died {_day(child.date_of_death)}", colour="grey"))
+        alerts.append(Alert("Deceased", f"Died {govuk_date(child.date_of_death)}", colour="grey"))
     if child.is_unborn:
-        alerts.append(Alert("Unborn", f"Expected {_day(child.expected_date_of_birth)}", colour="purple"))
+        alerts.append(Alert("Unborn", f"Expected {govuk_date(child.expected_date_of_birth)}", colour="purple"))
     alerts.extend(_adult_alerts(child))
     if child.interpreter_needed:
         language = f": {child.first_language}" if child.first_language else ""
@@ -234,23 +248,40 @@ def _alerts(child: Child) -> list[Alert]:
     return alerts
 
 
+@prepared
+def _alias_rows(child_id):
+    return ChildAlias.objects.filter(child_id=child_id).order_by("kind", "last_name", "first_name", "id")
+
+
+@prepared
+def _open_allocation_rows(child_id):
+    return (
+        Allocation.objects.filter(child_id=child_id, end_date__isnull=True)
+        .select_related("worker", "team")
+        .order_by("-start_date", "-id")
+    )
+
+
+@prepared
+def _recent_note_rows(child_id, *, limit):
+    """As case_notes_for(), newest first, for the record page (which has checked view_casework)."""
+    return CaseNote.objects.filter(child_id=child_id).select_related("author").order_by(
+        "-contact_date", "-id")[:limit]
+
+
 def child_record_summary(*, user, child: Child) -> RecordSummary:
     """Everything the record page shows, in a number of queries that does not grow with the history."""
     casework = can(user, "view_casework", child)
     summary = RecordSummary(child=child, can_view_casework=casework)
-    summary.aliases = list(child.aliases.order_by("kind", "last_name", "first_name", "id"))
+    summary.aliases = _alias_rows(child.pk)
     summary.current_address = _current_address(child)
-    summary.allocations = list(
-        Allocation.objects.filter(child=child, end_date__isnull=True)
-        .select_related("worker", "team")
-        .order_by("-start_date", "-id")
-    )
+    summary.allocations = _open_allocation_rows(child.pk)
     summary.services = services_for(child, allocations=summary.allocations)
     summary.alerts = _alerts(child)
     if casework:
         summary.family = _family(user, child)
         summary.recent_chronology = chronology_for(user=user, child=child, limit=RECENT_ITEMS)
-        summary.recent_notes = list(case_notes_for(user=user, child=child)[:RECENT_ITEMS])
+        summary.recent_notes = _recent_note_rows(child.pk, limit=RECENT_ITEMS)
         summary.open_plans = open_plans_for(child)
         summary.last_visit = last_visit_for(child)
     return summary
@@ -259,7 +290,7 @@ def child_record_summary(*, user, child: Child) -> RecordSummary:
 def age_text(child: Child, on: dt.date | None = None) -> str:
     """'12 years old', '7 months old', or for an unborn child 'Unborn, expected 23 Nov 2026'."""
     if child.is_unborn:
-        return f"Unborn, expected {_day(child.expected_date_of_birth)}"
+        return f"Unborn, expected {govuk_date(child.expected_date_of_birth)}"
     dob = child.date_of_birth
     if dob is None:
         return "Date of birth not known"
@@ -354,9 +385,19 @@ def oversight_for(*, user, child: Child) -> QuerySet[OversightRecord]:
     )
 
 
+@prepared
+def _open_plan_rows(child_id):
+    return Plan.objects.filter(child_id=child_id, end_date__isnull=True).order_by("-start_date", "-id")
+
+
+@prepared
+def _last_visit_rows(child_id):
+    return Visit.objects.filter(child_id=child_id).order_by("-visited_on", "-id")[:1]
+
+
 def open_plans_for(child: Child) -> list[Plan]:
     """The child's open plans with their review dates (one query), for the record summary."""
-    plans = list(Plan.objects.filter(child=child, end_date__isnull=True).order_by("-start_date", "-id"))
+    plans = _open_plan_rows(child.pk)
     today = timezone.localdate()
     for plan in plans:
         plan.overdue_for_review = plan_is_overdue_for_review(plan, today)
@@ -364,4 +405,5 @@ def open_plans_for(child: Child) -> list[Plan]:
 
 
 def last_visit_for(child: Child) -> Visit | None:
-    return Visit.objects.filter(child=child).order_by("-visited_on", "-id").first()
+    rows = _last_visit_rows(child.pk)
+    return rows[0] if rows else None

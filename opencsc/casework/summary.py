@@ -13,10 +13,12 @@ The record page shows the labels in the order the sources were registered, witho
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from opencsc.accounts.roles import TeamKind
+from opencsc.core.prepared import prepared
 
 ServiceSource = Callable[..., list[str]]
 
@@ -66,23 +68,30 @@ def service_sources() -> list[ServiceSource | ServiceCheck]:
     return list(_SOURCES)
 
 
-def _check_values(child, checks: list[ServiceCheck]) -> list[dict]:
-    """The values of every check's expressions for this child, in one query."""
+@prepared
+def _check_row(child_id, *, checks: tuple[ServiceCheck, ...]):
+    """The child's row with every check's expressions, named ``service_<check number>_<name>``.
+
+    Prepared (see opencsc.core.prepared): checks may read today's date, and prepared queries are
+    made again each day.
+    """
     from opencsc.people.models import Child
 
+    renamed = {f"service_{number}_{name}": expression
+               for number, check in enumerate(checks) for name, expression in check.expressions().items()}
+    return Child.objects.filter(pk=child_id).annotate(**renamed).values(*renamed)
+
+
+def _check_values(child, checks: list[ServiceCheck]) -> list[dict]:
+    """The values of every check's expressions for this child, in one query."""
     if not checks:
         return []
-    renamed: dict[str, object] = {}
-    names: list[dict[str, str]] = []
-    for number, check in enumerate(checks):
-        mine = {}
-        for name, expression in check.expressions().items():
-            alias = f"service_{number}_{name}"
-            renamed[alias] = expression
-            mine[name] = alias
-        names.append(mine)
-    row = Child.objects.filter(pk=child.pk).annotate(**renamed).values(*renamed).first() or {}
-    return [{name: row.get(alias) for name, alias in mine.items()} for mine in names]
+    rows = _check_row(child.pk, checks=tuple(checks))
+    values: list[dict] = [defaultdict(lambda: None) for _ in checks]  # as row.get(): None if no row
+    for alias, value in (rows[0] if rows else {}).items():
+        number, name = alias[len("service_"):].split("_", 1)
+        values[int(number)][name] = value
+    return values
 
 
 def services_for(child, *, allocations=None) -> list[str]:
