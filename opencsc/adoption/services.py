@@ -14,20 +14,16 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
+from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.people.access import can
 from opencsc.people.models import Child
 
 from .access import can_see_adopters
 from .codes import REASON_PLACED_CEASED, SEX_OF_ADOPTERS
 from .models import AdopterHousehold, AdoptionPlan, AdoptionReview, AdoptionVisit, PermanenceOrder
-
-
-def _day(value: dt.date) -> str:
-    return date_format(value, "j M Y")
 
 
 def _created(instance) -> dict:
@@ -46,9 +42,9 @@ def _require_adopters(actor) -> None:
 
 def _require_open(plan: AdoptionPlan) -> None:
     if plan.adoption_order_on is not None:
-        raise ValidationError(f"The child was adopted on {_day(plan.adoption_order_on)}")
+        raise ValidationError(f"The child was adopted on {govuk_date(plan.adoption_order_on)}")
     if plan.ended_on is not None:
-        raise ValidationError(f"This plan for adoption ended on {_day(plan.ended_on)}")
+        raise ValidationError(f"This plan for adoption ended on {govuk_date(plan.ended_on)}")
 
 
 def _check_date(errors: dict, field: str, value: dt.date | None, name: str, *, after=()) -> None:
@@ -61,7 +57,7 @@ def _check_date(errors: dict, field: str, value: dt.date | None, name: str, *, a
         return
     for earlier, what in after:
         if earlier is not None and value < earlier:
-            errors[field] = f"The {name} must be the same as or after {what} ({_day(earlier)})"
+            errors[field] = f"The {name} must be the same as or after {what} ({govuk_date(earlier)})"
             return
 
 
@@ -108,13 +104,13 @@ def adoption_plan_start(
         current = next((p for p in previous if p.is_open), None)
         if current is not None:
             raise ValidationError(
-                f"This child already has a plan for adoption, decided on {_day(current.should_be_placed_on)}"
+                f"This child already has a plan for adoption, decided on {govuk_date(current.should_be_placed_on)}"
             )
         last_ended = max((p.ended_on for p in previous if p.ended_on), default=None)
         if last_ended and should_be_placed_on < last_ended:
             raise ValidationError({"should_be_placed_on": (
                 f"The date of the decision must be the same as or after the last plan for adoption ended "
-                f"({_day(last_ended)})"
+                f"({govuk_date(last_ended)})"
             )})
         plan = AdoptionPlan(
             child=child, entered_care_on=entered_care_on, should_be_placed_on=should_be_placed_on,
@@ -134,7 +130,7 @@ def placement_order_record(*, actor, plan: AdoptionPlan, placement_order_on: dt.
     _require_record(actor, plan.child)
     _require_open(plan)
     if plan.placement_order_on is not None:
-        raise ValidationError(f"A placement order was recorded on {_day(plan.placement_order_on)}")
+        raise ValidationError(f"A placement order was recorded on {govuk_date(plan.placement_order_on)}")
     errors: dict[str, str] = {}
     _check_date(errors, "placement_order_on", placement_order_on, "date of the placement order",
                 after=[(plan.should_be_placed_on, "the decision that the child should be placed for adoption")])
@@ -151,7 +147,7 @@ def adoption_match_record(*, actor, plan: AdoptionPlan, matched_on: dt.date, ado
     _require_adopters(actor)
     _require_open(plan)
     if plan.matched_on is not None:
-        raise ValidationError(f"The child was matched on {_day(plan.matched_on)}")
+        raise ValidationError(f"The child was matched on {govuk_date(plan.matched_on)}")
     errors: dict[str, str] = {}
     _check_date(errors, "matched_on", matched_on, "date of the match", after=[
         (plan.should_be_placed_on, "the decision that the child should be placed for adoption"),
@@ -163,7 +159,7 @@ def adoption_match_record(*, actor, plan: AdoptionPlan, matched_on: dt.date, ado
         errors["adopters"] = "The child can only be matched with approved adopters"
     elif "matched_on" not in errors and matched_on < adopters.approved_on:
         errors["matched_on"] = f"The date of the match must be the same as or after the adopters were approved " \
-                               f"({_day(adopters.approved_on)})"
+                               f"({govuk_date(adopters.approved_on)})"
     if adopted_by_foster_carers:
         _check_date(errors, "lived_with_adopters_from", lived_with_adopters_from,
                     "date the child moved in with the adopters as foster carers",
@@ -183,7 +179,7 @@ def adoptive_placement_record(*, actor, plan: AdoptionPlan, placed_on: dt.date,
     _require_record(actor, plan.child)
     _require_open(plan)
     if plan.placed_on is not None:
-        raise ValidationError(f"The child was placed for adoption on {_day(plan.placed_on)}")
+        raise ValidationError(f"The child was placed for adoption on {govuk_date(plan.placed_on)}")
     if plan.matched_on is None:
         raise ValidationError({"placed_on": "Record the match with adopters before the placement"})
     errors: dict[str, str] = {}
@@ -362,7 +358,7 @@ def adopter_withdraw(*, actor, household: AdopterHousehold, withdrawn_on: dt.dat
     """The adopters withdraw, or are not approved, with the reason."""
     _require_adopters(actor)
     if household.withdrawn_on:
-        raise ValidationError(f"These adopters withdrew on {_day(household.withdrawn_on)}")
+        raise ValidationError(f"These adopters withdrew on {govuk_date(household.withdrawn_on)}")
     withdrawal_reason = (withdrawal_reason or "").strip()
     latest = max(d for d in (household.enquiry_on, household.stage_one_on, household.stage_two_on,
                              household.approved_on) if d)

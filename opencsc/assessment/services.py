@@ -12,13 +12,13 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from opencsc.accounts.roles import MANAGER_ROLES
 from opencsc.casework import services as casework_services
 from opencsc.codes import ASSESSMENT_FACTORS, PRIMARY_NEED, REASON_FOR_CLOSURE, REFERRAL_SOURCE
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
+from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.people.access import can
 from opencsc.people.models import Child
 
@@ -32,10 +32,6 @@ ASSESSMENT_FIELDS = ("start_date", "child_seen_date", "child_seen_alone_date", "
 CP_PLAN_OPEN = "End the child protection plan before closing the episode"
 LATE_REASON_REQUIRED = "Enter why the assessment took longer than 45 working days"
 AUTHORISED_BEFORE_START = "The authorisation date must be the same as or after the assessment start date"
-
-
-def _day(value: dt.date) -> str:
-    return date_format(value, "j M Y")
 
 
 def _created(instance) -> dict:
@@ -54,7 +50,7 @@ def _require_manager(actor) -> None:
 
 def _require_open(episode: CINEpisode) -> None:
     if episode.closure_date is not None:
-        raise ValidationError(f"This episode of need closed on {_day(episode.closure_date)}")
+        raise ValidationError(f"This episode of need closed on {govuk_date(episode.closure_date)}")
 
 
 def _not_future(errors: dict, field: str, value: dt.date | None, message: str) -> None:
@@ -95,13 +91,13 @@ def referral_create(
         open_episode = episodes.filter(closure_date__isnull=True).first()
         if open_episode is not None:
             raise ValidationError(
-                f"This child already has an open episode of need, opened on {_day(open_episode.referral_date)}"
+                f"This child already has an open episode of need, opened on {govuk_date(open_episode.referral_date)}"
             )
         last_closed = episodes.order_by("-closure_date").values_list("closure_date", flat=True).first()
         if last_closed and referral_date < last_closed:
             raise ValidationError({"referral_date": (
                 f"The referral date must be the same as or after the day the last episode of need closed "
-                f"({_day(last_closed)})"
+                f"({govuk_date(last_closed)})"
             )})
         previous = list(
             episodes.filter(referral_date__gte=rules.re_referral_window_start(referral_date),
@@ -143,7 +139,7 @@ def _check_assessment(episode: CINEpisode, values: dict) -> dict:
     elif start < episode.referral_date:
         errors["start_date"] = (
             f"The assessment start date must be the same as or after the referral date "
-            f"({_day(episode.referral_date)})"
+            f"({govuk_date(episode.referral_date)})"
         )
     _not_future(errors, "start_date", start, "The assessment start date must be today or in the past")
     for field, name in (("child_seen_date", "date the child was seen"),
@@ -153,7 +149,7 @@ def _check_assessment(episode: CINEpisode, values: dict) -> dict:
             continue
         if value < episode.referral_date:
             errors[field] = (f"The {name} must be the same as or after the referral date "
-                             f"({_day(episode.referral_date)})")
+                             f"({govuk_date(episode.referral_date)})")
         _not_future(errors, field, value, f"The {name} must be today or in the past")
     if values.get("child_seen_alone_date") and not values.get("child_seen_date"):
         errors.setdefault("child_seen_date", "Enter the date the child was seen, if they were seen alone")
@@ -220,7 +216,7 @@ def assessment_authorise(
     _require_record(actor, episode.child)
     _require_manager(actor)
     if assessment.completed_date is not None:
-        raise ValidationError(f"This assessment was authorised on {_day(assessment.completed_date)}")
+        raise ValidationError(f"This assessment was authorised on {govuk_date(assessment.completed_date)}")
     reason_late = (reason_late or "").strip()
     errors: dict[str, str] = {}
     if authorised_on is None:
@@ -276,7 +272,7 @@ def cin_plan_start(
         raise ValidationError("This episode already has a child in need plan")
     if start_date is not None and start_date < episode.referral_date:
         raise ValidationError({"start_date": (
-            f"The plan's start date must be the same as or after the referral date ({_day(episode.referral_date)})"
+            f"The plan's start date must be the same as or after the referral date ({govuk_date(episode.referral_date)})"
         )})
     if not actions:
         raise ValidationError({"actions": "Add at least one action to the plan"})
@@ -317,7 +313,7 @@ def episode_close(
         errors["closure_date"] = "Enter the closure date"
     elif closure_date < episode.referral_date:
         errors["closure_date"] = (
-            f"The closure date must be the same as or after the referral date ({_day(episode.referral_date)})"
+            f"The closure date must be the same as or after the referral date ({govuk_date(episode.referral_date)})"
         )
     elif closure_date > timezone.localdate():
         errors["closure_date"] = "The closure date must be today or in the past"
@@ -335,13 +331,13 @@ def episode_close(
     elif cp_plan_ends and closure_date and "closure_date" not in errors and closure_date < max(cp_plan_ends):
         errors["closure_date"] = (
             f"The closure date must be the same as or after the child protection plan ended "
-            f"({_day(max(cp_plan_ends))})"
+            f"({govuk_date(max(cp_plan_ends))})"
         )
     link = cin_plan_open(episode)
     if link and closure_date and "closure_date" not in errors and closure_date < link.plan.start_date:
         errors["closure_date"] = (
             f"The closure date must be the same as or after the child in need plan started "
-            f"({_day(link.plan.start_date)})"
+            f"({govuk_date(link.plan.start_date)})"
         )
     if errors:
         raise ValidationError(errors)

@@ -23,6 +23,7 @@ from opencsc.codes import (
     REASON_NEW_EPISODE,
     REASON_PLACE_CHANGE,
 )
+from opencsc.core.templatetags.govuk import govuk_date
 
 # Reason for new episode (RNE)
 STARTED = "S"
@@ -91,10 +92,6 @@ def age_on(date_of_birth: dt.date | None, day: dt.date) -> int | None:
     return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def _norm(postcode: str) -> str:
     return "".join((postcode or "").split()).upper()
 
@@ -128,7 +125,7 @@ def row_errors(row: Row, date_of_birth: dt.date | None) -> list[tuple[str, str]]
     if date_of_birth and row.start_date < date_of_birth:
         out.append(("start_date", "An episode cannot start before the child was born"))
     if row.end_date is not None and row.end_date < row.start_date:
-        out.append(("end_date", f"The end date must be on or after the start date ({_day(row.start_date)})"))
+        out.append(("end_date", f"The end date must be on or after the start date ({govuk_date(row.start_date)})"))
     if (row.end_date is None) != (not row.reason_ceased):
         field = "reason_ceased" if row.end_date is not None else "end_date"
         out.append((field, "The date an episode ceased and the reason it ceased must both be given, or neither"))
@@ -196,13 +193,13 @@ def episode_errors(rows: Sequence[Row], date_of_birth: dt.date | None = None) ->
         before = rows[i - 1]
         if before.end_date is None or row.start_date < before.end_date:
             out.append((i, "start_date", "Episodes cannot overlap: a new episode must start on or after the day the "
-                                         f"previous one ended (it started {_day(before.start_date)})"))
+                                         f"previous one ended (it started {govuk_date(before.start_date)})"))
             continue
         continues = before.reason_ceased == CONTINUES
         if continues:
             if row.start_date != before.end_date:
                 out.append((i, "start_date", "There cannot be a gap inside a period of care: the new episode must start "
-                                             f"on the day the previous one ended ({_day(before.end_date)})"))
+                                             f"on the day the previous one ended ({govuk_date(before.end_date)})"))
             if row.reason_new_episode == STARTED:
                 out.append((i, "reason_new_episode", "S (started to be looked after) is only for the start of a period "
                                                      "of care"))

@@ -23,6 +23,7 @@ from opencsc.casework.models import Meeting, Plan
 from opencsc.codes import REVIEW_PARTICIPATION
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
+from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.people.access import can
 from opencsc.people.models import Child
 
@@ -42,10 +43,6 @@ NOT_LOOKED_AFTER = "This child is not looked after: record that they became look
 ALREADY_LOOKED_AFTER = "This child is already looked after (since {day})"
 PLACEMENT_FIELDS = ("placement_type", "provider", "carer_name", "urn", "postcode", "in_authority", "distance_km",
                     "siblings_placed_together", "visit_regime")
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
 
 
 def _strip(value) -> str:
@@ -186,7 +183,7 @@ def child_becomes_looked_after(
     _check_placement(errors, values)
     current = open_period(child)
     if current is not None:
-        errors["start_date"] = ALREADY_LOOKED_AFTER.format(day=_day(current.start_date))
+        errors["start_date"] = ALREADY_LOOKED_AFTER.format(day=govuk_date(current.start_date))
     if errors:
         raise ValidationError(errors)
     rows = history_rows(child)
@@ -238,7 +235,7 @@ def placement_change(
         rows[-1].reason_place_change = _strip(reason_for_change)
         if old_placement.start_date > change_date:
             raise ValidationError({"change_date": "The move cannot be before the current placement started "
-                                                  f"({_day(old_placement.start_date)})"})
+                                                  f"({govuk_date(old_placement.start_date)})"})
         rows.append(rules.Row(
             start_date=change_date, end_date=None, reason_new_episode=rne, legal_status=status,
             category_of_need=old_episode.category_of_need, placement_type=values.get("placement_type", ""),
@@ -370,14 +367,14 @@ def care_plan_record(
         _check_date(errors, "permanence_decided_on", permanence_decided_on, "date the permanence plan was agreed")
     if start_date is not None and start_date < period.start_date - dt.timedelta(days=10):
         errors.setdefault("start_date", "The care plan cannot be more than 10 days before the child became looked "
-                                        f"after ({_day(period.start_date)})")
+                                        f"after ({govuk_date(period.start_date)})")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         for earlier in CarePlan.objects.filter(period=period, plan__end_date__isnull=True).select_related("plan"):
             if earlier.plan.start_date > start_date:
                 raise ValidationError({"start_date": "A care plan cannot start before the current one "
-                                                     f"({_day(earlier.plan.start_date)})"})
+                                                     f"({govuk_date(earlier.plan.start_date)})"})
             casework.plan_end(actor=actor, plan=earlier.plan, end_date=start_date)
         plan = casework.plan_create(actor=actor, child=child, kind=Plan.Kind.CARE, start_date=start_date,
                                     summary=summary, contingency=contingency,
@@ -403,10 +400,10 @@ def iro_appoint(*, actor, child: Child, iro, appointed_on: dt.date) -> IROAppoin
         errors["iro"] = "Select an independent reviewing officer"
     if appointed_on is not None and appointed_on < period.start_date:
         errors.setdefault("appointed_on", "The IRO cannot be appointed before the child became looked after "
-                                          f"({_day(period.start_date)})")
+                                          f"({govuk_date(period.start_date)})")
     current = period.iro_appointments.filter(ended_on__isnull=True).first()
     if current is not None and appointed_on is not None and appointed_on < current.appointed_on:
-        errors.setdefault("appointed_on", f"The current IRO was appointed on {_day(current.appointed_on)}")
+        errors.setdefault("appointed_on", f"The current IRO was appointed on {govuk_date(current.appointed_on)}")
     if current is not None and iro is not None and current.iro_id == iro.pk:
         errors.setdefault("iro", "This IRO is already appointed")
     if errors:
@@ -435,7 +432,7 @@ def review_record(
     _check_date(errors, "held_on", held_on, "date of the review")
     if held_on is not None and held_on < period.start_date:
         errors.setdefault("held_on", f"The review cannot be before the child became looked after "
-                                     f"({_day(period.start_date)})")
+                                     f"({govuk_date(period.start_date)})")
     if participation not in REVIEW_PARTICIPATION:
         errors["participation"] = "Select how the child took part, from the DfE list"
     if not _strip(decisions):
@@ -502,7 +499,7 @@ def escalation_respond(*, actor, escalation: IROEscalation, expected_version: in
     _check_date(errors, "responded_on", responded_on, "date of the response")
     if responded_on is not None and responded_on < escalation.raised_on:
         errors.setdefault("responded_on", f"The response cannot be before the concern was raised "
-                                          f"({_day(escalation.raised_on)})")
+                                          f"({govuk_date(escalation.raised_on)})")
     if not _strip(response):
         errors["response"] = "Enter the response"
     if errors:
@@ -526,7 +523,7 @@ def escalation_progress(*, actor, escalation: IROEscalation, expected_version: i
         _check_date(errors, "resolved_on", resolved_on, "date the escalation was resolved")
         if resolved_on is not None and resolved_on < escalation.raised_on:
             errors.setdefault("resolved_on", f"It cannot be resolved before it was raised "
-                                             f"({_day(escalation.raised_on)})")
+                                             f"({govuk_date(escalation.raised_on)})")
         if outcome not in IROEscalation.Outcome.values:
             errors["outcome"] = "Select the outcome"
         values.update(resolved_on=resolved_on, outcome=outcome)

@@ -13,11 +13,11 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from opencsc.accounts.roles import Role
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
+from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.people.access import can
 from opencsc.people.models import Child
 
@@ -36,10 +36,6 @@ from .models import (
 NO_CARE_LEAVER = "Record the young person's leaving care category first"
 SUPPORT_FIELDS = ("support_to_25", "in_education", "staying_put_start", "staying_put_end", "staying_put_carer",
                   "bursary_awarded_on", "support_ended_on")
-
-
-def _day(value: dt.date) -> str:
-    return date_format(value, "j M Y")
 
 
 def _created(instance) -> dict:
@@ -70,10 +66,10 @@ def _check_day(errors: dict, field: str, value: dt.date | None, name: str, child
         return
     dob = child.date_of_birth
     if dob is not None and value < dob:
-        errors[field] = f"The {name} must be after the young person's date of birth ({_day(dob)})"
+        errors[field] = f"The {name} must be after the young person's date of birth ({govuk_date(dob)})"
     elif dob is not None and value >= rules.latest_support_end(dob):
         errors[field] = (f"Leaving care support ends at 25: the {name} must be before the young person's "
-                         f"25th birthday ({_day(rules.latest_support_end(dob))})")
+                         f"25th birthday ({govuk_date(rules.latest_support_end(dob))})")
 
 
 def _check_supported(errors: dict, field: str, value: dt.date | None, name: str, care_leaver: CareLeaver) -> None:
@@ -81,7 +77,7 @@ def _check_supported(errors: dict, field: str, value: dt.date | None, name: str,
     if value is None or field in errors:
         return
     if care_leaver.support_ended_on and value > care_leaver.support_ended_on:
-        errors[field] = (f"Leaving care support ended on {_day(care_leaver.support_ended_on)}: "
+        errors[field] = (f"Leaving care support ended on {govuk_date(care_leaver.support_ended_on)}: "
                          f"the {name} must be on or before that day")
         return
     dob = care_leaver.child.date_of_birth
@@ -89,7 +85,7 @@ def _check_supported(errors: dict, field: str, value: dt.date | None, name: str,
         return
     ends = rules.support_ends_on(dob, to_25=care_leaver.support_to_25 or care_leaver.in_education)
     if value >= ends:
-        errors[field] = (f"Leaving care support ended at 21 ({_day(ends)}). Record that the young person asked "
+        errors[field] = (f"Leaving care support ended at 21 ({govuk_date(ends)}). Record that the young person asked "
                          f"for support up to 25, or is in education, before recording the {name}")
 
 
@@ -113,7 +109,7 @@ def eligibility_decide(*, actor, child: Child, category: str, decided_on: dt.dat
     dob = child.date_of_birth
     if "decided_on" not in errors and dob is not None and decided_on < rules.birthday(dob, 16):
         errors["decided_on"] = (f"A young person can only be a care leaver from their 16th birthday "
-                                f"({_day(rules.birthday(dob, 16))})")
+                                f"({govuk_date(rules.birthday(dob, 16))})")
     if suggested_category not in ("", *Category.values):
         suggested_category = ""
     if errors:
@@ -130,7 +126,7 @@ def eligibility_decide(*, actor, child: Child, category: str, decided_on: dt.dat
         last = EligibilityDecision.objects.filter(child=child).order_by("-decided_on", "-id").first()
         if last is not None and decided_on < last.decided_on:
             raise ValidationError({"decided_on": (
-                f"The date of the decision must be the same as or after the last decision ({_day(last.decided_on)})"
+                f"The date of the decision must be the same as or after the last decision ({govuk_date(last.decided_on)})"
             )})
         decision = EligibilityDecision(child=child, category=category, decided_on=decided_on,
                                        reason=(reason or "").strip(), suggested_category=suggested_category,
@@ -164,7 +160,7 @@ def adviser_allocate(*, actor, child: Child, adviser, start_date: dt.date) -> Ad
             if start_date < current.start_date:
                 raise ValidationError({"start_date": (
                     f"The allocation date must be the same as or after the current allocation started "
-                    f"({_day(current.start_date)})"
+                    f"({govuk_date(current.start_date)})"
                 )})
             update_with_history(current, actor=actor, expected_version=None, child=child, end_date=start_date)
         allocation = AdviserAllocation(child=child, adviser=adviser, start_date=start_date, created_by=actor)
@@ -214,7 +210,7 @@ def pathway_plan_review(*, actor, plan: PathwayPlan, reviewed_on: dt.date, young
     errors: dict[str, str] = {}
     _check_day(errors, "reviewed_on", reviewed_on, "date of the review", child)
     if "reviewed_on" not in errors and reviewed_on <= plan.start_date:
-        errors["reviewed_on"] = f"The review must be after the date of the plan ({_day(plan.start_date)})"
+        errors["reviewed_on"] = f"The review must be after the date of the plan ({govuk_date(plan.start_date)})"
     _check_supported(errors, "reviewed_on", reviewed_on, "date of the review", care_leaver)
     _text(errors, values, "young_persons_views", "Enter the young person's views")
     _text(errors, values, "changes", "Enter what has changed, and what happens next")
@@ -224,7 +220,7 @@ def pathway_plan_review(*, actor, plan: PathwayPlan, reviewed_on: dt.date, young
         last = plan.reviews.order_by("-reviewed_on").values_list("reviewed_on", flat=True).first()
         if last and reviewed_on < last:
             raise ValidationError({"reviewed_on": (
-                f"The review must be the same as or after the last review ({_day(last)})"
+                f"The review must be the same as or after the last review ({govuk_date(last)})"
             )})
         review = PathwayPlanReview(plan=plan, reviewed_on=reviewed_on, created_by=actor, **values)
         review.full_clean()
@@ -296,7 +292,7 @@ def support_update(*, actor, care_leaver: CareLeaver, expected_version: int | No
     dob = child.date_of_birth
     if start and dob and "staying_put_start" not in errors and start < rules.birthday(dob, 18):
         errors["staying_put_start"] = (f"Staying put starts at 18: the arrangement must start on or after the "
-                                       f"young person's 18th birthday ({_day(rules.birthday(dob, 18))})")
+                                       f"young person's 18th birthday ({govuk_date(rules.birthday(dob, 18))})")
     if start and not merged["staying_put_carer"]:
         errors["staying_put_carer"] = "Enter the name of the former foster carer"
     if errors:

@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from opencsc.accounts.roles import MANAGER_ROLES
 from opencsc.assessment.models import CINEpisode
@@ -22,6 +21,7 @@ from opencsc.casework import services as casework_services
 from opencsc.casework.models import Plan
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
+from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.frontdoor import services as frontdoor_services
 from opencsc.people.access import can
 from opencsc.people.models import Child, Relationship
@@ -51,10 +51,6 @@ STEP_UP_SOURCE = "5D"  # DfE referral source: LA services – early help
 STEP_DOWN_THROUGH_START = "Start the early help episode to record that the family was taken on"
 
 
-def _day(value: dt.date) -> str:
-    return date_format(value, "j M Y")
-
-
 def _created(instance) -> dict:
     return {k: [None, v] for k, v in field_values(instance).items() if v not in (None, "", [], {})}
 
@@ -75,7 +71,7 @@ def _require_panel(actor) -> None:
 
 def _require_open(episode: EarlyHelpEpisode) -> None:
     if episode.closure_date is not None:
-        raise ValidationError(f"This early help episode closed on {_day(episode.closure_date)}")
+        raise ValidationError(f"This early help episode closed on {govuk_date(episode.closure_date)}")
 
 
 def _date_check(errors: dict, field: str, value, *, name: str, not_before: dt.date | None = None,
@@ -86,7 +82,7 @@ def _date_check(errors: dict, field: str, value, *, name: str, not_before: dt.da
     elif value > timezone.localdate():
         errors.setdefault(field, f"The {name} must be today or in the past")
     elif not_before is not None and value < not_before:
-        errors.setdefault(field, f"The {name} must be the same as or after {before_name} ({_day(not_before)})")
+        errors.setdefault(field, f"The {name} must be the same as or after {before_name} ({govuk_date(not_before)})")
 
 
 def check_scores(scores: dict | None) -> dict[str, int]:
@@ -153,7 +149,7 @@ def episode_start(
         Child.objects.select_for_update().filter(pk=child.pk).first()
         open_episode = EarlyHelpEpisode.objects.filter(child=child, closure_date__isnull=True).first()
         if open_episode is not None:
-            raise ValidationError(ALREADY_OPEN.format(day=_day(open_episode.start_date)))
+            raise ValidationError(ALREADY_OPEN.format(day=govuk_date(open_episode.start_date)))
         step = None
         if source == EarlyHelpEpisode.Source.STEP_DOWN:
             step = (StepRequest.objects.select_for_update()
@@ -165,7 +161,7 @@ def episode_start(
             if start_date < step.panel_date:
                 raise ValidationError({"start_date": (
                     f"The start date must be the same as or after the panel accepted the step-down "
-                    f"({_day(step.panel_date)})")})
+                    f"({govuk_date(step.panel_date)})")})
         family = family_for(child)
         if family is None:
             family = Family.objects.create(name=f"{child.last_name} family", created_by=actor)
@@ -199,7 +195,7 @@ def assessment_record(*, actor, episode: EarlyHelpEpisode, scores: dict | None =
         raise ValueError(f"Unknown fields {sorted(unknown)}")
     existing = EarlyHelpAssessment.objects.filter(episode=episode).first()
     if existing is not None and existing.completed_date is not None:
-        raise ValidationError(f"This assessment was completed on {_day(existing.completed_date)} and cannot be changed")
+        raise ValidationError(f"This assessment was completed on {govuk_date(existing.completed_date)} and cannot be changed")
     merged = {f: values.get(f, getattr(existing, f) if existing else None) for f in ASSESSMENT_FIELDS}
     for text in ("history", "wishes_and_feelings", "family_views", "strengths", "needs"):
         merged[text] = _strip(merged[text])
@@ -355,7 +351,7 @@ def episode_close(*, actor, episode: EarlyHelpEpisode, closure_date: dt.date, cl
     link = open_plan(episode)
     if link and closure_date and "closure_date" not in errors and closure_date < link.plan.start_date:
         errors["closure_date"] = (f"The closure date must be the same as or after the plan started "
-                                  f"({_day(link.plan.start_date)})")
+                                  f"({govuk_date(link.plan.start_date)})")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -456,7 +452,7 @@ def step_up_decide(*, actor, step: StepRequest, panel_date: dt.date, panel_decis
     if step.direction != StepRequest.Direction.STEP_UP:
         raise ValidationError("This is not a step-up")
     if step.panel_decision:
-        raise ValidationError(f"The panel decided on this step-up on {_day(step.panel_date)}")
+        raise ValidationError(f"The panel decided on this step-up on {govuk_date(step.panel_date)}")
     errors: dict[str, str] = {}
     _check_decision(errors, panel_date=panel_date, decision=panel_decision, not_before=step.requested_on,
                     before_name="the step-up was requested")
@@ -489,7 +485,7 @@ def step_outcome(*, actor, step: StepRequest, outcome: str, outcome_date: dt.dat
     if step.panel_decision != StepRequest.Decision.ACCEPTED:
         raise ValidationError("The panel must accept the step before its outcome is recorded")
     if step.outcome:
-        raise ValidationError(f"The outcome was recorded on {_day(step.outcome_date)}")
+        raise ValidationError(f"The outcome was recorded on {govuk_date(step.outcome_date)}")
     errors: dict[str, str] = {}
     if outcome not in StepRequest.Outcome.values:
         errors["outcome"] = "Select whether the family was taken on"

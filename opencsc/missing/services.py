@@ -20,6 +20,7 @@ from opencsc.casework import services as casework
 from opencsc.casework.models import Meeting
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
+from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.people.access import can
 from opencsc.people.models import Child
 
@@ -30,10 +31,6 @@ MEETING_SUMMARY_PREFIX = "Multi-agency exploitation meeting"
 
 def _when(moment: dt.datetime) -> str:
     return f"{timezone.localtime(moment):%-d %b %Y %H:%M}"
-
-
-def _day(day: dt.date) -> str:
-    return f"{day:%-d %b %Y}"
 
 
 def _strip(value) -> str:
@@ -245,7 +242,7 @@ def exploitation_assessment_record(
     if review_on is None:
         errors["review_on"] = "Enter the review date"
     elif assessed_on is not None and review_on <= assessed_on:
-        errors["review_on"] = f"The review date must be after the assessment ({_day(assessed_on)})"
+        errors["review_on"] = f"The review date must be after the assessment ({govuk_date(assessed_on)})"
     if (sexual_risk in (RiskLevel.MEDIUM, RiskLevel.HIGH) or criminal_risk in (RiskLevel.MEDIUM, RiskLevel.HIGH)) \
             and not _strip(indicators):
         errors["indicators"] = "Enter what shows the risk"

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
+from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.people.access import can, children_for
 from opencsc.people.models import Child
 
@@ -32,10 +33,6 @@ from .models import (
 from .roles import LADO_ROLES
 
 ADULT_AGE = 18
-
-
-def _day(day: dt.date) -> str:
-    return f"{day:%-d %b %Y}"
 
 
 def _strip(value) -> str:
@@ -70,7 +67,7 @@ def _past(errors: dict, field: str, value, what: str) -> None:
 
 def _not_before(errors: dict, field: str, value, earliest: dt.date | None, what: str) -> None:
     if value is not None and earliest is not None and value < earliest and field not in errors:
-        errors[field] = f"The {field_label(field)} must be on or after {what} ({_day(earliest)})"
+        errors[field] = f"The {field_label(field)} must be on or after {what} ({govuk_date(earliest)})"
 
 
 def field_label(field: str) -> str:
@@ -149,7 +146,7 @@ def private_fostering_visit_record(
     _past(errors, "visited_on", visited_on, "date of the visit")
     _not_before(errors, "visited_on", visited_on, arrangement.notified_on, "the notification")
     if arrangement.ended_on and visited_on and visited_on > arrangement.ended_on and "visited_on" not in errors:
-        errors["visited_on"] = f"The arrangement ended on {_day(arrangement.ended_on)}: a visit must be before then"
+        errors["visited_on"] = f"The arrangement ended on {govuk_date(arrangement.ended_on)}: a visit must be before then"
     if child_seen_alone and not child_seen:
         errors["child_seen_alone"] = "A child seen alone was seen: tick both, or neither"
     if errors:
@@ -219,7 +216,7 @@ def care_proceedings_record(
 def _require_open(proceedings: CareProceedings, field: str) -> None:
     if proceedings.final_order_on is not None:
         raise ValidationError({field: f"These proceedings ended with a final order on "
-                                      f"{_day(proceedings.final_order_on)}"})
+                                      f"{govuk_date(proceedings.final_order_on)}"})
 
 
 def hearing_record(
@@ -352,7 +349,7 @@ def lado_meeting_record(
         errors["kind"] = "Select the kind of meeting"
     _past(errors, "held_on", held_on, "date of the meeting")
     if held_on is not None and held_on < allegation.received_on and "held_on" not in errors:
-        errors["held_on"] = f"The meeting must be on or after the allegation ({_day(allegation.received_on)})"
+        errors["held_on"] = f"The meeting must be on or after the allegation ({govuk_date(allegation.received_on)})"
     if not _strip(attendees):
         errors["attendees"] = "Enter who attended, from which agency"
     if not _strip(decisions):

@@ -14,7 +14,6 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from opencsc.assessment.models import CINEpisode
 from opencsc.assessment.selectors import open_episode_for
@@ -23,6 +22,7 @@ from opencsc.casework.models import Meeting, Plan
 from opencsc.codes import CATEGORY_OF_ABUSE
 from opencsc.core.audit import audit, field_values
 from opencsc.core.models import AuditEvent
+from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.people.access import can
 from opencsc.people.models import Child
 
@@ -49,10 +49,6 @@ PLAN_NEEDS_CONFERENCE = "A child protection plan must follow an initial or trans
 POLICE_PROTECTION_HOURS = 72
 EPO_DAYS = 8
 EPO_EXTENSION_DAYS = 7
-
-
-def _day(day: dt.date) -> str:
-    return date_format(day, "j M Y")
 
 
 def _strip(value) -> str:
@@ -84,7 +80,7 @@ def _lock_open_episode(episode: CINEpisode | None) -> None:
 def _check_after_referral(errors: dict, field: str, value, episode: CINEpisode | None, what: str) -> None:
     """CIN census rules 2889 and 1104: nothing in an episode comes before its referral."""
     if value is not None and episode is not None and value < episode.referral_date and field not in errors:
-        errors[field] = f"The date of the {what} must be on or after the referral date ({_day(episode.referral_date)})"
+        errors[field] = f"The date of the {what} must be on or after the referral date ({govuk_date(episode.referral_date)})"
 
 
 def _check_past(errors: dict, field: str, value, message: str) -> None:
@@ -150,7 +146,7 @@ def strategy_discussion_record(
         running = section47_in_progress(child)
         if running is not None:
             errors["decision"] = (
-                f"A section 47 enquiry is already in progress (started {_day(running.start_date)}). "
+                f"A section 47 enquiry is already in progress (started {govuk_date(running.start_date)}). "
                 "Record its outcome first"
             )
     if errors:
@@ -198,7 +194,7 @@ def section47_outcome_record(
     elif completed_on > timezone.localdate():
         errors["completed_on"] = "The date the enquiry was completed must be today or in the past"
     elif completed_on < start:
-        errors["completed_on"] = f"The completion date must be on or after the strategy discussion on {_day(start)}"
+        errors["completed_on"] = f"The completion date must be on or after the strategy discussion on {govuk_date(start)}"
     if outcome and outcome != Section47.Outcome.SUBSTANTIATED and section47.conferences.exists():
         errors["outcome"] = "An initial conference has already been held for this enquiry"
     if errors:
@@ -265,30 +261,30 @@ def _check_conference(
             elif section47.conferences.filter(kind=Conference.Kind.INITIAL).exists():
                 errors["section47"] = "An initial conference has already been recorded for this enquiry"
             if held_on is not None and held_on < start and "held_on" not in errors:
-                errors["held_on"] = f"The conference date must be on or after the strategy discussion on {_day(start)}"
+                errors["held_on"] = f"The conference date must be on or after the strategy discussion on {govuk_date(start)}"
     if kind == Conference.Kind.TRANSFER_IN:
         if transfer_notified_on is None:
             errors["transfer_notified_on"] = "Enter the date the notification of the transfer was received"
         elif held_on is not None and held_on < transfer_notified_on and "held_on" not in errors:
             errors["held_on"] = (
-                f"The conference date must be on or after the notification on {_day(transfer_notified_on)}"
+                f"The conference date must be on or after the notification on {govuk_date(transfer_notified_on)}"
             )
     if episode is not None and episode.closure_date is not None and held_on is not None \
             and held_on > episode.closure_date and "held_on" not in errors:
         errors["held_on"] = (
-            f"The episode of need closed on {_day(episode.closure_date)}. Record a new referral before the conference"
+            f"The episode of need closed on {govuk_date(episode.closure_date)}. Record a new referral before the conference"
         )
     _check_after_referral(errors, "held_on", held_on, episode, "conference")
     if kind in (Conference.Kind.INITIAL, Conference.Kind.TRANSFER_IN) and plan is not None:
         errors["kind"] = (
-            f"The child already has a child protection plan (from {_day(plan.start_date)}). "
+            f"The child already has a child protection plan (from {govuk_date(plan.start_date)}). "
             "Record a review conference instead"
         )
     if kind == Conference.Kind.REVIEW:
         if plan is None:
             errors["kind"] = "The child has no child protection plan to review"
         elif held_on is not None and held_on < plan.start_date and "held_on" not in errors:
-            errors["held_on"] = f"The review date must be on or after the plan started on {_day(plan.start_date)}"
+            errors["held_on"] = f"The review date must be on or after the plan started on {govuk_date(plan.start_date)}"
     if errors:
         raise ValidationError(errors)
     return plan, episode
@@ -388,11 +384,11 @@ def cp_plan_start(
         raise ValidationError("A child protection plan has already been started from this conference")
     current = open_cp_plan(child)
     if current is not None:
-        raise ValidationError(f"The child already has a child protection plan (from {_day(current.start_date)})")
+        raise ValidationError(f"The child already has a child protection plan (from {govuk_date(current.start_date)})")
     episode = _fresh_episode(conference.episode_id)
     if episode is not None and episode.closure_date is not None:
         raise ValidationError(
-            f"The episode of need closed on {_day(episode.closure_date)}. "
+            f"The episode of need closed on {govuk_date(episode.closure_date)}. "
             "A child protection plan needs an open episode: record a new referral first"
         )
     errors: dict[str, str] = {}
@@ -518,7 +514,7 @@ def epo_record(
         if expires_on < made_on:
             errors["expires_on"] = "The expiry date must be on or after the date the order was made"
         elif expires_on > latest:
-            errors["expires_on"] = f"An emergency protection order cannot last more than 8 days (until {_day(latest)})"
+            errors["expires_on"] = f"An emergency protection order cannot last more than 8 days (until {govuk_date(latest)})"
     if extended_to is not None and expires_on is not None and "expires_on" not in errors:
         if extended_to <= expires_on:
             errors["extended_to"] = "The extension must end after the order's expiry date"
@@ -529,7 +525,7 @@ def epo_record(
         if ended_on < made_on:
             errors["ended_on"] = "The date the order ended must be on or after the date it was made"
         elif ended_on > last:
-            errors["ended_on"] = f"The date the order ended must be on or before its expiry ({_day(last)})"
+            errors["ended_on"] = f"The date the order ended must be on or before its expiry ({govuk_date(last)})"
         else:
             _check_past(errors, "ended_on", ended_on, "The date the order ended must be today or in the past")
     if errors:

@@ -14,11 +14,11 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from opencsc.codes.lists import SDQ_REASON
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
+from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.people.access import can
 from opencsc.people.models import Child
 
@@ -38,10 +38,6 @@ from .models import (
 )
 
 NOT_LOOKED_AFTER = "{child} was not looked after on or before {day}: record their period of care first"
-
-
-def _day(value: dt.date) -> str:
-    return date_format(value, "j M Y")
 
 
 def _created(instance) -> dict:
@@ -66,7 +62,7 @@ def _check_date(errors: dict, child: Child, field: str, value: dt.date | None, n
     elif value > timezone.localdate():
         errors[field] = f"The {name} must be today or in the past"
     elif child.date_of_birth and value < child.date_of_birth:
-        errors[field] = f"The {name} must be on or after the child's date of birth ({_day(child.date_of_birth)})"
+        errors[field] = f"The {name} must be on or after the child's date of birth ({govuk_date(child.date_of_birth)})"
 
 
 def _check_choice(errors: dict, field: str, value, choices, message: str) -> None:
@@ -89,7 +85,7 @@ def was_looked_after_by(child: Child, day: dt.date) -> bool:
 
 def _check_looked_after(errors: dict, child: Child, field: str, day: dt.date | None) -> None:
     if field not in errors and day is not None and not was_looked_after_by(child, day):
-        errors[field] = NOT_LOOKED_AFTER.format(child=child.first_name or "The child", day=_day(day))
+        errors[field] = NOT_LOOKED_AFTER.format(child=child.first_name or "The child", day=govuk_date(day))
 
 
 def _create(model, *, actor, child: Child, values: dict, summary: str):
@@ -133,7 +129,7 @@ def health_assessment_record(
             child=child, kind=HealthAssessment.Kind.INITIAL, assessment_date__gte=start
         ).values_list("assessment_date", flat=True).first()
         if earlier:
-            errors["kind"] = (f"An initial health assessment was already recorded on {_day(earlier)} in this "
+            errors["kind"] = (f"An initial health assessment was already recorded on {govuk_date(earlier)} in this "
                               f"period of care: record this as a review health assessment")
     _raise(errors)
     return _create(HealthAssessment, actor=actor, child=child, values=values,
@@ -346,7 +342,7 @@ def contact_arrangement_record(
         errors["start_date"] = "Enter the date the arrangement starts"
     elif child.date_of_birth and start_date < child.date_of_birth:
         errors["start_date"] = (f"The start date must be on or after the child's date of birth "
-                                f"({_day(child.date_of_birth)})")
+                                f"({govuk_date(child.date_of_birth)})")
     _raise(errors)
     return _create(ContactArrangement, actor=actor, child=child, values=values,
                    summary="Contact arrangement recorded")
@@ -358,12 +354,12 @@ def contact_arrangement_end(
     child = arrangement.child
     _require_record(actor, child)
     if arrangement.end_date is not None:
-        raise ValidationError(f"This arrangement ended on {_day(arrangement.end_date)}")
+        raise ValidationError(f"This arrangement ended on {govuk_date(arrangement.end_date)}")
     if end_date is None:
         raise ValidationError({"end_date": "Enter the date the arrangement ended"})
     if end_date < arrangement.start_date:
         raise ValidationError({"end_date": f"The end date must be on or after the start date "
-                                           f"({_day(arrangement.start_date)})"})
+                                           f"({govuk_date(arrangement.start_date)})"})
     if end_date > timezone.localdate():
         raise ValidationError({"end_date": "The end date must be today or in the past"})
     with transaction.atomic():
@@ -413,7 +409,7 @@ def complaint_update(
     child = complaint.child
     _require_record(actor, child)
     if not complaint.is_open:
-        raise ValidationError(f"This complaint was closed on {_day(complaint.outcome_date)}")
+        raise ValidationError(f"This complaint was closed on {govuk_date(complaint.outcome_date)}")
     outcome = outcome or ""
     errors: dict = {}
     _check_choice(errors, "stage", stage, Complaint.Stage.choices, "Select the stage of the complaint")
@@ -425,7 +421,7 @@ def complaint_update(
             errors["outcome_date"] = "Enter the date of the outcome"
         elif outcome_date < complaint.received_on:
             errors["outcome_date"] = (f"The date of the outcome must be on or after the complaint was received "
-                                      f"({_day(complaint.received_on)})")
+                                      f"({govuk_date(complaint.received_on)})")
         elif outcome_date > timezone.localdate():
             errors["outcome_date"] = "The date of the outcome must be today or in the past"
     elif outcome_date is not None:
