@@ -19,7 +19,9 @@ TOTAL_CHILDREN = 100_000
 
 
 def _marker_path():
-    return common.bench_dir() / f"ready-v{common.DATA_VERSION}.json"
+    """What was built, for each kind of database (SQLite by default; OPENCSC_DATABASE=postgres too)."""
+    vendor = "" if connection.vendor == "sqlite" else f"-{connection.vendor}"
+    return common.bench_dir() / f"ready-v{common.DATA_VERSION}{vendor}.json"
 
 
 def load() -> dict:
