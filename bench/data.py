@@ -36,9 +36,26 @@ def ensure() -> dict:
     if marker.exists():
         info = json.loads(marker.read_text())
         call_command("migrate", interactive=False, verbosity=0)
-        if info.get("database") == database and Child.objects.filter(pk=info["long_child"]).exists():
+        if (info.get("database") == database and info.get("generator") == generator_fingerprint()
+                and Child.objects.filter(pk=info["long_child"]).exists()):
             return info
+        print("The benchmark data is out of date (the synthetic generator has changed since it was built).")
     return build()
+
+
+def generator_fingerprint() -> str:
+    """A hash of the code that makes the data (the synthetic generator and this file): when it changes,
+    the data is built again rather than measured stale."""
+    import hashlib
+    from pathlib import Path
+
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    for path in sorted([*(root / "opencsc" / "synthetic").rglob("*.py"), Path(__file__)]):
+        if "tests" not in path.relative_to(root).parts:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def build() -> dict:
@@ -88,6 +105,7 @@ def build() -> dict:
         )
     info = {
         "version": common.DATA_VERSION,
+        "generator": generator_fingerprint(),
         "database": str(settings.DATABASES["default"]["NAME"]),
         "built_on": today.isoformat(),
         "long_child": long_child["pk"],
