@@ -17,6 +17,7 @@ from opencsc.casework.events import (
     EventSource,
     children_query,
     of_children,
+    recorded_rows,
     register,
     within,
 )
@@ -32,9 +33,7 @@ def _url(child_id):
     return reverse("adoption:overview", args=[child_id])
 
 
-@prepared
-def _plan_rows(child_id):
-    return AdoptionPlan.objects.filter(child_id=child_id).select_related("created_by")
+_plan_rows = recorded_rows(AdoptionPlan)
 
 
 def _plans(child, date_from=None, date_to=None):
@@ -87,9 +86,7 @@ def _visits(child, date_from=None, date_to=None):
                                  author=visit.created_by.display_name, sort_key=(visit.pk,))
 
 
-@prepared
-def _order_rows(child_id):
-    return PermanenceOrder.objects.filter(child_id=child_id).select_related("created_by")
+_order_rows = recorded_rows(PermanenceOrder)
 
 
 def _orders(child, date_from=None, date_to=None):

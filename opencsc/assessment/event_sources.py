@@ -12,6 +12,7 @@ from opencsc.casework.events import (
     EventSource,
     children_query,
     of_children,
+    recorded_rows,
     register,
     within,
 )
@@ -21,10 +22,7 @@ from opencsc.core.prepared import prepared
 
 from .models import Assessment, CINEpisode
 
-
-@prepared
-def _episode_rows(child_id):
-    return CINEpisode.objects.filter(child_id=child_id).select_related("created_by")
+_episode_rows = recorded_rows(CINEpisode)
 
 
 def _episodes(child, date_from=None, date_to=None):

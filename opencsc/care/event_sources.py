@@ -149,11 +149,6 @@ def period_clock_events(children):
 
 
 @children_query
-def _placement_review_clock_rows(children):
-    return of_children(LookedAfterReview.objects.all(), children).values_list("period_id", "meeting__held_on")
-
-
-@children_query
 def _placement_clock_rows(children):
     return of_children(Placement.objects.all(), children).values_list(
         "pk", "child_id", "period_id", "start_date", "end_date", "visit_regime", "placement_plan_on", "notified_on")
@@ -162,7 +157,7 @@ def _placement_clock_rows(children):
 def placement_clock_events(children):
     """Per placement (scope `placement:<pk>`): two queries for any number of children."""
     reviews = defaultdict(list)
-    for period_id, on in _placement_review_clock_rows(children):
+    for period_id, _child_id, on in _review_clock_rows(children):
         reviews[period_id].append(on)
     for pk, child_id, period_id, start, end, regime, plan_on, notified_on in _placement_clock_rows(children):
         scope = f"placement:{pk}"

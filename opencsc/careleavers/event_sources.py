@@ -19,6 +19,7 @@ from opencsc.casework.events import (
     EventSource,
     children_query,
     of_children,
+    recorded_rows,
     register,
     within,
 )
@@ -27,10 +28,7 @@ from opencsc.core.prepared import prepared
 from .codes import ACCOMMODATION, ACTIVITY, IN_TOUCH
 from .models import CareLeaver, Category, Contact, EligibilityDecision, PathwayPlan, PathwayPlanReview
 
-
-@prepared
-def _decision_rows(child_id):
-    return EligibilityDecision.objects.filter(child_id=child_id).select_related("created_by")
+_decision_rows = recorded_rows(EligibilityDecision)
 
 
 def _decisions(child, date_from=None, date_to=None):
@@ -44,9 +42,7 @@ def _decisions(child, date_from=None, date_to=None):
             )
 
 
-@prepared
-def _plan_rows(child_id):
-    return PathwayPlan.objects.filter(child_id=child_id).select_related("created_by")
+_plan_rows = recorded_rows(PathwayPlan)
 
 
 @prepared
@@ -73,9 +69,7 @@ def _plans(child, date_from=None, date_to=None):
             )
 
 
-@prepared
-def _contact_rows(child_id):
-    return Contact.objects.filter(child_id=child_id).select_related("created_by")
+_contact_rows = recorded_rows(Contact)
 
 
 def _contacts(child, date_from=None, date_to=None):
@@ -92,8 +86,7 @@ def _contacts(child, date_from=None, date_to=None):
 
 @prepared
 def _care_leaver_rows(child_id):
-    qs = CareLeaver.objects.filter(child_id=child_id)
-    return (qs if qs.ordered else qs.order_by("pk"))[:1]  # as .first()
+    return CareLeaver.objects.filter(child_id=child_id)  # one at most: the child is its key
 
 
 def _support(child, date_from=None, date_to=None):

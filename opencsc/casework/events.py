@@ -116,6 +116,18 @@ def children_query(build: Callable[[QuerySet], QuerySet]) -> Callable[[QuerySet]
     return rows
 
 
+def recorded_rows(model) -> Callable[[int], list]:
+    """A prepared read of one child's rows of `model`, with who recorded them (`created_by`): the
+    chronology query most sources need (see opencsc.core.prepared)."""
+    from opencsc.core.prepared import prepared
+
+    def rows(child_id):
+        return model.objects.filter(child_id=child_id).select_related("created_by")
+
+    rows.__name__ = rows.__qualname__ = f"{model.__name__.lower()}_rows"
+    return prepared(rows)
+
+
 def within(day, date_from: dt.date | None, date_to: dt.date | None) -> bool:
     """Is `day` (a date, or None) inside the chronology's filter (either end may be open)?"""
     return day is not None and (not date_from or day >= date_from) and (not date_to or day <= date_to)

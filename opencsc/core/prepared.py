@@ -96,10 +96,11 @@ class Prepared:
             return _UNPREPARABLE
         if sql is None:
             return _Plan(queryset=None, compiler=None, sql="", params=(), slots=())
+        standins = {_FIRST - i for i in range(count)} | {_SECOND - i for i in range(count)}
         slots = []
         for position, (one, two) in enumerate(zip(params, other_params, strict=True)):
             if one == two and type(one) is type(two):
-                if one in _standins(count):
+                if one in standins:
                     return _UNPREPARABLE
                 continue
             index = _FIRST - one if type(one) is int else None
@@ -112,10 +113,6 @@ class Prepared:
         converters = compiler.get_converters([column[0] for column in compiler.select[0:compiler.col_count]])
         compiler.get_converters = lambda expressions: converters
         return _Plan(queryset=first, compiler=compiler, sql=sql, params=tuple(params), slots=tuple(slots))
-
-
-def _standins(count: int) -> set[int]:
-    return {_FIRST - i for i in range(count)} | {_SECOND - i for i in range(count)}
 
 
 def _run(plan: _Plan, ids: tuple[int, ...]) -> list:

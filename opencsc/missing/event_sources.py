@@ -18,6 +18,7 @@ from opencsc.casework.events import (
     EventSource,
     children_query,
     of_children,
+    recorded_rows,
     register,
     within,
 )
@@ -80,9 +81,7 @@ def _episode_clock_events(children):
             yield ClockEvent(child_id=child_id, event="return_home_interview", on=offered_at, scope=scope)
 
 
-@prepared
-def _assessment_rows(child_id):
-    return ExploitationAssessment.objects.filter(child_id=child_id).select_related("created_by")
+_assessment_rows = recorded_rows(ExploitationAssessment)
 
 
 def _assessments(child, date_from=None, date_to=None):

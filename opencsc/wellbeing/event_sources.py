@@ -23,10 +23,10 @@ from opencsc.casework.events import (
     children_by_ids,
     children_query,
     of_children,
+    recorded_rows,
     register,
     within,
 )
-from opencsc.core.prepared import prepared
 from opencsc.people.models import Child
 
 from . import rules
@@ -52,15 +52,10 @@ def _author(instance) -> str:
     return instance.created_by.display_name if instance.created_by_id else ""
 
 
-def _recorded_rows(model):
-    """A prepared read of one child's rows of `model`, with who recorded them (see core.prepared)."""
-    return prepared(lambda child_id: model.objects.filter(child_id=child_id).select_related("created_by"))
-
-
-_health_assessment_rows = _recorded_rows(HealthAssessment)
-_dental_check_rows = _recorded_rows(DentalCheck)
-_health_status_rows = _recorded_rows(HealthStatus)
-_sdq_rows = _recorded_rows(SDQ)
+_health_assessment_rows = recorded_rows(HealthAssessment)
+_dental_check_rows = recorded_rows(DentalCheck)
+_health_status_rows = recorded_rows(HealthStatus)
+_sdq_rows = recorded_rows(SDQ)
 
 
 def _health(child, date_from=None, date_to=None):
@@ -92,8 +87,8 @@ def _health(child, date_from=None, date_to=None):
                                  author=_author(s), sort_key=(s.pk, 3))
 
 
-_pep_rows = _recorded_rows(PEP)
-_exclusion_rows = _recorded_rows(Exclusion)
+_pep_rows = recorded_rows(PEP)
+_exclusion_rows = recorded_rows(Exclusion)
 
 
 def _education(child, date_from=None, date_to=None):
@@ -111,10 +106,10 @@ def _education(child, date_from=None, date_to=None):
                                  author=_author(e), sort_key=(e.pk, 1))
 
 
-_contact_arrangement_rows = _recorded_rows(ContactArrangement)
-_advocacy_offer_rows = _recorded_rows(AdvocacyOffer)
-_complaint_rows = _recorded_rows(Complaint)
-_rights_explained_rows = _recorded_rows(RightsExplained)
+_contact_arrangement_rows = recorded_rows(ContactArrangement)
+_advocacy_offer_rows = recorded_rows(AdvocacyOffer)
+_complaint_rows = recorded_rows(Complaint)
+_rights_explained_rows = recorded_rows(RightsExplained)
 
 
 def _rights(child, date_from=None, date_to=None):
