@@ -97,6 +97,21 @@ def _working_days_before(day: dt.date, n: int) -> dt.date:
     return CALENDAR.add_working_days(day, -(n - 1), count_start_day=False)
 
 
+def _each_if_several(open_: list):
+    """The "only one may be open" rules: an error for each open item when there is more than one."""
+    if len(open_) > 1:
+        yield from ("" for _ in open_)
+
+
+def _starting_inside_another(plans: list, census: Census):
+    """An error for each plan that starts while another is open (to its end, or the census end)."""
+    for i, p in enumerate(plans):
+        for j, other in enumerate(plans):
+            if i != j and p.start and other.start and other.start <= p.start <= (other.end or census.end):
+                yield ""
+                break
+
+
 def _icpcs(e: Episode) -> list[dt.date]:
     return [d for d in [e.icpc, *(s.icpc for s in e.s47s)] if d]
 
@@ -427,9 +442,7 @@ def died_without_death_date(child: Child, census: Census):
 
 @rule("8815", "CINdetails", "CINclosureDate")
 def one_open_episode(child: Child, census: Census):
-    open_ = [e for e in child.episodes if e.closure is None and e.further_action]
-    if len(open_) > 1:
-        yield from ("" for _ in open_)
+    yield from _each_if_several([e for e in child.episodes if e.closure is None and e.further_action])
 
 
 @rule("8816", "CINdetails", "CINreferralDate")
@@ -663,9 +676,7 @@ def factor_18a(child: Child, census: Census):
 @rule("8896", "Assessments", "AssessmentAuthorisationDate")
 def two_open_assessments(child: Child, census: Census):
     for e in child.episodes:
-        open_ = [a for a in e.assessments if a.authorised is None]
-        if len(open_) > 1:
-            yield from ("" for _ in open_)
+        yield from _each_if_several([a for a in e.assessments if a.authorised is None])
 
 
 @rule("8863Q", "Assessments", "AssessmentActualStartDate")
@@ -735,19 +746,12 @@ def cin_plan_before_referral(child: Child, census: Census):
 
 @rule("4004", "CINplanDates", "CINPlanEndDate")
 def one_open_cin_plan(child: Child, census: Census):
-    open_ = [p for _, p in _plans(child) if p.end is None]
-    if len(open_) > 1:
-        yield from ("" for _ in open_)
+    yield from _each_if_several([p for _, p in _plans(child) if p.end is None])
 
 
 @rule("4014", "CINplanDates", "CINPlanStartDate")
 def cin_plans_overlap(child: Child, census: Census):
-    plans = [p for _, p in _plans(child)]
-    for i, p in enumerate(plans):
-        for j, other in enumerate(plans):
-            if i != j and p.start and other.start and other.start <= p.start <= (other.end or census.end):
-                yield ""
-                break
+    yield from _starting_inside_another([p for _, p in _plans(child)], census)
 
 
 @rule("4008", "CINplanDates", "CINPlanStartDate")
@@ -847,9 +851,7 @@ def open_s47_started_in_year(child: Child, census: Census):
 @rule("8839", "Section47", "DateOfInitialCPC")
 def two_open_s47s(child: Child, census: Census):
     for e in child.episodes:
-        open_ = [s for s in e.s47s if s.icpc is None and not s.icpc_not_required]
-        if len(open_) > 1:
-            yield from ("" for _ in open_)
+        yield from _each_if_several([s for s in e.s47s if s.icpc is None and not s.icpc_not_required])
 
 
 @rule("8890", "Section47", "S47ActualStartDate")
@@ -950,19 +952,12 @@ def cp_plan_ends_after_death(child: Child, census: Census):
 
 @rule("8935", "ChildProtectionPlans", "CPPendDate")
 def one_open_cp_plan(child: Child, census: Census):
-    open_ = [c for _, c in _cpps(child) if c.end is None]
-    if len(open_) > 1:
-        yield from ("" for _ in open_)
+    yield from _each_if_several([c for _, c in _cpps(child) if c.end is None])
 
 
 @rule("8940", "ChildProtectionPlans", "CPPstartDate")
 def cp_plans_overlap(child: Child, census: Census):
-    plans = [c for _, c in _cpps(child)]
-    for i, c in enumerate(plans):
-        for j, other in enumerate(plans):
-            if i != j and c.start and other.start and other.start <= c.start <= (other.end or census.end):
-                yield ""
-                break
+    yield from _starting_inside_another([c for _, c in _cpps(child)], census)
 
 
 @rule("8841", "Reviews", "CPPreviewDate")
