@@ -190,6 +190,14 @@ def summarise(runs: list[dict]) -> dict:
     }
 
 
+# The figures summarise() makes for each measurement, in the order the tables print them.
+MEASURED = ("runs", "median_s", "median_cpu_s", "peak_mb", "baseline_mb", "task_mb")
+
+
+def measured(found: dict) -> tuple:
+    return tuple(found[key] for key in MEASURED)
+
+
 def earlier(group: str) -> dict:
     """The authorities measured by an earlier run of `group` (from var/bench/results.json), so that
     measuring one authority alone keeps the other's figures."""

@@ -171,17 +171,7 @@ def _row(name: str, found: dict, *, detail: str) -> tuple:
     label = found.get("label", found.get("task", "?"))
     if not found.get("available"):
         return (label, name, "-", "not available", "-", "-", "-", "-", found.get("reason", ""))
-    return (
-        label,
-        name,
-        found["runs"],
-        found["median_s"],
-        found["median_cpu_s"],
-        found["peak_mb"],
-        found["baseline_mb"],
-        found["task_mb"],
-        detail,
-    )
+    return (label, name, *authorities.measured(found), detail)
 
 
 def _output(found: dict) -> str:

@@ -42,18 +42,7 @@ def run(task: str = "scorecard") -> dict:
             made = ", ".join(f"{k}: {v:,}" for k, v in found.items() if k in ("figures", "rows", "children"))
             if found.get("indicators_not_available"):
                 made += f"; {len(found['indicators_not_available'])} indicators not available"
-            rows.append(
-                (
-                    size,
-                    found["runs"],
-                    found["median_s"],
-                    found["median_cpu_s"],
-                    found["peak_mb"],
-                    found["baseline_mb"],
-                    found["task_mb"],
-                    made,
-                )
-            )
+            rows.append((size, *authorities.measured(found), made))
         else:
             rows.append((size, "-", "not available", "-", "-", "-", "-", found.get("reason", "")))
     common.table(
