@@ -183,12 +183,16 @@ def test_currently_missing_has_an_empty_state(signed_in, db):
 
 def test_exploitation_reviews_list_latest_risky_assessments_and_filter_overdue(signed_in, db):
     today = timezone.localdate()
+    # Names set apart: Faker can give two children the same name, and the page is checked by name.
     overdue = ExploitationAssessmentFactory(review_on=today - dt.timedelta(days=3),
-                                            assessed_on=today - dt.timedelta(days=100))
+                                            assessed_on=today - dt.timedelta(days=100),
+                                            child__first_name="Overdue", child__last_name="Child")
     upcoming = ExploitationAssessmentFactory(review_on=today + dt.timedelta(days=30),
-                                             assessed_on=today - dt.timedelta(days=10))
+                                             assessed_on=today - dt.timedelta(days=10),
+                                             child__first_name="Upcoming", child__last_name="Child")
     no_longer = ExploitationAssessmentFactory(review_on=today - dt.timedelta(days=50),
-                                              assessed_on=today - dt.timedelta(days=200))
+                                              assessed_on=today - dt.timedelta(days=200),
+                                              child__first_name="Nolonger", child__last_name="Child")
     ExploitationAssessmentFactory(child=no_longer.child, sexual_risk="none", criminal_risk="none",
                                   assessed_on=today - dt.timedelta(days=20), review_on=today + dt.timedelta(days=60))
     client = signed_in("performance_analyst")
