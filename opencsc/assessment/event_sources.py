@@ -3,7 +3,7 @@ its "which services now" labels on the record summary."""
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Exists, OuterRef, Subquery
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from opencsc.casework.events import (
@@ -83,16 +83,30 @@ def _assessments(child, date_from=None, date_to=None):
             )
 
 
+def _clock_episodes(children):
+    return of_children(CINEpisode.objects.all(), children)
+
+
 @children_query
 def _episode_clock_rows(children):
-    return of_children(CINEpisode.objects.all(), children).values_list(
-        "pk", "child_id", "referral_date", "closure_date"
-    )
+    return _clock_episodes(children).values_list("pk", "child_id", "referral_date", "closure_date")
 
 
 def episode_clock_events(children):
     """`referral` and `case_closed` per episode (scope: `episode:<pk>`); one query."""
-    for pk, child_id, referral_date, closure_date in _episode_clock_rows(children):
+    return _episode_events(_episode_clock_rows(children))
+
+
+def open_episode_clock_events(children, on_or_before):
+    """The episodes not closed on or before the date (see the source's `closes`)."""
+    still_open = (Q(closure_date__isnull=True) | Q(closure_date__gt=on_or_before)
+                  | Q(closure_date__lt=F("referral_date")))
+    return _episode_events(_clock_episodes(children).filter(still_open).values_list(
+        "pk", "child_id", "referral_date", "closure_date"))
+
+
+def _episode_events(rows):
+    for pk, child_id, referral_date, closure_date in rows:
         yield ClockEvent(child_id=child_id, event="referral", on=referral_date, scope=f"episode:{pk}")
         if closure_date:
             yield ClockEvent(child_id=child_id, event="case_closed", on=closure_date, scope=f"episode:{pk}")
@@ -115,6 +129,7 @@ def assessment_clock_events(children):
 register(EventSource(
     key="cin_episode", label="Referrals and closures", fetch=_episodes,
     starts_clocks=("referral",), stops_clocks=("case_closed",), clock_events=episode_clock_events,
+    open_clock_events=open_episode_clock_events, closes=(("referral", "case_closed"),),
 ))
 register(EventSource(
     key="assessment", label="Assessments", fetch=_assessments,

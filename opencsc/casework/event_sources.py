@@ -1,13 +1,22 @@
 """This app's entries in the event registry."""
 
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from opencsc.core.prepared import prepared
 
-from .events import ChronologyItem, ClockEvent, EventSource, children_query, of_children, register, within
+from .events import (
+    ChronologyItem,
+    ClockEvent,
+    EventSource,
+    children_query,
+    latest_of,
+    of_children,
+    register,
+    within,
+)
 from .models import Allocation, CaseNote, ChronologyEntry, Document, Meeting, OversightRecord, Plan, Visit
 
 
@@ -164,15 +173,29 @@ def _plans(child, date_from=None, date_to=None):
             )
 
 
+def _clock_plans(children):
+    return of_children(Plan.objects.filter(kind__in=list(PLAN_CLOCK_EVENTS)), children)
+
+
 @children_query
 def _plan_clock_rows(children):
-    return of_children(Plan.objects.filter(kind__in=list(PLAN_CLOCK_EVENTS)), children).values_list(
-        "child_id", "kind", "start_date", "end_date", "pk"
-    ).order_by("child_id", "start_date", "id")
+    return _clock_plans(children).values_list("child_id", "kind", "start_date", "end_date", "pk").order_by(
+        "child_id", "start_date", "id")
 
 
 def _plan_clock_events(children):
-    for child_id, kind, start, end, pk in _plan_clock_rows(children):
+    return _plan_events(_plan_clock_rows(children))
+
+
+def _open_plan_clock_events(children, on_or_before):
+    """The plans not ended on or before the date (see the source's `closes`)."""
+    still_open = Q(end_date__isnull=True) | Q(end_date__gt=on_or_before) | Q(end_date__lt=F("start_date"))
+    return _plan_events(_clock_plans(children).filter(still_open).values_list(
+        "child_id", "kind", "start_date", "end_date", "pk").order_by("child_id", "start_date", "id"))
+
+
+def _plan_events(rows):
+    for child_id, kind, start, end, pk in rows:
         started, ended = PLAN_CLOCK_EVENTS[kind]
         yield ClockEvent(child_id=child_id, event=started, on=start, scope=f"plan:{pk}")
         if end:
@@ -206,15 +229,26 @@ def _meetings(child, date_from=None, date_to=None, limit=None):
         )
 
 
+def _clock_meetings(children):
+    return of_children(Meeting.objects.filter(kind__in=list(MEETING_CLOCK_EVENTS)), children)
+
+
 @children_query
 def _meeting_clock_rows(children):
-    return of_children(Meeting.objects.filter(kind__in=list(MEETING_CLOCK_EVENTS)), children).values_list(
-        "child_id", "kind", "held_on", "plan_id"
-    ).order_by("child_id", "held_on", "id")
+    return _clock_meetings(children).values_list("child_id", "kind", "held_on", "plan_id").order_by(
+        "child_id", "held_on", "id")
 
 
 def _meeting_clock_events(children):
     for child_id, kind, held_on, plan_id in _meeting_clock_rows(children):
+        yield ClockEvent(child_id=child_id, event=MEETING_CLOCK_EVENTS[kind], on=held_on,
+                         scope=f"plan:{plan_id}" if plan_id else "")
+
+
+def _latest_meeting_clock_events(children, on_or_before):
+    rows = latest_of(_clock_meetings(children).filter(held_on__lte=on_or_before), "held_on",
+                     ("child_id", "kind", "plan_id"))
+    for child_id, kind, plan_id, held_on in rows:
         yield ClockEvent(child_id=child_id, event=MEETING_CLOCK_EVENTS[kind], on=held_on,
                          scope=f"plan:{plan_id}" if plan_id else "")
 
@@ -242,17 +276,28 @@ def _visits(child, date_from=None, date_to=None, limit=None):
         )
 
 
-@children_query
-def _visit_clock_rows(children):
+def _clock_visits(children):
+    """The visits that count for the clocks: those of a kind that needs the child seen, only if seen."""
     seen_kinds = [kind for kind, (_, needs_seen) in VISIT_CLOCK_EVENTS.items() if needs_seen]
     any_kinds = [kind for kind, (_, needs_seen) in VISIT_CLOCK_EVENTS.items() if not needs_seen]
     return of_children(Visit.objects.all(), children).filter(
-        Q(kind__in=seen_kinds, child_seen=True) | Q(kind__in=any_kinds)
-    ).values_list("child_id", "kind", "visited_on").order_by("child_id", "visited_on", "id")
+        Q(kind__in=seen_kinds, child_seen=True) | Q(kind__in=any_kinds))
+
+
+@children_query
+def _visit_clock_rows(children):
+    return _clock_visits(children).values_list("child_id", "kind", "visited_on").order_by(
+        "child_id", "visited_on", "id")
 
 
 def _visit_clock_events(children):
     for child_id, kind, visited_on in _visit_clock_rows(children):
+        yield ClockEvent(child_id=child_id, event=VISIT_CLOCK_EVENTS[kind][0], on=visited_on)
+
+
+def _latest_visit_clock_events(children, on_or_before):
+    rows = latest_of(_clock_visits(children).filter(visited_on__lte=on_or_before), "visited_on", ("child_id", "kind"))
+    for child_id, kind, visited_on in rows:
         yield ClockEvent(child_id=child_id, event=VISIT_CLOCK_EVENTS[kind][0], on=visited_on)
 
 
@@ -281,15 +326,16 @@ def _oversight(child, date_from=None, date_to=None, limit=None):
 register(EventSource(
     key="plan", label="Plans", fetch=_plans,
     starts_clocks=("cin_plan_started", "cp_plan_started"), stops_clocks=("cin_plan_ended", "cp_plan_ended"),
-    clock_events=_plan_clock_events,
+    clock_events=_plan_clock_events, open_clock_events=_open_plan_clock_events,
+    closes=tuple((started, ended) for started, ended in PLAN_CLOCK_EVENTS.values()),
 ))
 register(EventSource(
     key="meeting", label="Meetings", fetch=_meetings, stops_clocks=("cin_review", "core_group"),
-    clock_events=_meeting_clock_events, takes_limit=True,
+    clock_events=_meeting_clock_events, latest_clock_events=_latest_meeting_clock_events, takes_limit=True,
 ))
 register(EventSource(
     key="visit", label="Visits", fetch=_visits, stops_clocks=("cin_visit", "cp_visit", "cla_visit", "pa_visit"),
-    clock_events=_visit_clock_events, takes_limit=True,
+    clock_events=_visit_clock_events, latest_clock_events=_latest_visit_clock_events, takes_limit=True,
 ))
 register(EventSource(key="oversight", label="Management oversight and supervision", fetch=_oversight,
                      takes_limit=True))

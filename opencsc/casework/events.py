@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Max, OuterRef, QuerySet
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,18 @@ class EventSource:
     # clock_events(children: QuerySet[Child]) -> Iterable[ClockEvent], set-based: a bounded
     # number of queries for any number of children (narrow each query with of_children()).
     clock_events: Callable[..., Iterable[ClockEvent]] | None = None
+    # latest_clock_events(children, on_or_before: date) -> Iterable[ClockEvent]: optional, the same
+    # events but, for each child, scope and event name, only the latest on or before the date (a
+    # due list of what is outstanding needs no more for most rules: see timescales/reads.py).
+    latest_clock_events: Callable[..., Iterable[ClockEvent]] | None = None
+    # open_clock_events(children, on_or_before: date) -> Iterable[ClockEvent]: optional, the same
+    # events without those of the scopes closed for good on or before the date. `closes` names,
+    # for each start event the source puts in its scopes, the event that closes it: a scope is
+    # left out only if every clock it starts was closed on or before the date, and not before it
+    # started. Only scoped events may be left out (other scopes read a child's unscoped ones), and
+    # only from scopes no other source puts a start event in.
+    open_clock_events: Callable[..., Iterable[ClockEvent]] | None = None
+    closes: tuple[tuple[str, str], ...] = ()
     # True if `fetch` also takes `limit=n`: then it may leave out all but its `n` newest items
     # (newest by date, then sort_key), as the record page shows only the most recent events.
     takes_limit: bool = False
@@ -114,6 +126,12 @@ def children_query(build: Callable[[QuerySet], QuerySet]) -> Callable[[QuerySet]
         return list(build(children))
 
     return rows
+
+
+def latest_of(queryset: QuerySet, date_field: str, group_by: tuple[str, ...]) -> QuerySet:
+    """For each distinct ``group_by`` in ``queryset``, its latest ``date_field``: rows of the
+    ``group_by`` values followed by that date (for a source's ``latest_clock_events``)."""
+    return queryset.order_by().values(*group_by).annotate(latest=Max(date_field)).values_list(*group_by, "latest")
 
 
 def recorded_rows(model) -> Callable[[int], list]:

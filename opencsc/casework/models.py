@@ -179,7 +179,8 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-id"]
-        indexes = [models.Index(fields=["child", "kind", "-held_on"])]
+        # With the plan, also covers the due list's "latest meeting of each kind for each plan".
+        indexes = [models.Index(fields=["child", "kind", "plan", "held_on"], name="casework_meeting_clock_idx")]
 
 
 class MeetingAttendance(models.Model):
@@ -230,7 +231,8 @@ class Visit(models.Model):
 
     class Meta:
         ordering = ["-visited_on", "-id"]
-        indexes = [models.Index(fields=["child", "kind", "-visited_on"])]
+        # Covers the due list's "latest visit of each kind" (child_seen included): no table reads.
+        indexes = [models.Index(fields=["child", "kind", "visited_on", "child_seen"], name="casework_visit_clock_idx")]
 
 
 class OversightRecord(models.Model):

@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,17 +54,22 @@ def _contacts(child, date_from=None, date_to=None):
             )
 
 
+_CLOCK_COLUMNS = ("child_id", "contact_id", "contact__received_at", "contact__decided_at", "contact__outcome")
+
+
 @children_query
 def _contact_clock_rows(children):
-    return of_children(ContactChild.objects.all(), children).values_list(
-        "child_id", "contact_id", "contact__received_at", "contact__decided_at", "contact__outcome"
-    )
+    return of_children(ContactChild.objects.all(), children).values_list(*_CLOCK_COLUMNS)
 
 
 def contact_clock_events(children):
     """One query for any number of children."""
+    return _contact_events(_contact_clock_rows(children))
+
+
+def _contact_events(rows):
     local = timezone.get_current_timezone()  # once: timezone.localdate() looks it up for every date
-    for child_id, contact_id, received_at, decided_at, outcome in _contact_clock_rows(children):
+    for child_id, contact_id, received_at, decided_at, outcome in rows:
         scope = f"contact:{contact_id}"
         yield ClockEvent(child_id=child_id, event="contact_received", on=received_at.astimezone(local).date(),
                          scope=scope)
@@ -72,8 +80,18 @@ def contact_clock_events(children):
                 yield ClockEvent(child_id=child_id, event="cp_concern", on=decided, scope=scope)
 
 
+def open_contact_clock_events(children, on_or_before):
+    """The events of the contacts not yet decided by the end of the date, and of those decided
+    to need a strategy discussion (which starts a clock of its own): see ``closes``."""
+    day_after = timezone.make_aware(dt.datetime.combine(on_or_before + dt.timedelta(days=1), dt.time.min))
+    still_open = (Q(contact__decided_at__isnull=True) | Q(contact__decided_at__gte=day_after)
+                  | Q(contact__decided_at__lt=F("contact__received_at")) | Q(contact__outcome=Contact.Outcome.STRATEGY))
+    return _contact_events(of_children(ContactChild.objects.filter(still_open), children).values_list(*_CLOCK_COLUMNS))
+
+
 register(EventSource(
     key="contact", label="Contacts", fetch=_contacts,
     starts_clocks=("contact_received", "cp_concern"), stops_clocks=("contact_decided",),
-    clock_events=contact_clock_events,
+    clock_events=contact_clock_events, open_clock_events=open_contact_clock_events,
+    closes=(("contact_received", "contact_decided"),),
 ))

@@ -13,11 +13,13 @@ only ever sees due items for children they may see.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from django.db.models import QuerySet
+from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
 from opencsc.casework.events import children_by_ids, clock_sources, of_children
@@ -35,6 +37,7 @@ from .core import (
     RED,
     RULES,
     Clock,
+    amber_from,
     clock_rag,
     clocks,
     effective_rules,
@@ -42,6 +45,7 @@ from .core import (
 )
 from .core.engine import _relevant_names
 from .models import MissedTimescaleReason
+from .reads import reads_latest, reads_open
 
 RAG_ORDER = {RED: 0, AMBER: 1, GREEN: 2, DONE_LATE: 3, DONE: 4}
 RAG_LABELS = {RED: "Overdue", AMBER: "Due soon", GREEN: "On track", DONE: "Done on time", DONE_LATE: "Done late"}
@@ -54,7 +58,9 @@ def _as_date(moment) -> dt.date:
     return moment
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, three times slower, and
+# an authority's due list makes tens of thousands. Nothing changes one in place: use replace().
+@dataclass
 class DueItem:
     child_id: int
     rule_code: str
@@ -202,6 +208,53 @@ def _replay(rule, relevant, calendar):
     return Clock(rule_code=rule.code, started=started, step=step, measured_from=measured_from, due=due)
 
 
+class _RuleRun:
+    """What the due list needs to know about a rule, worked out once per list rather than per child."""
+
+    __slots__ = ("rule", "names", "uses_datetimes", "replays")
+
+    def __init__(self, rule) -> None:
+        self.rule = rule
+        self.names = frozenset(_relevant_names(rule))
+        self.uses_datetimes = rule.uses_datetimes
+        self.replays = _can_replay(rule)
+
+
+_NOT_DATES = object()
+
+
+def _replay_groups(rule, names, groups, calendar, as_of):
+    """``_replay`` of a rule's own events (``names``, a set), taken from ``groups`` (a scope's events
+    and the child's unscoped ones: ``{name: [(order, name, on)]}``), as at a date; ``_NOT_DATES`` if an
+    event or ``as_of`` is not a plain date (then ``_outstanding`` works it out)."""
+    if type(as_of) is not dt.date:
+        return _NOT_DATES
+    relevant = []
+    for name in names:
+        for group in groups:
+            bucket = group.get(name)
+            if bucket:
+                for order, _name, on in bucket:
+                    if type(on) is not dt.date:
+                        return _NOT_DATES
+                    if on <= as_of:
+                        relevant.append((on, order, name))
+    relevant.sort()
+    return _replay(rule, relevant, calendar)
+
+
+def _date_rag(due: dt.date, today: dt.date, amber_within, calendar, ambers: dict) -> str:
+    """``core.rag`` for an outstanding clock due on a date, as at a date; ``ambers`` keeps the first
+    amber day for each due date and amber period."""
+    if due < today:
+        return RED
+    key = (due, amber_within)
+    first_amber = ambers.get(key)
+    if first_amber is None:
+        first_amber = ambers[key] = _as_date(amber_from(due, amber_within, calendar))
+    return AMBER if first_amber <= today else GREEN
+
+
 # Rules with the same start and end events are alternatives (the regulation 28 visit rules all run
 # from "placement_started" to "cla_visit"): a scope picks the one that applies with an event named
 # ONLY + the rule's code (a placement's visiting pattern), and its alternatives do not run there.
@@ -243,13 +296,20 @@ NARROW_UP_TO = 1000
 WHOLE_FROM = 5000
 
 
+def _ids(children: QuerySet) -> list[int]:
+    """The children's ids, read straight from the cursor: an authority has 100,000 children, and
+    Django's row-by-row reading of them costs more than the query (an id needs no converting)."""
+    compiler = children.values_list("pk").query.get_compiler(using=children.db)
+    return [row[0] for chunk in compiler.execute_sql(MULTI) for row in chunk]
+
+
 def _sources_children(children: QuerySet) -> tuple[QuerySet, frozenset[int] | None]:
     """What to give the clock sources for these children, and the ids to keep (None: keep all).
 
     One query, whatever the number of children.
     """
     unordered = children if children.query.is_sliced else children.order_by()
-    ids = list(unordered.values_list("pk", flat=True))
+    ids = _ids(unordered)
     if len(ids) <= NARROW_UP_TO:
         return children_by_ids(ids), None
     if len(ids) >= WHOLE_FROM:
@@ -261,16 +321,25 @@ def _sources_children(children: QuerySet) -> tuple[QuerySet, frozenset[int] | No
 _SCOPED = 1 << 40
 
 
-def _events_by_name(children: QuerySet, only: frozenset[int] | None) -> dict[tuple[int, str], dict[str, list]]:
-    """``collect_clock_events``, with each group's events filed by name as ``(order, name, on)``.
+def _events_by_name(
+    children: QuerySet, only: frozenset[int] | None, *, readers: dict[str, Callable] | None = None
+) -> tuple[dict[tuple[int, str], dict[str, list]], set[tuple[int, str]]]:
+    """``collect_clock_events``, with each group's events filed by name as ``(order, name, on)``,
+    and the groups that choose which of alternative rules applies (an ``ONLY`` event).
 
     ``order`` keeps the order the sources gave them in, a scope's after the child's unscoped ones,
     so that a rule can be given its own events without going through all the others.
+
+    ``readers``: for some sources (by key), a cheaper read to take instead of their ``clock_events``
+    (see ``_outstanding_readers``).
     """
     grouped: dict[tuple[int, str], dict[str, list]] = {}
+    choosing: set[tuple[int, str]] = set()
     order = 0
+    readers = readers or {}
     for source in clock_sources():
-        for child_id, name, on, scope in source.clock_events(children):  # ClockEvent is a named tuple
+        events = readers.get(source.key, source.clock_events)(children)
+        for child_id, name, on, scope in events:  # ClockEvent is a named tuple
             if only is not None and child_id not in only:
                 continue
             order += 1
@@ -281,8 +350,10 @@ def _events_by_name(children: QuerySet, only: frozenset[int] | None) -> dict[tup
             bucket = by_name.get(name)
             if bucket is None:
                 bucket = by_name[name] = []
+                if name.startswith(ONLY):
+                    choosing.add(key)
             bucket.append((order + _SCOPED if scope else order, name, on))
-    return grouped
+    return grouped, choosing
 
 
 def recorded_event_names() -> frozenset[str]:
@@ -292,6 +363,19 @@ def recorded_event_names() -> frozenset[str]:
         names.update(source.starts_clocks)
         names.update(source.stops_clocks)
     return frozenset(names)
+
+
+def _outstanding_readers(rules, on_or_before: dt.date) -> dict[str, Callable]:
+    """For the sources that can give less and still tell what is outstanding on the date under
+    these rules (their latest events, or their open scopes: see ``reads.py``), that read, by key."""
+    readers: dict[str, Callable] = {}
+    for source in clock_sources():
+        if source.latest_clock_events is not None and reads_latest(
+                (*source.starts_clocks, *source.stops_clocks), rules):
+            readers[source.key] = functools.partial(source.latest_clock_events, on_or_before=on_or_before)
+        elif source.open_clock_events is not None and reads_open(source.closes, rules):
+            readers[source.key] = functools.partial(source.open_clock_events, on_or_before=on_or_before)
+    return readers
 
 
 def due_items(
@@ -322,30 +406,46 @@ def due_items(
     )
     by_start = _rules_by_start(effective.values())
 
-    # What each rule reads, worked out once rather than once per child.
-    rule_names = {code: tuple(_relevant_names(rule)) for code, rule in effective.items()}
+    # What each rule reads and how its clock is worked out, settled once rather than once per child.
+    runs = {code: _RuleRun(rule) for code, rule in effective.items()}
+    starters: dict[str, tuple[_RuleRun, ...]] = {
+        name: tuple(runs[rule.code] for rule in rules_) for name, rules_ in by_start.items()}
     for_sources, only = _sources_children(children)
-    grouped = _events_by_name(for_sources, only)
+    # For what is outstanding, some sources need give only their latest events or open scopes.
+    readers = _outstanding_readers(effective.values(), today) if completed_since is None else None
+    grouped, choosing = _events_by_name(for_sources, only, readers=readers)
     items: list[DueItem] = []
-    for (child_id, scope), own in grouped.items():
-        candidates = {rule.code: rule for name in own for rule in by_start.get(name, ())}
-        candidates = _only_chosen(candidates, own)
-        if not candidates:
+    ambers: dict = {}  # (due date, amber period) -> the first amber day: many clocks share them
+    for key, own in grouped.items():
+        started = [run for name in own for run in starters.get(name, ())]
+        if not started:
             continue
+        child_id, scope = key
+        if key in choosing:
+            started = [runs[code] for code in _only_chosen({run.rule.code: run.rule for run in started}, own)]
         # A scope's clocks also read the child's events that belong to no scope (visits...).
         shared = grouped.get((child_id, "")) if scope else None
-        for rule in candidates.values():
-            as_of = now if rule.uses_datetimes else today
-            # Only the events this rule reads, in the order they were given.
-            buckets = [bucket for name in rule_names[rule.code] for bucket in (
-                shared.get(name) if shared else None, own.get(name)) if bucket]
-            entries = buckets[0] if len(buckets) == 1 else sorted(entry for bucket in buckets for entry in bucket)
+        for run in started:
+            rule = run.rule
+            as_of = now if run.uses_datetimes else today
+            groups = (own, shared) if shared else (own,)
             try:
-                if completed_since is None:
-                    clock = _outstanding(rule, entries, calendar, as_of=as_of)
-                    rule_clocks = [clock] if clock is not None else []
-                else:
-                    rule_clocks = clocks(rule, [(name, on) for _, name, on in entries], calendar, as_of=as_of)
+                if completed_since is None and run.replays:
+                    clock = _replay_groups(rule, run.names, groups, calendar, as_of)
+                    if clock is not _NOT_DATES:
+                        if clock is None:
+                            continue
+                        rule_clocks = (clock,)
+                if completed_since is not None or not run.replays or clock is _NOT_DATES:
+                    # Only the events this rule reads, in the order they were given.
+                    entries = sorted(entry for name in run.names for group in groups for entry in group.get(name, ()))
+                    if completed_since is not None:
+                        rule_clocks = clocks(rule, [(name, on) for _, name, on in entries], calendar, as_of=as_of)
+                    else:
+                        clock = _outstanding(rule, entries, calendar, as_of=as_of)
+                        if clock is None:
+                            continue
+                        rule_clocks = (clock,)
             except ValueError:
                 continue  # an hour-based rule fed plain dates: nothing sensible to show
             for clock in rule_clocks:
@@ -355,11 +455,15 @@ def due_items(
                     continue
                 elif _as_date(clock.completed_on) < completed_since:
                     continue
-                status = clock_rag(clock, rule, as_of, calendar)
+                due = clock.due
+                if type(due) is dt.date and type(as_of) is dt.date and clock.completed_on is None:
+                    status = _date_rag(due, as_of, rule.amber_within, calendar, ambers)
+                else:
+                    status = clock_rag(clock, rule, as_of, calendar)
                 items.append(DueItem(
-                    child_id=child_id, rule_code=rule.code, rule_name=rule.name, scope=scope, due=clock.due,
+                    child_id=child_id, rule_code=rule.code, rule_name=rule.name, scope=scope, due=due,
                     rag=status, started=clock.started, measured_from=clock.measured_from, step=clock.step,
-                    completed_on=clock.completed_on, days_left=(_as_date(clock.due) - today).days,
+                    completed_on=clock.completed_on, days_left=(_as_date(due) - today).days,
                 ))
     items = _with_reasons(items, children if only is not None else for_sources)
     items.sort(key=sort_key)

@@ -1,0 +1,91 @@
+"""How little of the clock events a list of what is outstanding needs to read.
+
+A whole authority's due list would otherwise read every visit, contact and referral ever
+recorded. For what is *outstanding* as at a date, far less is needed, and a clock source may
+offer two cheaper reads (``casework.events.EventSource``):
+
+- ``latest_clock_events``: for each child, scope and event name, only the latest event on or
+  before the date. A child on a plan for two years has fifty visits; the next visit is due from
+  the last one, and the others change nothing. The due list takes this read when every rule that
+  reads the source's events is one for which the latest is enough (``latest_is_enough``).
+- ``open_clock_events``: the events of the scopes still open on the date; a scope is left out
+  when, for each clock it starts, the event that closes it for good (``EventSource.closes``: a
+  contact decided, a plan ended) happened on or before the date, and not before the start. The
+  due list takes this read when every rule each such start event starts is indeed over once
+  that event happens (``closed_by``).
+
+What changes, and what does not:
+
+- The outstanding clocks (when each started, what it is measured from, when it is due) are the
+  same: tests replay every rule over random histories both ways, and compare whole due lists of a
+  synthetic authority read both ways.
+- ``step`` (how many steps of a sequence have been done since it started) is only known to be 0
+  or at least 1 after a latest read. Nothing shows the number.
+- Clocks already completed cannot be worked out this way, so a due list that also asks for those
+  (``completed_since``) reads every event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .core import NONE, Rule
+from .core.engine import _relevant_names
+
+
+def latest_is_enough(rule: Rule, name: str) -> bool:
+    """Is the latest ``name`` on or before a date enough to know ``rule``'s outstanding clock then?
+
+    Reasons it is not:
+
+    - a start event: a rule that restarts on every start needs only the last, but one measured
+      from the first start of several would not (the two cases are not told apart here);
+    - the switch or extension event: how many there were, or when the first was, matters;
+    - a sequence of more than two periods: which period comes next depends on how many were done;
+    - a switch from a later step than the second, for the same reason;
+    - an end event that may come before its start; a rule measured in hours.
+    """
+    if name not in _relevant_names(rule):
+        return True
+    if rule.uses_datetimes or rule.may_complete_before_start or name == rule.start_event:
+        return False
+    if rule.switch is not None and (rule.switch.event == name or rule.switch.from_step > 1):
+        return False
+    if rule.extension is not None and rule.extension.event == name:
+        return False
+    if name == rule.end_event:
+        return name not in rule.stop_events and (rule.restart == NONE or len(rule.steps) <= 2)
+    return True  # a stop event: the latest tells whether one came after the last start
+
+
+def reads_latest(names: Iterable[str], rules: Iterable[Rule]) -> bool:
+    """Can a source that records ``names`` give only the latest of each to these rules?
+
+    Each rule must read at most one of the names (the order of two different events on the same
+    day would otherwise be lost), and the latest of it must be enough.
+    """
+    names = frozenset(names)
+    for rule in rules:
+        read = names & _relevant_names(rule)
+        if len(read) > 1 or any(not latest_is_enough(rule, name) for name in read):
+            return False
+    return True
+
+
+def closed_by(rule: Rule, event: str) -> bool:
+    """Once ``event`` happens (after its start), is ``rule``'s clock over for good?
+
+    It is if the event stops the rule, or completes a rule that runs one clock per start (a
+    sequence would go on to its next step). A rule measured in hours is left alone: its events
+    are times, and a source's dates cannot order them.
+    """
+    if rule.uses_datetimes or rule.may_complete_before_start:
+        return False
+    return event in rule.stop_events or (event == rule.end_event and rule.restart == NONE)
+
+
+def reads_open(closes: Iterable[tuple[str, str]], rules: Iterable[Rule]) -> bool:
+    """Can a source leave out the scopes that ``closes`` (start event, closing event) shows are
+    over, for these rules? Every rule each start event starts must be closed by its event."""
+    rules = tuple(rules)
+    return all(closed_by(rule, closing) for start, closing in closes for rule in rules if rule.start_event == start)
