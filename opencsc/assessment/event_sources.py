@@ -97,12 +97,16 @@ def episode_clock_events(children):
     return _episode_events(_episode_clock_rows(children))
 
 
-def open_episode_clock_events(children, on_or_before):
-    """The episodes not closed on or before the date (see the source's `closes`)."""
+@children_query
+def _open_episode_rows(children, *, on_or_before):
     still_open = (Q(closure_date__isnull=True) | Q(closure_date__gt=on_or_before)
                   | Q(closure_date__lt=F("referral_date")))
-    return _episode_events(_clock_episodes(children).filter(still_open).values_list(
-        "pk", "child_id", "referral_date", "closure_date"))
+    return _clock_episodes(children).filter(still_open).values_list("pk", "child_id", "referral_date", "closure_date")
+
+
+def open_episode_clock_events(children, on_or_before):
+    """The episodes not closed on or before the date (see the source's `closes`)."""
+    return _episode_events(_open_episode_rows(children, on_or_before=on_or_before))
 
 
 def _episode_events(rows):

@@ -187,11 +187,16 @@ def _plan_clock_events(children):
     return _plan_events(_plan_clock_rows(children))
 
 
+@children_query
+def _open_plan_rows(children, *, on_or_before):
+    still_open = Q(end_date__isnull=True) | Q(end_date__gt=on_or_before) | Q(end_date__lt=F("start_date"))
+    return _clock_plans(children).filter(still_open).values_list(
+        "child_id", "kind", "start_date", "end_date", "pk").order_by("child_id", "start_date", "id")
+
+
 def _open_plan_clock_events(children, on_or_before):
     """The plans not ended on or before the date (see the source's `closes`)."""
-    still_open = Q(end_date__isnull=True) | Q(end_date__gt=on_or_before) | Q(end_date__lt=F("start_date"))
-    return _plan_events(_clock_plans(children).filter(still_open).values_list(
-        "child_id", "kind", "start_date", "end_date", "pk").order_by("child_id", "start_date", "id"))
+    return _plan_events(_open_plan_rows(children, on_or_before=on_or_before))
 
 
 def _plan_events(rows):
@@ -245,10 +250,14 @@ def _meeting_clock_events(children):
                          scope=f"plan:{plan_id}" if plan_id else "")
 
 
-def _latest_meeting_clock_events(children, on_or_before):
-    rows = latest_of(_clock_meetings(children).filter(held_on__lte=on_or_before), "held_on",
+@children_query
+def _latest_meeting_rows(children, *, on_or_before):
+    return latest_of(_clock_meetings(children).filter(held_on__lte=on_or_before), "held_on",
                      ("child_id", "kind", "plan_id"))
-    for child_id, kind, plan_id, held_on in rows:
+
+
+def _latest_meeting_clock_events(children, on_or_before):
+    for child_id, kind, plan_id, held_on in _latest_meeting_rows(children, on_or_before=on_or_before):
         yield ClockEvent(child_id=child_id, event=MEETING_CLOCK_EVENTS[kind], on=held_on,
                          scope=f"plan:{plan_id}" if plan_id else "")
 
@@ -295,9 +304,13 @@ def _visit_clock_events(children):
         yield ClockEvent(child_id=child_id, event=VISIT_CLOCK_EVENTS[kind][0], on=visited_on)
 
 
+@children_query
+def _latest_visit_rows(children, *, on_or_before):
+    return latest_of(_clock_visits(children).filter(visited_on__lte=on_or_before), "visited_on", ("child_id", "kind"))
+
+
 def _latest_visit_clock_events(children, on_or_before):
-    rows = latest_of(_clock_visits(children).filter(visited_on__lte=on_or_before), "visited_on", ("child_id", "kind"))
-    for child_id, kind, visited_on in rows:
+    for child_id, kind, visited_on in _latest_visit_rows(children, on_or_before=on_or_before):
         yield ClockEvent(child_id=child_id, event=VISIT_CLOCK_EVENTS[kind][0], on=visited_on)
 
 

@@ -108,22 +108,34 @@ def of_children(queryset: QuerySet, children: QuerySet, *, via: str = "child") -
     return queryset.filter(Exists(children.filter(pk=OuterRef(via))))
 
 
-def children_query(build: Callable[[QuerySet], QuerySet]) -> Callable[[QuerySet], list]:
-    """Decorate a clock source's query, `build(children) -> QuerySet` (narrowed with of_children).
+# Up to this many children by id (a worker's caseload), a source's query is prepared for a list of
+# ids of the next size up, the last id repeated to fill it (the same rows: IN takes no notice of a
+# repeat). A handful of prepared queries then serve every caseload.
+ID_LIST_SIZES = (2, 4, 8, 16, 32, 64)
 
-    Called with the children, it gives the rows as a list. For one child by id (a child's record
-    page), the query is prepared once and then only run (see opencsc.core.prepared).
+
+def children_query(build: Callable[..., QuerySet]) -> Callable[..., list]:
+    """Decorate a clock source's query, `build(children, **shape) -> QuerySet` (narrowed with
+    of_children; `shape`, keyword arguments such as a date, as opencsc.core.prepared describes).
+
+    Called with the children, it gives the rows as a list. For children by id, up to the largest of
+    ID_LIST_SIZES (a child's record page, a worker's caseload), the query is prepared once and then
+    only run (see opencsc.core.prepared).
     """
     from opencsc.core.prepared import prepared
 
-    one = prepared(lambda child_id: build(children_by_ids((child_id,))))
+    one = prepared(lambda child_id, **shape: build(children_by_ids((child_id,)), **shape))
+    many = prepared(lambda *ids, size, **shape: build(children_by_ids(ids), **shape))
 
     @functools.wraps(build)
-    def rows(children: QuerySet) -> list:
+    def rows(children: QuerySet, **shape) -> list:
         ids = getattr(children, _IDS, None)
         if ids is not None and len(ids) == 1:
-            return one(ids[0])
-        return list(build(children))
+            return one(ids[0], **shape)
+        if ids is not None and 1 < len(ids) <= ID_LIST_SIZES[-1]:
+            size = next(n for n in ID_LIST_SIZES if n >= len(ids))
+            return many(*ids, *(ids[-1],) * (size - len(ids)), size=size, **shape)
+        return list(build(children, **shape))
 
     return rows
 

@@ -80,13 +80,18 @@ def _contact_events(rows):
                 yield ClockEvent(child_id=child_id, event="cp_concern", on=decided, scope=scope)
 
 
-def open_contact_clock_events(children, on_or_before):
-    """The events of the contacts not yet decided by the end of the date, and of those decided
-    to need a strategy discussion (which starts a clock of its own): see ``closes``."""
+@children_query
+def _open_contact_rows(children, *, on_or_before):
     day_after = timezone.make_aware(dt.datetime.combine(on_or_before + dt.timedelta(days=1), dt.time.min))
     still_open = (Q(contact__decided_at__isnull=True) | Q(contact__decided_at__gte=day_after)
                   | Q(contact__decided_at__lt=F("contact__received_at")) | Q(contact__outcome=Contact.Outcome.STRATEGY))
-    return _contact_events(of_children(ContactChild.objects.filter(still_open), children).values_list(*_CLOCK_COLUMNS))
+    return of_children(ContactChild.objects.filter(still_open), children).values_list(*_CLOCK_COLUMNS)
+
+
+def open_contact_clock_events(children, on_or_before):
+    """The events of the contacts not yet decided by the end of the date, and of those decided
+    to need a strategy discussion (which starts a clock of its own): see ``closes``."""
+    return _contact_events(_open_contact_rows(children, on_or_before=on_or_before))
 
 
 register(EventSource(

@@ -53,6 +53,26 @@ def test_every_form_of_children_narrows_to_the_same_rows(three, make, picked):
     assert sorted((child_id, day) for child_id, _kind, day in rows) == _expected(ids)
 
 
+@pytest.mark.parametrize("count", [2, 3, 5, 16, 17, 64, 65])
+def test_a_caseload_by_id_reads_the_same_rows_whatever_its_size(count):
+    """Up to 64 children, the query is prepared for a list of 2, 4, 8... ids, the last repeated."""
+    from opencsc.casework.event_sources import _latest_visit_rows
+
+    children = [ChildFactory() for _ in range(count)]
+    for n, child in enumerate(children[:6]):
+        for day in range(1, n + 2):
+            VisitFactory(child=child, visited_on=dt.date(2026, 5, day), child_seen=True)
+    ids = [c.pk for c in children]
+
+    for _ in range(2):  # prepared, then run again
+        rows = _visit_clock_rows(children_by_ids(ids))
+        latest = _latest_visit_rows(children_by_ids(ids), on_or_before=dt.date(2026, 5, 3))
+
+        assert sorted((child_id, day) for child_id, _kind, day in rows) == _expected(ids)
+        assert sorted((child_id, day) for child_id, _kind, day in latest) == sorted(
+            (c.pk, dt.date(2026, 5, min(n + 1, 3))) for n, c in enumerate(children[:6]))
+
+
 def test_a_related_path_narrows_too(three):
     from opencsc.casework.models import OversightAction
     from opencsc.casework.tests.factories import OversightActionFactory, OversightRecordFactory
