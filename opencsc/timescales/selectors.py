@@ -37,7 +37,6 @@ from .core import (
     RED,
     RULES,
     Clock,
-    amber_from,
     clock_rag,
     clocks,
     effective_rules,
@@ -119,7 +118,15 @@ def outstanding_clock(rule, events, calendar, *, as_of):
     and when the last one happened, and the stop events since. Other rules go through
     ``core.next_due`` unchanged.
     """
-    return _outstanding(rule, [(index, name, on) for index, (name, on) in enumerate(events)], calendar, as_of=as_of)
+    entries = [(index, name, on) for index, (name, on) in enumerate(events)]
+    if _can_replay(rule):
+        by_name: dict[str, list] = defaultdict(list)
+        for entry in entries:
+            by_name[entry[1]].append(entry)
+        clock = _replay_groups(rule, _relevant_names(rule), (by_name,), calendar, as_of)
+        if clock is not _NOT_DATES:
+            return clock
+    return _outstanding(rule, entries, calendar, as_of=as_of)
 
 
 def _can_replay(rule) -> bool:
@@ -129,19 +136,8 @@ def _can_replay(rule) -> bool:
 
 
 def _outstanding(rule, entries, calendar, *, as_of):
-    """``outstanding_clock`` over ``(order, name, on)`` entries, in the order they were given."""
-    if _can_replay(rule) and type(as_of) is dt.date:
-        names = _relevant_names(rule)
-        relevant = []
-        for order, name, on in entries:
-            if name in names:
-                if type(on) is not dt.date:
-                    break  # a datetime: leave it to the engine
-                if on <= as_of:
-                    relevant.append((on, order, name))
-        else:
-            relevant.sort()  # by date, then in the order given (``order`` is never repeated)
-            return _replay(rule, relevant, calendar)
+    """``outstanding_clock`` over ``(order, name, on)`` entries, in the order they were given, for a
+    rule or events the replay (``_replay_groups``) does not take."""
     if not _can_trim(rule):
         return next_due(rule, [(name, on) for _, name, on in entries], calendar, as_of=as_of)
     start_event, end_event, stop_events = rule.start_event, rule.end_event, rule.stop_events
@@ -241,18 +237,6 @@ def _replay_groups(rule, names, groups, calendar, as_of):
                         relevant.append((on, order, name))
     relevant.sort()
     return _replay(rule, relevant, calendar)
-
-
-def _date_rag(due: dt.date, today: dt.date, amber_within, calendar, ambers: dict) -> str:
-    """``core.rag`` for an outstanding clock due on a date, as at a date; ``ambers`` keeps the first
-    amber day for each due date and amber period."""
-    if due < today:
-        return RED
-    key = (due, amber_within)
-    first_amber = ambers.get(key)
-    if first_amber is None:
-        first_amber = ambers[key] = _as_date(amber_from(due, amber_within, calendar))
-    return AMBER if first_amber <= today else GREEN
 
 
 # Rules with the same start and end events are alternatives (the regulation 28 visit rules all run
@@ -415,7 +399,6 @@ def due_items(
     readers = _outstanding_readers(effective.values(), today) if completed_since is None else None
     grouped, choosing = _events_by_name(for_sources, only, readers=readers)
     items: list[DueItem] = []
-    ambers: dict = {}  # (due date, amber period) -> the first amber day: many clocks share them
     for key, own in grouped.items():
         started = [run for name in own for run in starters.get(name, ())]
         if not started:
@@ -456,10 +439,7 @@ def due_items(
                 elif _as_date(clock.completed_on) < completed_since:
                     continue
                 due = clock.due
-                if type(due) is dt.date and type(as_of) is dt.date and clock.completed_on is None:
-                    status = _date_rag(due, as_of, rule.amber_within, calendar, ambers)
-                else:
-                    status = clock_rag(clock, rule, as_of, calendar)
+                status = clock_rag(clock, rule, as_of, calendar)
                 items.append(DueItem(
                     child_id=child_id, rule_code=rule.code, rule_name=rule.name, scope=scope, due=due,
                     rag=status, started=clock.started, measured_from=clock.measured_from, step=clock.step,

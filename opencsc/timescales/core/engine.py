@@ -255,6 +255,10 @@ def rag(
     """
     if completed_on is not None:
         return DONE if _le(completed_on, due) else DONE_LATE
+    if type(due) is dt.date and type(today) is dt.date:  # the usual case: compared directly
+        if today > due:
+            return RED
+        return AMBER if amber_from(due, amber_within, calendar) <= today else GREEN
     if not _le(today, due):
         return RED
     if _le(amber_from(due, amber_within, calendar), today):
