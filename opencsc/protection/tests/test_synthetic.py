@@ -12,22 +12,17 @@ from opencsc.protection import rules
 from opencsc.protection.models import Conference, CPPlan, Section47, StrategyDiscussion
 from opencsc.protection.selectors import cp_plans_for
 from opencsc.synthetic.generators.protection import generate_protection
-from opencsc.synthetic.services import authority_generate
+from opencsc.synthetic.testing import rolled_back_authority
 
 TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture(scope="module")
 def authority(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            ctx = authority_generate(seed=11, size=0.5, today=TODAY, until="protection")
-            if not CPPlan.objects.exists():  # until the step is in pipeline.STEPS
-                generate_protection(ctx)
-            yield ctx
-            transaction.set_rollback(True)
+    with rolled_back_authority(django_db_blocker, seed=11, size=0.5, today=TODAY, until="protection") as ctx:
+        if not CPPlan.objects.exists():  # until the step is in pipeline.STEPS
+            generate_protection(ctx)
+        yield ctx
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ from opencsc.adoption.models import (
     AdoptionVisit,
     PermanenceOrder,
 )
-from opencsc.synthetic.services import authority_generate
+from opencsc.synthetic.testing import rolled_back_authority
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -21,12 +21,8 @@ TODAY = dt.date(2026, 11, 23)
 @pytest.fixture(scope="module")
 def authority(django_db_setup, django_db_blocker):
     """One authority for the module (tests run inside their own transactions), rolled back at the end."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            yield authority_generate(seed=7, size=0.3, today=TODAY, until="adoption")
-            transaction.set_rollback(True)
+    with rolled_back_authority(django_db_blocker, seed=7, size=0.3, today=TODAY, until="adoption") as ctx:
+        yield ctx
 
 
 pytestmark = pytest.mark.django_db

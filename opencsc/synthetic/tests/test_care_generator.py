@@ -17,7 +17,7 @@ from opencsc.care.models import (
 from opencsc.care.services import _row
 from opencsc.casework.models import Visit
 from opencsc.codes import LEGAL_STATUS, PLACEMENT_TYPE, REASON_EPISODE_CEASED
-from opencsc.synthetic.services import authority_generate
+from opencsc.synthetic.testing import rolled_back_authority
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -25,12 +25,8 @@ TODAY = dt.date(2026, 11, 23)
 @pytest.fixture(scope="module")
 def authority(django_db_setup, django_db_blocker):
     """One authority for the module (tests run inside their own transactions), rolled back at the end."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            yield authority_generate(seed=7, size=0.25, today=TODAY, until="care")
-            transaction.set_rollback(True)
+    with rolled_back_authority(django_db_blocker, seed=7, size=0.25, today=TODAY, until="care") as ctx:
+        yield ctx
 
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from opencsc.earlyhelp.models import (
     TeamMember,
 )
 from opencsc.synthetic.generators.earlyhelp import OPEN_FAMILIES, generate_earlyhelp
-from opencsc.synthetic.services import authority_generate
+from opencsc.synthetic.testing import rolled_back_authority
 
 TODAY = dt.date(2026, 11, 23)
 SIZE = 0.2
@@ -28,15 +28,10 @@ SIZE = 0.2
 @pytest.fixture(scope="module")
 def authority(django_db_setup, django_db_blocker):
     """One authority for the module, rolled back at the end."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            ctx = authority_generate(seed=7, size=SIZE, today=TODAY, until="earlyhelp")
-            if not EarlyHelpEpisode.objects.exists():  # until the step is in pipeline.STEPS
-                generate_earlyhelp(ctx)
-            yield ctx
-            transaction.set_rollback(True)
+    with rolled_back_authority(django_db_blocker, seed=7, size=SIZE, today=TODAY, until="earlyhelp") as ctx:
+        if not EarlyHelpEpisode.objects.exists():  # until the step is in pipeline.STEPS
+            generate_earlyhelp(ctx)
+        yield ctx
 
 
 pytestmark = pytest.mark.django_db

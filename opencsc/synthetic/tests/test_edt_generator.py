@@ -11,7 +11,7 @@ from opencsc.casework.models import Allocation
 from opencsc.edt import rules
 from opencsc.edt.models import OutOfHoursEntry
 from opencsc.synthetic.generators.edt import DAYS, PER_NIGHT, generate_edt
-from opencsc.synthetic.services import authority_generate
+from opencsc.synthetic.testing import rolled_back_authority
 from opencsc.timescales.authority import authority_calendar
 
 TODAY = dt.date(2026, 11, 23)  # a Monday
@@ -22,15 +22,10 @@ LONDON = ZoneInfo("Europe/London")
 @pytest.fixture(scope="module")
 def authority(django_db_setup, django_db_blocker):
     """One authority for the module, rolled back at the end."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            ctx = authority_generate(seed=11, size=SIZE, today=TODAY, until="edt")
-            if not OutOfHoursEntry.objects.exists():  # until the step is in pipeline.STEPS
-                generate_edt(ctx)
-            yield ctx
-            transaction.set_rollback(True)
+    with rolled_back_authority(django_db_blocker, seed=11, size=SIZE, today=TODAY, until="edt") as ctx:
+        if not OutOfHoursEntry.objects.exists():  # until the step is in pipeline.STEPS
+            generate_edt(ctx)
+        yield ctx
 
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from opencsc.frontdoor.models import (
     EncompassNotice,
     InformationRequest,
 )
-from opencsc.synthetic.services import authority_generate
+from opencsc.synthetic.testing import rolled_back_authority
 
 TODAY = dt.date(2026, 11, 23)
 SIZE = 0.2
@@ -24,12 +24,8 @@ SIZE = 0.2
 @pytest.fixture(scope="module")
 def authority(django_db_setup, django_db_blocker):
     """One authority for the module (tests run inside their own transactions), rolled back at the end."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            yield authority_generate(seed=7, size=SIZE, today=TODAY, until="frontdoor")
-            transaction.set_rollback(True)
+    with rolled_back_authority(django_db_blocker, seed=7, size=SIZE, today=TODAY, until="frontdoor") as ctx:
+        yield ctx
 
 
 pytestmark = pytest.mark.django_db

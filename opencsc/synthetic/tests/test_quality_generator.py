@@ -8,7 +8,7 @@ from django.db.models import F
 from opencsc.accounts.roles import Role
 from opencsc.quality import selectors
 from opencsc.quality.models import AuditAction, AuditAnswer, AuditQuestion, CaseAudit, Moderation, ThemedAudit
-from opencsc.synthetic.services import authority_generate
+from opencsc.synthetic.testing import rolled_back_authority
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -16,12 +16,8 @@ TODAY = dt.date(2026, 11, 23)
 @pytest.fixture(scope="module")
 def authority(django_db_setup, django_db_blocker):
     """One authority for the module (tests run inside their own transactions), rolled back at the end."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            yield authority_generate(seed=9, size=0.2, today=TODAY, until="quality")
-            transaction.set_rollback(True)
+    with rolled_back_authority(django_db_blocker, seed=9, size=0.2, today=TODAY, until="quality") as ctx:
+        yield ctx
 
 
 pytestmark = pytest.mark.django_db

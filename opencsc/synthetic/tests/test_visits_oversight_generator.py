@@ -8,7 +8,7 @@ from opencsc.accounts.roles import Role
 from opencsc.casework.models import OversightAction, OversightRecord, Plan, Visit
 from opencsc.people.models import Child
 from opencsc.synthetic.generators.visits_oversight import SERVICES, generate_visits_oversight
-from opencsc.synthetic.services import authority_generate
+from opencsc.synthetic.testing import rolled_back_authority
 from opencsc.timescales.core.calendar import WorkingDayCalendar
 
 TODAY = dt.date(2026, 11, 23)
@@ -17,12 +17,8 @@ TODAY = dt.date(2026, 11, 23)
 @pytest.fixture(scope="module")
 def authority(django_db_setup, django_db_blocker):
     """One authority for the module (tests run inside their own transactions), rolled back at the end."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            yield authority_generate(seed=11, size=0.2, today=TODAY, until="visits_oversight")
-            transaction.set_rollback(True)
+    with rolled_back_authority(django_db_blocker, seed=11, size=0.2, today=TODAY, until="visits_oversight") as ctx:
+        yield ctx
 
 
 pytestmark = pytest.mark.django_db

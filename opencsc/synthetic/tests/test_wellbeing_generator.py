@@ -8,7 +8,7 @@ from opencsc.care.models import PeriodOfCare
 from opencsc.codes.lists import SDQ_REASON
 from opencsc.people.models import Child
 from opencsc.synthetic.generators.wellbeing import LOOKBACK_DAYS, generate_wellbeing
-from opencsc.synthetic.services import authority_generate
+from opencsc.synthetic.testing import rolled_back_authority
 from opencsc.wellbeing import rules, selectors
 from opencsc.wellbeing.models import (
     PEP,
@@ -38,14 +38,9 @@ def _snapshot():
 @pytest.fixture(scope="module")
 def authority(django_db_setup, django_db_blocker):
     """One authority for the module (the care step runs before this one), rolled back at the end."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            ctx = authority_generate(seed=5, size=0.5, today=TODAY, until="wellbeing")
-            assert PeriodOfCare.objects.exists()
-            yield ctx
-            transaction.set_rollback(True)
+    with rolled_back_authority(django_db_blocker, seed=5, size=0.5, today=TODAY, until="wellbeing") as ctx:
+        assert PeriodOfCare.objects.exists()
+        yield ctx
 
 
 def _looked_after_ids(ctx) -> set[int]:

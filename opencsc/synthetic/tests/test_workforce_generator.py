@@ -7,7 +7,7 @@ import pytest
 from opencsc.accounts.models import User
 from opencsc.casework.models import OversightRecord
 from opencsc.synthetic.generators.workforce import generate_workforce
-from opencsc.synthetic.services import authority_generate
+from opencsc.synthetic.testing import rolled_back_authority
 from opencsc.workforce import selectors
 from opencsc.workforce.models import CaseDiscussion, SupervisionSession, WorkerProfile
 
@@ -17,12 +17,8 @@ TODAY = dt.date(2026, 11, 23)
 @pytest.fixture(scope="module")
 def authority(django_db_setup, django_db_blocker):
     """One authority for the module (tests run inside their own transactions), rolled back at the end."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            yield authority_generate(seed=5, size=0.2, today=TODAY, until="workforce")
-            transaction.set_rollback(True)
+    with rolled_back_authority(django_db_blocker, seed=5, size=0.2, today=TODAY, until="workforce") as ctx:
+        yield ctx
 
 
 pytestmark = pytest.mark.django_db

@@ -165,14 +165,10 @@ TODAY = dt.date(2026, 11, 23)
 
 @pytest.fixture(scope="module")
 def synthetic(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        from django.db import transaction
+    from opencsc.synthetic.testing import rolled_back_authority
 
-        from opencsc.synthetic.services import authority_generate
-
-        with transaction.atomic():
-            yield authority_generate(seed=11, size=0.05, today=TODAY)
-            transaction.set_rollback(True)
+    with rolled_back_authority(django_db_blocker, seed=11, size=0.05, today=TODAY) as ctx:
+        yield ctx
 
 
 def _listed(items):

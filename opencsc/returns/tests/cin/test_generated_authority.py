@@ -10,7 +10,7 @@ from opencsc.people.models import Child
 from opencsc.returns.base import CollectionYear
 from opencsc.returns.cin import build, validate, validate_xml
 from opencsc.returns.cin.builder import SPECS, schema_path
-from opencsc.synthetic.services import authority_generate
+from opencsc.synthetic.testing import rolled_back_authority
 
 TODAY = dt.date(2026, 11, 23)
 SHARED_SPECS = Path(__file__).resolve().parents[5] / "shared" / "specs"
@@ -19,12 +19,8 @@ SHARED_SPECS = Path(__file__).resolve().parents[5] / "shared" / "specs"
 @pytest.fixture(scope="module")
 def authority(django_db_setup, django_db_blocker):
     """One authority for the module, rolled back at the end."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            yield authority_generate(seed=11, size=0.05, today=TODAY)
-            transaction.set_rollback(True)
+    with rolled_back_authority(django_db_blocker, seed=11, size=0.05, today=TODAY) as ctx:
+        yield ctx
 
 
 pytestmark = pytest.mark.django_db
