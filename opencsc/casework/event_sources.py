@@ -340,7 +340,7 @@ register(EventSource(
     key="plan", label="Plans", fetch=_plans,
     starts_clocks=("cin_plan_started", "cp_plan_started"), stops_clocks=("cin_plan_ended", "cp_plan_ended"),
     clock_events=_plan_clock_events, open_clock_events=_open_plan_clock_events,
-    closes=tuple((started, ended) for started, ended in PLAN_CLOCK_EVENTS.values()),
+    closes=tuple(PLAN_CLOCK_EVENTS.values()),
 ))
 register(EventSource(
     key="meeting", label="Meetings", fetch=_meetings, stops_clocks=("cin_review", "core_group"),
