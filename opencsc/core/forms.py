@@ -104,28 +104,61 @@ def apply_errors(form: forms.Form, error: ValidationError, aliases: dict[str, st
         form.add_error(None, error.messages)
 
 
-def save_from_form(request, form: forms.Form, write, success: str, aliases: dict[str, str] | None = None) -> bool:
-    """On a valid POST run `write(form.cleaned_data)` (a service call) and flash `success`; True when it saved.
-
-    A service's ValidationError is shown on the form (see apply_errors), and a StaleRecordError (someone
-    changed the record meanwhile) above it; nothing is saved then.
-    """
+def _write_from_form(request, form: forms.Form, write, success, aliases=None, also=()):
+    """The one 'valid POST, then service, then show its refusal' step: (True, result) when it saved."""
     from django.contrib import messages
 
     from opencsc.core.audit import StaleRecordError
 
-    if request.method != "POST" or not form.is_valid():
-        return False
+    if request.method != "POST":
+        return False, None
+    valid = all([f.is_valid() for f in (form, *also)])  # every form validated, so each shows its errors
+    if not valid:
+        return False, None
     try:
-        write(form.cleaned_data)
+        result = write(form.cleaned_data)
     except ValidationError as error:
         apply_errors(form, error, aliases)
-        return False
+        return False, None
     except StaleRecordError as error:
         form.add_error(None, str(error))
-        return False
-    messages.success(request, success)
-    return True
+        return False, None
+    if success:
+        messages.success(request, success(result) if callable(success) else success)
+    return True, result
+
+
+def save_from_form(request, form: forms.Form, write, success, aliases: dict[str, str] | None = None) -> bool:
+    """On a valid POST run `write(form.cleaned_data)` (a service call) and flash `success`; True when it saved.
+
+    A service's ValidationError is shown on the form (see apply_errors), and a StaleRecordError (someone
+    changed the record meanwhile) above it; nothing is saved then. Prefer `submit`, which also redirects.
+    """
+    return _write_from_form(request, form, write, success, aliases)[0]
+
+
+def submit(request, form: forms.Form, write, *, success, then, aliases: dict[str, str] | None = None,
+           also=()):
+    """The form pattern of every page that changes something, in one place.
+
+    On a valid POST (`form` and every form in `also`), run `write(form.cleaned_data)` (a service call),
+    flash `success` (text, or a function of what `write` returned) and return a redirect to `then` (a URL,
+    a model with get_absolute_url, or a function of what `write` returned giving either). A service's
+    ValidationError is shown on the form against its fields, a StaleRecordError above it, and None is
+    returned, as it is for a GET: the view then renders the form, with what was typed kept.
+
+        form = NoteForm(request.POST or None)
+        if done := submit(request, form, lambda data: services.note_add(actor=request.user, **data),
+                          success="Note added", then=child.get_absolute_url()):
+            return done
+        return render(request, "casework/note_form.html", {"form": form})
+    """
+    from django.shortcuts import redirect
+
+    saved, result = _write_from_form(request, form, write, success, aliases, also)
+    if not saved:
+        return None
+    return redirect(then(result) if callable(then) else then)
 
 
 class ConcurrencyMixin(forms.Form):

@@ -5,8 +5,10 @@ through `children_for()` or `child_for()`. A record the user may not see and
 a record that does not exist look the same (404), and every view of a
 child's record, and every refused attempt, is written to the access log.
 
-The rules, as data, are in ACTIONS below and documented in docs/access.md;
-tests fail if an action is undocumented.
+A role that may never do what a page does is refused with 403 before
+anything is looked up; a child they can see but may not change (say, one not
+allocated to them) is refused with 403 too. The role part of each action is a
+permission in `people/policy.py`; docs/access.md is generated from it.
 """
 
 from __future__ import annotations
@@ -16,29 +18,29 @@ from django.http import Http404
 from django.utils import timezone
 
 from opencsc.accounts.models import AccessLog
-from opencsc.accounts.roles import CASEWORK_ROLES, MANAGER_ROLES, READ_ALL_ROLES, Role
+from opencsc.accounts.roles import READ_ALL_ROLES, Role
 
+from . import policy
 from .models import Child, PartnerShare, RestrictedAccessGrant
 
-# What each action means, and who may do it once they can see the child.
-ACTIONS: dict[str, str] = {
-    "view": "See the child's record summary.",
-    "view_casework": "Read case notes, the chronology and documents.",
-    "record": "Add case notes, chronology entries and documents.",
-    "edit": "Change the child's details, addresses and family network.",
-    "merge": "Merge a duplicate record into this one.",
-    "restrict": "Restrict the record, and name who may see it.",
-    "view_access_log": "See who has looked at the record.",
+# The record actions, each a permission in people/policy.py (docs/access.md is generated from them).
+ACTION_PERMISSIONS = {
+    "view": policy.may_view,
+    "view_casework": policy.may_view_casework,
+    "record": policy.may_record,
+    "edit": policy.may_edit,
+    "merge": policy.may_merge,
+    "restrict": policy.may_restrict,
+    "view_access_log": policy.may_view_access_log,
 }
+ACTIONS: dict[str, str] = {name: perm.description for name, perm in ACTION_PERMISSIONS.items()}
 
-RECORD_ROLES = CASEWORK_ROLES
-EDIT_ROLES = frozenset(
-    {Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.MASH_PRACTITIONER,
-     Role.PERSONAL_ADVISER}
-)
-MERGE_ROLES = MANAGER_ROLES
-RESTRICT_ROLES = frozenset({Role.SERVICE_MANAGER})
-ACCESS_LOG_ROLES = MANAGER_ROLES
+# Kept for the callers that name the roles: the permissions are the source.
+RECORD_ROLES = policy.may_record.roles
+EDIT_ROLES = policy.may_edit.roles
+MERGE_ROLES = policy.may_merge.roles
+RESTRICT_ROLES = policy.may_restrict.roles
+ACCESS_LOG_ROLES = policy.may_view_access_log.roles
 
 
 def _active_share(user):
@@ -70,24 +72,43 @@ def _log(user, *, child, reference, path, outcome):
 
 
 def child_for(user, pk, *, request=None, action: str = "view", log: bool = True) -> Child:
-    """The child with this id if the user may see it (and do `action`), else 404.
+    """The child with this id if the user may see it and do `action` to it.
 
-    Views of the record are logged; so are refused attempts, with what was asked for.
+    A role that may never do `action` is refused the page (403) before anything is looked up; a child
+    the user may not see, or that does not exist, is "not found" (404); a child they can see but may not
+    do `action` to (say, edit a child not allocated to them) is refused (403). Views of the record are
+    logged, and so is every refusal, with what was asked for.
     """
+    from django.core.exceptions import PermissionDenied
+
+    if action not in ACTION_PERMISSIONS:
+        raise ValueError(f"Unknown action {action!r}")
     path = request.get_full_path() if request is not None else ""
+    if not ACTION_PERMISSIONS[action](user):
+        if getattr(user, "is_authenticated", False):
+            _log(user, child=None, reference=pk, path=path, outcome=AccessLog.Outcome.REFUSED)
+        error = PermissionDenied(ACTION_PERMISSIONS[action].refusal)
+        error.logged = True
+        raise error
     try:
         child = children_for(user).get(pk=int(pk))
-    except (Child.DoesNotExist, ValueError, TypeError):
+    except (Child.DoesNotExist, ValueError, TypeError, OverflowError):
         if getattr(user, "is_authenticated", False):
-            existing = Child.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+            existing = Child.objects.filter(pk=pk).first() if _small_id(pk) else None
             _log(user, child=existing, reference=pk, path=path, outcome=AccessLog.Outcome.REFUSED)
         raise Http404("No child found") from None
     if not can(user, action, child):
         _log(user, child=child, reference=pk, path=path, outcome=AccessLog.Outcome.REFUSED)
-        raise Http404("No child found")
+        error = PermissionDenied("You cannot do this to this child's record")
+        error.logged = True
+        raise error
     if log:
         _log(user, child=child, reference=pk, path=path, outcome=AccessLog.Outcome.VIEWED)
     return child
+
+
+def _small_id(pk) -> bool:
+    return str(pk).isdigit() and int(pk) < 2**63
 
 
 def _is_allocated(user, child) -> bool:
@@ -101,27 +122,26 @@ def _is_allocated(user, child) -> bool:
 
 def can(user, action: str, child: Child) -> bool:
     """May this user (who can already see `child`) do `action` to it?"""
-    if action not in ACTIONS:
+    if action not in ACTION_PERMISSIONS:
         raise ValueError(f"Unknown action {action!r}")
-    role = user.role
+    if not ACTION_PERMISSIONS[action](user):
+        return False
     if action == "view":
         return True
-    if role == Role.PARTNER:
-        return False
-    if action == "view_casework":
-        return role in READ_ALL_ROLES or child.access_grants.filter(user=user).exists()
-    if action == "record":
-        return role in RECORD_ROLES
-    if action == "edit":
-        if role not in EDIT_ROLES:
-            return False
-        if role in MANAGER_ROLES or role == Role.MASH_PRACTITIONER:
-            return True
+    if action == "edit" and user.role not in policy.EDIT_ANY_CHILD_ROLES:
         return _is_allocated(user, child)
-    if action == "merge":
-        return role in MERGE_ROLES
-    if action == "restrict":
-        return role in RESTRICT_ROLES
-    if action == "view_access_log":
-        return role in ACCESS_LOG_ROLES
-    return False
+    return True
+
+
+def require(user, action: str, child: Child) -> None:
+    """For services: refuse (PermissionDenied, logged) unless the user may do `action` to this child.
+
+    The one check a service makes before it writes to a child's record (``require(actor, "record", child)``).
+    """
+    from opencsc.accounts.policy import refuse
+
+    if not can(user, action, child):
+        messages = {"record": "You cannot add to this child's record",
+                    "edit": "You cannot change this child's details"}
+        refuse(messages.get(action, "You cannot do this to this child's record"),
+               permission=ACTION_PERMISSIONS[action], user=user, reference=str(child.pk))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 
+from opencsc.accounts.policy import Permission
 from opencsc.accounts.roles import CASEWORK_ROLES, MANAGER_ROLES, READ_ALL_ROLES, Role
 
 __all__ = ["ADMIN", "ALL", "CASEWORK_ROLES", "CREATE", "EDIT_ANY", "MANAGER_ROLES", "PUBLIC",
@@ -37,9 +38,21 @@ PUBLIC = object()  # reachable without signing in
 
 @dataclass(frozen=True)
 class Entry:
+    """One URL: who may use it (a set of roles, a policy Permission, or PUBLIC), the world's keys for its
+    arguments, the method its check uses, and `not_found`: roles that may use the page but cannot see
+    the matrix world's record at all, so get 404 rather than 403."""
+
     allowed: frozenset | object
     args: tuple[str, ...] = ()
     method: str = "get"
+    not_found: frozenset = frozenset()
+
+    def __post_init__(self):
+        if isinstance(self.allowed, Permission):
+            object.__setattr__(self, "allowed", self.allowed.roles)
+
+    def expected_refusal(self, role) -> int:
+        return 404 if role in self.not_found else 403
 
 
 def _app_modules():

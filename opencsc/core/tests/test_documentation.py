@@ -30,3 +30,18 @@ def test_every_access_action_is_documented(action):
 @pytest.mark.parametrize("role", Role.values)
 def test_every_role_is_documented(role):
     assert f"`{role}`" in (DOCS / "access.md").read_text()
+
+
+def test_the_permissions_in_docs_access_are_generated_from_the_policy():
+    from opencsc.accounts.access_doc import doc_path, render
+
+    current = doc_path().read_text(encoding="utf-8")
+    assert render(current) == current, "docs/access.md is out of date: run `manage.py access_doc`"
+
+
+def test_every_permission_is_named_after_an_action_and_described():
+    from opencsc.accounts.policy import permissions
+
+    for name, perm in permissions().items():
+        assert name == perm.name and name.islower() and " " not in name
+        assert perm.description.endswith(".") and perm.area, name

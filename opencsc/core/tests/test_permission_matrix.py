@@ -61,7 +61,7 @@ CORE_MATRIX: dict[str, Entry] = {
     "people:merge": Entry(MANAGER_ROLES, ("child",)),
     "people:restriction": Entry(frozenset({Role.SERVICE_MANAGER}), ("child",)),
     "people:sharing": Entry(EDIT_ANY, ("child",)),
-    "casework:child_record": Entry(READ_ALL_ROLES, ("child",)),
+    "casework:child_record": Entry(READ_ALL_ROLES | {Role.PARTNER}, ("child",), not_found=frozenset({Role.PARTNER})),
     "casework:chronology": Entry(READ_ALL_ROLES, ("child",)),
     "casework:chronology_add": Entry(CASEWORK_ROLES, ("child",)),
     "casework:notes": Entry(READ_ALL_ROLES, ("child",)),
@@ -113,14 +113,14 @@ def test_every_url_is_in_the_matrix():
     assert not set(MATRIX) - all_url_names(), "The matrix names URLs that no longer exist"
 
 
-@pytest.fixture
-def world(db, make_user):
+def _build_world() -> dict:
+    from opencsc.accounts.tests.factories import UserFactory
     from opencsc.assessment.tests.factories import AssessmentFactory, CINEpisodeFactory
     from opencsc.casework.models import CaseNote, Document, Plan
     from opencsc.people.tests.factories import ChildFactory, RelationshipFactory
     from opencsc.protection.tests.helpers import cp_plan
 
-    author = make_user(role=Role.SOCIAL_WORKER, username="author")
+    author = UserFactory(role=Role.SOCIAL_WORKER, username="author")
     child = ChildFactory()
     relationship = RelationshipFactory(child=child)
     note = CaseNote.objects.create(
@@ -130,7 +130,7 @@ def world(db, make_user):
         child=child, title="Letter", file=SimpleUploadedFile("letter.txt", b"Dear parent"),
         original_name="letter.txt", size_bytes=11, content_type="text/plain", uploaded_by=author,
     )
-    other_user = make_user(role=Role.SOCIAL_WORKER, username="someone")
+    other_user = UserFactory(role=Role.SOCIAL_WORKER, username="someone")
     episode = CINEpisodeFactory(child=child, created_by=author)  # open, with an assessment in progress
     AssessmentFactory(episode=episode, created_by=author)
     cp = cp_plan(author, child, dt.date(2026, 3, 2))
@@ -146,46 +146,123 @@ def world(db, make_user):
     }
     for extend in app_world_extenders():
         extend(world, author=author, child=child, episode=episode)
+    # One user of each role (none allocated to the child, none the author), and a partner from the police.
+    world["users"] = {role: UserFactory(role=role, username=f"matrix-{role}",
+                                        **({"agency": "police"} if role == Role.PARTNER else {}))
+                      for role in Role.values}
     return world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The matrix's records, made once for the module's tests on this worker and rolled back after them;
+    each test runs in its own transaction on top, so whatever a request changes is undone."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
 
 
 def _url(name, entry, world):
     return reverse(name, args=[world[a] for a in entry.args])
 
 
-def _snapshot():
-    from django.apps import apps
-
-    return {m._meta.label: m.objects.count() for m in apps.get_models()
-            if m._meta.app_label in SNAPSHOT_APPS and m._meta.model_name != "accesslog"}
-
-
-# Row counts, including audit events, so a refused change that would only update a row shows too.
+# Row counts of every table of OpenCSC's apps, including audit events, in one query: a refused request
+# that added, or only updated (an audit event would show it), or deleted a row shows as a difference.
 SNAPSHOT_APPS = {c.label for c in django_apps.get_app_configs()
                  if c.name.startswith("opencsc.") and c.label != "synthetic"}
+
+
+def _snapshot() -> tuple:
+    from django.db import connection
+
+    tables = sorted(m._meta.db_table for m in django_apps.get_models()
+                    if m._meta.app_label in SNAPSHOT_APPS and m._meta.model_name != "accesslog")
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables))
+        return tuple(zip(tables, cursor.fetchone(), strict=True))
+
+
+def view_methods(name: str, world: dict) -> frozenset[str] | None:
+    """The HTTP methods the URL's view accepts (require_http_methods and friends), or None for any."""
+    import inspect
+
+    from django.urls import resolve
+
+    view = resolve(_url(name, MATRIX[name], world)).func
+    while view is not None:
+        if view.__closure__:
+            found = inspect.getclosurevars(view).nonlocals.get("request_method_list")
+            if found is not None:
+                return frozenset(found)
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+def _request(client, method, url):
+    if method == "post":
+        return client.post(url, {})
+    return getattr(client, method)(url)
+
+
+def _check(name, role, method, client, world):
+    from opencsc.accounts.models import AccessLog
+
+    entry = MATRIX[name]
+    user = world["users"][role]
+    client.force_login(user)
+    before = _snapshot()
+    refusals = AccessLog.objects.filter(user=user, outcome="refused").count()
+    response = _request(client, method, _url(name, entry, world))
+    allowed = (entry.allowed is PUBLIC or role in entry.allowed) and role not in entry.not_found
+    if allowed and method == entry.method:
+        assert response.status_code in (200, 302), f"{role} should be allowed {name}"
+        if response.status_code == 302:
+            assert "/accounts/sign-in/" not in response["Location"] or name == "accounts:logout"
+    else:
+        expected = entry.expected_refusal(role)
+        assert response.status_code == expected, (
+            f"{role} should be refused {method.upper()} {name} with {expected}, got {response.status_code}")
+        assert _snapshot() == before, f"A refused {method.upper()} {name} by {role} changed something"
+        assert AccessLog.objects.filter(user=user, outcome="refused").count() > refusals, (
+            f"{role} was refused {name}, but the access log does not say so")
+
 
 CASES = [(name, role) for name in sorted(MATRIX) for role in Role.values]
 
 
 @pytest.mark.parametrize("name, role", CASES)
-def test_role_gets_what_the_matrix_says(name, role, client, make_user, world):
-    entry = MATRIX[name]
-    user = make_user(role=role)
-    client.force_login(user)
-    before = _snapshot()
-    response = getattr(client, entry.method)(_url(name, entry, world))
-    allowed = entry.allowed is PUBLIC or role in entry.allowed
-    if allowed:
-        assert response.status_code in (200, 302), f"{role} should be allowed {name}"
-        if response.status_code == 302:
-            assert "/accounts/sign-in/" not in response["Location"] or name == "accounts:logout"
-    else:
-        assert response.status_code in (403, 404), f"{role} should be refused {name}"
-        assert _snapshot() == before
+def test_role_gets_what_the_matrix_says(name, role, client, world, db):
+    _check(name, role, MATRIX[name].method, client, world)
+
+
+# Every form page (a view that takes POST, checked above with GET) is also POSTed by every role that may
+# not use it: refused, with the same status, and nothing changed. A view that took POST before it
+# checked who was asking would show here as a 200 with form errors, or as a change.
+FORM_CASES = [(name, role) for name in sorted(MATRIX) for role in Role.values
+              if MATRIX[name].method == "get" and MATRIX[name].allowed is not PUBLIC
+              and (role not in MATRIX[name].allowed or role in MATRIX[name].not_found)]
+
+
+@pytest.mark.parametrize("name, role", FORM_CASES)
+def test_refused_role_cannot_post_to_a_form(name, role, client, world, db):
+    methods = view_methods(name, world)
+    if methods is not None and "POST" not in methods:
+        client.force_login(world["users"][role])
+        assert client.post(_url(name, MATRIX[name], world), {}).status_code == 405
+        return
+    _check(name, role, "post", client, world)
+
+
+def test_the_matrix_posts_to_every_form():
+    """The form cases are not vacuous: the views that take POST are most of the matrix's GET pages."""
+    assert len(FORM_CASES) > 1000
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_nobody_signed_in_is_sent_to_sign_in(name, client, world):
+def test_nobody_signed_in_is_sent_to_sign_in(name, client, world, db):
     entry = MATRIX[name]
     response = getattr(client, entry.method)(_url(name, entry, world))
     if entry.allowed is PUBLIC:
@@ -200,28 +277,32 @@ CHILD_URLS = [n for n, e in MATRIX.items() if "child" in e.args]
 
 @pytest.mark.parametrize("name", CHILD_URLS)
 @pytest.mark.parametrize("role", sorted(READ_ALL_ROLES))
-def test_restricted_child_is_not_found_without_a_grant(name, role, client, make_user, world):
+def test_restricted_child_is_not_found_without_a_grant(name, role, client, world, db):
     from opencsc.accounts.models import AccessLog
     from opencsc.people.models import Child
 
     Child.objects.filter(pk=world["child"]).update(is_restricted=True)
-    client.force_login(make_user(role=role))
+    client.force_login(world["users"][role])
     before = _snapshot()
     entry = MATRIX[name]
     response = getattr(client, entry.method)(_url(name, entry, world))
-    assert response.status_code == 404
+    if role in entry.allowed:
+        assert response.status_code == 404
+        assert AccessLog.objects.filter(outcome="refused", child_id=world["child"]).exists()
+    else:  # the page itself is refused before the record is looked up
+        assert response.status_code == 403
+        assert AccessLog.objects.filter(outcome="refused", user=world["users"][role]).exists()
     assert _snapshot() == before
-    assert AccessLog.objects.filter(outcome="refused", child_id=world["child"]).exists()
 
 
 @pytest.mark.parametrize("name", CHILD_URLS)
-def test_partner_with_a_share_sees_the_summary_only(name, client, make_user, world):
+def test_partner_with_a_share_sees_the_summary_only(name, client, world, db):
     from opencsc.people.models import PartnerShare
 
     PartnerShare.objects.create(child_id=world["child"], agency="police", reason="Strategy discussion",
                                 shared_on=dt.date(2026, 1, 1))
-    client.force_login(make_user(role=Role.PARTNER, agency="police"))
+    client.force_login(world["users"][Role.PARTNER])
     entry = MATRIX[name]
     response = getattr(client, entry.method)(_url(name, entry, world))
-    expected = 200 if name == "casework:child_record" else 404
+    expected = 200 if name == "casework:child_record" else MATRIX[name].expected_refusal(Role.PARTNER)
     assert response.status_code == expected
