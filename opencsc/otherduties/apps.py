@@ -7,17 +7,16 @@ class OtherdutiesConfig(AppConfig):
     verbose_name = "Other duties: private fostering, LADO allegations and care proceedings"
 
     def ready(self):
-        from opencsc.accounts.roles import READ_ALL_ROLES
         from opencsc.casework.templatetags.casework_tags import add_record_section
         from opencsc.core.navigation import NavItem, register
 
         from . import (
             event_sources,  # noqa: F401  (registers this app's chronology and clock sources)
+            policy,
             summary,  # noqa: F401  (registers "Privately fostered" / "Care proceedings")
         )
-        from .roles import LADO_ROLES
 
         add_record_section("Other duties", "otherduties:overview", "view_casework", before="Plans")
-        register(NavItem("Care proceedings", "otherduties:proceedings_list", roles=frozenset(READ_ALL_ROLES),
-                         order=55))
-        register(NavItem("LADO", "otherduties:lado_list", roles=frozenset(LADO_ROLES), order=56))
+        register(NavItem("Care proceedings", "otherduties:proceedings_list", order=55,
+                         roles=policy.may_view_proceedings_list.roles))
+        register(NavItem("LADO", "otherduties:lado_list", roles=policy.may_view_lado.roles, order=56))

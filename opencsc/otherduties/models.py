@@ -2,7 +2,7 @@
 and care proceedings.
 
 A LADO allegation is about an adult, not a child's record: the children involved are an
-optional link, and only managers see these records (see selectors.LADO_ROLES). No business
+optional link, and only managers see these records (see policy.may_view_lado). No business
 logic here: the rules are in services.py.
 """
 

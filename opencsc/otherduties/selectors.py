@@ -1,4 +1,5 @@
-"""Reads for other duties. Children come through `people.access`; LADO allegations only for LADO_ROLES.
+"""Reads for other duties. Children come through `people.access`; LADO allegations only for
+`policy.may_view_lado` (a refused role 403, a missing allegation 404, both in the access log).
 
 Timeliness comes from the statutory rules (timescales/core): proceedings against `care_proceedings`
 (26 weeks from issue, each extension adding 8), LADO referrals against `lado_referral`.
@@ -10,17 +11,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 
+from opencsc.accounts.policy import log_refusal
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
 from opencsc.timescales.authority import authority_calendar
 from opencsc.timescales.core.engine import clocks, due_date
 from opencsc.timescales.core.rules import get_rule
 
+from . import policy
 from .models import CareProceedings, Extension, LadoAllegation, PrivateFostering, PrivateFosteringVisit
-from .services import require_lado
 
 STATUTORY_WEEKS = 26
 
@@ -68,12 +70,23 @@ def overview(*, user, child: Child) -> dict:
     return {"arrangements": arrangements, "proceedings": proceedings}
 
 
-def arrangement_for(*, user, child: Child, arrangement_id) -> PrivateFostering:
-    return get_object_or_404(PrivateFostering.objects.select_related("child"), child=child, pk=arrangement_id)
+def _one_or_404(queryset, pk, *, user, request, reference: str):
+    """The row with this id, or "not found" (404) with the refusal in the access log."""
+    try:
+        return queryset.get(pk=int(pk))
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        log_refusal(user, reference=reference, path=request.get_full_path() if request is not None else "")
+        raise Http404("Not found") from None
 
 
-def proceedings_for(*, user, child: Child, proceedings_id) -> CareProceedings:
-    return get_object_or_404(CareProceedings.objects.select_related("child"), child=child, pk=proceedings_id)
+def arrangement_for(*, user, child: Child, arrangement_id, request=None) -> PrivateFostering:
+    return _one_or_404(PrivateFostering.objects.select_related("child").filter(child=child), arrangement_id,
+                       user=user, request=request, reference=f"private_fostering:{arrangement_id}")
+
+
+def proceedings_for(*, user, child: Child, proceedings_id, request=None) -> CareProceedings:
+    return _one_or_404(CareProceedings.objects.select_related("child").filter(child=child), proceedings_id,
+                       user=user, request=request, reference=f"proceedings:{proceedings_id}")
 
 
 def proceedings_list(*, user, status: str = "open", today: dt.date | None = None) -> list[dict]:
@@ -124,8 +137,8 @@ def lado_timeliness(allegation: LadoAllegation, today: dt.date, calendar=None) -
 
 
 def lado_allegations(*, user, status: str = "open", search: str = ""):
-    """Allegations, newest first (only for the LADO roles)."""
-    require_lado(user)
+    """Allegations, newest first (only for `policy.may_view_lado`)."""
+    policy.may_view_lado.require(user)
     qs = LadoAllegation.objects.annotate(child_count=Count("children")).order_by("-received_on", "-id")
     if status == "open":
         qs = qs.filter(outcome="")
@@ -136,9 +149,12 @@ def lado_allegations(*, user, status: str = "open", search: str = ""):
     return qs
 
 
-def lado_allegation_for(*, user, allegation_id) -> LadoAllegation:
-    require_lado(user)
-    return get_object_or_404(LadoAllegation.objects.select_related("created_by"), pk=allegation_id)
+def lado_allegation_for(*, user, allegation_id, request=None) -> LadoAllegation:
+    """The allegation, for a user who may see allegations (403 otherwise, before any look-up); one that
+    does not exist is "not found" (404), and that refusal is written to the access log too."""
+    policy.may_view_lado.require(user, request=request)
+    return _one_or_404(LadoAllegation.objects.select_related("created_by"), allegation_id, user=user,
+                       request=request, reference=f"lado:{allegation_id}")
 
 
 def lado_detail(*, user, allegation: LadoAllegation) -> dict:

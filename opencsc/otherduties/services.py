@@ -2,8 +2,8 @@
 
 Each service checks its guards first, writes in a transaction and records an audit event.
 Children's records are fetched by the caller with `people.access.child_for(..., action="record")`
-and the role is checked again here. LADO allegations are not a child's record: only the
-LADO roles (managers) may read or write them, and a child can be linked only if the user may
+and checked again here (`access.require(actor, "record", child)`). LADO allegations are not a child's
+record: only `policy.may_record_lado` may write them, and a child can be linked only if the user may
 see that child. A refusal raises ValidationError keyed by field and changes nothing.
 """
 
@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
 from opencsc.core.templatetags.govuk import govuk_date
-from opencsc.people.access import can, children_for
+from opencsc.people import access
+from opencsc.people.access import children_for
 from opencsc.people.models import Child
 
+from . import policy
 from .models import (
     CareProceedings,
     Extension,
@@ -30,7 +32,6 @@ from .models import (
     PrivateFostering,
     PrivateFosteringVisit,
 )
-from .roles import LADO_ROLES
 
 ADULT_AGE = 18
 
@@ -41,16 +42,6 @@ def _strip(value) -> str:
 
 def _age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
-def _require_record(actor, child: Child) -> None:
-    if not can(actor, "record", child):
-        raise PermissionDenied("You cannot add to this child's record")
-
-
-def require_lado(actor) -> None:
-    if getattr(actor, "role", None) not in LADO_ROLES:
-        raise PermissionDenied("Only managers can see allegations against people who work with children")
 
 
 def _created(instance) -> dict:
@@ -97,7 +88,7 @@ def private_fostering_record(
     suitability: str = "",
 ) -> PrivateFostering:
     """Record a notification of a private fostering arrangement (its visits are then due)."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     errors: dict[str, str] = {}
     _past(errors, "notified_on", notified_on, "date the authority was notified")
     if arrangement_start is None:
@@ -141,7 +132,7 @@ def private_fostering_visit_record(
     child_seen_alone: bool = False, notes: str = "",
 ) -> PrivateFosteringVisit:
     child = arrangement.child
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     errors: dict[str, str] = {}
     _past(errors, "visited_on", visited_on, "date of the visit")
     _not_before(errors, "visited_on", visited_on, arrangement.notified_on, "the notification")
@@ -165,7 +156,7 @@ def private_fostering_end(
     *, actor, arrangement: PrivateFostering, ended_on: dt.date, end_reason: str, expected_version: int,
 ) -> PrivateFostering:
     child = arrangement.child
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     if arrangement.ended_on is not None:
         raise ValidationError({"ended_on": "The end of this arrangement has already been recorded"})
     errors: dict[str, str] = {}
@@ -188,7 +179,7 @@ def care_proceedings_record(
     *, actor, child: Child, court: str, case_number: str, issued_on: dt.date
 ) -> CareProceedings:
     """Record care or supervision proceedings issued for a child: the 26 weeks run from issue."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     errors: dict[str, str] = {}
     _past(errors, "issued_on", issued_on, "date the application was issued")
     _not_before(errors, "issued_on", issued_on, child.date_of_birth, "the child's date of birth")
@@ -223,7 +214,7 @@ def hearing_record(
     *, actor, proceedings: CareProceedings, kind: str, held_on: dt.date, interim_order: str = "", notes: str = ""
 ) -> Hearing:
     child = proceedings.child
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     _require_open(proceedings, "held_on")
     errors: dict[str, str] = {}
     if kind not in Hearing.Kind.values:
@@ -247,7 +238,7 @@ def hearing_record(
 def extension_record(*, actor, proceedings: CareProceedings, granted_on: dt.date, reason: str) -> Extension:
     """An extension of the timetable by up to 8 weeks, which the court grants only when necessary."""
     child = proceedings.child
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     _require_open(proceedings, "granted_on")
     errors: dict[str, str] = {}
     _past(errors, "granted_on", granted_on, "date the extension was granted")
@@ -270,7 +261,7 @@ def final_order_record(
     *, actor, proceedings: CareProceedings, final_order: str, final_order_on: dt.date, expected_version: int
 ) -> CareProceedings:
     child = proceedings.child
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     _require_open(proceedings, "final_order_on")
     errors: dict[str, str] = {}
     if final_order not in CareProceedings.FinalOrder.values:
@@ -301,7 +292,7 @@ def lado_allegation_record(
     children=(),
 ) -> LadoAllegation:
     """Record an allegation against someone who works with children, and the children involved (if known)."""
-    require_lado(actor)
+    policy.may_record_lado.require(actor)
     errors: dict[str, str] = {}
     _past(errors, "received_on", received_on, "date the employer received the allegation")
     if lado_informed_on is not None:
@@ -343,7 +334,7 @@ def lado_allegation_record(
 def lado_meeting_record(
     *, actor, allegation: LadoAllegation, kind: str, held_on: dt.date, attendees: str, decisions: str
 ) -> LadoMeeting:
-    require_lado(actor)
+    policy.may_record_lado.require(actor)
     errors: dict[str, str] = {}
     if kind not in LadoMeeting.Kind.values:
         errors["kind"] = "Select the kind of meeting"
@@ -370,7 +361,7 @@ def lado_outcome_record(
     *, actor, allegation: LadoAllegation, outcome: str, outcome_on: dt.date, outcome_summary: str = "",
     expected_version: int,
 ) -> LadoAllegation:
-    require_lado(actor)
+    policy.may_record_lado.require(actor)
     if allegation.outcome:
         raise ValidationError({"outcome": "The outcome of this allegation has already been recorded"})
     errors: dict[str, str] = {}

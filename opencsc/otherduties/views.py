@@ -3,18 +3,18 @@ write through services."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opencsc.accounts.roles import READ_ALL_ROLES
-from opencsc.core.forms import save_from_form
+from opencsc.accounts.policy import allowed
+from opencsc.core.forms import submit
 from opencsc.people.access import can, child_for, children_for
 from opencsc.timescales.authority import authority_calendar
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import (
     ExtensionForm,
     FinalOrderForm,
@@ -57,35 +57,40 @@ def overview(request, child_id):
 def private_fostering_add(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
     form = PrivateFosteringForm(request.POST or None)
-    if save_from_form(request, form, lambda data: services.private_fostering_record(actor=request.user, child=child, **data),
-             "Private fostering notification recorded"):
-        return redirect("otherduties:overview", child.pk)
+    if done := submit(request, form, lambda data: services.private_fostering_record(
+            actor=request.user, child=child, **data), success="Private fostering notification recorded",
+            then=reverse("otherduties:overview", args=[child.pk])):
+        return done
     return _child_form(request, child, form, "Record a private fostering notification", "Save notification")
 
 
 @require_http_methods(["GET", "POST"])
 def private_fostering_visit(request, child_id, arrangement_id):
     child = child_for(request.user, child_id, request=request, action="record")
-    arrangement = selectors.arrangement_for(user=request.user, child=child, arrangement_id=arrangement_id)
+    arrangement = selectors.arrangement_for(user=request.user, child=child, arrangement_id=arrangement_id,
+                                           request=request)
     form = PrivateFosteringVisitForm(request.POST or None)
-    if save_from_form(request, form, lambda data: services.private_fostering_visit_record(
-            actor=request.user, arrangement=arrangement, **data), "Private fostering visit recorded"):
-        return redirect("otherduties:overview", child.pk)
+    if done := submit(request, form, lambda data: services.private_fostering_visit_record(
+            actor=request.user, arrangement=arrangement, **data), success="Private fostering visit recorded",
+            then=reverse("otherduties:overview", args=[child.pk])):
+        return done
     return _child_form(request, child, form, "Record a private fostering visit", "Save visit", about=arrangement)
 
 
 @require_http_methods(["GET", "POST"])
 def private_fostering_end(request, child_id, arrangement_id):
     child = child_for(request.user, child_id, request=request, action="record")
-    arrangement = selectors.arrangement_for(user=request.user, child=child, arrangement_id=arrangement_id)
+    arrangement = selectors.arrangement_for(user=request.user, child=child, arrangement_id=arrangement_id,
+                                           request=request)
     form = PrivateFosteringEndForm(request.POST or None, initial={"version": arrangement.version})
 
     def write(data):
         services.private_fostering_end(actor=request.user, arrangement=arrangement, ended_on=data["ended_on"],
                                        end_reason=data["end_reason"], expected_version=data["version"])
 
-    if save_from_form(request, form, write, "Private fostering arrangement ended"):
-        return redirect("otherduties:overview", child.pk)
+    if done := submit(request, form, write, success="Private fostering arrangement ended",
+                      then=reverse("otherduties:overview", args=[child.pk])):
+        return done
     return _child_form(request, child, form, "End a private fostering arrangement", "Save", about=arrangement)
 
 
@@ -93,53 +98,59 @@ def private_fostering_end(request, child_id, arrangement_id):
 def proceedings_add(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
     form = ProceedingsForm(request.POST or None)
-    if save_from_form(request, form, lambda data: services.care_proceedings_record(actor=request.user, child=child, **data),
-             "Care proceedings recorded"):
-        return redirect("otherduties:overview", child.pk)
+    if done := submit(request, form, lambda data: services.care_proceedings_record(
+            actor=request.user, child=child, **data), success="Care proceedings recorded",
+            then=reverse("otherduties:overview", args=[child.pk])):
+        return done
     return _child_form(request, child, form, "Record care proceedings", "Save proceedings")
 
 
 @require_http_methods(["GET", "POST"])
 def hearing_add(request, child_id, proceedings_id):
     child = child_for(request.user, child_id, request=request, action="record")
-    proceedings = selectors.proceedings_for(user=request.user, child=child, proceedings_id=proceedings_id)
+    proceedings = selectors.proceedings_for(user=request.user, child=child, proceedings_id=proceedings_id,
+                                           request=request)
     form = HearingForm(request.POST or None)
-    if save_from_form(request, form, lambda data: services.hearing_record(actor=request.user, proceedings=proceedings,
-                                                                 **data), "Hearing recorded"):
-        return redirect("otherduties:overview", child.pk)
+    if done := submit(request, form, lambda data: services.hearing_record(
+            actor=request.user, proceedings=proceedings, **data), success="Hearing recorded",
+            then=reverse("otherduties:overview", args=[child.pk])):
+        return done
     return _child_form(request, child, form, "Record a hearing", "Save hearing", about=proceedings)
 
 
 @require_http_methods(["GET", "POST"])
 def extension_add(request, child_id, proceedings_id):
     child = child_for(request.user, child_id, request=request, action="record")
-    proceedings = selectors.proceedings_for(user=request.user, child=child, proceedings_id=proceedings_id)
+    proceedings = selectors.proceedings_for(user=request.user, child=child, proceedings_id=proceedings_id,
+                                           request=request)
     form = ExtensionForm(request.POST or None)
-    if save_from_form(request, form, lambda data: services.extension_record(actor=request.user, proceedings=proceedings,
-                                                                   **data), "Extension recorded"):
-        return redirect("otherduties:overview", child.pk)
+    if done := submit(request, form, lambda data: services.extension_record(
+            actor=request.user, proceedings=proceedings, **data), success="Extension recorded",
+            then=reverse("otherduties:overview", args=[child.pk])):
+        return done
     return _child_form(request, child, form, "Record an extension", "Save extension", about=proceedings)
 
 
 @require_http_methods(["GET", "POST"])
 def final_order(request, child_id, proceedings_id):
     child = child_for(request.user, child_id, request=request, action="record")
-    proceedings = selectors.proceedings_for(user=request.user, child=child, proceedings_id=proceedings_id)
+    proceedings = selectors.proceedings_for(user=request.user, child=child, proceedings_id=proceedings_id,
+                                           request=request)
     form = FinalOrderForm(request.POST or None, initial={"version": proceedings.version})
 
     def write(data):
         services.final_order_record(actor=request.user, proceedings=proceedings, final_order=data["final_order"],
                                     final_order_on=data["final_order_on"], expected_version=data["version"])
 
-    if save_from_form(request, form, write, "Final order recorded"):
-        return redirect("otherduties:overview", child.pk)
+    if done := submit(request, form, write, success="Final order recorded",
+                      then=reverse("otherduties:overview", args=[child.pk])):
+        return done
     return _child_form(request, child, form, "Record the final order", "Save final order", about=proceedings)
 
 
 @require_GET
+@allowed(policy.may_view_proceedings_list)
 def proceedings_list(request):
-    if request.user.role not in READ_ALL_ROLES:
-        raise PermissionDenied
     status = _status(request)
     rows = selectors.proceedings_list(user=request.user, status=status)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -149,9 +160,8 @@ def proceedings_list(request):
 
 
 @require_GET
+@allowed(policy.may_view_private_fostering_list)
 def private_fostering_list(request):
-    if request.user.role not in READ_ALL_ROLES:
-        raise PermissionDenied
     page = Paginator(selectors.private_fostering_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "otherduties/private_fostering_list.html", {"page_obj": page})
 
@@ -160,6 +170,7 @@ def private_fostering_list(request):
 
 
 @require_GET
+@allowed(policy.may_view_lado)
 def lado_list(request):
     status = _status(request)
     search = (request.GET.get("q") or "").strip()
@@ -173,41 +184,42 @@ def lado_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_record_lado)
 def lado_add(request):
-    services.require_lado(request.user)
     form = LadoAllegationForm(request.POST or None, visible_children=children_for(request.user))
-    saved = {}
-
-    def write(data):
-        saved["allegation"] = services.lado_allegation_record(actor=request.user, **data)
-
-    if save_from_form(request, form, write, "Allegation recorded"):
-        return redirect("otherduties:lado_detail", saved["allegation"].pk)
+    if done := submit(request, form, lambda data: services.lado_allegation_record(actor=request.user, **data),
+                      success="Allegation recorded",
+                      then=lambda allegation: reverse("otherduties:lado_detail", args=[allegation.pk])):
+        return done
     return render(request, "otherduties/lado_form.html", {"form": form, "heading": "Record an allegation",
                                                           "button": "Save allegation"})
 
 
 @require_GET
+@allowed(policy.may_view_lado)
 def lado_detail(request, allegation_id):
-    allegation = selectors.lado_allegation_for(user=request.user, allegation_id=allegation_id)
+    allegation = selectors.lado_allegation_for(user=request.user, allegation_id=allegation_id, request=request)
     return render(request, "otherduties/lado_detail.html", selectors.lado_detail(user=request.user,
                                                                                  allegation=allegation))
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_record_lado)
 def lado_meeting_add(request, allegation_id):
-    allegation = selectors.lado_allegation_for(user=request.user, allegation_id=allegation_id)
+    allegation = selectors.lado_allegation_for(user=request.user, allegation_id=allegation_id, request=request)
     form = LadoMeetingForm(request.POST or None)
-    if save_from_form(request, form, lambda data: services.lado_meeting_record(actor=request.user, allegation=allegation,
-                                                                      **data), "Meeting recorded"):
-        return redirect("otherduties:lado_detail", allegation.pk)
+    if done := submit(request, form, lambda data: services.lado_meeting_record(
+            actor=request.user, allegation=allegation, **data), success="Meeting recorded",
+            then=reverse("otherduties:lado_detail", args=[allegation.pk])):
+        return done
     return render(request, "otherduties/lado_form.html", {
         "form": form, "allegation": allegation, "heading": "Record a meeting", "button": "Save meeting"})
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_record_lado)
 def lado_outcome(request, allegation_id):
-    allegation = selectors.lado_allegation_for(user=request.user, allegation_id=allegation_id)
+    allegation = selectors.lado_allegation_for(user=request.user, allegation_id=allegation_id, request=request)
     form = LadoOutcomeForm(request.POST or None, initial={"version": allegation.version})
 
     def write(data):
@@ -215,7 +227,8 @@ def lado_outcome(request, allegation_id):
                                      outcome_on=data["outcome_on"], outcome_summary=data["outcome_summary"],
                                      expected_version=data["version"])
 
-    if save_from_form(request, form, write, "Outcome recorded"):
-        return redirect("otherduties:lado_detail", allegation.pk)
+    if done := submit(request, form, write, success="Outcome recorded",
+                      then=reverse("otherduties:lado_detail", args=[allegation.pk])):
+        return done
     return render(request, "otherduties/lado_form.html", {
         "form": form, "allegation": allegation, "heading": "Record the outcome", "button": "Save outcome"})

@@ -35,8 +35,8 @@ def test_recording_a_notification_is_for_casework_roles(signed_in, child, role):
     if role in CASEWORK_ROLES:
         assert response.status_code == 302
         assert PrivateFostering.objects.get().parents_consent is True
-    else:
-        assert response.status_code == 404
+    else:  # a role that may never record is refused the page (403) before the child is looked up
+        assert response.status_code == 403
         assert not PrivateFostering.objects.exists()
 
 
@@ -152,6 +152,19 @@ def test_lado_pages_are_for_managers_only(signed_in, db, role):
     allegation = LadoAllegationFactory()
     response = signed_in(role).get(reverse("otherduties:lado_detail", args=[allegation.pk]))
     assert response.status_code == (200 if role in MANAGER_ROLES else 403)
+
+
+def test_lado_refusals_are_in_the_access_log(signed_in, db):
+    from opencsc.accounts.models import AccessLog
+
+    allegation = LadoAllegationFactory()
+    response = signed_in("social_worker").get(reverse("otherduties:lado_detail", args=[allegation.pk]))
+    assert response.status_code == 403
+    assert AccessLog.objects.filter(user__role="social_worker", outcome="refused").exists()
+    response = signed_in("team_manager").get(reverse("otherduties:lado_detail", args=[allegation.pk + 1000]))
+    assert response.status_code == 404
+    refusal = AccessLog.objects.get(user__role="team_manager", outcome="refused")
+    assert refusal.child_reference == f"lado:{allegation.pk + 1000}"
 
 
 def test_lado_detail_hides_children_the_manager_cannot_see(signed_in, db):
