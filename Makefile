@@ -23,9 +23,12 @@ install: .venv/.synced
 demo: install
 	$(VENV_PY) manage.py demo
 
-## Run the test suite (SQLite). Set OPENCSC_DATABASE=postgres and PG* variables for PostgreSQL.
+## Run the test suite (SQLite), in random order. Set OPENCSC_DATABASE=postgres and PG* variables for
+## PostgreSQL (the tests that touch the database). The test database is built from the models
+## (--no-migrations); opencsc/core/tests/test_migrations.py checks the migrations themselves.
+PYTEST_ARGS ?=
 test: install
-	$(VENV_PY) -m pytest -m "not browser" -n 2 -q
+	$(VENV_PY) -m pytest -m "not browser" -n 2 -q --no-migrations $(PYTEST_ARGS)
 
 ## Browser tests: Playwright driving Debian's Chromium (apt-get install chromium).
 test-browser: install

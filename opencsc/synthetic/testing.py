@@ -1,8 +1,82 @@
-"""For tests: a synthetic authority that lives for a module's tests and is rolled back after them."""
+"""For tests: a synthetic authority that lives for a module's tests and is rolled back after them.
+
+Generating an authority is the slowest thing the tests do, and many modules want one. So each test
+process generates an authority once for each set of options, keeps a copy of every row it wrote, and
+gives later modules the same authority by copying those rows back in (a bulk insert, not a second run
+of the generator). The generator is deterministic for a seed, size and date, so the copy is the
+authority those modules would have generated; `test_the_copy_is_the_authority_generated` proves it.
+Tests that share one authority should ask for `SHARED` (see below), so that the process generates once.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from contextlib import contextmanager
+
+# The authority most generator and integration tests share: every step, one seed, one size.
+SHARED = {"seed": 7, "size": 0.25, "today": dt.date(2026, 11, 23)}
+
+_CACHE: dict[tuple, tuple[object, list]] = {}
+
+
+def _tables() -> list:
+    from django.apps import apps
+
+    return [m for m in apps.get_models(include_auto_created=True)
+            if m._meta.managed and not m._meta.proxy and not m._meta.swapped]
+
+
+def _dump() -> list[tuple[str, list[str], list[tuple]]]:
+    """Every row of every table: (table, columns, rows)."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    out = []
+    with connection.cursor() as cursor:
+        for model in _tables():
+            table = model._meta.db_table
+            columns = [f.column for f in model._meta.local_concrete_fields]
+            # On PostgreSQL every value as text, which COPY reads back whatever its type.
+            cast = "::text" if connection.vendor == "postgresql" else ""
+            cursor.execute(f"SELECT {', '.join(quote(c) + cast for c in columns)} FROM {quote(table)}")
+            rows = cursor.fetchall()
+            if rows:
+                out.append((table, columns, rows))
+    return out
+
+
+def _load(dump) -> None:
+    """Put the rows back, foreign keys checked at commit (the dump is in no particular order)."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for table, columns, rows in dump:
+                with cursor.cursor.copy(
+                        f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        else:
+            for table, columns, rows in dump:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(
+                    f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES ({marks})", rows)
+
+
+def authority_rows(**options):
+    """Generate (or copy in) the authority for `options` inside the current transaction; its context."""
+    from opencsc.synthetic.services import authority_generate
+
+    key = tuple(sorted(options.items()))
+    if key in _CACHE:
+        ctx, dump = _CACHE[key]
+        _load(dump)
+        return ctx
+    ctx = authority_generate(**options)
+    _CACHE[key] = (ctx, _dump())
+    return ctx
 
 
 @contextmanager
@@ -12,8 +86,6 @@ def rolled_back_authority(django_db_blocker, **options):
     each run inside their own transaction, on top of this one."""
     from django.db import transaction
 
-    from opencsc.synthetic.services import authority_generate
-
     with django_db_blocker.unblock(), transaction.atomic():
-        yield authority_generate(**options)
+        yield authority_rows(**options)
         transaction.set_rollback(True)

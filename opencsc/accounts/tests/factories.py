@@ -3,6 +3,7 @@ from factory.django import DjangoModelFactory
 
 from opencsc.accounts.models import Team, User
 from opencsc.accounts.roles import Role, TeamKind
+from opencsc.core.tests import names
 
 TEAM_FOR_ROLE = {
     Role.SOCIAL_WORKER: TeamKind.REFERRAL_ASSESSMENT,
@@ -35,8 +36,11 @@ class UserFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    class Params:
+        name_number = factory.LazyFunction(names.next_number)
+
+    first_name = factory.LazyAttribute(lambda o: names.first_name(o.name_number))
+    last_name = factory.LazyAttribute(lambda o: names.last_name(o.name_number))
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     role = Role.SOCIAL_WORKER
     team = factory.LazyAttribute(

@@ -3,6 +3,7 @@ import datetime as dt
 import factory
 from factory.django import DjangoModelFactory
 
+from opencsc.core.tests import names
 from opencsc.people.models import Address, Child, Person, Relationship
 
 
@@ -10,9 +11,12 @@ class ChildFactory(DjangoModelFactory):
     class Meta:
         model = Child
 
+    class Params:
+        name_number = factory.LazyFunction(names.next_number)
+
     la_child_id = factory.Sequence(lambda n: f"C{100000 + n}")
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    first_name = factory.LazyAttribute(lambda o: names.first_name(o.name_number))
+    last_name = factory.LazyAttribute(lambda o: names.last_name(o.name_number))
     date_of_birth = factory.Faker("date_between", start_date=dt.date(2009, 1, 1), end_date=dt.date(2025, 1, 1))
     sex = factory.Iterator(["M", "F"])
     ethnicity = "WBRI"
@@ -33,8 +37,11 @@ class PersonFactory(DjangoModelFactory):
     class Meta:
         model = Person
 
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    class Params:
+        name_number = factory.LazyFunction(names.next_number)
+
+    first_name = factory.LazyAttribute(lambda o: names.first_name(o.name_number))
+    last_name = factory.LazyAttribute(lambda o: names.last_name(o.name_number))
 
 
 class RelationshipFactory(DjangoModelFactory):
