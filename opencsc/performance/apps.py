@@ -9,6 +9,6 @@ class PerformanceConfig(AppConfig):
     def ready(self):
         from opencsc.core.navigation import NavItem, register
 
-        from .services import READ_ROLES
+        from . import policy
 
-        register(NavItem("Performance", "performance:scorecard", roles=READ_ROLES, order=65))
+        register(NavItem("Performance", "performance:scorecard", roles=policy.may_view_scorecards.roles, order=65))

@@ -13,28 +13,22 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from opencsc.accounts.models import Team, User
-from opencsc.accounts.roles import Role
 from opencsc.casework.models import Allocation
 from opencsc.core.audit import audit, field_values
 from opencsc.core.models import AuditEvent
 
-from . import rules
+from . import policy, rules
 from .indicators import BY_KEY, INDICATORS, Indicator, measure_for
 from .models import Commentary, Figure, FigureRow, ScopeKind, Snapshot, Target
 from .scopes import SERVICE_FOR_KIND, UNALLOCATED, Scope
 
 logger = logging.getLogger(__name__)
-
-# Who may do what on the scorecards (documented in docs/access.md, "Performance scorecards").
-READ_ROLES = frozenset({Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.AUDITOR})
-TARGET_ROLES = frozenset({Role.PERFORMANCE_ANALYST, Role.SERVICE_MANAGER})
-COMMENTARY_ROLES = frozenset({Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.SERVICE_MANAGER})
 
 REF_LENGTH = FigureRow._meta.get_field("ref").max_length
 BATCH = 2000
@@ -168,18 +162,13 @@ def weeks_back(as_at: dt.date, weeks: int) -> list[dt.date]:
     return [as_at - dt.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
 
 
-def _require(actor, roles, message):
-    if getattr(actor, "role", None) not in roles or not actor.is_active:
-        raise PermissionDenied(message)
-
-
 def target_current(indicator: Indicator, scope: Scope) -> Target | None:
     return Target.objects.filter(indicator=indicator.key, scope_kind=scope.kind, scope_key=scope.key).first()
 
 
 def target_set(*, actor, indicator: Indicator, scope: Scope, target: float, amber_tolerance: float) -> Target:
     """Set the authority's target for an indicator in a scope: a new version, the old ones kept."""
-    _require(actor, TARGET_ROLES, "Only service managers and performance analysts set targets")
+    policy.may_set_targets.require(actor)
     errors = {}
     if indicator.kind == "percent" and not 0 <= target <= 100:
         errors["target"] = "Enter a target between 0 and 100"
@@ -208,7 +197,7 @@ def target_set(*, actor, indicator: Indicator, scope: Scope, target: float, ambe
 
 def commentary_write(*, actor, indicator: Indicator, scope: Scope, as_at: dt.date, text: str) -> Commentary:
     """Add a manager's commentary to a figure. Earlier commentary stays, as history."""
-    _require(actor, COMMENTARY_ROLES, "Only managers and performance analysts write commentary")
+    policy.may_write_commentary.require(actor)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "Enter your commentary"})
@@ -222,5 +211,4 @@ def commentary_write(*, actor, indicator: Indicator, scope: Scope, as_at: dt.dat
     return row
 
 
-__all__ = ["BY_KEY", "COMMENTARY_ROLES", "READ_ROLES", "TARGET_ROLES", "commentary_write", "rows_attribute",
-           "snapshot_take", "target_set", "weeks_back"]
+__all__ = ["BY_KEY", "commentary_write", "rows_attribute", "snapshot_take", "target_set", "weeks_back"]

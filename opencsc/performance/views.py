@@ -1,35 +1,30 @@
-"""Scorecard pages. Thin: role checks, parse the scope and week, read through selectors, write through services.
+"""Scorecard pages. Thin: the permission (policy.py), parse the scope and week, read through selectors, write
+through services.
 
-Reading is for performance analysts, team and service managers and auditors; refused roles get 403,
-as on the other authority-wide pages. Children are named only through people.access.children_for.
+Reading is for performance analysts, team and service managers and auditors; refused roles get 403
+(logged), as on the other authority-wide pages. Children are named only through people.access.children_for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opencsc.core.forms import apply_errors
+from opencsc.accounts.policy import allowed
+from opencsc.core.forms import submit
 
-from . import exports, selectors, services
+from . import exports, policy, selectors, services
 from .charts import trend_svg
 from .forms import MET_CHOICES, CommentaryForm, TargetForm
 from .indicators import AREAS, INDICATORS, indicator_for
 from .scopes import scope_choices, scope_parse
 
 PER_PAGE = 50
-
-
-def _require(request, roles, message):
-    if request.user.role not in roles:
-        raise PermissionDenied(message)
 
 
 def _scope(request):
@@ -78,8 +73,8 @@ def _query(scope, snapshot) -> str:
 
 
 @require_GET
+@allowed(policy.may_view_scorecards)
 def scorecard(request):
-    _require(request, services.READ_ROLES, "You cannot see the performance scorecards")
     scope = _scope(request)
     snapshot = _snapshot(request)
     lines = [_decorate(line) for line in selectors.scorecard(scope, snapshot)]
@@ -89,47 +84,41 @@ def scorecard(request):
         "scope": scope, "snapshot": snapshot, "areas": [a for a in areas if a["lines"]],
         "scope_choices": scope_choices(), "weeks": selectors.snapshots().values_list("as_at", flat=True)[:104],
         "query": _query(scope, snapshot),
-        "can_set_targets": request.user.role in services.TARGET_ROLES,
     })
 
 
 @require_GET
+@allowed(policy.may_view_scorecards)
 def indicator_detail(request, key):
-    _require(request, services.READ_ROLES, "You cannot see the performance scorecards")
     indicator = _indicator(key)
     scope = _scope(request)
     snapshot = _snapshot(request)
     line = selectors.scorecard_line(indicator, scope, snapshot)
     if line:
         _decorate(line, width=600, height=160)
-    can_comment = request.user.role in services.COMMENTARY_ROLES and snapshot is not None
+    can_comment = policy.may_write_commentary(request.user) and snapshot is not None
     return render(request, "performance/indicator.html", {
         "indicator": indicator, "scope": scope, "snapshot": snapshot, "line": line,
         "national_text": indicator.format(indicator.national) if indicator.national is not None else "",
         "history": selectors.commentary_history(indicator, scope)[:50],
         "form": CommentaryForm() if can_comment else None, "query": _query(scope, snapshot),
-        "can_set_targets": request.user.role in services.TARGET_ROLES,
     })
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_write_commentary)
 def commentary_add(request, key):
-    _require(request, services.COMMENTARY_ROLES, "Only managers and performance analysts write commentary")
     indicator = _indicator(key)
     scope = _scope(request)
     snapshot = _snapshot(request)
     if snapshot is None:
         raise Http404("No scorecard yet")
     form = CommentaryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.commentary_write(actor=request.user, indicator=indicator, scope=scope, as_at=snapshot.as_at,
-                                      text=form.cleaned_data["text"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Commentary saved")
-            return redirect(reverse("performance:indicator", args=[indicator.key]) + "?" + _query(scope, snapshot))
+    if done := submit(request, form, lambda data: services.commentary_write(
+            actor=request.user, indicator=indicator, scope=scope, as_at=snapshot.as_at, text=data["text"]),
+            success="Commentary saved",
+            then=reverse("performance:indicator", args=[indicator.key]) + "?" + _query(scope, snapshot)):
+        return done
     return render(request, "performance/commentary_form.html", {
         "indicator": indicator, "scope": scope, "snapshot": snapshot, "form": form,
         "query": _query(scope, snapshot),
@@ -137,8 +126,8 @@ def commentary_add(request, key):
 
 
 @require_GET
+@allowed(policy.may_view_scorecards)
 def drilldown(request, key):
-    _require(request, services.READ_ROLES, "You cannot see the performance scorecards")
     indicator = _indicator(key)
     scope = _scope(request)
     snapshot = _snapshot(request)
@@ -158,34 +147,29 @@ def drilldown(request, key):
 
 
 @require_GET
+@allowed(policy.may_view_scorecards)
 def targets(request):
-    _require(request, services.READ_ROLES, "You cannot see the performance scorecards")
     scope = _scope(request)
     in_force = selectors.targets_in_force(scope)
     rows = [{"indicator": ind, "target": in_force[ind.key], "target_text": ind.format(in_force[ind.key].target)}
             for ind in INDICATORS]
     return render(request, "performance/targets.html", {
         "scope": scope, "rows": rows, "scope_choices": scope_choices(),
-        "can_set_targets": request.user.role in services.TARGET_ROLES,
     })
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_set_targets)
 def target_edit(request, key):
-    _require(request, services.TARGET_ROLES, "Only service managers and performance analysts set targets")
     indicator = _indicator(key)
     scope = _scope(request)
     current = selectors.targets_in_force(scope)[indicator.key]
     form = TargetForm(request.POST or None, indicator=indicator,
                       initial={"target": current.target, "amber_tolerance": current.tolerance})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.target_set(actor=request.user, indicator=indicator, scope=scope, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Target for {indicator.title} saved")
-            return redirect(reverse("performance:targets") + f"?scope={scope.param}")
+    if done := submit(request, form, lambda data: services.target_set(
+            actor=request.user, indicator=indicator, scope=scope, **data), success=f"Target for {indicator.title} saved",
+            then=reverse("performance:targets") + f"?scope={scope.param}"):
+        return done
     return render(request, "performance/target_form.html", {
         "indicator": indicator, "scope": scope, "form": form, "current": current,
         "current_text": indicator.format(current.target),
@@ -194,7 +178,6 @@ def target_edit(request, key):
 
 
 def _export(request, fmt):
-    _require(request, services.READ_ROLES, "You cannot see the performance scorecards")
     scope = _scope(request)
     snapshot = _snapshot(request)
     if snapshot is None:
@@ -213,11 +196,13 @@ def _export(request, fmt):
 
 
 @require_GET
+@allowed(policy.may_view_scorecards)
 def export_xlsx(request):
     return _export(request, "xlsx")
 
 
 @require_GET
+@allowed(policy.may_view_scorecards)
 def export_pdf(request):
     return _export(request, "pdf")
 

@@ -10,8 +10,10 @@ class QualityConfig(AppConfig):
         from opencsc.casework.templatetags.casework_tags import add_record_section
         from opencsc.core.navigation import NavItem, register
 
-        from . import event_sources  # noqa: F401  (registers completed audits in the chronology)
-        from .selectors import QA_ROLES
+        from . import (
+            event_sources,  # noqa: F401  (registers completed audits in the chronology)
+            policy,
+        )
 
         add_record_section("Case audits", "quality:child", "view_casework", before="History")
-        register(NavItem("Practice quality", "quality:dashboard", roles=QA_ROLES, order=60))
+        register(NavItem("Practice quality", "quality:dashboard", roles=policy.may_view_quality.roles, order=60))

@@ -14,7 +14,7 @@ from django.db.models.functions import TruncQuarter
 from django.http import Http404
 from django.utils import timezone
 
-from opencsc.accounts.roles import MANAGER_ROLES, Role
+from opencsc.accounts.policy import log_refusal
 from opencsc.casework.models import Allocation
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
@@ -22,9 +22,6 @@ from opencsc.workforce.selectors import in_care_child_ids
 
 from .models import GRADE_RANK, AuditAction, AuditQuestion, CaseAudit, Grade, Moderation, ThemedAudit
 
-AUDIT_ROLES = frozenset({Role.AUDITOR, Role.TEAM_MANAGER, Role.SERVICE_MANAGER})
-QA_ROLES = MANAGER_ROLES | {Role.AUDITOR, Role.PERFORMANCE_ANALYST}
-QUESTION_ROLES = frozenset({Role.AUDITOR, Role.SERVICE_MANAGER})
 QUARTERS_SHOWN = 4
 
 
@@ -33,10 +30,16 @@ def audits_for(user) -> QuerySet[CaseAudit]:
             .select_related("child", "auditor", "team", "worker", "themed_audit", "moderation"))
 
 
-def audit_for(*, user, child: Child, audit_id) -> CaseAudit:
+def not_found(user, *, reference: str, request=None) -> Http404:
+    """A record the user may not see, or that does not exist: 404, with the refusal in the access log."""
+    log_refusal(user, reference=reference, path=request.get_full_path() if request is not None else "")
+    return Http404("Page not found")
+
+
+def audit_for(*, user, child: Child, audit_id, request=None) -> CaseAudit:
     audit = audits_for(user).filter(child=child, pk=audit_id).first()
     if audit is None:
-        raise Http404("Page not found")
+        raise not_found(user, reference=f"audit:{audit_id}", request=request)
     return audit
 
 
@@ -89,10 +92,10 @@ def themed_audits_for(user) -> QuerySet[ThemedAudit]:
             .order_by("-created_on", "-id"))
 
 
-def themed_audit_for(*, user, themed_id) -> ThemedAudit:
+def themed_audit_for(*, user, themed_id, request=None) -> ThemedAudit:
     themed = themed_audits_for(user).filter(pk=themed_id).first()
     if themed is None:
-        raise Http404("Page not found")
+        raise not_found(user, reference=f"themed_audit:{themed_id}", request=request)
     return themed
 
 

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from opencsc.accounts.roles import MANAGER_ROLES
 from opencsc.casework.models import Allocation
 from opencsc.core.audit import audit as audit_event
 from opencsc.core.audit import field_values, update_with_history
@@ -17,8 +16,9 @@ from opencsc.core.models import AuditEvent
 from opencsc.people.access import can
 from opencsc.people.models import Child
 
+from . import policy
 from .models import AuditAction, AuditAnswer, AuditQuestion, CaseAudit, Grade, Moderation, ThemedAudit
-from .selectors import AUDIT_ROLES, QUESTION_ROLES, active_questions, cohort
+from .selectors import active_questions, cohort
 
 QUESTION_FIELDS = ["area", "text", "guidance", "order", "is_active"]
 
@@ -33,13 +33,8 @@ def _strip(value) -> str:
 
 # --- Questions -------------------------------------------------------------------------------
 
-def _require_question_role(actor):
-    if getattr(actor, "role", None) not in QUESTION_ROLES:
-        raise PermissionDenied("Only auditors and service managers can change the audit questions")
-
-
 def question_create(*, actor, area: str, text: str, guidance: str = "", order: int = 10) -> AuditQuestion:
-    _require_question_role(actor)
+    policy.may_change_audit_questions.require(actor)
     question = AuditQuestion(area=area, text=_strip(text), guidance=_strip(guidance), order=order, created_by=actor)
     question.full_clean()
     with transaction.atomic():
@@ -50,7 +45,7 @@ def question_create(*, actor, area: str, text: str, guidance: str = "", order: i
 
 
 def question_update(*, actor, question: AuditQuestion, expected_version: int | None, **values) -> dict:
-    _require_question_role(actor)
+    policy.may_change_audit_questions.require(actor)
     if set(values) - set(QUESTION_FIELDS):
         raise ValueError(f"Not question fields: {sorted(set(values) - set(QUESTION_FIELDS))}")
     for key in ("text", "guidance"):
@@ -63,7 +58,7 @@ def question_update(*, actor, question: AuditQuestion, expected_version: int | N
 # --- Audits ----------------------------------------------------------------------------------
 
 def can_audit(user, child) -> bool:
-    return getattr(user, "role", None) in AUDIT_ROLES and can(user, "view_casework", child)
+    return policy.may_audit_case(user) and can(user, "view_casework", child)
 
 
 def _holders(child_ids) -> dict[int, dict]:
@@ -163,8 +158,8 @@ def audit_complete(
 
 def moderation_record(*, actor, audit: CaseAudit, moderated_on: dt.date, grade: str, comments: str = "") -> Moderation:
     """A second auditor grades a completed audit (not their own)."""
-    if not can_audit(actor, audit.child):
-        raise PermissionDenied("Only auditors and managers can moderate an audit")
+    if not (policy.may_moderate_audit(actor) and can(actor, "view_casework", audit.child)):
+        raise PermissionDenied(policy.may_moderate_audit.refusal)
     errors = {}
     if audit.status != CaseAudit.Status.COMPLETED:
         errors["grade"] = "Only a completed audit can be moderated"
@@ -194,13 +189,12 @@ def moderation_record(*, actor, audit: CaseAudit, moderated_on: dt.date, grade: 
 
 
 def can_complete_action(user, action: AuditAction) -> bool:
-    role = getattr(user, "role", None)
-    return action.owner_id == user.pk or role in MANAGER_ROLES or role in AUDIT_ROLES
+    return action.owner_id == user.pk or policy.may_complete_audit_actions(user)
 
 
 def audit_action_complete(*, actor, action: AuditAction, completed_on: dt.date | None = None) -> AuditAction:
     if not can_complete_action(actor, action):
-        raise PermissionDenied("Only the action's owner, managers and auditors can mark it done")
+        raise PermissionDenied(policy.may_complete_audit_actions.refusal)
     if action.completed_on is not None:
         raise ValidationError({"completed_on": "This action has already been marked as done"})
     completed_on = completed_on or timezone.localdate()
@@ -221,8 +215,7 @@ def themed_audit_create(
 
     Children already in an audit in progress are left out of the sample.
     """
-    if getattr(actor, "role", None) not in AUDIT_ROLES:
-        raise PermissionDenied("Only auditors and managers can start a themed audit")
+    policy.may_start_themed_audit.require(actor)
     if not active_questions():
         raise ValidationError({"title": "There are no audit questions in use: add some first"})
     themed = ThemedAudit(title=_strip(title), cohort=cohort_kind, team=team, sample_size=sample_size or 0,

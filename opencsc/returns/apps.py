@@ -9,6 +9,6 @@ class ReturnsConfig(AppConfig):
     def ready(self):
         from opencsc.core.navigation import NavItem, register
 
-        from .roles import REPORT_ROLES
+        from . import policy
 
-        register(NavItem("Returns", "returns:home", roles=REPORT_ROLES, order=80))
+        register(NavItem("Returns", "returns:home", roles=policy.may_read_return_reports.roles, order=80))

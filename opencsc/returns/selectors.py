@@ -10,52 +10,54 @@ from django.db.models import Count, Min, Prefetch, QuerySet
 from django.http import Http404
 
 from opencsc.accounts.models import Team
+from opencsc.accounts.policy import log_refusal
 from opencsc.people.access import children_for
 
+from . import policy
 from .models import ReturnRun, ReturnRunFile, ValidationIssue
-from .roles import GENERATE_ROLES, REPORT_ROLES
 
 
-def can_generate(user) -> bool:
-    return getattr(user, "role", None) in GENERATE_ROLES
-
-
-def can_read_reports(user) -> bool:
-    return getattr(user, "role", None) in REPORT_ROLES
+def _not_found(user, message: str, *, reference: str, request=None) -> Http404:
+    """A run or file the user may not see, or that does not exist: 404, with the refusal in the access log."""
+    if getattr(user, "is_authenticated", False):
+        log_refusal(user, reference=reference, path=request.get_full_path() if request is not None else "")
+    return Http404(message)
 
 
 def runs_for(user) -> QuerySet[ReturnRun]:
     """Every run for those who make returns; finished validation runs for team managers."""
     runs = ReturnRun.objects.select_related("requested_by").prefetch_related(
         Prefetch("files", queryset=ReturnRunFile.objects.defer("content")))
-    if can_generate(user):
+    if policy.may_make_returns(user):
         return runs
-    if can_read_reports(user):
+    if policy.may_read_return_reports(user):
         return runs.filter(validated=True, status=ReturnRun.Status.SUCCEEDED)
     return ReturnRun.objects.none()
 
 
-def run_for(user, pk) -> ReturnRun:
+def run_for(user, pk, *, request=None) -> ReturnRun:
     try:
         return runs_for(user).get(pk=int(pk))
-    except (ReturnRun.DoesNotExist, ValueError, TypeError):
-        raise Http404("No return found") from None
+    except (ReturnRun.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise _not_found(user, "No return found", reference=f"return_run:{pk}", request=request) from None
 
 
-def report_run_for(user, pk) -> ReturnRun:
-    run = run_for(user, pk)
+def report_run_for(user, pk, *, request=None) -> ReturnRun:
+    run = run_for(user, pk, request=request)
     if not run.validated or run.status != ReturnRun.Status.SUCCEEDED:
-        raise Http404("No validation report for this return")
+        raise _not_found(user, "No validation report for this return", reference=f"return_run:{pk}",
+                         request=request)
     return run
 
 
-def file_for(user, run_id, file_id) -> ReturnRunFile:
-    if not can_generate(user):
-        raise Http404("No file found")
+def file_for(user, run_id, file_id, *, request=None) -> ReturnRunFile:
+    """A return's file, for those who may download returns (anyone else: 403, before any look-up)."""
+    policy.may_download_returns.require(user, request=request)
     try:
         return ReturnRunFile.objects.get(run_id=int(run_id), pk=int(file_id))
-    except (ReturnRunFile.DoesNotExist, ValueError, TypeError):
-        raise Http404("No file found") from None
+    except (ReturnRunFile.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise _not_found(user, "No file found", reference=f"return_file:{run_id}/{file_id}",
+                         request=request) from None
 
 
 def rule_summary(run: ReturnRun) -> list[dict]:

@@ -19,10 +19,9 @@ from opencsc.core.audit import audit
 from opencsc.core.models import AuditEvent
 from opencsc.people.models import Child
 
-from . import registry
+from . import policy, registry
 from .base import CollectionYear, Issue
 from .models import ReturnRun, ReturnRunFile, ValidationIssue
-from .roles import GENERATE_ROLES
 
 FIRST_YEAR = 2015  # the oldest collection year offered; the CIN census XSDs we hold start much later
 
@@ -75,8 +74,9 @@ def return_run(*, kind: str, year: int | None = None, start: dt.date | None = No
     Refused (PermissionDenied) for anyone without a returns role; nothing is stored then. Bad input
     (unknown kind, year or period) raises ValidationError or registry.UnknownReturn, storing nothing.
     """
-    if by is None or getattr(by, "role", None) not in GENERATE_ROLES:
-        raise PermissionDenied("Only performance analysts and service managers make statutory returns")
+    if by is None:
+        raise PermissionDenied(policy.may_make_returns.refusal)
+    policy.may_make_returns.require(by)
     spec = registry.get(kind)
     module = spec.load()
     if module is None:

@@ -1,7 +1,7 @@
-"""Returns pages. Thin: role checks and reads through selectors, writes through services.
+"""Returns pages. Thin: the permissions (policy.py), reads through selectors, writes through services.
 
 Pages for a role are refused with 403 (as other role-only pages); a run or file the user may not
-see is 404.
+see is 404. Both are written to the access log.
 """
 
 from __future__ import annotations
@@ -9,36 +9,26 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from opencsc.accounts.policy import allowed
 from opencsc.core.audit import audit
 from opencsc.core.forms import apply_errors
 from opencsc.core.models import AuditEvent
 
-from . import registry, selectors, services
+from . import policy, registry, selectors, services
 from .forms import IssueFilterForm, form_for
 
 PER_PAGE = 50
 
 
-def _require_reports(request) -> None:
-    if not selectors.can_read_reports(request.user):
-        raise PermissionDenied("You cannot see statutory returns")
-
-
-def _require_generate(request) -> None:
-    if not selectors.can_generate(request.user):
-        raise PermissionDenied("Only performance analysts and service managers make statutory returns")
-
-
 def _home(request, *, bound=None, status=200, kind_error=""):
     runs = selectors.runs_for(request.user)
-    generate = selectors.can_generate(request.user)
     latest = selectors.latest_runs(runs, registry.KINDS)
     kinds = []
     for kind in registry.KINDS.values():
@@ -46,20 +36,20 @@ def _home(request, *, bound=None, status=200, kind_error=""):
         kinds.append({"kind": kind, "available": kind.available, "form": form, "latest": latest.get(kind.key)})
     errors = [k["form"] for k in kinds if k["form"].is_bound and k["form"].errors]
     return render(request, "returns/home.html", {
-        "kinds": kinds, "can_generate": generate, "recent": runs[:5], "error_form": errors[0] if errors else None,
+        "kinds": kinds, "recent": runs[:5], "error_form": errors[0] if errors else None,
         "kind_error": kind_error,
     }, status=status)
 
 
 @require_GET
+@allowed(policy.may_read_return_reports)
 def home(request):
-    _require_reports(request)
     return _home(request)
 
 
 @require_POST
+@allowed(policy.may_make_returns)
 def make(request):
-    _require_generate(request)
     try:
         kind = registry.get(request.POST.get("kind", ""))
     except registry.UnknownReturn:
@@ -84,18 +74,16 @@ def make(request):
 
 
 @require_GET
+@allowed(policy.may_read_return_reports)
 def history(request):
-    _require_reports(request)
     page = Paginator(selectors.runs_for(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "returns/history.html", {
-        "page_obj": page, "can_generate": selectors.can_generate(request.user),
-    })
+    return render(request, "returns/history.html", {"page_obj": page})
 
 
 @require_GET
+@allowed(policy.may_download_returns)
 def download(request, run_id, file_id):
-    _require_generate(request)
-    return_file = selectors.file_for(request.user, run_id, file_id)
+    return_file = selectors.file_for(request.user, run_id, file_id, request=request)
     audit(actor=request.user, action=AuditEvent.Action.OTHER, instance=return_file.run,
           summary=f"Downloaded {return_file.name}")
     response = HttpResponse(bytes(return_file.content), content_type=return_file.content_type)
@@ -113,9 +101,9 @@ def _filtered(request, run):
 
 
 @require_GET
+@allowed(policy.may_read_return_reports)
 def report(request, run_id):
-    _require_reports(request)
-    run = selectors.report_run_for(request.user, run_id)
+    run = selectors.report_run_for(request.user, run_id, request=request)
     form, issues = _filtered(request, run)
     page = Paginator(issues, PER_PAGE).get_page(request.GET.get("page"))
     visible = selectors.visible_children(request.user, [i.child_id for i in page.object_list])
@@ -128,9 +116,9 @@ def report(request, run_id):
 
 
 @require_GET
+@allowed(policy.may_read_return_reports)
 def report_csv(request, run_id):
-    _require_reports(request)
-    run = selectors.report_run_for(request.user, run_id)
+    run = selectors.report_run_for(request.user, run_id, request=request)
     _form, issues = _filtered(request, run)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().strftime("%Y%m%d")

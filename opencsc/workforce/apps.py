@@ -7,12 +7,12 @@ class WorkforceConfig(AppConfig):
     verbose_name = "Workforce: allocation, caseloads and supervision"
 
     def ready(self):
-        from opencsc.accounts.roles import MANAGER_ROLES
         from opencsc.casework.templatetags.casework_tags import add_record_section
         from opencsc.core.navigation import NavItem, register
 
-        from .selectors import SUPERVISION_ROLES
+        from . import policy
 
         add_record_section("Allocation", "workforce:child", "view_casework", before="History")
-        register(NavItem("Workload", "workforce:workload", roles=MANAGER_ROLES, order=25))
-        register(NavItem("Supervision", "workforce:supervision_list", roles=SUPERVISION_ROLES, order=26))
+        register(NavItem("Workload", "workforce:workload", roles=policy.may_view_workload.roles, order=25))
+        register(NavItem("Supervision", "workforce:supervision_list", roles=policy.may_view_supervision.roles,
+                         order=26))

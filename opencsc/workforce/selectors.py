@@ -17,18 +17,16 @@ from django.http import Http404
 from django.utils import timezone
 
 from opencsc.accounts.models import Team, User
-from opencsc.accounts.roles import MANAGER_ROLES, Role
+from opencsc.accounts.policy import log_refusal
+from opencsc.accounts.roles import Role
 from opencsc.casework.models import Allocation
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
 
+from . import policy
 from .models import SupervisionSession, WorkerProfile, WorkforceSettings
+from .policy import CASE_HOLDING_ROLES
 
-# Roles that hold cases and are supervised.
-CASE_HOLDING_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.PERSONAL_ADVISER})
-WORKLOAD_ROLES = MANAGER_ROLES
-CHANGES_ROLES = MANAGER_ROLES | {Role.PERFORMANCE_ANALYST, Role.AUDITOR}
-SUPERVISION_ROLES = MANAGER_ROLES | CASE_HOLDING_ROLES
 ASYE_YEAR = dt.timedelta(days=365)
 
 
@@ -267,11 +265,17 @@ def team_workload(*, user, team: Team) -> TeamLoad:
     return load
 
 
-def worker_for(*, user, worker_id) -> User:
-    """A case-holding worker in one of the user's teams, else 404."""
+def _not_found(user, *, reference: str, request=None):
+    """A record the user may not see, or that does not exist: 404, and the refusal in the access log."""
+    log_refusal(user, reference=reference, path=request.get_full_path() if request is not None else "")
+    return Http404("Page not found")
+
+
+def worker_for(*, user, worker_id, request=None) -> User:
+    """A case-holding worker in one of the user's teams, else 404 (logged)."""
     worker = case_holders(teams_for(user)).filter(pk=worker_id).first()
     if worker is None:
-        raise Http404("Page not found")
+        raise _not_found(user, reference=f"worker:{worker_id}", request=request)
     return worker
 
 
@@ -329,7 +333,7 @@ def sessions_for(user) -> QuerySet[SupervisionSession]:
     elif user.role == Role.TEAM_MANAGER:
         teams = teams_for(user)
         qs = qs.filter(Q(supervisees__team__in=teams) | Q(supervisor=user)).distinct()
-    elif user.role in SUPERVISION_ROLES:
+    elif policy.may_view_supervision(user):
         qs = qs.filter(Q(supervisees=user) | Q(supervisor=user)).distinct()
     else:
         return SupervisionSession.objects.none()
@@ -338,10 +342,11 @@ def sessions_for(user) -> QuerySet[SupervisionSession]:
     ).annotate(discussion_count=Count("discussions", distinct=True)).order_by("-held_on", "-id")
 
 
-def session_for(*, user, session_id) -> SupervisionSession:
+def session_for(*, user, session_id, request=None) -> SupervisionSession:
+    """A session the user may see (one of their teams', or one they held or attended), else 404 (logged)."""
     session = sessions_for(user).filter(pk=session_id).first()
     if session is None:
-        raise Http404("Page not found")
+        raise _not_found(user, reference=f"supervision:{session_id}", request=request)
     return session
 
 
@@ -353,7 +358,7 @@ def session_discussions(*, user, session: SupervisionSession) -> list:
 
 def supervisable_workers(user) -> QuerySet[User]:
     """Whom the user may record supervision for: case holders in their teams (managers) or in their own team."""
-    if user.role in MANAGER_ROLES:
+    if policy.may_view_workload(user):  # managers: the case holders of the teams they manage
         teams = teams_for(user)
     else:
         teams = [user.team] if user.team_id else []

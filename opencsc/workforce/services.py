@@ -13,24 +13,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from opencsc.accounts.roles import Role
+from opencsc.casework import policy as casework_policy
 from opencsc.casework.models import OversightRecord
-from opencsc.casework.services import OVERSIGHT_ROLES, oversight_record
+from opencsc.casework.services import oversight_record
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
 
+from . import policy
 from .models import CaseDiscussion, SupervisionSession, WorkerProfile, WorkforceSettings
 from .selectors import supervisable_workers, teams_for
 
-SETTINGS_ROLES = frozenset({Role.SERVICE_MANAGER, Role.ADMINISTRATOR})
 SETTINGS_FIELDS = ["base_weight", "cp_weight", "cla_weight", "court_weight", "caseload_limit", "asye_caseload_limit",
                    "supervision_every_days", "asye_supervision_every_days", "many_workers"]
 
 
 def workforce_settings_update(*, actor, expected_version: int | None, **values) -> dict:
     """Change the authority's caseload weights, limits and supervision frequency."""
-    if getattr(actor, "role", None) not in SETTINGS_ROLES:
-        raise PermissionDenied("Only service managers and administrators can change the workforce settings")
+    policy.may_change_workforce_settings.require(actor)
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValueError(f"Not workforce settings: {sorted(unknown)}")
@@ -46,6 +45,7 @@ def can_edit_profile(user, worker) -> bool:
 
 def worker_profile_save(*, actor, worker, expected_version: int | None, experience: str, fte: Decimal) -> WorkerProfile:
     """Record a worker's experience level and full-time equivalent (team managers of their team, service managers)."""
+    policy.may_edit_worker_profile.require(actor)
     if not can_edit_profile(actor, worker):
         raise PermissionDenied("Only the worker's team manager or a service manager can change this")
     with transaction.atomic():
@@ -91,8 +91,7 @@ def supervision_record(
     `discussions`: [{"child": Child, "decisions": str, "actions": [{"action", "owner", "due_date"}]}].
     Nothing is saved unless every part is valid.
     """
-    if getattr(actor, "role", None) not in OVERSIGHT_ROLES:
-        raise PermissionDenied("Only managers and senior practitioners can record supervision")
+    casework_policy.may_record_oversight.require(actor)
     supervisees = list(supervisees)
     errors = _check_session(actor, kind, held_on, supervisees)
     children = [d["child"].pk for d in discussions]

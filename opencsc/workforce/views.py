@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from opencsc.accounts.models import Team, User
-from opencsc.casework.services import OVERSIGHT_ROLES, allocation_transfer, can_allocate
-from opencsc.core.audit import StaleRecordError
-from opencsc.core.forms import apply_errors
+from opencsc.accounts.policy import allowed
+from opencsc.casework import policy as casework_policy
+from opencsc.casework.services import allocation_transfer, can_allocate
+from opencsc.core.forms import submit
 from opencsc.core.templatetags.govuk import govuk_error_summary
 from opencsc.people.access import child_for
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import (
     AllocationForm,
     DiscussionFormSet,
@@ -29,14 +28,9 @@ from .forms import (
 PER_PAGE = 25
 
 
-def _require_role(request, roles) -> None:
-    if request.user.role not in roles:
-        raise Http404("Page not found")
-
-
 @require_GET
+@allowed(policy.may_view_workload)
 def workload(request):
-    _require_role(request, selectors.WORKLOAD_ROLES)
     teams = selectors.teams_for(request.user)
     wanted = request.GET.get("team") or (str(request.user.team_id) if request.user.team_id else "")
     chosen = next((t for t in teams if str(t.pk) == wanted), teams[0] if teams else None)
@@ -47,9 +41,9 @@ def workload(request):
 
 
 @require_GET
+@allowed(policy.may_view_workload)
 def worker(request, user_id):
-    _require_role(request, selectors.WORKLOAD_ROLES)
-    person = selectors.worker_for(user=request.user, worker_id=user_id)
+    person = selectors.worker_for(user=request.user, worker_id=user_id, request=request)
     row = selectors.workloads([person])[0]
     sessions = selectors.sessions_for(request.user).filter(supervisees=person)[:10]
     return render(request, "workforce/worker.html", {
@@ -59,51 +53,36 @@ def worker(request, user_id):
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_edit_worker_profile)
 def profile_edit(request, user_id):
-    _require_role(request, selectors.WORKLOAD_ROLES)
-    person = selectors.worker_for(user=request.user, worker_id=user_id)
+    person = selectors.worker_for(user=request.user, worker_id=user_id, request=request)
     row = selectors.workloads([person])[0]
     profile = getattr(person, "worker_profile", None) if selectors._has_profile(person) else None
     initial = {"experience": row.experience, "fte": row.fte, "version": profile.version if profile else 1}
     form = WorkerProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.worker_profile_save(actor=request.user, worker=person, expected_version=data["version"],
-                                         experience=data["experience"], fte=data["fte"])
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Worker's experience and hours saved")
-            return redirect("workforce:worker", person.pk)
+    if done := submit(request, form, lambda data: services.worker_profile_save(
+            actor=request.user, worker=person, expected_version=data["version"], experience=data["experience"],
+            fte=data["fte"]), success="Worker's experience and hours saved",
+            then=reverse("workforce:worker", args=[person.pk])):
+        return done
     return render(request, "workforce/profile_form.html", {"person": person, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_change_workforce_settings)
 def settings_page(request):
-    _require_role(request, services.SETTINGS_ROLES)
     current = selectors.workforce_settings()
     form = SettingsForm(request.POST or None, instance=current, initial={"version": current.version})
-    if request.method == "POST" and form.is_valid():
-        values = {k: form.cleaned_data[k] for k in services.SETTINGS_FIELDS}
-        try:
-            services.workforce_settings_update(actor=request.user, expected_version=form.cleaned_data["version"],
-                                               **values)
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Workforce settings saved")
-            return redirect("workforce:settings")
+    if done := submit(request, form, lambda data: services.workforce_settings_update(
+            actor=request.user, expected_version=data["version"], **{k: data[k] for k in services.SETTINGS_FIELDS}),
+            success="Workforce settings saved", then=reverse("workforce:settings")):
+        return done
     return render(request, "workforce/settings.html", {"form": form})
 
 
 @require_GET
+@allowed(policy.may_view_worker_changes)
 def many_workers(request):
-    _require_role(request, selectors.CHANGES_ROLES)
     children = selectors.children_with_many_workers(user=request.user)
     page_obj = Paginator(children, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "workforce/many_workers.html", {
@@ -112,39 +91,31 @@ def many_workers(request):
 
 
 @require_GET
+@allowed(policy.may_view_supervision)
 def supervision_list(request):
-    _require_role(request, selectors.SUPERVISION_ROLES)
     page_obj = Paginator(selectors.sessions_for(request.user), PER_PAGE).get_page(request.GET.get("page"))
     overdue = []
-    if request.user.role in selectors.WORKLOAD_ROLES:
+    if policy.may_view_workload(request.user):
         rows = selectors.workloads(selectors.case_holders(selectors.teams_for(request.user)))
         overdue = sorted((r for r in rows if r.supervision_overdue), key=lambda r: r.supervision_due)
     return render(request, "workforce/supervision_list.html", {
-        "page_obj": page_obj, "overdue": overdue, "can_record": request.user.role in OVERSIGHT_ROLES,
+        "page_obj": page_obj, "overdue": overdue,
     })
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(casework_policy.may_record_oversight)
 def supervision_add(request):
-    _require_role(request, OVERSIGHT_ROLES)
     workers = selectors.supervisable_workers(request.user)
     children = list(selectors.discussable_children(request.user)[:1000])
     form = SupervisionForm(request.POST or None, workers=workers)
     cases = DiscussionFormSet(request.POST or None, prefix="case", children=children)
-    if request.method == "POST" and form.is_valid() & cases.is_valid():
-        data = form.cleaned_data
-        try:
-            session = services.supervision_record(
-                actor=request.user, kind=data["kind"], held_on=data["held_on"], supervisees=data["supervisees"],
-                notes=data["notes"], discussions=discussion_rows(cases, {c.pk: c for c in children}),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Supervision recorded")
-            return redirect("workforce:supervision_detail", session.pk)
+    if done := submit(request, form, lambda data: services.supervision_record(
+            actor=request.user, kind=data["kind"], held_on=data["held_on"], supervisees=data["supervisees"],
+            notes=data["notes"], discussions=discussion_rows(cases, {c.pk: c for c in children})),
+            success="Supervision recorded", also=[cases],
+            then=lambda session: reverse("workforce:supervision_detail", args=[session.pk])):
+        return done
     return render(request, "workforce/supervision_form.html", {
         "form": form, "cases": cases, "errors": govuk_error_summary(form, *cases.forms)["errors"],
         "no_workers": not workers.exists(),
@@ -152,9 +123,9 @@ def supervision_add(request):
 
 
 @require_GET
+@allowed(policy.may_view_supervision)
 def supervision_detail(request, session_id):
-    _require_role(request, selectors.SUPERVISION_ROLES)
-    session = selectors.session_for(user=request.user, session_id=session_id)
+    session = selectors.session_for(user=request.user, session_id=session_id, request=request)
     return render(request, "workforce/supervision_detail.html", {
         "session": session, "discussions": selectors.session_discussions(user=request.user, session=session),
     })
@@ -169,22 +140,16 @@ def child_allocations(request, child_id):
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(casework_policy.may_allocate)
 def allocate(request, child_id):
-    child = child_for(request.user, child_id, request=request, action="edit")
-    if not can_allocate(request.user, child):
-        raise Http404("Page not found")
+    child = child_for(request.user, child_id, request=request, action="edit")  # may allocate: may edit the child
     teams = Team.objects.filter(is_active=True).exclude(kind="partner").order_by("name")
     workers = (User.objects.filter(is_active=True, role__in=selectors.CASE_HOLDING_ROLES, team__isnull=False)
                .select_related("team").order_by("team__name", "first_name", "last_name"))
     form = AllocationForm(request.POST or None, teams=teams, workers=workers)
-    if request.method == "POST" and form.is_valid():
-        try:
-            allocation_transfer(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Allocation saved")
-            return redirect("workforce:child", child.pk)
+    if done := submit(request, form, lambda data: allocation_transfer(actor=request.user, child=child, **data),
+                      success="Allocation saved", then=reverse("workforce:child", args=[child.pk])):
+        return done
     loads = {r.worker.pk: r for r in selectors.workloads(selectors.case_holders(selectors.teams_for(request.user)))}
     return render(request, "workforce/allocate.html", {
         "child": child, "form": form, **selectors.child_workforce(child=child),

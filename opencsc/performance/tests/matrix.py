@@ -2,23 +2,23 @@
 
 Scorecards are read by performance analysts, team and service managers and auditors; targets are set
 by service managers and performance analysts; commentary is written by team and service managers and
-performance analysts. Everyone else gets 403 (documented in docs/access.md, "Performance scorecards").
+performance analysts. Everyone else gets 403 (policy.py; docs/access.md, "Performance scorecards").
 """
 
 from opencsc.core.tests.matrix_support import Entry
-from opencsc.performance.services import COMMENTARY_ROLES, READ_ROLES, TARGET_ROLES
+from opencsc.performance import policy
 
 INDICATOR = ("indicator",)
 
 MATRIX = {
-    "performance:scorecard": Entry(READ_ROLES),
-    "performance:indicator": Entry(READ_ROLES, INDICATOR),
-    "performance:drilldown": Entry(READ_ROLES, INDICATOR),
-    "performance:commentary_add": Entry(COMMENTARY_ROLES, INDICATOR),
-    "performance:targets": Entry(READ_ROLES),
-    "performance:target_edit": Entry(TARGET_ROLES, INDICATOR),
-    "performance:export_xlsx": Entry(READ_ROLES),
-    "performance:export_pdf": Entry(READ_ROLES),
+    "performance:scorecard": Entry(policy.may_view_scorecards),
+    "performance:indicator": Entry(policy.may_view_scorecards, INDICATOR),
+    "performance:drilldown": Entry(policy.may_view_scorecards, INDICATOR),
+    "performance:commentary_add": Entry(policy.may_write_commentary, INDICATOR),
+    "performance:targets": Entry(policy.may_view_scorecards),
+    "performance:target_edit": Entry(policy.may_set_targets, INDICATOR),
+    "performance:export_xlsx": Entry(policy.may_view_scorecards),
+    "performance:export_pdf": Entry(policy.may_view_scorecards),
 }
 
 

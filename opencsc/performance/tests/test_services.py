@@ -8,7 +8,7 @@ from opencsc.accounts.tests.factories import TeamFactory
 from opencsc.casework.models import Allocation
 from opencsc.core.models import AuditEvent
 from opencsc.people.tests.factories import ChildFactory
-from opencsc.performance import selectors, services
+from opencsc.performance import policy, selectors, services
 from opencsc.performance.indicators import BY_KEY, INDICATORS
 from opencsc.performance.measures.base import Row
 from opencsc.performance.models import Commentary, Figure, FigureRow, Snapshot, Target
@@ -182,7 +182,7 @@ def test_changing_a_target_keeps_the_earlier_version(make_user):
     assert event.changes["target"] == [90, 92]
 
 
-@pytest.mark.parametrize("role", sorted(set(Role.values) - services.TARGET_ROLES))
+@pytest.mark.parametrize("role", sorted(set(Role.values) - policy.may_set_targets.roles))
 def test_a_refused_target_change_changes_nothing(role, make_user):
     user = make_user(role=role)
     before = (Target.objects.count(), AuditEvent.objects.count())
@@ -225,7 +225,7 @@ def test_commentary_keeps_its_history_and_the_latest_shows(make_user, fake_measu
     assert line["commentary"].text == "Two MASH vacancies filled."
 
 
-@pytest.mark.parametrize("role", sorted(set(Role.values) - services.COMMENTARY_ROLES))
+@pytest.mark.parametrize("role", sorted(set(Role.values) - policy.may_write_commentary.roles))
 def test_a_refused_commentary_changes_nothing(role, make_user):
     before = (Commentary.objects.count(), AuditEvent.objects.count())
     with pytest.raises(PermissionDenied):

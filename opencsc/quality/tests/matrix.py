@@ -1,25 +1,28 @@
 """The quality assurance pages in the permission matrix (see opencsc/core/tests/matrix_support.py)."""
 
-from opencsc.core.tests.matrix_support import MANAGER_ROLES, READ_ALL_ROLES, Entry
-from opencsc.quality.selectors import AUDIT_ROLES, QA_ROLES, QUESTION_ROLES
+from opencsc.core.tests.matrix_support import Entry
+from opencsc.people import policy as record
+from opencsc.quality import policy
 
+# The world's audit action is owned by the world's author, none of the matrix's users: only the roles
+# that may complete any action may complete it.
 MATRIX = {
-    "quality:dashboard": Entry(QA_ROLES),
-    "quality:audits": Entry(QA_ROLES),
-    "quality:actions": Entry(QA_ROLES),
-    "quality:moderation_report": Entry(QA_ROLES),
-    "quality:questions": Entry(QA_ROLES),
-    "quality:question_add": Entry(QUESTION_ROLES),
-    "quality:question_edit": Entry(QUESTION_ROLES, ("question",)),
-    "quality:themed_list": Entry(QA_ROLES),
-    "quality:themed_add": Entry(AUDIT_ROLES),
-    "quality:themed_detail": Entry(QA_ROLES, ("themed",)),
-    "quality:child": Entry(READ_ALL_ROLES, ("child",)),
-    "quality:audit_start": Entry(AUDIT_ROLES, ("child",)),
-    "quality:audit_detail": Entry(READ_ALL_ROLES, ("child", "audit")),
-    "quality:audit_complete": Entry(AUDIT_ROLES, ("child", "audit_open")),
-    "quality:moderate": Entry(AUDIT_ROLES, ("child", "audit")),
-    "quality:action_complete": Entry(MANAGER_ROLES | AUDIT_ROLES, ("child", "audit_action"), method="post"),
+    "quality:dashboard": Entry(policy.may_view_quality),
+    "quality:audits": Entry(policy.may_view_quality),
+    "quality:actions": Entry(policy.may_view_quality),
+    "quality:moderation_report": Entry(policy.may_view_quality),
+    "quality:questions": Entry(policy.may_view_quality),
+    "quality:question_add": Entry(policy.may_change_audit_questions),
+    "quality:question_edit": Entry(policy.may_change_audit_questions, ("question",)),
+    "quality:themed_list": Entry(policy.may_view_quality),
+    "quality:themed_add": Entry(policy.may_start_themed_audit),
+    "quality:themed_detail": Entry(policy.may_view_quality, ("themed",)),
+    "quality:child": Entry(record.may_view_casework, ("child",)),
+    "quality:audit_start": Entry(policy.may_audit_case, ("child",)),
+    "quality:audit_detail": Entry(record.may_view_casework, ("child", "audit")),
+    "quality:audit_complete": Entry(policy.may_audit_case, ("child", "audit_open")),
+    "quality:moderate": Entry(policy.may_moderate_audit, ("child", "audit")),
+    "quality:action_complete": Entry(policy.may_complete_audit_actions, ("child", "audit_action"), method="post"),
 }
 
 

@@ -5,17 +5,17 @@ the validation reports. Every other role is refused (403).
 """
 
 from opencsc.core.tests.matrix_support import Entry
-from opencsc.returns.roles import GENERATE_ROLES, REPORT_ROLES
+from opencsc.returns import policy
 
 RUN = ("return_run",)
 
 MATRIX = {
-    "returns:home": Entry(REPORT_ROLES),
-    "returns:make": Entry(GENERATE_ROLES, method="post"),
-    "returns:history": Entry(REPORT_ROLES),
-    "returns:download": Entry(GENERATE_ROLES, ("return_run", "return_file")),
-    "returns:report": Entry(REPORT_ROLES, RUN),
-    "returns:report_csv": Entry(REPORT_ROLES, RUN),
+    "returns:home": Entry(policy.may_read_return_reports),
+    "returns:make": Entry(policy.may_make_returns, method="post"),
+    "returns:history": Entry(policy.may_read_return_reports),
+    "returns:download": Entry(policy.may_download_returns, ("return_run", "return_file")),
+    "returns:report": Entry(policy.may_read_return_reports, RUN),
+    "returns:report_csv": Entry(policy.may_read_return_reports, RUN),
 }
 
 

@@ -15,14 +15,14 @@ from opencsc.accounts.roles import Role
 from opencsc.core.models import AuditEvent
 from opencsc.returns.base import Issue
 from opencsc.returns.models import ReturnRun, ReturnRunFile, ValidationIssue
-from opencsc.returns.roles import GENERATE_ROLES, REPORT_ROLES
+from opencsc.returns.policy import may_make_returns, may_read_return_reports
 
 from .factories import ReturnRunFactory, ReturnRunFileFactory, ValidationIssueFactory
 
 pytestmark = pytest.mark.django_db
 
-NOT_GENERATORS = sorted(set(Role.values) - GENERATE_ROLES)
-NOT_READERS = sorted(set(Role.values) - REPORT_ROLES)
+NOT_GENERATORS = sorted(set(Role.values) - may_make_returns.roles)
+NOT_READERS = sorted(set(Role.values) - may_read_return_reports.roles)
 
 
 def _counts():
@@ -33,7 +33,7 @@ def _counts():
 # --- Making a return ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", sorted(GENERATE_ROLES))
+@pytest.mark.parametrize("role", sorted(may_make_returns.roles))
 def test_a_returns_role_makes_a_return_and_is_sent_to_its_report(role, signed_in, fake):
     from opencsc.people.tests.factories import ChildFactory
 
@@ -177,7 +177,7 @@ def test_nav_shows_returns_to_the_roles_that_use_it(make_user):
 
     for role in Role.values:
         labels = [i["label"] for i in items_for(make_user(role=role), "/")]
-        assert ("Returns" in labels) is (role in REPORT_ROLES), role
+        assert ("Returns" in labels) is (role in may_read_return_reports.roles), role
 
 
 # --- The validation report --------------------------------------------------------------------------

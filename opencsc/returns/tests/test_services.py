@@ -12,12 +12,12 @@ from opencsc.core.models import AuditEvent
 from opencsc.returns import registry, services
 from opencsc.returns.base import Issue
 from opencsc.returns.models import ReturnRun, ValidationIssue
-from opencsc.returns.roles import GENERATE_ROLES
+from opencsc.returns.policy import may_make_returns
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("role", sorted(set(Role.values) - GENERATE_ROLES))
+@pytest.mark.parametrize("role", sorted(set(Role.values) - may_make_returns.roles))
 def test_refused_for_roles_without_returns_and_stores_nothing(role, make_user, fake):
     with pytest.raises(PermissionDenied):
         services.return_run(kind="cin", year=2026, by=make_user(role=role))

@@ -1,21 +1,26 @@
 """The workforce pages in the permission matrix (see opencsc/core/tests/matrix_support.py)."""
 
-from opencsc.core.tests.matrix_support import MANAGER_ROLES, READ_ALL_ROLES, Entry, Role
-from opencsc.workforce.selectors import CHANGES_ROLES, SUPERVISION_ROLES
+from opencsc.casework import policy as casework_policy
+from opencsc.core.tests.matrix_support import Entry, Role
+from opencsc.people import policy as record
+from opencsc.workforce import policy
 
 # The world's worker is a senior practitioner in the child protection team, which the matrix's
-# team manager also belongs to; a service manager sees every team.
+# team manager also belongs to; a service manager sees every team. The world's supervision session is
+# that worker's, so the matrix's case-holding users (neither its supervisor nor its supervisee) may use
+# the supervision pages but do not find that session.
 MATRIX = {
-    "workforce:workload": Entry(MANAGER_ROLES),
-    "workforce:worker": Entry(MANAGER_ROLES, ("worker",)),
-    "workforce:profile_edit": Entry(MANAGER_ROLES, ("worker",)),
-    "workforce:settings": Entry(frozenset({Role.SERVICE_MANAGER, Role.ADMINISTRATOR})),
-    "workforce:many_workers": Entry(CHANGES_ROLES),
-    "workforce:supervision_list": Entry(SUPERVISION_ROLES),
-    "workforce:supervision_add": Entry(MANAGER_ROLES | {Role.SENIOR_PRACTITIONER}),
-    "workforce:supervision_detail": Entry(MANAGER_ROLES, ("supervision",)),
-    "workforce:child": Entry(READ_ALL_ROLES, ("child",)),
-    "workforce:allocate": Entry(MANAGER_ROLES, ("child",)),
+    "workforce:workload": Entry(policy.may_view_workload),
+    "workforce:worker": Entry(policy.may_view_workload, ("worker",)),
+    "workforce:profile_edit": Entry(policy.may_edit_worker_profile, ("worker",)),
+    "workforce:settings": Entry(policy.may_change_workforce_settings),
+    "workforce:many_workers": Entry(policy.may_view_worker_changes),
+    "workforce:supervision_list": Entry(policy.may_view_supervision),
+    "workforce:supervision_add": Entry(casework_policy.may_record_oversight),
+    "workforce:supervision_detail": Entry(policy.may_view_supervision, ("supervision",),
+                                          not_found=policy.CASE_HOLDING_ROLES),
+    "workforce:child": Entry(record.may_view_casework, ("child",)),
+    "workforce:allocate": Entry(casework_policy.may_allocate, ("child",)),
 }
 
 
