@@ -11,8 +11,10 @@ class FrontdoorConfig(AppConfig):
         from opencsc.core.navigation import NavItem, register
 
         from . import event_sources  # noqa: F401  (registers chronology and clock sources)
-        from .access import FRONTDOOR_ROLES, PARTNER_ROLES
+        from .policy import may_answer_information_request, may_record_contact
 
-        register(NavItem("Front door", "frontdoor:contacts", roles=FRONTDOOR_ROLES, order=15))
-        register(NavItem("Information requests", "frontdoor:partner_requests", roles=PARTNER_ROLES, order=15))
+        # The front door itself; performance analysts reach its figures through the performance pages.
+        register(NavItem("Front door", "frontdoor:contacts", permission=may_record_contact, order=15))
+        register(NavItem("Information requests", "frontdoor:partner_requests",
+                         permission=may_answer_information_request, order=15))
         add_record_section("Contacts", "frontdoor:child_contacts", "view_casework", before="Need and assessment")

@@ -16,12 +16,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from opencsc.accounts.models import AccessLog
-from opencsc.accounts.roles import Agency, Role
+from opencsc.accounts.roles import Agency
 from opencsc.people.access import _log, children_for
 from opencsc.people.models import Child
 
-from . import rules
-from .access import DASHBOARD_ROLES
+from . import policy, rules
 from .models import Contact, ContactChild, DomesticAbuseNotification, EncompassNotice, InformationRequest
 
 STATUSES = {
@@ -37,7 +36,7 @@ def _hidden_children(user, contact_ref) -> QuerySet[ContactChild]:
 
 def contacts_for(user) -> QuerySet[Contact]:
     """Contacts whose every child this user may see (none for roles outside the front door)."""
-    if user.role not in DASHBOARD_ROLES:
+    if not policy.may_view_contacts(user):
         return Contact.objects.none()
     return Contact.objects.filter(~Exists(_hidden_children(user, OuterRef("pk"))))
 
@@ -71,14 +70,16 @@ def _refuse(user, request, reference, child=None):
     raise Http404("Page not found")
 
 
-def contact_for(*, user, pk, request=None, roles=DASHBOARD_ROLES) -> Contact:
-    """One contact, if this user works at the front door and may see every child it names; else 404 (logged)."""
+def contact_for(*, user, pk, request=None) -> Contact:
+    """One contact, if this user may see every child it names; else 404 (logged). A role that may not see
+    contacts at all is refused (403, logged) before anything is looked up."""
+    policy.may_view_contacts.require(user, request=request)
     contact = (
         Contact.objects.filter(pk=pk).select_related("created_by", "screened_by", "decided_by")
         .prefetch_related(_children_prefetch()).first()
     )
-    if user.role not in roles or contact is None:
-        _refuse(user, request, f"contact {pk}", contact.contact_children.all()[0].child if contact else None)
+    if contact is None:
+        _refuse(user, request, f"contact {pk}")
     hidden = _hidden_children(user, contact.pk).select_related("child").first()
     if hidden is not None:
         _refuse(user, request, f"contact {pk}", hidden.child)
@@ -122,7 +123,7 @@ def notification_child_for(*, user, contact: Contact, child_id, request=None) ->
     notification = DomesticAbuseNotification.objects.filter(contact=contact).first()
     link = next((link for link in contact.contact_children.all() if link.child_id == child_id), None)
     if notification is None or link is None:
-        raise Http404("Page not found")
+        _refuse(user, request, f"contact {contact.pk} child {child_id}")
     return notification, link.child
 
 
@@ -143,7 +144,7 @@ def encompass_outstanding(*, user) -> QuerySet[ContactChild]:
 def requests_visible_to(user) -> QuerySet[InformationRequest]:
     """For a partner: the requests sent to their agency, about children not restricted from them.
     For the front door: requests on contacts they may see."""
-    if user.role == Role.PARTNER:
+    if policy.may_answer_information_request(user):
         if not user.agency:
             return InformationRequest.objects.none()
         restricted = ContactChild.objects.filter(contact=OuterRef("contact"), child__is_restricted=True).exclude(
@@ -161,11 +162,13 @@ def partner_requests(*, user, show: str = "open") -> QuerySet[InformationRequest
 
 
 def partner_request_for(*, user, pk, request=None) -> InformationRequest:
-    """A request sent to the user's agency; anything else is 404 and logged."""
+    """A request sent to the user's agency; anything else is 404 and logged. Anyone but a partner agency
+    practitioner is refused (403, logged) before anything is looked up."""
+    policy.may_answer_information_request.require(user, request=request)
     found = (requests_visible_to(user).filter(pk=pk).select_related("contact", "responded_by")
              .prefetch_related(Prefetch("contact__contact_children",
                                         queryset=ContactChild.objects.select_related("child"))).first())
-    if found is None or user.role != Role.PARTNER:
+    if found is None:
         link = ContactChild.objects.filter(contact__information_requests__pk=pk).select_related("child").first()
         _refuse(user, request, f"information request {pk}", link.child if link else None)
     return found

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from opencsc.accounts.roles import Agency, Role
+from opencsc.accounts.policy import refuse
+from opencsc.accounts.roles import Agency
 from opencsc.assessment import services as assessment_services
 from opencsc.codes import PRIMARY_NEED, REFERRAL_SOURCE
 from opencsc.core.audit import audit, field_values, update_with_history
@@ -22,8 +23,7 @@ from opencsc.core.models import AuditEvent
 from opencsc.people import services as people_services
 from opencsc.people.models import Child
 
-from . import rules
-from .access import DECIDE_ROLES, FRONTDOOR_ROLES
+from . import policy, rules
 from .models import (
     AGENCY_CHOICES,
     Contact,
@@ -45,11 +45,6 @@ def _created(instance) -> dict:
 def _audit_children(*, actor, action, instance, children, changes, summary):
     for child in children:
         audit(actor=actor, action=action, instance=instance, child=child, changes=changes, summary=summary)
-
-
-def _require(actor, roles, message: str) -> None:
-    if actor.role not in roles:
-        raise PermissionDenied(message)
 
 
 def _not_future(errors: dict, field: str, value, message: str) -> None:
@@ -78,7 +73,7 @@ def contact_create(
 
     Out of hours is worked out from the time received unless the caller says.
     """
-    _require(actor, FRONTDOOR_ROLES, "Only MASH practitioners and managers record contacts")
+    policy.may_record_contact.require(actor)
     errors: dict[str, str] = {}
     if not children and not new_children:
         errors["children"] = NO_CHILD
@@ -118,7 +113,7 @@ def contact_create(
 def contact_screen(*, actor, contact: Contact, level_of_need: str, screening_rationale: str,
                    expected_version: int | None) -> Contact:
     """A MASH practitioner applies the threshold: the level of need, with the reasons."""
-    _require(actor, FRONTDOOR_ROLES, "Only MASH practitioners and managers screen contacts")
+    policy.may_screen_contact.require(actor)
     if contact.decided_at is not None:
         raise ValidationError("A manager has already decided on this contact")
     errors = {}
@@ -152,7 +147,7 @@ def contact_decide(
     A referral opens an episode of need for each child through the assessment app's service
     (or joins the episode already open); a strategy discussion starts its clock (`cp_concern`).
     """
-    _require(actor, DECIDE_ROLES, "Only team managers and service managers decide on contacts")
+    policy.may_decide_contact.require(actor)
     if contact.decided_at is not None:
         raise ValidationError("A manager has already decided on this contact")
     decided_at = decided_at or timezone.now()
@@ -196,7 +191,7 @@ def contact_decide(
 def domestic_abuse_record(*, actor, contact: Contact, incident_at: dt.datetime | None, risk_level: str,
                           police_reference: str = "", children_present: bool = False) -> DomesticAbuseNotification:
     """Record that a contact is a police domestic abuse notification, with its risk screening."""
-    _require(actor, FRONTDOOR_ROLES, "Only MASH practitioners and managers record notifications")
+    policy.may_record_domestic_abuse.require(actor)
     if DomesticAbuseNotification.objects.filter(contact=contact).exists():
         raise ValidationError("This contact already has a domestic abuse notification")
     if contact.referral_source != POLICE_SOURCE:
@@ -227,7 +222,7 @@ def domestic_abuse_record(*, actor, contact: Contact, incident_at: dt.datetime |
 def encompass_record(*, actor, notification: DomesticAbuseNotification, child: Child, school_name: str,
                      told_at: dt.datetime | None) -> EncompassNotice:
     """Operation Encompass: record which school was told about the incident, when and by whom."""
-    _require(actor, FRONTDOOR_ROLES, "Only MASH practitioners and managers tell schools")
+    policy.may_tell_school.require(actor)
     if not notification.contact.contact_children.filter(child=child).exists():
         raise ValidationError("This child is not named in the notification")
     if EncompassNotice.objects.filter(notification=notification, child=child).exists():
@@ -258,7 +253,7 @@ def encompass_record(*, actor, notification: DomesticAbuseNotification, child: C
 def information_request_create(*, actor, contact: Contact, agency: str, rag: str, question: str,
                                requested_at: dt.datetime | None = None) -> InformationRequest:
     """Ask a partner agency for information; the deadline comes from the urgency (rules.RAG_DEADLINES)."""
-    _require(actor, FRONTDOOR_ROLES, "Only MASH practitioners and managers ask partners for information")
+    policy.may_request_information.require(actor)
     if contact.decided_at is not None:
         raise ValidationError("A manager has already decided on this contact")
     errors = {}
@@ -287,8 +282,10 @@ def information_request_create(*, actor, contact: Contact, agency: str, rag: str
 def information_request_answer(*, actor, request: InformationRequest, response: str,
                                expected_version: int | None) -> InformationRequest:
     """A practitioner of the agency asked answers the request (once)."""
-    if actor.role != Role.PARTNER or actor.agency != request.agency:
-        raise PermissionDenied("Only the agency asked can answer this request")
+    policy.may_answer_information_request.require(actor)
+    if actor.agency != request.agency:
+        refuse("Only the agency asked can answer this request", permission=policy.may_answer_information_request,
+               user=actor, reference=f"information request {request.pk}")
     if request.responded_at is not None:
         raise ValidationError("This request has already been answered")
     if not (response or "").strip():

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opencsc.core.audit import StaleRecordError
-from opencsc.core.forms import apply_errors
+from opencsc.accounts.policy import allowed
+from opencsc.core.forms import submit
 from opencsc.people.access import child_for, children_for
 from opencsc.people.selectors import child_search
 
-from . import selectors, services
-from .access import DASHBOARD_ROLES, DECIDE_ROLES, FRONTDOOR_ROLES, PARTNER_ROLES
+from . import policy, selectors, services
 from .forms import (
     AnswerForm,
     ContactFilterForm,
@@ -35,35 +33,29 @@ PER_PAGE = 25
 SEARCH_LIMIT = 10
 
 
-def _require(request, roles):
-    if request.user.role not in roles:
-        raise Http404("Page not found")
-
-
 def _page(request, items):
     return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def _stale(form, error):
-    form.add_error(None, str(error))
+def _contact(request, contact_id):
+    return selectors.contact_for(user=request.user, pk=contact_id, request=request)
 
 
 @require_GET
+@allowed(policy.may_view_contacts)
 def contacts(request):
-    _require(request, DASHBOARD_ROLES)
     form = ContactFilterForm(request.GET or None)
     values = form.cleaned_data if form.is_valid() else {}
     qs = selectors.contact_list(user=request.user, query=values.get("q", ""), status=values.get("status", ""),
                                 outcome=values.get("outcome", ""), out_of_hours=values.get("out_of_hours", ""))
     return render(request, "frontdoor/contacts.html", {
         "form": form, "page_obj": _page(request, qs), "filtered": any(values.values()) if values else False,
-        "can_add": request.user.role in FRONTDOOR_ROLES,
     })
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_record_contact)
 def contact_add(request):
-    _require(request, FRONTDOOR_ROLES)
     visible = children_for(request.user)
     if request.method == "POST":
         chosen_ids = [pk for pk in request.POST.getlist("children") if pk.isdigit()]
@@ -80,21 +72,14 @@ def contact_add(request):
     initial = {"children": [str(c.pk) for c in chosen]}
     form = ContactForm(request.POST or None, initial=initial, child_choices=choices)
     searched = request.POST.get("action") == "search"
-    if request.method == "POST" and not searched and form.is_valid():
-        data = form.cleaned_data
-        try:
-            contact = services.contact_create(
-                actor=request.user, children=data["chosen"], new_children=data["new_children"],
-                received_at=data["received_at"], out_of_hours=True if data["out_of_hours"] else None,
-                referrer_name=data["referrer_name"], referrer_role=data["referrer_role"],
-                referrer_agency=data["referrer_agency"], referrer_phone=data["referrer_phone"],
-                referral_source=data["referral_source"], concerns=data["concerns"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error, {"received_at": "received_on"})
-        else:
-            messages.success(request, "Contact recorded")
-            return redirect("frontdoor:contact_detail", contact.pk)
+    if not searched and (done := submit(request, form, lambda data: services.contact_create(
+            actor=request.user, children=data["chosen"], new_children=data["new_children"],
+            received_at=data["received_at"], out_of_hours=True if data["out_of_hours"] else None,
+            referrer_name=data["referrer_name"], referrer_role=data["referrer_role"],
+            referrer_agency=data["referrer_agency"], referrer_phone=data["referrer_phone"],
+            referral_source=data["referral_source"], concerns=data["concerns"]),
+            success="Contact recorded", then=_to_contact, aliases={"received_at": "received_on"})):
+        return done
     if searched:
         form.errors.clear()
     return render(request, "frontdoor/contact_form.html", {
@@ -104,131 +89,106 @@ def contact_add(request):
 
 
 @require_GET
+@allowed(policy.may_view_contacts)
 def contact_detail(request, contact_id):
-    contact = selectors.contact_for(user=request.user, pk=contact_id, request=request)
-    role = request.user.role
-    return render(request, "frontdoor/contact_detail.html", {
-        "contact": contact, **selectors.contact_detail(contact),
-        "can_work": role in FRONTDOOR_ROLES, "can_decide": role in DECIDE_ROLES,
-    })
+    contact = _contact(request, contact_id)
+    return render(request, "frontdoor/contact_detail.html", {"contact": contact, **selectors.contact_detail(contact)})
 
 
-def _contact_for_work(request, contact_id, roles=FRONTDOOR_ROLES):
-    return selectors.contact_for(user=request.user, pk=contact_id, request=request, roles=roles)
+def _to_contact(contact):
+    return reverse("frontdoor:contact_detail", args=[contact.pk])
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_screen_contact)
 def contact_screen(request, contact_id):
-    contact = _contact_for_work(request, contact_id)
+    contact = _contact(request, contact_id)
     form = ScreeningForm(request.POST or None, initial={
         "version": contact.version, "level_of_need": contact.level_of_need,
         "screening_rationale": contact.screening_rationale})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.contact_screen(actor=request.user, contact=contact, level_of_need=data["level_of_need"],
-                                    screening_rationale=data["screening_rationale"],
-                                    expected_version=data["version"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        except StaleRecordError as error:
-            _stale(form, error)
-        else:
-            messages.success(request, "Screening recorded")
-            return redirect("frontdoor:contact_detail", contact.pk)
+    if done := submit(request, form, lambda data: services.contact_screen(
+            actor=request.user, contact=contact, level_of_need=data["level_of_need"],
+            screening_rationale=data["screening_rationale"], expected_version=data["version"]),
+            success="Screening recorded", then=_to_contact(contact)):
+        return done
     return render(request, "frontdoor/contact_step.html", {
         "contact": contact, "form": form, "heading": "Screen the contact", "button": "Save screening"})
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_decide_contact)
 def contact_decide(request, contact_id):
-    contact = _contact_for_work(request, contact_id, DECIDE_ROLES)
+    contact = _contact(request, contact_id)
     form = DecisionForm(request.POST or None, initial={"version": contact.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.contact_decide(actor=request.user, contact=contact, outcome=data["outcome"],
-                                    decision_rationale=data["decision_rationale"],
-                                    primary_need=data["primary_need"], expected_version=data["version"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        except StaleRecordError as error:
-            _stale(form, error)
-        else:
-            messages.success(request, f"Decision recorded: {contact.get_outcome_display().lower()}")
-            return redirect("frontdoor:contact_detail", contact.pk)
+    if done := submit(request, form, lambda data: services.contact_decide(
+            actor=request.user, contact=contact, outcome=data["outcome"],
+            decision_rationale=data["decision_rationale"], primary_need=data["primary_need"],
+            expected_version=data["version"]),
+            success=lambda _: f"Decision recorded: {contact.get_outcome_display().lower()}",
+            then=_to_contact(contact)):
+        return done
     return render(request, "frontdoor/contact_step.html", {
         "contact": contact, "form": form, "heading": "Decide on the contact", "button": "Save decision"})
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_record_domestic_abuse)
 def domestic_abuse_add(request, contact_id):
-    contact = _contact_for_work(request, contact_id)
+    contact = _contact(request, contact_id)
     form = DomesticAbuseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.domestic_abuse_record(
-                actor=request.user, contact=contact, incident_at=data["incident_at"], risk_level=data["risk_level"],
-                police_reference=data["police_reference"], children_present=data["children_present"])
-        except ValidationError as error:
-            apply_errors(form, error, {"incident_at": "incident_on"})
-        else:
-            messages.success(request, "Domestic abuse notification recorded")
-            return redirect("frontdoor:contact_detail", contact.pk)
+    if done := submit(request, form, lambda data: services.domestic_abuse_record(
+            actor=request.user, contact=contact, incident_at=data["incident_at"], risk_level=data["risk_level"],
+            police_reference=data["police_reference"], children_present=data["children_present"]),
+            success="Domestic abuse notification recorded", then=_to_contact(contact),
+            aliases={"incident_at": "incident_on"}):
+        return done
     return render(request, "frontdoor/contact_step.html", {
         "contact": contact, "form": form, "heading": "Record a domestic abuse notification",
         "button": "Save notification"})
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_tell_school)
 def encompass_add(request, contact_id, child_id):
-    contact = _contact_for_work(request, contact_id)
+    contact = _contact(request, contact_id)
     notification, child = selectors.notification_child_for(user=request.user, contact=contact, child_id=child_id,
                                                            request=request)
     form = EncompassForm(request.POST or None, initial={"school_name": child.school_name})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.encompass_record(actor=request.user, notification=notification, child=child,
-                                      school_name=data["school_name"], told_at=data["told_at"])
-        except ValidationError as error:
-            apply_errors(form, error, {"told_at": "told_on"})
-        else:
-            messages.success(request, f"Recorded that {child.full_name}'s school was told")
-            return redirect("frontdoor:contact_detail", contact.pk)
+    if done := submit(request, form, lambda data: services.encompass_record(
+            actor=request.user, notification=notification, child=child, school_name=data["school_name"],
+            told_at=data["told_at"]),
+            success=f"Recorded that {child.full_name}'s school was told", then=_to_contact(contact),
+            aliases={"told_at": "told_on"}):
+        return done
     return render(request, "frontdoor/contact_step.html", {
         "contact": contact, "form": form, "heading": f"Tell {child.full_name}'s school (Operation Encompass)",
         "button": "Save"})
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_request_information)
 def request_add(request, contact_id):
-    contact = _contact_for_work(request, contact_id)
+    contact = _contact(request, contact_id)
     form = InformationRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.information_request_create(actor=request.user, contact=contact, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Information requested")
-            return redirect("frontdoor:contact_detail", contact.pk)
+    if done := submit(request, form, lambda data: services.information_request_create(
+            actor=request.user, contact=contact, **data),
+            success="Information requested", then=_to_contact(contact)):
+        return done
     return render(request, "frontdoor/contact_step.html", {
         "contact": contact, "form": form, "heading": "Ask a partner agency for information",
         "button": "Send request"})
 
 
 @require_GET
+@allowed(policy.may_tell_school)
 def encompass_list(request):
-    _require(request, FRONTDOOR_ROLES)
     return render(request, "frontdoor/encompass.html", {
         "page_obj": _page(request, selectors.encompass_outstanding(user=request.user))})
 
 
 @require_GET
+@allowed(policy.may_view_contacts)
 def request_board(request):
-    _require(request, DASHBOARD_ROLES)
     agency, rag, late = request.GET.get("agency", ""), request.GET.get("rag", ""), request.GET.get("late") == "1"
     now = timezone.now()
     board = selectors.rag_board(user=request.user, now=now)
@@ -240,8 +200,8 @@ def request_board(request):
 
 
 @require_GET
+@allowed(policy.may_answer_information_request)
 def partner_requests(request):
-    _require(request, PARTNER_ROLES)
     show = "answered" if request.GET.get("show") == "answered" else "open"
     return render(request, "frontdoor/partner_requests.html", {
         "page_obj": _page(request, selectors.partner_requests(user=request.user, show=show)), "show": show,
@@ -250,21 +210,14 @@ def partner_requests(request):
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_answer_information_request)
 def partner_request(request, request_id):
     info = selectors.partner_request_for(user=request.user, pk=request_id, request=request)
     form = AnswerForm(request.POST or None, initial={"version": info.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.information_request_answer(actor=request.user, request=info,
-                                                response=form.cleaned_data["response"],
-                                                expected_version=form.cleaned_data["version"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        except StaleRecordError as error:
-            _stale(form, error)
-        else:
-            messages.success(request, "Answer sent to the MASH")
-            return redirect("frontdoor:partner_requests")
+    if done := submit(request, form, lambda data: services.information_request_answer(
+            actor=request.user, request=info, response=data["response"], expected_version=data["version"]),
+            success="Answer sent to the MASH", then=reverse("frontdoor:partner_requests")):
+        return done
     return render(request, "frontdoor/partner_request.html", {"info": info, "form": form,
                                                               "now": timezone.now()})
 
@@ -279,8 +232,8 @@ def _period(request):
 
 
 @require_GET
+@allowed(policy.may_view_contacts)
 def dashboard(request):
-    _require(request, DASHBOARD_ROLES)
     form, date_from, date_to = _period(request)
     return render(request, "frontdoor/dashboard.html", {
         "form": form, "date_from": date_from, "date_to": date_to,
@@ -290,8 +243,8 @@ def dashboard(request):
 
 
 @require_GET
+@allowed(policy.may_view_contacts)
 def dashboard_children(request, measure):
-    _require(request, DASHBOARD_ROLES)
     if measure not in selectors.MEASURES:
         raise Http404("Page not found")
     form, date_from, date_to = _period(request)
@@ -307,5 +260,4 @@ def child_contacts(request, child_id):
     child = child_for(request.user, child_id, request=request, action="view_casework")
     return render(request, "frontdoor/child_contacts.html", {
         "child": child, "page_obj": _page(request, selectors.child_contacts(child)),
-        "can_open": request.user.role in DASHBOARD_ROLES, "can_add": request.user.role in FRONTDOOR_ROLES,
     })

@@ -1,24 +1,25 @@
-"""The front door's part of the permission matrix (see opencsc/core/tests/matrix_support.py)."""
+"""The front door pages in the permission matrix (see opencsc/core/tests/matrix_support.py)."""
 
-from opencsc.core.tests.matrix_support import READ_ALL_ROLES, Entry
-from opencsc.frontdoor.access import DASHBOARD_ROLES, DECIDE_ROLES, FRONTDOOR_ROLES, PARTNER_ROLES
+from opencsc.core.tests.matrix_support import Entry
+from opencsc.frontdoor import policy
+from opencsc.people import policy as records
 
 MATRIX = {
-    "frontdoor:child_contacts": Entry(READ_ALL_ROLES, ("child",)),
-    "frontdoor:contacts": Entry(DASHBOARD_ROLES),
-    "frontdoor:contact_add": Entry(FRONTDOOR_ROLES),
-    "frontdoor:contact_detail": Entry(DASHBOARD_ROLES, ("contact",)),
-    "frontdoor:contact_screen": Entry(FRONTDOOR_ROLES, ("contact",)),
-    "frontdoor:contact_decide": Entry(DECIDE_ROLES, ("contact",)),
-    "frontdoor:domestic_abuse_add": Entry(FRONTDOOR_ROLES, ("contact",)),
-    "frontdoor:encompass_add": Entry(FRONTDOOR_ROLES, ("da_contact", "child")),
-    "frontdoor:request_add": Entry(FRONTDOOR_ROLES, ("contact",)),
-    "frontdoor:encompass_list": Entry(FRONTDOOR_ROLES),
-    "frontdoor:request_board": Entry(DASHBOARD_ROLES),
-    "frontdoor:partner_requests": Entry(PARTNER_ROLES),
-    "frontdoor:partner_request": Entry(PARTNER_ROLES, ("information_request",)),
-    "frontdoor:dashboard": Entry(DASHBOARD_ROLES),
-    "frontdoor:dashboard_children": Entry(DASHBOARD_ROLES, ("measure",)),
+    "frontdoor:child_contacts": Entry(records.may_view_casework, ("child",)),
+    "frontdoor:contacts": Entry(policy.may_view_contacts),
+    "frontdoor:contact_add": Entry(policy.may_record_contact),
+    "frontdoor:contact_detail": Entry(policy.may_view_contacts, ("contact",)),
+    "frontdoor:contact_screen": Entry(policy.may_screen_contact, ("contact",)),
+    "frontdoor:contact_decide": Entry(policy.may_decide_contact, ("contact",)),
+    "frontdoor:domestic_abuse_add": Entry(policy.may_record_domestic_abuse, ("contact",)),
+    "frontdoor:encompass_add": Entry(policy.may_tell_school, ("da_contact", "child")),
+    "frontdoor:request_add": Entry(policy.may_request_information, ("contact",)),
+    "frontdoor:encompass_list": Entry(policy.may_tell_school),
+    "frontdoor:request_board": Entry(policy.may_view_contacts),
+    "frontdoor:partner_requests": Entry(policy.may_answer_information_request),
+    "frontdoor:partner_request": Entry(policy.may_answer_information_request, ("information_request",)),
+    "frontdoor:dashboard": Entry(policy.may_view_contacts),
+    "frontdoor:dashboard_children": Entry(policy.may_view_contacts, ("measure",)),
 }
 
 

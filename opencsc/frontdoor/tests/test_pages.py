@@ -92,7 +92,7 @@ def test_screen_then_decide_referral_through_the_pages(signed_in, make_user, cli
     response = client.post(reverse("frontdoor:contact_screen", args=[contact.pk]), {
         "level_of_need": "4", "screening_rationale": "Injury to a non-mobile baby", "version": contact.version})
     assert response.status_code == 302
-    assert client.get(reverse("frontdoor:contact_decide", args=[contact.pk])).status_code == 404
+    assert client.get(reverse("frontdoor:contact_decide", args=[contact.pk])).status_code == 403
     client.force_login(make_user(Role.TEAM_MANAGER))
     contact.refresh_from_db()
     response = client.post(reverse("frontdoor:contact_decide", args=[contact.pk]), {
@@ -171,7 +171,7 @@ def test_opening_a_contact_logs_a_view_of_each_childs_record(signed_in):
     assert sorted(logged) == sorted(c.pk for c in children)
 
 
-@pytest.mark.parametrize("target", ["child", "contact", "other_agency_request", "child_contacts"])
+@pytest.mark.parametrize("target", ["child", "other_agency_request"])
 def test_a_partner_opening_anything_not_sent_to_their_agency_gets_404_and_is_logged(signed_in, target):
     child = ChildFactory()
     contact = ContactFactory(children=[child])
@@ -186,6 +186,19 @@ def test_a_partner_opening_anything_not_sent_to_their_agency_gets_404_and_is_log
     assert client.get(url).status_code == 404
     log = AccessLog.objects.get(user=client.user)
     assert (log.outcome, log.child_id) == ("refused", child.pk)
+
+
+@pytest.mark.parametrize("target", ["contact", "child_contacts"])
+def test_a_partner_is_refused_the_front_doors_own_pages_and_it_is_logged(signed_in, target):
+    child = ChildFactory()
+    contact = ContactFactory(children=[child])
+    url = {
+        "contact": reverse("frontdoor:contact_detail", args=[contact.pk]),
+        "child_contacts": reverse("frontdoor:child_contacts", args=[child.pk]),
+    }[target]
+    client = signed_in(Role.PARTNER, agency="police")
+    assert client.get(url).status_code == 403  # refused the page before anything is looked up
+    assert AccessLog.objects.get(user=client.user).outcome == "refused"
 
 
 def test_a_partner_sees_only_their_agencys_requests_with_the_least_about_the_child(signed_in):

@@ -12,8 +12,7 @@ from opencsc.assessment.tests.factories import CINEpisodeFactory
 from opencsc.casework.events import get_source
 from opencsc.core.audit import StaleRecordError
 from opencsc.core.models import AuditEvent
-from opencsc.frontdoor import selectors, services
-from opencsc.frontdoor.access import DECIDE_ROLES, FRONTDOOR_ROLES
+from opencsc.frontdoor import policy, selectors, services
 from opencsc.frontdoor.models import Contact, ContactChild, EncompassNotice, InformationRequest
 from opencsc.people.models import Child
 from opencsc.people.tests.factories import ChildFactory
@@ -104,7 +103,7 @@ def test_out_of_hours_is_worked_out_from_the_time_unless_said(make_user, hour, t
 def test_only_the_front_door_records_contacts(make_user, role):
     child = ChildFactory()
     before = counts()
-    if role in FRONTDOOR_ROLES:
+    if role in policy.may_record_contact.roles:
         create(make_user(role), [child])
         assert Contact.objects.count() == 1
     else:
@@ -146,10 +145,10 @@ def decide(actor, contact, outcome="nfa", **kwargs):
                                    expected_version=contact.version, **kwargs)
 
 
-@pytest.mark.parametrize("role", sorted(FRONTDOOR_ROLES | {Role.SOCIAL_WORKER, Role.PARTNER}))
+@pytest.mark.parametrize("role", sorted(policy.may_record_contact.roles | {Role.SOCIAL_WORKER, Role.PARTNER}))
 def test_only_managers_decide(make_user, role):
     contact = screened(ContactFactory(children=[ChildFactory()]), make_user(Role.MASH_PRACTITIONER))
-    if role in DECIDE_ROLES:
+    if role in policy.may_decide_contact.roles:
         decide(make_user(role), contact, decided_at=at(D(2026, 3, 3), 9))
         assert Contact.objects.get().outcome == "nfa"
     else:
