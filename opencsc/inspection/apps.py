@@ -9,9 +9,9 @@ class InspectionConfig(AppConfig):
     def ready(self):
         from opencsc.core.navigation import NavItem, register
 
-        from .roles import OWNER_ROLES, READ_ROLES
+        from . import policy
 
-        register(NavItem("Inspection", "inspection:list", roles=frozenset(READ_ROLES), order=80))
+        register(NavItem("Inspection", "inspection:list", roles=policy.may_view_inspections.roles, order=80))
         # Staff who cannot read the plans may still own actions: they reach their own from here.
-        register(NavItem("Inspection actions", "inspection:my_actions", roles=frozenset(OWNER_ROLES - READ_ROLES),
-                         order=81))
+        owners_only = policy.may_own_inspection_actions.roles - policy.may_view_inspections.roles
+        register(NavItem("Inspection actions", "inspection:my_actions", roles=owners_only, order=81))

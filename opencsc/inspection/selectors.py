@@ -1,4 +1,5 @@
-"""Reads for inspections and action plans, with the role checks (roles.py).
+"""Reads for inspections and action plans, with the permission checks (policy.py): a role that may not
+read them is refused (403) before anything is looked up; a record that does not exist is 404, logged.
 
 Pages run a fixed number of queries whatever the length of a plan: areas, actions and their owners
 and latest updates are fetched in bulk.
@@ -13,18 +14,19 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
+from opencsc.accounts.policy import log_refusal
 from opencsc.timescales.authority import authority_calendar
 
-from . import rules
+from . import policy, rules
 from .indicators import describe
 from .models import Action, ActionUpdate, AreaForImprovement, Inspection
-from .roles import OWNER_ROLES, READ_ROLES
 from .services import can_update
 
 
-def require_read(user) -> None:
-    if getattr(user, "role", None) not in READ_ROLES:
-        raise PermissionDenied
+def _not_found(user, *, reference: str, request=None) -> Http404:
+    """A record that does not exist: 404, with the refusal in the access log."""
+    log_refusal(user, reference=reference, path=request.get_full_path() if request is not None else "")
+    return Http404("Page not found")
 
 
 def _has_priority(inspection: Inspection) -> bool:
@@ -43,7 +45,7 @@ def deadline(inspection: Inspection, *, today: dt.date | None = None, calendar=N
 
 
 def inspections_for(user):
-    require_read(user)
+    policy.may_view_inspections.require(user)
     today = timezone.localdate()
     return Inspection.objects.annotate(
         area_count=Count("areas", distinct=True),
@@ -54,21 +56,21 @@ def inspections_for(user):
     ).order_by("-started_on", "-pk")
 
 
-def inspection_for(user, inspection_id: int) -> Inspection:
-    require_read(user)
+def inspection_for(user, inspection_id: int, *, request=None) -> Inspection:
+    policy.may_view_inspections.require(user, request=request)
     inspection = Inspection.objects.filter(pk=inspection_id).annotate(
         has_priority=Exists(AreaForImprovement.objects.filter(inspection=OuterRef("pk"), is_priority_action=True)),
     ).first()
     if inspection is None:
-        raise Http404
+        raise _not_found(user, reference=f"inspection:{inspection_id}", request=request)
     return inspection
 
 
-def area_for(user, inspection: Inspection, area_id: int) -> AreaForImprovement:
-    require_read(user)
+def area_for(user, inspection: Inspection, area_id: int, *, request=None) -> AreaForImprovement:
+    policy.may_view_inspections.require(user, request=request)
     area = AreaForImprovement.objects.filter(inspection=inspection, pk=area_id).first()
     if area is None:
-        raise Http404
+        raise _not_found(user, reference=f"inspection_area:{area_id}", request=request)
     return area
 
 
@@ -76,15 +78,20 @@ def _actions():
     return Action.objects.select_related("owner", "area", "area__inspection")
 
 
-def action_for(user, action_id: int, *, to_update: bool = False) -> Action:
-    """One action, for readers of plans or its owner; `to_update` asks for the right to record progress."""
+def action_for(user, action_id: int, *, to_update: bool = False, request=None) -> Action:
+    """One action, for readers of plans or its owner; `to_update` asks for the right to record progress.
+
+    A role that can neither read plans nor own actions is refused (403) before the look-up; a missing
+    action is 404 (logged); an action the user may not see or update is 403."""
+    policy.may_own_inspection_actions.require(user, request=request)  # every role that may read plans too
     action = _actions().filter(pk=action_id).first()
     if action is None:
-        raise Http404
+        raise _not_found(user, reference=f"inspection_action:{action_id}", request=request)
     allowed = can_update(user, action) if to_update else (
-        getattr(user, "role", None) in READ_ROLES or action.owner_id == user.pk)
+        policy.may_view_inspections(user) or action.owner_id == user.pk)
     if not allowed:
-        raise PermissionDenied
+        raise PermissionDenied("You cannot see this action" if not to_update
+                               else "Only the owner, managers and performance analysts can update this action")
     return action
 
 
@@ -127,8 +134,7 @@ def action_history(action: Action) -> list[ActionUpdate]:
 
 
 def my_actions(user, *, show: str = "outstanding"):
-    if getattr(user, "role", None) not in OWNER_ROLES:
-        raise PermissionDenied
+    policy.may_own_inspection_actions.require(user)
     rows = _with_latest(_actions().filter(owner=user))
     if show != "all":
         rows = rows.exclude(status=Action.Status.DONE)
@@ -136,7 +142,7 @@ def my_actions(user, *, show: str = "outstanding"):
 
 
 def overdue_actions(user, *, today: dt.date | None = None):
-    require_read(user)
+    policy.may_view_inspections.require(user)
     today = today or timezone.localdate()
     return _with_latest(_actions().filter(due_on__lt=today).exclude(status=Action.Status.DONE)).order_by(
         "due_on", "pk")
@@ -146,5 +152,5 @@ def owners():
     """Who may be named as an action's owner: active staff (not partner agency practitioners)."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(is_active=True, role__in=OWNER_ROLES).order_by(
+    return get_user_model().objects.filter(is_active=True, role__in=policy.may_own_inspection_actions.roles).order_by(
         "first_name", "last_name", "username")

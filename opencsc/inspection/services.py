@@ -1,6 +1,6 @@
 """Writes for inspections and action plans: keyword-only, checked, in a transaction, audited.
 
-The role is checked here as well as in the views (roles.py); a refused write changes nothing.
+The permission is checked here as well as in the views (policy.py); a refused write changes nothing.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
 from opencsc.core.templatetags.govuk import govuk_date
 
+from . import policy
 from .indicators import unknown_keys
 from .models import Action, ActionUpdate, AreaForImprovement, Inspection, Judgement
 from .parsing import MAX_LENGTH, parse_areas, too_long
-from .roles import ACTION_ROLES, ENTER_ROLES, OWNER_ROLES
 from .rules import JUDGED_KINDS
 
 
@@ -31,18 +31,9 @@ def _created(instance) -> dict:
     return {k: [None, v] for k, v in field_values(instance).items() if v not in (None, "", [], {})}
 
 
-def require_enter(actor) -> None:
-    if getattr(actor, "role", None) not in ENTER_ROLES:
-        raise PermissionDenied("Only service managers and administrators can enter inspections")
-
-
-def require_actions(actor) -> None:
-    if getattr(actor, "role", None) not in ACTION_ROLES:
-        raise PermissionDenied("Only managers and performance analysts can add or change actions")
-
-
 def can_update(actor, action: Action) -> bool:
-    return getattr(actor, "role", None) in ACTION_ROLES or action.owner_id == getattr(actor, "pk", None)
+    """Record progress on this action: anyone who may change actions, or the action's owner."""
+    return policy.may_change_inspection_actions(actor) or action.owner_id == getattr(actor, "pk", None)
 
 
 # --- Inspections ---------------------------------------------------------------------------------
@@ -104,7 +95,7 @@ def inspection_create(
     care_leavers_judgement: str = "",
     report_url: str = "",
 ) -> Inspection:
-    require_enter(actor)
+    policy.may_enter_inspections.require(actor)
     values = {
         "kind": kind, "started_on": started_on, "ended_on": ended_on, "report_received_on": report_received_on,
         "published_on": published_on, "overall_judgement": overall_judgement or "",
@@ -131,7 +122,7 @@ EDITABLE = ("kind", "started_on", "ended_on", "report_received_on", "published_o
 
 def inspection_update(*, actor, inspection: Inspection, expected_version: int, **values) -> dict:
     """Change an inspection's details (including the date the plan was sent). Returns the changes."""
-    require_enter(actor)
+    policy.may_enter_inspections.require(actor)
     unknown = set(values) - set(EDITABLE)
     if unknown:
         raise TypeError(f"Cannot change {sorted(unknown)}")
@@ -160,7 +151,7 @@ def _clean_keys(keys) -> list[str]:
 def areas_add_from_text(*, actor, inspection: Inspection, text: str, is_priority_action: bool = False
                         ) -> list[AreaForImprovement]:
     """One area for each item of the pasted list, after the inspection's existing areas."""
-    require_enter(actor)
+    policy.may_enter_inspections.require(actor)
     items = parse_areas(text).items
     if not items:
         raise ValidationError({"text": "Paste at least one area for improvement"})
@@ -184,7 +175,7 @@ def areas_add_from_text(*, actor, inspection: Inspection, text: str, is_priority
 
 def area_update(*, actor, area: AreaForImprovement, expected_version: int, text: str, is_priority_action: bool,
                 order: int, indicator_keys) -> dict:
-    require_enter(actor)
+    policy.may_enter_inspections.require(actor)
     errors: dict[str, str] = {}
     text = _strip(text)
     keys = _clean_keys(indicator_keys)
@@ -206,7 +197,7 @@ def area_update(*, actor, area: AreaForImprovement, expected_version: int, text:
 
 def area_remove(*, actor, area: AreaForImprovement) -> None:
     """Take out an area entered by mistake; refused once it has actions."""
-    require_enter(actor)
+    policy.may_enter_inspections.require(actor)
     if area.actions.exists():
         raise ValidationError("This area has actions, so it cannot be removed")
     with transaction.atomic():
@@ -225,7 +216,7 @@ def _action_errors(*, description: str, owner, due_on) -> dict[str, str]:
         errors["description"] = "Enter what will be done"
     if owner is None:
         errors["owner"] = "Select who owns the action"
-    elif not owner.is_active or owner.role not in OWNER_ROLES:
+    elif not policy.may_own_inspection_actions(owner):
         errors["owner"] = "Select a member of staff who can sign in"
     if due_on is None:
         errors["due_on"] = "Enter the due date"
@@ -233,7 +224,7 @@ def _action_errors(*, description: str, owner, due_on) -> dict[str, str]:
 
 
 def action_create(*, actor, area: AreaForImprovement, description: str, owner, due_on: dt.date) -> Action:
-    require_actions(actor)
+    policy.may_change_inspection_actions.require(actor)
     errors = _action_errors(description=description, owner=owner, due_on=due_on)
     if errors:
         raise ValidationError(errors)
@@ -247,7 +238,7 @@ def action_create(*, actor, area: AreaForImprovement, description: str, owner, d
 
 
 def action_edit(*, actor, action: Action, expected_version: int, description: str, owner, due_on: dt.date) -> dict:
-    require_actions(actor)
+    policy.may_change_inspection_actions.require(actor)
     errors = _action_errors(description=description, owner=owner, due_on=due_on)
     if errors:
         raise ValidationError(errors)

@@ -1,5 +1,6 @@
-"""Inspection and action plan pages. Thin: role checks and reads through selectors, parsing with
-forms, writes through services. A role that may not use a page gets 403; a missing record 404."""
+"""Inspection and action plan pages. Thin: the permissions (policy.py), reads through selectors, parsing
+with forms, writes through services. A role that may not use a page gets 403; a missing record 404; both
+are written to the access log."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opencsc.core.forms import save_from_form
+from opencsc.accounts.policy import allowed
+from opencsc.core.forms import submit
 from opencsc.timescales.authority import authority_calendar
 
-from . import selectors, services
+from . import policy, selectors, services
 from .export import action_plan_xlsx
 from .forms import (
     ActionEditForm,
@@ -27,7 +29,6 @@ from .forms import (
     ProgressForm,
 )
 from .parsing import parse_areas
-from .roles import ACTION_ROLES, ENTER_ROLES
 
 PAGE_SIZE = 50
 
@@ -42,41 +43,38 @@ def _plan_url(inspection):
 
 
 @require_GET
+@allowed(policy.may_view_inspections)
 def inspection_list(request):
     rows = selectors.inspections_for(request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     today, calendar = timezone.localdate(), authority_calendar()
     items = [{"inspection": i, "deadline": selectors.deadline(i, today=today, calendar=calendar)} for i in page]
     return render(request, "inspection/list.html", {
-        "page_obj": page, "items": items, "can_enter": request.user.role in ENTER_ROLES})
+        "page_obj": page, "items": items})
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_enter_inspections)
 def inspection_add(request):
-    services.require_enter(request.user)
     form = InspectionForm(request.POST or None)
-    saved = {}
-
-    def write(data):
-        saved["inspection"] = services.inspection_create(actor=request.user, **data)
-
-    if save_from_form(request, form, write, "Inspection entered"):
-        return redirect("inspection:detail", saved["inspection"].pk)
+    if done := submit(request, form, lambda data: services.inspection_create(actor=request.user, **data),
+                      success="Inspection entered", then=_plan_url):
+        return done
     return _form(request, form, "Enter an inspection", "Save inspection")
 
 
 @require_GET
+@allowed(policy.may_view_inspections)
 def inspection_detail(request, inspection_id):
-    inspection = selectors.inspection_for(request.user, inspection_id)
+    inspection = selectors.inspection_for(request.user, inspection_id, request=request)
     context = selectors.action_plan(inspection)
-    context.update(can_enter=request.user.role in ENTER_ROLES, can_act=request.user.role in ACTION_ROLES)
     return render(request, "inspection/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_enter_inspections)
 def inspection_edit(request, inspection_id):
-    services.require_enter(request.user)
-    inspection = selectors.inspection_for(request.user, inspection_id)
+    inspection = selectors.inspection_for(request.user, inspection_id, request=request)
     initial = {f: getattr(inspection, f) for f in services.EDITABLE}
     form = InspectionEditForm(request.POST or None, initial={**initial, "version": inspection.version})
 
@@ -85,17 +83,17 @@ def inspection_edit(request, inspection_id):
         version = data.pop("version")
         services.inspection_update(actor=request.user, inspection=inspection, expected_version=version, **data)
 
-    if save_from_form(request, form, write, "Inspection updated"):
-        return redirect("inspection:detail", inspection.pk)
+    if done := submit(request, form, write, success="Inspection updated", then=_plan_url(inspection)):
+        return done
     return _form(request, form, "Change the inspection", "Save changes", inspection=inspection,
                  back=_plan_url(inspection))
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_enter_inspections)
 def areas_paste(request, inspection_id):
     """Paste the report's list; see it as areas (preview); then save. The text is kept on every step."""
-    services.require_enter(request.user)
-    inspection = selectors.inspection_for(request.user, inspection_id)
+    inspection = selectors.inspection_for(request.user, inspection_id, request=request)
     form = PasteAreasForm(request.POST or None)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -105,8 +103,9 @@ def areas_paste(request, inspection_id):
                 services.areas_add_from_text(actor=request.user, inspection=inspection, text=data["text"],
                                              is_priority_action=data["is_priority_action"])
 
-            if save_from_form(request, form, write, "Areas for improvement saved"):
-                return redirect("inspection:detail", inspection.pk)
+            if done := submit(request, form, write, success="Areas for improvement saved",
+                              then=_plan_url(inspection)):
+                return done
         elif not parsed.items:
             form.add_error("text", "Paste at least one area for improvement")
         if not form.errors:
@@ -115,10 +114,10 @@ def areas_paste(request, inspection_id):
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_enter_inspections)
 def area_edit(request, inspection_id, area_id):
-    services.require_enter(request.user)
-    inspection = selectors.inspection_for(request.user, inspection_id)
-    area = selectors.area_for(request.user, inspection, area_id)
+    inspection = selectors.inspection_for(request.user, inspection_id, request=request)
+    area = selectors.area_for(request.user, inspection, area_id, request=request)
     form = AreaForm(request.POST or None, initial={
         "text": area.text, "is_priority_action": area.is_priority_action, "order": area.order,
         "indicator_keys": area.indicator_keys, "version": area.version})
@@ -128,17 +127,17 @@ def area_edit(request, inspection_id, area_id):
                              is_priority_action=data["is_priority_action"], order=data["order"],
                              indicator_keys=data["indicator_keys"])
 
-    if save_from_form(request, form, write, "Area for improvement updated"):
-        return redirect("inspection:detail", inspection.pk)
+    if done := submit(request, form, write, success="Area for improvement updated", then=_plan_url(inspection)):
+        return done
     return _form(request, form, "Change an area for improvement", "Save changes", inspection=inspection,
                  back=_plan_url(inspection), area=area)
 
 
 @require_POST
+@allowed(policy.may_enter_inspections)
 def area_remove(request, inspection_id, area_id):
-    services.require_enter(request.user)
-    inspection = selectors.inspection_for(request.user, inspection_id)
-    area = selectors.area_for(request.user, inspection, area_id)
+    inspection = selectors.inspection_for(request.user, inspection_id, request=request)
+    area = selectors.area_for(request.user, inspection, area_id, request=request)
     try:
         services.area_remove(actor=request.user, area=area)
     except ValidationError as error:
@@ -149,36 +148,36 @@ def area_remove(request, inspection_id, area_id):
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_change_inspection_actions)
 def action_add(request, inspection_id, area_id):
-    services.require_actions(request.user)
-    inspection = selectors.inspection_for(request.user, inspection_id)
-    area = selectors.area_for(request.user, inspection, area_id)
+    inspection = selectors.inspection_for(request.user, inspection_id, request=request)
+    area = selectors.area_for(request.user, inspection, area_id, request=request)
     form = ActionForm(request.POST or None, owners=selectors.owners())
 
     def write(data):
         services.action_create(actor=request.user, area=area, **data)
 
-    if save_from_form(request, form, write, "Action added"):
-        return redirect("inspection:detail", inspection.pk)
+    if done := submit(request, form, write, success="Action added", then=_plan_url(inspection)):
+        return done
     return _form(request, form, "Add an action", "Save action", inspection=inspection, back=_plan_url(inspection),
                  area=area)
 
 
 @require_GET
+@allowed(policy.may_own_inspection_actions)
 def action_detail(request, action_id):
-    action = selectors.action_for(request.user, action_id)
+    action = selectors.action_for(request.user, action_id, request=request)
     today = timezone.localdate()
     return render(request, "inspection/action.html", {
         "row": selectors.action_row(action, today), "action": action, "history": selectors.action_history(action),
-        "can_update": services.can_update(request.user, action), "can_edit": request.user.role in ACTION_ROLES,
-        "can_read_plan": request.user.role in selectors.READ_ROLES,
+        "can_update": services.can_update(request.user, action),
     })
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_change_inspection_actions)
 def action_edit(request, action_id):
-    services.require_actions(request.user)
-    action = selectors.action_for(request.user, action_id)
+    action = selectors.action_for(request.user, action_id, request=request)
     form = ActionEditForm(request.POST or None, owners=selectors.owners(), initial={
         "description": action.description, "owner": action.owner_id, "due_on": action.due_on,
         "version": action.version})
@@ -187,8 +186,8 @@ def action_edit(request, action_id):
         services.action_edit(actor=request.user, action=action, expected_version=data["version"],
                              description=data["description"], owner=data["owner"], due_on=data["due_on"])
 
-    if save_from_form(request, form, write, "Action updated"):
-        return redirect("inspection:action", action.pk)
+    if done := submit(request, form, write, success="Action updated", then=_action_url(action)):
+        return done
     return _form(request, form, "Change an action", "Save changes", inspection=action.area.inspection,
                  back=_action_url(action), action=action)
 
@@ -198,8 +197,9 @@ def _action_url(action):
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_own_inspection_actions)
 def action_update(request, action_id):
-    action = selectors.action_for(request.user, action_id, to_update=True)
+    action = selectors.action_for(request.user, action_id, to_update=True, request=request)
     form = ProgressForm(request.POST or None, initial={
         "status": action.status, "evidence_of_impact": action.evidence_of_impact,
         "completed_on": action.completed_on, "version": action.version})
@@ -209,8 +209,8 @@ def action_update(request, action_id):
                                  note=data["note"], status=data["status"],
                                  evidence_of_impact=data["evidence_of_impact"], completed_on=data["completed_on"])
 
-    if save_from_form(request, form, write, "Progress recorded"):
-        return redirect("inspection:action", action.pk)
+    if done := submit(request, form, write, success="Progress recorded", then=_action_url(action)):
+        return done
     return _form(request, form, "Record progress", "Save progress", inspection=action.area.inspection,
                  back=_action_url(action), action=action)
 
@@ -219,6 +219,7 @@ SHOW = (("outstanding", "Not done"), ("all", "All"))
 
 
 @require_GET
+@allowed(policy.may_own_inspection_actions)
 def my_actions(request):
     show = request.GET.get("show") if request.GET.get("show") in dict(SHOW) else "outstanding"
     rows = selectors.my_actions(request.user, show=show)
@@ -229,6 +230,7 @@ def my_actions(request):
 
 
 @require_GET
+@allowed(policy.may_view_inspections)
 def overdue(request):
     rows = selectors.overdue_actions(request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -238,8 +240,9 @@ def overdue(request):
 
 
 @require_GET
+@allowed(policy.may_view_inspections)
 def export(request, inspection_id):
-    inspection = selectors.inspection_for(request.user, inspection_id)
+    inspection = selectors.inspection_for(request.user, inspection_id, request=request)
     content = action_plan_xlsx(selectors.action_plan(inspection))
     response = HttpResponse(content,
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -219,12 +219,17 @@ def moderate(request, child_id, audit_id):
 
 @require_POST
 def action_complete(request, child_id, action_id):
+    """Mark an action from an audit as done: managers and auditors any action, anyone else only their own.
+
+    Someone who may not complete every action and does not own this one is refused (403) before the
+    child is looked up, so a refusal says nothing about the record."""
+    if not policy.may_complete_audit_actions(request.user) and not AuditAction.objects.filter(
+            pk=action_id, audit__child_id=child_id, owner_id=request.user.pk).exists():
+        refuse(policy.may_complete_audit_actions.refusal, permission=policy.may_complete_audit_actions)
     child = child_for(request.user, child_id, request=request, action="view_casework")
     action = AuditAction.objects.select_related("audit__child").filter(pk=action_id, audit__child=child).first()
     if action is None:
         raise selectors.not_found(request.user, reference=f"audit_action:{action_id}", request=request)
-    if not services.can_complete_action(request.user, action):  # a visible action they may not complete: 403
-        refuse(policy.may_complete_audit_actions.refusal, permission=policy.may_complete_audit_actions)
     try:
         services.audit_action_complete(actor=request.user, action=action)
     except ValidationError as error:

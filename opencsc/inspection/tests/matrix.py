@@ -1,27 +1,27 @@
 """The inspection app's part of the permission matrix (see core/tests/matrix_support.py).
 
-Inspection action plans are about the authority, not a child: role checks (403), docs/access.md.
+Inspection action plans are about the authority, not a child: permissions by role (policy.py; 403).
 The action in the world is owned by someone else, so owners' own rights are tested in test_pages.
 """
 
 from opencsc.core.tests.matrix_support import Entry
-from opencsc.inspection.roles import ACTION_ROLES, ENTER_ROLES, OWNER_ROLES, READ_ROLES
+from opencsc.inspection import policy
 
 MATRIX = {
-    "inspection:list": Entry(READ_ROLES),
-    "inspection:add": Entry(ENTER_ROLES),
-    "inspection:my_actions": Entry(OWNER_ROLES),
-    "inspection:overdue": Entry(READ_ROLES),
-    "inspection:detail": Entry(READ_ROLES, ("inspection",)),
-    "inspection:edit": Entry(ENTER_ROLES, ("inspection",)),
-    "inspection:export": Entry(READ_ROLES, ("inspection",)),
-    "inspection:areas_paste": Entry(ENTER_ROLES, ("inspection",)),
-    "inspection:area_edit": Entry(ENTER_ROLES, ("inspection", "inspection_area")),
-    "inspection:area_remove": Entry(ENTER_ROLES, ("inspection", "inspection_spare_area"), method="post"),
-    "inspection:action_add": Entry(ACTION_ROLES, ("inspection", "inspection_area")),
-    "inspection:action": Entry(READ_ROLES, ("inspection_action",)),
-    "inspection:action_edit": Entry(ACTION_ROLES, ("inspection_action",)),
-    "inspection:action_update": Entry(ACTION_ROLES, ("inspection_action",)),
+    "inspection:list": Entry(policy.may_view_inspections),
+    "inspection:add": Entry(policy.may_enter_inspections),
+    "inspection:my_actions": Entry(policy.may_own_inspection_actions),
+    "inspection:overdue": Entry(policy.may_view_inspections),
+    "inspection:detail": Entry(policy.may_view_inspections, ("inspection",)),
+    "inspection:edit": Entry(policy.may_enter_inspections, ("inspection",)),
+    "inspection:export": Entry(policy.may_view_inspections, ("inspection",)),
+    "inspection:areas_paste": Entry(policy.may_enter_inspections, ("inspection",)),
+    "inspection:area_edit": Entry(policy.may_enter_inspections, ("inspection", "inspection_area")),
+    "inspection:area_remove": Entry(policy.may_enter_inspections, ("inspection", "inspection_spare_area"), method="post"),
+    "inspection:action_add": Entry(policy.may_change_inspection_actions, ("inspection", "inspection_area")),
+    "inspection:action": Entry(policy.may_view_inspections, ("inspection_action",)),
+    "inspection:action_edit": Entry(policy.may_change_inspection_actions, ("inspection_action",)),
+    "inspection:action_update": Entry(policy.may_change_inspection_actions, ("inspection_action",)),
 }
 
 

@@ -8,9 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from opencsc.accounts.roles import Role
 from opencsc.core.audit import StaleRecordError
 from opencsc.core.models import AuditEvent
-from opencsc.inspection import indicators, services
+from opencsc.inspection import indicators, policy, services
 from opencsc.inspection.models import Action, ActionUpdate, AreaForImprovement, Inspection
-from opencsc.inspection.roles import ACTION_ROLES, ENTER_ROLES
 from opencsc.inspection.tests.factories import ActionFactory, AreaFactory, InspectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +50,7 @@ def test_entering_an_inspection_is_audited(manager):
     assert event.changes["kind"] == [None, "ilacs_standard"]
 
 
-@pytest.mark.parametrize("role", sorted(set(Role.values) - ENTER_ROLES))
+@pytest.mark.parametrize("role", sorted(set(Role.values) - policy.may_enter_inspections.roles))
 def test_only_service_managers_and_administrators_enter_inspections(role, make_user):
     before = counts()
     with pytest.raises(PermissionDenied):
@@ -125,7 +124,7 @@ def test_pasting_nothing_usable_saves_nothing(manager, text):
     assert counts() == before
 
 
-@pytest.mark.parametrize("role", sorted(set(Role.values) - ENTER_ROLES))
+@pytest.mark.parametrize("role", sorted(set(Role.values) - policy.may_enter_inspections.roles))
 def test_others_cannot_enter_or_change_areas(role, make_user):
     area = AreaFactory()
     user = make_user(role)
@@ -182,7 +181,7 @@ def test_an_area_with_actions_cannot_be_removed(manager):
     assert AuditEvent.objects.filter(action="deleted", summary="Area for improvement removed").exists()
 
 
-@pytest.mark.parametrize("role", sorted(ACTION_ROLES))
+@pytest.mark.parametrize("role", sorted(policy.may_change_inspection_actions.roles))
 def test_managers_and_analysts_add_actions(role, make_user):
     area, owner = AreaFactory(), make_user(Role.SOCIAL_WORKER)
     action = services.action_create(actor=make_user(role), area=area, description=" Track assessments weekly ",
@@ -191,7 +190,7 @@ def test_managers_and_analysts_add_actions(role, make_user):
     assert AuditEvent.objects.filter(action="created", summary="Inspection action added").exists()
 
 
-@pytest.mark.parametrize("role", sorted(set(Role.values) - ACTION_ROLES))
+@pytest.mark.parametrize("role", sorted(set(Role.values) - policy.may_change_inspection_actions.roles))
 def test_others_cannot_add_or_change_actions(role, make_user):
     action = ActionFactory()
     user = make_user(role)

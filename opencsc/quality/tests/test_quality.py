@@ -203,6 +203,17 @@ def test_marking_an_action_done(signed_in):
     assert AuditAction.objects.get().completed_on == timezone.localdate()
 
 
+def test_a_worker_marks_their_own_action_done_and_no_one_elses(signed_in):
+    client = signed_in(Role.SOCIAL_WORKER)
+    theirs = AuditActionFactory()
+    child_id = theirs.audit.child_id
+    assert client.post(reverse("quality:action_complete", args=[child_id, theirs.pk])).status_code == 403
+    assert AuditAction.objects.get(pk=theirs.pk).completed_on is None
+    mine = AuditActionFactory(owner=client.user, audit=theirs.audit)
+    assert client.post(reverse("quality:action_complete", args=[child_id, mine.pk])).status_code == 302
+    assert AuditAction.objects.get(pk=mine.pk).completed_on == timezone.localdate()
+
+
 def test_questions_are_data_the_authority_edits(signed_in):
     client = signed_in(Role.AUDITOR)
     response = client.post(reverse("quality:question_add"), {
