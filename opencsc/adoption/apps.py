@@ -7,14 +7,14 @@ class AdoptionConfig(AppConfig):
     verbose_name = "Adoption, special guardianship and adopters"
 
     def ready(self):
-        from opencsc.accounts.roles import READ_ALL_ROLES
         from opencsc.casework.templatetags.casework_tags import add_record_section
         from opencsc.core.navigation import NavItem, register
 
         from . import (
             event_sources,  # noqa: F401  (registers chronology and clock sources)
+            policy,
             summary,  # noqa: F401  (registers "Plan for adoption" / "Placed for adoption")
         )
 
         add_record_section("Adoption", "adoption:overview", "view_casework", before="Plans")
-        register(NavItem("Adoption", "adoption:dashboard", roles=frozenset(READ_ALL_ROLES), order=60))
+        register(NavItem("Adoption", "adoption:dashboard", roles=policy.may_view_adoption_service.roles, order=60))

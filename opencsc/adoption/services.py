@@ -11,33 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
 from opencsc.core.templatetags.govuk import govuk_date
-from opencsc.people.access import can
+from opencsc.people import access
 from opencsc.people.models import Child
 
-from .access import can_see_adopters
+from . import access as adopters_access
+from . import policy
 from .codes import REASON_PLACED_CEASED, SEX_OF_ADOPTERS
 from .models import AdopterHousehold, AdoptionPlan, AdoptionReview, AdoptionVisit, PermanenceOrder
 
 
 def _created(instance) -> dict:
     return {k: [None, v] for k, v in field_values(instance).items() if v not in (None, "", [], {})}
-
-
-def _require_record(actor, child: Child) -> None:
-    if not can(actor, "record", child):
-        raise PermissionDenied("You cannot add to this child's record")
-
-
-def _require_adopters(actor) -> None:
-    if not can_see_adopters(actor):
-        raise PermissionDenied("Only adoption team staff and managers can see adopters' records")
 
 
 def _require_open(plan: AdoptionPlan) -> None:
@@ -84,7 +75,7 @@ def adoption_plan_start(
     ffa_placed_on: dt.date | None = None,
 ) -> AdoptionPlan:
     """Record the agency decision maker's decision that the child should be placed for adoption."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     decision_maker = (decision_maker or "").strip()
     errors: dict[str, str] = {}
     _check_date(errors, "entered_care_on", entered_care_on, "date the child started to be looked after",
@@ -127,7 +118,7 @@ def adoption_plan_start(
 def placement_order_record(*, actor, plan: AdoptionPlan, placement_order_on: dt.date,
                            expected_version: int | None = None) -> AdoptionPlan:
     """The court's placement order (authority to place the child for adoption)."""
-    _require_record(actor, plan.child)
+    access.require(actor, "record", plan.child)
     _require_open(plan)
     if plan.placement_order_on is not None:
         raise ValidationError(f"A placement order was recorded on {govuk_date(plan.placement_order_on)}")
@@ -143,8 +134,8 @@ def adoption_match_record(*, actor, plan: AdoptionPlan, matched_on: dt.date, ado
                           adopted_by_foster_carers: bool = False, lived_with_adopters_from: dt.date | None = None,
                           expected_version: int | None = None) -> AdoptionPlan:
     """The match of the child with approved adopters (SSDA903 AD1 DATE_MATCH)."""
-    _require_record(actor, plan.child)
-    _require_adopters(actor)
+    access.require(actor, "record", plan.child)
+    adopters_access.require_adopters(actor, perm=policy.may_record_adopters)
     _require_open(plan)
     if plan.matched_on is not None:
         raise ValidationError(f"The child was matched on {govuk_date(plan.matched_on)}")
@@ -176,7 +167,7 @@ def adoption_match_record(*, actor, plan: AdoptionPlan, matched_on: dt.date, ado
 def adoptive_placement_record(*, actor, plan: AdoptionPlan, placed_on: dt.date,
                               expected_version: int | None = None) -> AdoptionPlan:
     """The child is placed with (moves in with) the adopters they were matched with."""
-    _require_record(actor, plan.child)
+    access.require(actor, "record", plan.child)
     _require_open(plan)
     if plan.placed_on is not None:
         raise ValidationError(f"The child was placed for adoption on {govuk_date(plan.placed_on)}")
@@ -193,7 +184,7 @@ def adoptive_placement_record(*, actor, plan: AdoptionPlan, placed_on: dt.date,
 def adoption_order_record(*, actor, plan: AdoptionPlan, adoption_order_on: dt.date,
                           expected_version: int | None = None) -> AdoptionPlan:
     """The adoption order: the child is adopted and the plan is complete."""
-    _require_record(actor, plan.child)
+    access.require(actor, "record", plan.child)
     _require_open(plan)
     if plan.placed_on is None:
         raise ValidationError({"adoption_order_on": "Record the placement with adopters before the adoption order"})
@@ -208,7 +199,7 @@ def adoption_order_record(*, actor, plan: AdoptionPlan, adoption_order_on: dt.da
 def adoption_plan_end(*, actor, plan: AdoptionPlan, ended_on: dt.date, end_reason: str, end_details: str = "",
                       expected_version: int | None = None) -> AdoptionPlan:
     """The decision that the child should be placed for adoption is reversed (the plan changed)."""
-    _require_record(actor, plan.child)
+    access.require(actor, "record", plan.child)
     _require_open(plan)
     end_details = (end_details or "").strip()
     errors: dict[str, str] = {}
@@ -231,7 +222,7 @@ def adoption_plan_end(*, actor, plan: AdoptionPlan, ended_on: dt.date, end_reaso
 
 
 def adoption_review_record(*, actor, plan: AdoptionPlan, held_on: dt.date, notes: str = "") -> AdoptionReview:
-    _require_record(actor, plan.child)
+    access.require(actor, "record", plan.child)
     _require_open(plan)
     errors: dict[str, str] = {}
     _check_date(errors, "held_on", held_on, "date of the review",
@@ -250,7 +241,7 @@ def adoption_review_record(*, actor, plan: AdoptionPlan, held_on: dt.date, notes
 def adoption_visit_record(*, actor, plan: AdoptionPlan, visited_on: dt.date, seen_alone: bool = False,
                           notes: str = "") -> AdoptionVisit:
     """A visit to a child placed for adoption (refused before the child is placed)."""
-    _require_record(actor, plan.child)
+    access.require(actor, "record", plan.child)
     _require_open(plan)
     if plan.placed_on is None:
         raise ValidationError({"visited_on": "Visits are recorded once the child is placed for adoption"})
@@ -274,7 +265,7 @@ def adoption_visit_record(*, actor, plan: AdoptionPlan, visited_on: dt.date, see
 
 def permanence_order_record(*, actor, child: Child, kind: str, made_on: dt.date, guardians: str,
                             relationship: str, support_plan: bool = False) -> PermanenceOrder:
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     guardians, relationship = (guardians or "").strip(), (relationship or "").strip()
     errors: dict[str, str] = {}
     if kind not in PermanenceOrder.Kind.values:
@@ -307,7 +298,7 @@ STAGE_STEPS = {
 
 
 def adopter_household_create(*, actor, name: str, enquiry_on: dt.date, adopters: str = "") -> AdopterHousehold:
-    _require_adopters(actor)
+    adopters_access.require_adopters(actor, perm=policy.may_record_adopters)
     name = (name or "").strip()
     errors: dict[str, str] = {}
     if not name:
@@ -336,7 +327,7 @@ def next_stage(household: AdopterHousehold) -> str | None:
 def adopter_stage_record(*, actor, household: AdopterHousehold, on: dt.date,
                          expected_version: int | None = None) -> AdopterHousehold:
     """Move the household to the next stage of their journey on this date."""
-    _require_adopters(actor)
+    adopters_access.require_adopters(actor, perm=policy.may_record_adopters)
     field = next_stage(household)
     if field is None:
         raise ValidationError("These adopters have no further stage to record")
@@ -356,7 +347,7 @@ def adopter_stage_record(*, actor, household: AdopterHousehold, on: dt.date,
 def adopter_withdraw(*, actor, household: AdopterHousehold, withdrawn_on: dt.date, withdrawal_reason: str,
                      expected_version: int | None = None) -> AdopterHousehold:
     """The adopters withdraw, or are not approved, with the reason."""
-    _require_adopters(actor)
+    adopters_access.require_adopters(actor, perm=policy.may_record_adopters)
     if household.withdrawn_on:
         raise ValidationError(f"These adopters withdrew on {govuk_date(household.withdrawn_on)}")
     withdrawal_reason = (withdrawal_reason or "").strip()

@@ -3,22 +3,21 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opencsc.accounts.roles import READ_ALL_ROLES
-from opencsc.core.audit import StaleRecordError, update_with_history
-from opencsc.core.forms import apply_errors
+from opencsc.accounts.policy import allowed
+from opencsc.core.audit import update_with_history
+from opencsc.core.forms import submit
 from opencsc.people.access import can, child_for
 
-from . import rules, selectors, services
-from .access import adopter_for, adopters_for, can_see_adopters
+from . import policy, rules, selectors, services
+from .access import adopter_for, adopters_for, can_see_adopters, require_adopters
 from .forms import (
     AdoptionOrderForm,
     HouseholdForm,
@@ -37,14 +36,10 @@ from .forms import (
 PER_PAGE = 25
 
 
-def _require_reader(user) -> None:
-    if user.role not in READ_ALL_ROLES:
-        raise PermissionDenied("You cannot see the adoption service's figures")
-
-
-def _require_adopters(user) -> None:
-    if not can_see_adopters(user):
-        raise PermissionDenied("Only adoption team staff and managers can see adopters' records")
+def _versioned(data: dict) -> dict:
+    """The form's values with its hidden version passed as the service's expected_version."""
+    values = dict(data)
+    return {"expected_version": values.pop("version"), **values}
 
 
 def _form_page(request, *, child, form, heading, button, back, caption=""):
@@ -66,14 +61,10 @@ def overview(request, child_id):
 def plan_start(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
     form = PlanStartForm(request.POST or None, initial={"entered_care_on": selectors.care_started_on(child)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.adoption_plan_start(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Decision that the child should be placed for adoption recorded")
-            return redirect("adoption:overview", child.pk)
+    if done := submit(request, form, lambda data: services.adoption_plan_start(actor=request.user, child=child, **data),
+                      success="Decision that the child should be placed for adoption recorded",
+                      then=reverse("adoption:overview", args=[child.pk])):
+        return done
     return _form_page(request, child=child, form=form, button="Save decision",
                       heading="Decision that the child should be placed for adoption",
                       back="adoption:overview")
@@ -95,27 +86,19 @@ MILESTONES = {
 
 @require_http_methods(["GET", "POST"])
 def milestone(request, child_id, plan_id, step):
+    if step == "match":  # matching names adopters: adoption team staff and managers only, refused before any look-up
+        require_adopters(request.user, request=request, perm=policy.may_record_adopters)
     child = child_for(request.user, child_id, request=request, action="record")
     form_class, service, heading, button, message = MILESTONES[step]
-    if step == "match":
-        _require_adopters(request.user)
     plan = selectors.plan_for(user=request.user, child=child, plan_id=plan_id)
     if not plan.is_open:
         raise Http404("This plan for adoption is closed")
     kwargs = {"households": adopters_for(request.user).filter(approved_on__isnull=False, withdrawn_on__isnull=True)
               .order_by("name")} if step == "match" else {}
     form = form_class(request.POST or None, initial={"version": plan.version}, **kwargs)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            service(actor=request.user, plan=plan, expected_version=data.pop("version"), **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, message)
-            return redirect("adoption:overview", child.pk)
+    if done := submit(request, form, lambda data: service(actor=request.user, plan=plan, **_versioned(data)),
+                      success=message, then=reverse("adoption:overview", args=[child.pk])):
+        return done
     return _form_page(request, child=child, form=form, heading=heading, button=button, back="adoption:overview",
                       caption=str(plan))
 
@@ -126,14 +109,9 @@ def _plan_record(request, child_id, plan_id, *, form_class, service, heading, bu
     if not plan.is_open:
         raise Http404("This plan for adoption is closed")
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(actor=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, message)
-            return redirect("adoption:overview", child.pk)
+    if done := submit(request, form, lambda data: service(actor=request.user, plan=plan, **data),
+                      success=message, then=reverse("adoption:overview", args=[child.pk])):
+        return done
     return _form_page(request, child=child, form=form, heading=heading, button=button, back="adoption:overview",
                       caption=str(plan))
 
@@ -155,14 +133,11 @@ def visit_add(request, child_id, plan_id):
 def order_add(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
     form = PermanenceOrderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            order = services.permanence_order_record(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"{order.get_kind_display()} recorded")
-            return redirect("adoption:overview", child.pk)
+    if done := submit(request, form,
+                      lambda data: services.permanence_order_record(actor=request.user, child=child, **data),
+                      success=lambda order: f"{order.get_kind_display()} recorded",
+                      then=reverse("adoption:overview", args=[child.pk])):
+        return done
     return _form_page(request, child=child, form=form, button="Save order", back="adoption:overview",
                       heading="Special guardianship or child arrangements order")
 
@@ -171,8 +146,8 @@ def order_add(request, child_id):
 
 
 @require_GET
+@allowed(policy.may_view_adoption_service)
 def dashboard(request):
-    _require_reader(request.user)
     today = timezone.localdate()
     waiting = selectors.children_waiting(user=request.user, today=today)
     sees_adopters = can_see_adopters(request.user)
@@ -190,8 +165,8 @@ def dashboard(request):
 
 
 @require_GET
+@allowed(policy.may_view_adoption_service)
 def measure(request, code):
-    _require_reader(request.user)
     score = selectors.score_for(user=request.user, code=code)
     page_obj = Paginator(score.rows, PER_PAGE).get_page(request.GET.get("page"))
     window = rules.window(timezone.localdate())
@@ -201,8 +176,8 @@ def measure(request, code):
 
 
 @require_GET
+@allowed(policy.may_view_adoption_service)
 def waiting(request):
-    _require_reader(request.user)
     stage = request.GET.get("stage", "")
     if stage not in rules.CHILD_STAGES:
         stage = ""
@@ -214,8 +189,9 @@ def waiting(request):
 
 
 @require_GET
+@allowed(policy.may_view_adopters)
 def adopters(request):
-    _require_adopters(request.user)
+    require_adopters(request.user, request=request)
     stage = request.GET.get("stage", "")
     if stage not in rules.STAGES:
         stage = ""
@@ -228,29 +204,31 @@ def adopters(request):
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_record_adopters)
 def adopter_add(request):
-    _require_adopters(request.user)
+    require_adopters(request.user, request=request, perm=policy.may_record_adopters)
     form = HouseholdForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def write(data):
+        data = dict(data)
         legal_status = data.pop("legal_status", "")
-        try:
-            with transaction.atomic():
-                household = services.adopter_household_create(actor=request.user, **data)
-                if legal_status:  # audited as a change; services.adopter_household_create does not take it yet
-                    update_with_history(household, actor=request.user, expected_version=household.version,
-                                        legal_status=legal_status)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Adopters' enquiry recorded")
-            return redirect("adoption:adopter_detail", household.pk)
+        with transaction.atomic():
+            household = services.adopter_household_create(actor=request.user, **data)
+            if legal_status:  # audited as a change; services.adopter_household_create does not take it yet
+                update_with_history(household, actor=request.user, expected_version=household.version,
+                                    legal_status=legal_status)
+        return household
+
+    if done := submit(request, form, write, success="Adopters' enquiry recorded",
+                      then=lambda household: reverse("adoption:adopter_detail", args=[household.pk])):
+        return done
     return _form_page(request, child=None, form=form, heading="Record an adopters' enquiry", button="Save",
                       back="adoption:adopters")
 
 
 @require_GET
 def adopter_detail(request, household_id):
+    # adopter_for refuses a role that may never see adopters (403) before the look-up, naming the household
     household = adopter_for(request.user, household_id, request=request)
     return render(request, "adoption/adopter_detail.html", {
         **selectors.household_detail(household, user=request.user),
@@ -264,23 +242,17 @@ STAGE_HEADINGS = {"stage_one_on": "Stage one started", "stage_two_on": "Stage tw
 
 @require_http_methods(["GET", "POST"])
 def adopter_stage(request, household_id):
-    household = adopter_for(request.user, household_id, request=request)
+    household = adopter_for(request.user, household_id, request=request, perm=policy.may_record_adopters)
     step = services.next_stage(household)
     if step is None:
         raise Http404("No further stage")
     form = StageForm(request.POST or None, initial={"version": household.version})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.adopter_stage_record(actor=request.user, household=household,
-                                          expected_version=data.pop("version"), **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{STAGE_HEADINGS[step]}: recorded")
-            return redirect("adoption:adopter_detail", household.pk)
+    if done := submit(request, form,
+                      lambda data: services.adopter_stage_record(actor=request.user, household=household,
+                                                                 **_versioned(data)),
+                      success=f"{STAGE_HEADINGS[step]}: recorded",
+                      then=reverse("adoption:adopter_detail", args=[household.pk])):
+        return done
     return render(request, "adoption/household_form.html", {
         "household": household, "form": form, "heading": STAGE_HEADINGS[step], "button": "Save",
     })
@@ -288,22 +260,15 @@ def adopter_stage(request, household_id):
 
 @require_http_methods(["GET", "POST"])
 def adopter_withdraw(request, household_id):
-    household = adopter_for(request.user, household_id, request=request)
+    household = adopter_for(request.user, household_id, request=request, perm=policy.may_record_adopters)
     if household.withdrawn_on:
         raise Http404("Already withdrawn")
     form = WithdrawForm(request.POST or None, initial={"version": household.version})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.adopter_withdraw(actor=request.user, household=household, expected_version=data.pop("version"),
-                                      **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Withdrawal recorded")
-            return redirect("adoption:adopter_detail", household.pk)
+    if done := submit(request, form,
+                      lambda data: services.adopter_withdraw(actor=request.user, household=household,
+                                                             **_versioned(data)),
+                      success="Withdrawal recorded", then=reverse("adoption:adopter_detail", args=[household.pk])):
+        return done
     return render(request, "adoption/household_form.html", {
         "household": household, "form": form, "heading": "Withdrew or not approved", "button": "Save",
     })

@@ -7,11 +7,13 @@ class CareConfig(AppConfig):
     verbose_name = "Children in care: periods of care, episodes, placements, care plans, reviews and visits"
 
     def ready(self):
-        from opencsc.accounts.roles import READ_ALL_ROLES
         from opencsc.casework.templatetags.casework_tags import add_record_section
         from opencsc.core.navigation import NavItem, register
 
-        from . import event_sources  # noqa: F401  (registers chronology, clock and service sources)
+        from . import (
+            event_sources,  # noqa: F401  (registers chronology, clock and service sources)
+            policy,
+        )
 
         add_record_section("Care", "care:overview", "view_casework", before="Plans")
-        register(NavItem("Children in care", "care:list", roles=frozenset(READ_ALL_ROLES), order=42))
+        register(NavItem("Children in care", "care:list", roles=policy.may_view_children_in_care.roles, order=42))

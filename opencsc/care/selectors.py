@@ -44,16 +44,22 @@ def _open_on(day: dt.date, prefix: str = "") -> Q:
     )
 
 
-def looked_after_on(day: dt.date | None = None, children: QuerySet[Child] | None = None) -> QuerySet[Child]:
-    """Children with a period of care open on `day` (started on or before it, not ended by it).
+def looked_after_on(day: dt.date | None, children: QuerySet[Child]) -> QuerySet[Child]:
+    """The `children` with a period of care open on `day` (started on or before it, not ended by it).
 
     A period ends on its end date (903 DEC: the child is no longer looked after that day).
-    Pass `children` (for example `children_for(user)`) to apply access.
+    `children` is required: `children_for(user)` for a user's pages, or `every_child()` for the
+    authority's own set-based figures (measures, returns), which are not shown child by child.
     """
     day = day or timezone.localdate()
-    base = children if children is not None else Child.objects.all()
     periods = PeriodOfCare.objects.filter(_open_on(day), child=OuterRef("pk"))
-    return base.filter(Exists(periods))
+    return children.filter(Exists(periods))
+
+
+def every_child() -> QuerySet[Child]:
+    """Every child on the system, merged records included, with no access applied: only for the authority's
+    set-based figures (measures and statutory returns), never for a page that lists children."""
+    return Child.objects.all()
 
 
 def current_placement(child: Child, day: dt.date | None = None) -> Placement | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,10 +24,10 @@ from opencsc.codes import REVIEW_PARTICIPATION
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
 from opencsc.core.templatetags.govuk import govuk_date
-from opencsc.people.access import can
+from opencsc.people import access
 from opencsc.people.models import Child
 
-from . import rules
+from . import policy, rules
 from .models import (
     CareEpisode,
     CarePlan,
@@ -47,17 +47,6 @@ PLACEMENT_FIELDS = ("placement_type", "provider", "carer_name", "urn", "postcode
 
 def _strip(value) -> str:
     return (value or "").strip()
-
-
-def _require_record(actor, child: Child) -> None:
-    if not can(actor, "record", child):
-        raise PermissionDenied("You cannot add to this child's record")
-
-
-def _require_iro(actor, child: Child) -> None:
-    _require_record(actor, child)
-    if actor.role != Role.IRO:
-        raise PermissionDenied("Only an independent reviewing officer can do this")
 
 
 def _created(instance) -> dict:
@@ -176,7 +165,7 @@ def child_becomes_looked_after(
     **placement,
 ) -> PeriodOfCare:
     """Start a period of care: its first episode (RNE S) and first placement, from the same day."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     errors: dict[str, str] = {}
     _check_date(errors, "start_date", start_date, "date the child became looked after")
     values = _placement_values(placement)
@@ -217,7 +206,7 @@ def placement_change(
 
     With a new legal status too, the new episode is a change of both (RNE T), else of placement only (P).
     """
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     errors: dict[str, str] = {}
     _check_date(errors, "change_date", change_date, "date of the move")
     values = _placement_values(placement)
@@ -258,7 +247,7 @@ def placement_change(
 def legal_status_change(*, actor, child: Child, change_date: dt.date, legal_status: str,
                         category_of_need: str = "") -> CareEpisode:
     """A new legal status in the same placement: the open episode ends (X1), a new one starts (RNE L)."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     errors: dict[str, str] = {}
     _check_date(errors, "change_date", change_date, "date the legal status changed")
     if errors:
@@ -287,7 +276,7 @@ def legal_status_change(*, actor, child: Child, change_date: dt.date, legal_stat
 
 def period_end(*, actor, child: Child, end_date: dt.date, reason_ceased: str) -> PeriodOfCare:
     """The child ceases to be looked after: the episode (with its REC), the placement and the period end."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     errors: dict[str, str] = {}
     _check_date(errors, "end_date", end_date, "date the child ceased to be looked after")
     if reason_ceased == rules.CONTINUES:
@@ -318,7 +307,7 @@ def period_end(*, actor, child: Child, end_date: dt.date, reason_ceased: str) ->
 def placement_update(*, actor, placement: Placement, expected_version: int | None, **values) -> dict:
     """Change a placement's details (carer, postcode, distance, siblings, plan and notification dates)."""
     child = placement.child
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     errors: dict[str, str] = {}
     for field, what in (("placement_plan_on", "date the placement plan was prepared"),
                         ("notified_on", "date the placement was notified")):
@@ -349,7 +338,7 @@ def care_plan_record(
     permanence_decided_on: dt.date | None = None, contingency: str = "", child_friendly_summary: str = "",
 ) -> CarePlan:
     """A care plan for the open period (a casework Plan of kind "care"); an earlier open one ends that day."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     period = open_period(child)
     if period is None:
         raise ValidationError(NOT_LOOKED_AFTER)
@@ -390,7 +379,7 @@ def care_plan_record(
 
 def iro_appoint(*, actor, child: Child, iro, appointed_on: dt.date) -> IROAppointment:
     """Appoint an IRO (a user with the IRO role) for the open period; the previous appointment ends."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     period = open_period(child)
     if period is None:
         raise ValidationError(NOT_LOOKED_AFTER)
@@ -424,7 +413,7 @@ def review_record(
     permanence_confirmed: bool = False, child_attended: bool = False, attendance=(),
 ) -> LookedAfterReview:
     """A looked-after review of the open period, chaired by an IRO, with the child's participation (PN code)."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     period = open_period(child)
     if period is None:
         raise ValidationError(NOT_LOOKED_AFTER)
@@ -463,7 +452,8 @@ def review_record(
 def escalation_raise(*, actor, child: Child, concern: str, raised_on: dt.date, response_due_on: dt.date,
                      stage: str = IROEscalation.Stage.INFORMAL) -> IROEscalation:
     """An IRO raises a concern about the child's plan or care (the dispute resolution process)."""
-    _require_iro(actor, child)
+    policy.may_raise_escalation.require(actor)
+    access.require(actor, "record", child)
     period = open_period(child)
     if period is None:
         raise ValidationError(NOT_LOOKED_AFTER)
@@ -492,7 +482,7 @@ def escalation_raise(*, actor, child: Child, concern: str, raised_on: dt.date, r
 def escalation_respond(*, actor, escalation: IROEscalation, expected_version: int | None, responded_on: dt.date,
                        response: str) -> dict:
     """The service's response to an open escalation."""
-    _require_record(actor, escalation.child)
+    access.require(actor, "record", escalation.child)
     errors: dict[str, str] = {}
     if not escalation.is_open:
         raise ValidationError("This escalation has been resolved")
@@ -513,7 +503,8 @@ def escalation_progress(*, actor, escalation: IROEscalation, expected_version: i
                         resolved_on: dt.date | None = None, outcome: str = "",
                         response_due_on: dt.date | None = None) -> dict:
     """The IRO moves an open escalation to a later stage, or records it resolved (with the outcome)."""
-    _require_iro(actor, escalation.child)
+    policy.may_progress_escalation.require(actor)
+    access.require(actor, "record", escalation.child)
     if not escalation.is_open:
         raise ValidationError("This escalation has been resolved")
     errors: dict[str, str] = {}

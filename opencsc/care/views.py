@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opencsc.accounts.roles import READ_ALL_ROLES, Role
-from opencsc.core.audit import StaleRecordError
-from opencsc.core.forms import apply_errors
+from opencsc.accounts.policy import allowed
+from opencsc.accounts.roles import Role
+from opencsc.core.forms import submit
 from opencsc.people.access import can, child_for, children_for
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import (
     BecomeLookedAfterForm,
     CarePlanForm,
@@ -32,11 +31,6 @@ from .forms import (
 PER_PAGE = 25
 
 
-def _require_read_all(user) -> None:
-    if user.role not in READ_ALL_ROLES:
-        raise PermissionDenied("You cannot see this list")
-
-
 @require_GET
 def overview(request, child_id):
     child = child_for(request.user, child_id, request=request, action="view_casework")
@@ -44,22 +38,14 @@ def overview(request, child_id):
         "child": child,
         **selectors.care_overview(user=request.user, child=child),
         "can_record": can(request.user, "record", child),
-        "is_iro": request.user.role == Role.IRO,
     })
 
 
 def _form_page(request, *, child, form, heading: str, button: str, service, success: str, values=None,
                template="care/form.html", extra=None):
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(**(values(form.cleaned_data) if values else form.cleaned_data))
-        except ValidationError as error:
-            apply_errors(form, error)
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, success)
-            return redirect("care:overview", child.pk)
+    if done := submit(request, form, lambda data: service(**(values(data) if values else data)),
+                      success=success, then=reverse("care:overview", args=[child.pk])):
+        return done
     return render(request, template, {"child": child, "form": form, "heading": heading, "button": button,
                                       **(extra or {})})
 
@@ -171,10 +157,9 @@ def review_add(request, child_id):
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_raise_escalation)
 def escalation_add(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
-    if request.user.role != Role.IRO:
-        raise PermissionDenied("Only an independent reviewing officer can raise an escalation")
     _open_or_404(child)
     form = EscalationRaiseForm(request.POST or None)
     return _form_page(
@@ -198,10 +183,9 @@ def escalation_respond(request, child_id, escalation_id):
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_progress_escalation)
 def escalation_progress(request, child_id, escalation_id):
     child = child_for(request.user, child_id, request=request, action="record")
-    if request.user.role != Role.IRO:
-        raise PermissionDenied("Only an independent reviewing officer can move or resolve an escalation")
     escalation = selectors.escalation_for(child=child, escalation_id=escalation_id)
     form = EscalationProgressForm(request.POST or None, initial={"version": escalation.version})
 
@@ -213,8 +197,8 @@ def escalation_progress(request, child_id, escalation_id):
 
 
 @require_GET
+@allowed(policy.may_view_children_in_care)
 def children_in_care(request):
-    _require_read_all(request.user)
     form = ChildrenInCareFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.children_in_care(user=request.user, **{k: v for k, v in filters.items() if v})
@@ -226,7 +210,7 @@ def children_in_care(request):
 
 
 @require_GET
+@allowed(policy.may_view_children_in_care)
 def escalations(request):
-    _require_read_all(request.user)
     page_obj = Paginator(selectors.open_escalations(user=request.user), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "care/escalations.html", {"page_obj": page_obj})

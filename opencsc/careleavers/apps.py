@@ -7,16 +7,17 @@ class CareleaversConfig(AppConfig):
     verbose_name = "Care leavers: eligibility, personal advisers and pathway plans"
 
     def ready(self):
-        from opencsc.accounts.roles import READ_ALL_ROLES, Role
+        from opencsc.accounts.roles import Role
         from opencsc.casework.templatetags.casework_tags import add_record_section
         from opencsc.core.navigation import NavItem, register
 
         from . import (
             event_sources,  # noqa: F401  (registers this app's chronology and clock sources)
+            policy,
             summary,  # noqa: F401  (registers "Leaving care" in the record's services now)
         )
 
         add_record_section("Leaving care", "careleavers:overview", "view_casework", before="Plans")
         register(NavItem("My young people", "careleavers:caseload", roles=frozenset({Role.PERSONAL_ADVISER}),
                          order=15))
-        register(NavItem("Care leavers", "careleavers:authority", roles=READ_ALL_ROLES, order=45))
+        register(NavItem("Care leavers", "careleavers:authority", roles=policy.may_view_care_leavers.roles, order=45))

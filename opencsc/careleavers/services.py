@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from opencsc.accounts.roles import Role
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
 from opencsc.core.templatetags.govuk import govuk_date
-from opencsc.people.access import can
+from opencsc.people import access
 from opencsc.people.models import Child
 
 from . import rules
@@ -40,11 +40,6 @@ SUPPORT_FIELDS = ("support_to_25", "in_education", "staying_put_start", "staying
 
 def _created(instance) -> dict:
     return {k: [None, v] for k, v in field_values(instance).items() if v not in (None, "", [], {})}
-
-
-def _require_record(actor, child: Child) -> None:
-    if not can(actor, "record", child):
-        raise PermissionDenied("You cannot add to this child's record")
 
 
 def _care_leaver(child: Child) -> CareLeaver:
@@ -101,7 +96,7 @@ def _text(errors: dict, values: dict, field: str, message: str) -> None:
 def eligibility_decide(*, actor, child: Child, category: str, decided_on: dt.date, reason: str = "",
                        suggested_category: str = "") -> EligibilityDecision:
     """Record the young person's leaving care category; the first decision starts their support."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     errors: dict[str, str] = {}
     if category not in Category.values:
         errors["category"] = "Select the young person's leaving care category"
@@ -143,7 +138,7 @@ def eligibility_decide(*, actor, child: Child, category: str, decided_on: dt.dat
 
 def adviser_allocate(*, actor, child: Child, adviser, start_date: dt.date) -> AdviserAllocation:
     """Allocate a personal adviser; the previous allocation ends the same day."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     _care_leaver(child)
     errors: dict[str, str] = {}
     if adviser is None or adviser.role != Role.PERSONAL_ADVISER or not adviser.is_active:
@@ -176,7 +171,7 @@ def adviser_allocate(*, actor, child: Child, adviser, start_date: dt.date) -> Ad
 
 def pathway_plan_create(*, actor, child: Child, start_date: dt.date, young_persons_views: str, needs: str,
                         contingency: str, needs_assessed_on: dt.date | None = None) -> PathwayPlan:
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     care_leaver = _care_leaver(child)
     values = {"young_persons_views": young_persons_views, "needs": needs, "contingency": contingency}
     errors: dict[str, str] = {}
@@ -204,7 +199,7 @@ def pathway_plan_create(*, actor, child: Child, start_date: dt.date, young_perso
 def pathway_plan_review(*, actor, plan: PathwayPlan, reviewed_on: dt.date, young_persons_views: str,
                         changes: str) -> PathwayPlanReview:
     child = plan.child
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     care_leaver = _care_leaver(child)
     values = {"young_persons_views": young_persons_views, "changes": changes}
     errors: dict[str, str] = {}
@@ -236,7 +231,7 @@ def pathway_plan_review(*, actor, plan: PathwayPlan, reviewed_on: dt.date, young
 def contact_record(*, actor, child: Child, contact_date: dt.date, in_touch: str, method: str, activity: str,
                    accommodation: str, notes: str = "") -> Contact:
     """Keeping in touch: whether the young person is in touch, their activity and accommodation (OC3)."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     care_leaver = _care_leaver(child)
     errors: dict[str, str] = {}
     _check_day(errors, "contact_date", contact_date, "date of contact", child)
@@ -270,7 +265,7 @@ def contact_record(*, actor, child: Child, contact_date: dt.date, in_touch: str,
 def support_update(*, actor, care_leaver: CareLeaver, expected_version: int | None, **values) -> dict:
     """Change the support: up to 25, staying put, the higher education bursary, the end of support."""
     child = care_leaver.child
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     unknown = set(values) - set(SUPPORT_FIELDS)
     if unknown:
         raise ValueError(f"Unknown fields {sorted(unknown)}")

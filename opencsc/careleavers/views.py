@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opencsc.accounts.roles import READ_ALL_ROLES, Role
-from opencsc.core.audit import StaleRecordError
-from opencsc.core.forms import apply_errors
+from opencsc.accounts.policy import allowed
+from opencsc.accounts.roles import Role
+from opencsc.core.forms import submit
 from opencsc.people.access import can, child_for
 
-from . import selectors, services
+from . import policy, selectors, services
 from .codes import ACCOMMODATION, ACTIVITY, IN_TOUCH
 from .forms import (
     AdviserForm,
@@ -30,13 +29,8 @@ from .models import Category
 PER_PAGE = 25
 
 
-def _require_reader(request) -> None:
-    if request.user.role not in READ_ALL_ROLES:
-        raise PermissionDenied("You cannot see care leavers")
-
-
-def _back(child):
-    return redirect("careleavers:overview", child.pk)
+def _back(child) -> str:
+    return reverse("careleavers:overview", args=[child.pk])
 
 
 @require_GET
@@ -56,15 +50,10 @@ def eligibility(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
     suggested = selectors.suggested_category(child)
     form = EligibilityForm(request.POST or None, initial={"category": suggested})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.eligibility_decide(actor=request.user, child=child, suggested_category=suggested or "",
-                                        **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Leaving care category recorded")
-            return _back(child)
+    if done := submit(request, form, lambda data: services.eligibility_decide(actor=request.user, child=child,
+                                                              suggested_category=suggested or "", **data),
+                      success="Leaving care category recorded", then=_back(child)):
+        return done
     return render(request, "careleavers/eligibility.html", {
         "child": child, "form": form, "suggested_label": Category(suggested).label if suggested else "",
     })
@@ -74,14 +63,9 @@ def eligibility(request, child_id):
 def adviser(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
     form = AdviserForm(request.POST or None, advisers=selectors.advisers())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.adviser_allocate(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Personal adviser allocated")
-            return _back(child)
+    if done := submit(request, form, lambda data: services.adviser_allocate(actor=request.user, child=child, **data),
+                      success="Personal adviser allocated", then=_back(child)):
+        return done
     return render(request, "careleavers/form.html", {
         "child": child, "form": form, "title": "Allocate a personal adviser", "button": "Allocate",
     })
@@ -91,14 +75,9 @@ def adviser(request, child_id):
 def plan_add(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
     form = PathwayPlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.pathway_plan_create(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Pathway plan saved")
-            return _back(child)
+    if done := submit(request, form, lambda data: services.pathway_plan_create(actor=request.user, child=child, **data),
+                      success="Pathway plan saved", then=_back(child)):
+        return done
     return render(request, "careleavers/form.html", {
         "child": child, "form": form, "title": "Write a pathway plan", "button": "Save pathway plan",
     })
@@ -109,14 +88,9 @@ def plan_review(request, child_id, plan_id):
     child = child_for(request.user, child_id, request=request, action="record")
     plan = selectors.plan_for(child=child, plan_id=plan_id)
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.pathway_plan_review(actor=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Pathway plan review saved")
-            return _back(child)
+    if done := submit(request, form, lambda data: services.pathway_plan_review(actor=request.user, plan=plan, **data),
+                      success="Pathway plan review saved", then=_back(child)):
+        return done
     return render(request, "careleavers/form.html", {
         "child": child, "form": form, "title": "Review the pathway plan", "button": "Save review",
         "caption": f"Pathway plan from {plan.start_date:%-d %b %Y}",
@@ -127,14 +101,9 @@ def plan_review(request, child_id, plan_id):
 def contact_add(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
     form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_record(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Contact recorded")
-            return _back(child)
+    if done := submit(request, form, lambda data: services.contact_record(actor=request.user, child=child, **data),
+                      success="Contact recorded", then=_back(child)):
+        return done
     return render(request, "careleavers/form.html", {
         "child": child, "form": form, "title": "Record contact", "button": "Save contact",
     })
@@ -146,18 +115,15 @@ def support(request, child_id):
     care_leaver = selectors.care_leaver_for(child)
     initial = {f: getattr(care_leaver, f) for f in services.SUPPORT_FIELDS}
     form = SupportForm(request.POST or None, initial={**initial, "version": care_leaver.version})
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
+
+    def write(data):
+        values = dict(data)
         version = values.pop("version")
-        try:
-            services.support_update(actor=request.user, care_leaver=care_leaver, expected_version=version, **values)
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Support saved")
-            return _back(child)
+        return services.support_update(actor=request.user, care_leaver=care_leaver, expected_version=version,
+                                       **values)
+
+    if done := submit(request, form, write, success="Support saved", then=_back(child)):
+        return done
     return render(request, "careleavers/form.html", {
         "child": child, "form": form, "title": "Support: staying put, bursary and support to 25",
         "button": "Save support",
@@ -165,8 +131,8 @@ def support(request, child_id):
 
 
 @require_GET
+@allowed(policy.may_view_care_leavers)
 def caseload(request):
-    _require_reader(request)
     advisers = selectors.advisers()
     chosen = request.GET.get("adviser")
     if chosen:
@@ -182,8 +148,8 @@ def caseload(request):
 
 
 @require_GET
+@allowed(policy.may_view_care_leavers)
 def authority(request):
-    _require_reader(request)
     return render(request, "careleavers/authority.html", {
         "rows": selectors.authority_overview(user=request.user),
         "measures": selectors.MEASURES,
@@ -191,8 +157,8 @@ def authority(request):
 
 
 @require_GET
+@allowed(policy.may_view_care_leavers)
 def young_people(request):
-    _require_reader(request)
     form = SearchForm(request.GET or None, measures=selectors.MEASURES)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.young_people(user=request.user, measure=filters.get("measure", ""),

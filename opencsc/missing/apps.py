@@ -7,14 +7,14 @@ class MissingConfig(AppConfig):
     verbose_name = "Missing children, return home interviews and exploitation"
 
     def ready(self):
-        from opencsc.accounts.roles import READ_ALL_ROLES
         from opencsc.casework.templatetags.casework_tags import add_record_section
         from opencsc.core.navigation import NavItem, register
 
         from . import (
             event_sources,  # noqa: F401  (registers this app's chronology and clock sources)
+            policy,
             summary,  # noqa: F401  (registers "Missing now" / "At risk of exploitation")
         )
 
         add_record_section("Missing", "missing:overview", "view_casework", before="Plans")
-        register(NavItem("Missing", "missing:currently_missing", roles=frozenset(READ_ALL_ROLES), order=45))
+        register(NavItem("Missing", "missing:currently_missing", roles=policy.may_view_missing_lists.roles, order=45))

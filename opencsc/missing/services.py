@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,7 +21,7 @@ from opencsc.casework.models import Meeting
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
 from opencsc.core.templatetags.govuk import govuk_date
-from opencsc.people.access import can
+from opencsc.people import access
 from opencsc.people.models import Child
 
 from .models import ExploitationAssessment, ExploitationMeeting, MissingEpisode, ReturnInterview, RiskLevel
@@ -35,11 +35,6 @@ def _when(moment: dt.datetime) -> str:
 
 def _strip(value) -> str:
     return (value or "").strip()
-
-
-def _require_record(actor, child: Child) -> None:
-    if not can(actor, "record", child):
-        raise PermissionDenied("You cannot add to this child's record")
 
 
 def _created(instance) -> dict:
@@ -100,7 +95,7 @@ def missing_episode_record(
     risks: str = "",
 ) -> MissingEpisode:
     """Record that a child went missing (or was away from placement), and their return if known."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     errors: dict[str, str] = {}
     if kind not in MissingEpisode.Kind.values:
         errors["kind"] = "Select whether the child was missing or away from placement"
@@ -134,7 +129,7 @@ def missing_episode_return(
 ) -> MissingEpisode:
     """Record when and where a missing child returned or was found."""
     child = episode.child
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     errors: dict[str, str] = {}
     if episode.ended_at is not None:
         raise ValidationError({"ended_at": "The return from this episode has already been recorded"})
@@ -177,7 +172,7 @@ def return_interview_record(
 ) -> ReturnInterview:
     """Record the return home interview offered after an episode, the child's response and when it took place."""
     child = episode.child
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     if ReturnInterview.objects.filter(episode=episode).exists():
         raise ValidationError({"offered_at": "A return home interview is already recorded for this episode"})
     if episode.ended_at is None:
@@ -229,7 +224,7 @@ def exploitation_assessment_record(
     indicators: str = "",
 ) -> ExploitationAssessment:
     """Record an assessment of the risk of sexual and criminal exploitation, and when to review it."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     errors: dict[str, str] = {}
     if assessed_on is None:
         errors["assessed_on"] = "Enter the date of the assessment"
@@ -264,7 +259,7 @@ def exploitation_meeting_record(
     *, actor, child: Child, held_on: dt.date, decisions: str, chair: str = "", attendance=()
 ) -> ExploitationMeeting:
     """Record a multi-agency exploitation meeting, who attended from which agency, and its decisions."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     errors: dict[str, str] = {}
     if held_on is None:
         errors["held_on"] = "Enter the date of the meeting"

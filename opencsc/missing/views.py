@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opencsc.accounts.roles import READ_ALL_ROLES
-from opencsc.core.audit import StaleRecordError
-from opencsc.core.forms import apply_errors
+from opencsc.accounts.policy import allowed
+from opencsc.core.forms import submit
 from opencsc.core.templatetags.govuk import govuk_error_summary
 from opencsc.people.access import can, child_for
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import (
     AssessmentForm,
     AttendeeFormSet,
@@ -29,12 +27,10 @@ from .forms import (
 )
 
 PAGE_SIZE = 50
-LIST_ROLES = READ_ALL_ROLES  # the authority's lists; the children in them come from children_for
 
 
-def _require_list_role(user) -> None:
-    if user.role not in LIST_ROLES:
-        raise PermissionDenied
+def _overview(child) -> str:
+    return reverse("missing:overview", args=[child.pk])
 
 
 def _form_page(request, child, form, heading, button, **extra):
@@ -56,20 +52,18 @@ def overview(request, child_id):
 def episode_add(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
     form = EpisodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.missing_episode_record(
-                actor=request.user, child=child, kind=data["kind"], missing_from=data["missing_from"],
-                started_at=data["started_at"], ended_at=data["ended_at"],
-                reported_to_police=data["reported_to_police"], police_reference=data["police_reference"],
-                where_found=data["where_found"], risks=data["risks"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error, aliases("started", "ended"))
-        else:
-            messages.success(request, "Missing episode recorded")
-            return redirect("missing:overview", child.pk)
+
+    def write(data):
+        return services.missing_episode_record(
+            actor=request.user, child=child, kind=data["kind"], missing_from=data["missing_from"],
+            started_at=data["started_at"], ended_at=data["ended_at"],
+            reported_to_police=data["reported_to_police"], police_reference=data["police_reference"],
+            where_found=data["where_found"], risks=data["risks"],
+        )
+
+    if done := submit(request, form, write, success="Missing episode recorded", then=_overview(child),
+                      aliases=aliases("started", "ended")):
+        return done
     return _form_page(request, child, form, "Record a missing episode", "Save missing episode")
 
 
@@ -78,18 +72,12 @@ def episode_return(request, child_id, episode_id):
     child = child_for(request.user, child_id, request=request, action="record")
     episode = selectors.episode_for(user=request.user, child=child, episode_id=episode_id)
     form = ReturnForm(request.POST or None, initial={"version": episode.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.missing_episode_return(actor=request.user, episode=episode, ended_at=data["ended_at"],
-                                            where_found=data["where_found"], expected_version=data["version"])
-        except ValidationError as error:
-            apply_errors(form, error, aliases("ended"))
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Return recorded")
-            return redirect("missing:overview", child.pk)
+    if done := submit(request, form,
+                      lambda data: services.missing_episode_return(
+                          actor=request.user, episode=episode, ended_at=data["ended_at"],
+                          where_found=data["where_found"], expected_version=data["version"]),
+                      success="Return recorded", then=_overview(child), aliases=aliases("ended")):
+        return done
     return _form_page(request, child, form, "Record the child's return", "Save return", episode=episode)
 
 
@@ -98,18 +86,14 @@ def interview_add(request, child_id, episode_id):
     child = child_for(request.user, child_id, request=request, action="record")
     episode = selectors.episode_for(user=request.user, child=child, episode_id=episode_id)
     form = InterviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.return_interview_record(
-                actor=request.user, episode=episode, offered_at=data["offered_at"], response=data["response"],
-                completed_at=data["completed_at"], interviewer=data["interviewer"], findings=data["findings"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error, aliases("offered", "completed"))
-        else:
-            messages.success(request, "Return home interview recorded")
-            return redirect("missing:overview", child.pk)
+    if done := submit(request, form,
+                      lambda data: services.return_interview_record(
+                          actor=request.user, episode=episode, offered_at=data["offered_at"],
+                          response=data["response"], completed_at=data["completed_at"],
+                          interviewer=data["interviewer"], findings=data["findings"]),
+                      success="Return home interview recorded", then=_overview(child),
+                      aliases=aliases("offered", "completed")):
+        return done
     due = selectors.rhi_due(episode.ended_at) if episode.ended_at else None
     return _form_page(request, child, form, "Record a return home interview", "Save return home interview",
                       episode=episode, rhi_due=due)
@@ -119,14 +103,10 @@ def interview_add(request, child_id, episode_id):
 def assessment_add(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
     form = AssessmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.exploitation_assessment_record(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Exploitation risk assessment recorded")
-            return redirect("missing:overview", child.pk)
+    if done := submit(request, form,
+                      lambda data: services.exploitation_assessment_record(actor=request.user, child=child, **data),
+                      success="Exploitation risk assessment recorded", then=_overview(child)):
+        return done
     return _form_page(request, child, form, "Record an exploitation risk assessment", "Save assessment")
 
 
@@ -135,15 +115,11 @@ def meeting_add(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
     form = MeetingForm(request.POST or None)
     people = AttendeeFormSet(request.POST or None, prefix="attendee")
-    if request.method == "POST" and form.is_valid() & people.is_valid():
-        try:
-            services.exploitation_meeting_record(actor=request.user, child=child,
-                                                 attendance=attendance_rows(people), **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Exploitation meeting recorded")
-            return redirect("missing:overview", child.pk)
+    if done := submit(request, form,
+                      lambda data: services.exploitation_meeting_record(
+                          actor=request.user, child=child, attendance=attendance_rows(people), **data),
+                      success="Exploitation meeting recorded", then=_overview(child), also=(people,)):
+        return done
     return render(request, "missing/meeting_form.html", {
         "child": child, "form": form, "people": people,
         "errors": govuk_error_summary(form, *people.forms)["errors"],
@@ -151,15 +127,15 @@ def meeting_add(request, child_id):
 
 
 @require_GET
+@allowed(policy.may_view_missing_lists)
 def currently_missing(request):
-    _require_list_role(request.user)
     page = Paginator(selectors.currently_missing(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "missing/currently_missing.html", {"page_obj": page, "now": timezone.now()})
 
 
 @require_GET
+@allowed(policy.may_view_missing_lists)
 def exploitation_reviews(request):
-    _require_list_role(request.user)
     overdue_only = request.GET.get("overdue") == "1"
     rows = selectors.latest_assessments(user=request.user, overdue_only=overdue_only)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -176,8 +152,8 @@ def _quarter(request):
 
 
 @require_GET
+@allowed(policy.may_view_missing_lists)
 def report(request):
-    _require_list_role(request.user)
     quarter, quarters = _quarter(request)
     form = ReportForm(initial={"quarter": quarter.key}, quarters=quarters)
     return render(request, "missing/report.html", {
@@ -186,8 +162,8 @@ def report(request):
 
 
 @require_GET
+@allowed(policy.may_view_missing_lists)
 def report_children(request):
-    _require_list_role(request.user)
     quarter, _ = _quarter(request)
     measure = request.GET.get("measure") or "all"
     if measure not in selectors.MEASURES:

@@ -7,11 +7,13 @@ class WellbeingConfig(AppConfig):
     verbose_name = "Health, education, contact and rights of children in care"
 
     def ready(self):
-        from opencsc.accounts.roles import READ_ALL_ROLES
         from opencsc.casework.templatetags.casework_tags import add_record_section
         from opencsc.core.navigation import NavItem, register
 
-        from . import event_sources  # noqa: F401  (registers chronology and clock sources)
+        from . import (
+            event_sources,  # noqa: F401  (registers chronology and clock sources)
+            policy,
+        )
 
         add_record_section("Health and education", "wellbeing:overview", "view_casework", before="Plans")
-        register(NavItem("Health and education", "wellbeing:dashboard", roles=READ_ALL_ROLES, order=60))
+        register(NavItem("Health and education", "wellbeing:dashboard", roles=policy.may_view_wellbeing_figures.roles, order=60))

@@ -2,8 +2,9 @@
 
 The authority lists (`health_checks_in_date`, `dental_checks_in_date`, `peps_in_date`,
 `sdq_latest`...) return querysets of children, set-based, so the performance indicators can
-count them and drill down to the children behind each number. Pass `children` (for
-example `children_for(user)`) to apply access; without it they cover the whole authority.
+count them and drill down to the children behind each number. `children` is required:
+`children_for(user)` for a user's pages, or `every_child()` (care.selectors) for the authority's own
+set-based figures (measures and returns); no function here assumes every child.
 """
 
 from __future__ import annotations
@@ -56,11 +57,11 @@ def _age_code(date_field: str, dob_field: str):
 # --- The authority's lists --------------------------------------------------------------------
 
 
-def looked_after(*, on: dt.date | None = None, children: QuerySet[Child] | None = None) -> QuerySet[Child]:
+def looked_after(*, on: dt.date | None = None, children: QuerySet[Child]) -> QuerySet[Child]:
     return looked_after_on(on or timezone.localdate(), children)
 
 
-def health_checks_in_date(*, on: dt.date | None = None, children: QuerySet[Child] | None = None) -> QuerySet[Child]:
+def health_checks_in_date(*, on: dt.date | None = None, children: QuerySet[Child]) -> QuerySet[Child]:
     """Children looked after on `on` whose latest health assessment is in date: within 6 months if it
     was done before their fifth birthday, within 12 months after (as the review_health_assessment rule)."""
     on = on or timezone.localdate()
@@ -74,7 +75,7 @@ def health_checks_in_date(*, on: dt.date | None = None, children: QuerySet[Child
     return looked_after(on=on, children=children).filter(Exists(six) | Exists(twelve))
 
 
-def dental_checks_in_date(*, on: dt.date | None = None, children: QuerySet[Child] | None = None) -> QuerySet[Child]:
+def dental_checks_in_date(*, on: dt.date | None = None, children: QuerySet[Child]) -> QuerySet[Child]:
     """Children looked after on `on` with a dental check in the last 12 months."""
     on = on or timezone.localdate()
     since = rules.months_before(on, rules.DENTAL_MONTHS)
@@ -82,7 +83,7 @@ def dental_checks_in_date(*, on: dt.date | None = None, children: QuerySet[Child
     return looked_after(on=on, children=children).filter(Exists(checks))
 
 
-def pep_cohort(*, on: dt.date | None = None, children: QuerySet[Child] | None = None) -> QuerySet[Child]:
+def pep_cohort(*, on: dt.date | None = None, children: QuerySet[Child]) -> QuerySet[Child]:
     """Looked-after children who need a PEP: aged 3 to 17 on the day (early years to year 13)."""
     on = on or timezone.localdate()
     return looked_after(on=on, children=children).filter(
@@ -90,7 +91,7 @@ def pep_cohort(*, on: dt.date | None = None, children: QuerySet[Child] | None = 
     )
 
 
-def peps_in_date(*, on: dt.date | None = None, children: QuerySet[Child] | None = None) -> QuerySet[Child]:
+def peps_in_date(*, on: dt.date | None = None, children: QuerySet[Child]) -> QuerySet[Child]:
     """Children in the PEP cohort with a PEP meeting within the last term (the pep_review rule)."""
     on = on or timezone.localdate()
     since = rules.months_before(on, rules.pep_months())
@@ -98,21 +99,21 @@ def peps_in_date(*, on: dt.date | None = None, children: QuerySet[Child] | None 
     return pep_cohort(on=on, children=children).filter(Exists(peps))
 
 
-def without(measure: str, *, on: dt.date | None = None, children: QuerySet[Child] | None = None) -> QuerySet[Child]:
+def without(measure: str, *, on: dt.date | None = None, children: QuerySet[Child]) -> QuerySet[Child]:
     """Children looked after (or in the PEP cohort) on `on` who are missing an in-date `measure`."""
     on = on or timezone.localdate()
     if measure == "health":
-        cohort, done = looked_after(on=on, children=children), health_checks_in_date(on=on)
+        cohort, done = looked_after(on=on, children=children), health_checks_in_date(on=on, children=children)
     elif measure == "dental":
-        cohort, done = looked_after(on=on, children=children), dental_checks_in_date(on=on)
+        cohort, done = looked_after(on=on, children=children), dental_checks_in_date(on=on, children=children)
     elif measure == "pep":
-        cohort, done = pep_cohort(on=on, children=children), peps_in_date(on=on)
+        cohort, done = pep_cohort(on=on, children=children), peps_in_date(on=on, children=children)
     else:
         raise ValueError(f"Unknown measure {measure!r}")
     return cohort.exclude(pk__in=done.values("pk"))
 
 
-def sdq_cohort(*, on: dt.date | None = None, children: QuerySet[Child] | None = None) -> QuerySet[Child]:
+def sdq_cohort(*, on: dt.date | None = None, children: QuerySet[Child]) -> QuerySet[Child]:
     """Looked-after children aged 4 to 16 on the day."""
     on = on or timezone.localdate()
     return looked_after(on=on, children=children).filter(
@@ -120,7 +121,7 @@ def sdq_cohort(*, on: dt.date | None = None, children: QuerySet[Child] | None = 
     )
 
 
-def sdq_latest(*, on: dt.date | None = None, children: QuerySet[Child] | None = None) -> QuerySet[Child]:
+def sdq_latest(*, on: dt.date | None = None, children: QuerySet[Child]) -> QuerySet[Child]:
     """The SDQ cohort, each child annotated with their latest score in the last 12 months (`sdq_score`,
     None if there is none)."""
     on = on or timezone.localdate()
@@ -139,7 +140,7 @@ def sdq_band_filter(band: str) -> Q:
     raise ValueError(f"Unknown SDQ band {band!r}")
 
 
-def sdq_distribution(*, on: dt.date | None = None, children: QuerySet[Child] | None = None) -> list[dict]:
+def sdq_distribution(*, on: dt.date | None = None, children: QuerySet[Child]) -> list[dict]:
     """How many children of the SDQ cohort fall in each band (and how many have no recent score): one query."""
     from django.db.models import Count
 
@@ -254,17 +255,16 @@ def complaint_for(*, user, child: Child, complaint_id) -> Complaint:
 # --- The SSDA903 OC2 file ---------------------------------------------------------------------
 
 
-def oc2_cohort(*, year_end: dt.date, children: QuerySet[Child] | None = None) -> QuerySet[Child]:
+def oc2_cohort(*, year_end: dt.date, children: QuerySet[Child]) -> QuerySet[Child]:
     """Children looked after continuously for at least 12 months at `year_end` (31 March): the OC2 cohort."""
     from opencsc.care.models import PeriodOfCare
 
     periods = PeriodOfCare.objects.filter(child=OuterRef("pk"), start_date__lte=rules.months_before(year_end, 12)
                                           ).filter(Q(end_date__isnull=True) | Q(end_date__gt=year_end))
-    base = children if children is not None else Child.objects.all()
-    return base.filter(Exists(periods))
+    return children.filter(Exists(periods))
 
 
-def oc2_health(*, year_end: dt.date, children: QuerySet[Child] | None = None) -> QuerySet[Child]:
+def oc2_health(*, year_end: dt.date, children: QuerySet[Child]) -> QuerySet[Child]:
     """The OC2 cohort annotated with the health columns for the year to `year_end`: one query.
 
     `oc2_health_assessment`, `oc2_teeth_check` (in the year), the latest health facts of the year

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from opencsc.codes.lists import SDQ_REASON
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
 from opencsc.core.templatetags.govuk import govuk_date
-from opencsc.people.access import can
+from opencsc.people import access
 from opencsc.people.models import Child
 
 from . import rules
@@ -42,11 +42,6 @@ NOT_LOOKED_AFTER = "{child} was not looked after on or before {day}: record thei
 
 def _created(instance) -> dict:
     return {k: [None, v] for k, v in field_values(instance).items() if v not in (None, "", [], {})}
-
-
-def _require_record(actor, child: Child) -> None:
-    if not can(actor, "record", child):
-        raise PermissionDenied("You cannot add to this child's record")
 
 
 def _text(value) -> str:
@@ -111,7 +106,7 @@ def health_assessment_record(
 ) -> HealthAssessment:
     """An initial or review health assessment. Only one initial assessment per period of care is expected,
     so an initial assessment is refused once one is recorded after the child last became looked after."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     values = {"kind": kind, "assessment_date": assessment_date, "assessed_by": assessed_by, "outcome": outcome}
     errors: dict = {}
     _check_choice(errors, "kind", kind, HealthAssessment.Kind.choices, "Select whether it was an initial or review "
@@ -137,7 +132,7 @@ def health_assessment_record(
 
 
 def dental_check_record(*, actor, child: Child, check_date: dt.date, dentist: str = "", notes: str = "") -> DentalCheck:
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     values = {"check_date": check_date, "dentist": _text(dentist), "notes": _text(notes)}
     errors: dict = {}
     _check_date(errors, child, "check_date", check_date, "date of the dental check")
@@ -160,7 +155,7 @@ def health_status_record(
 ) -> HealthStatus:
     """The OC2 health facts as known on a date. Development checks are for children under 5;
     substance misuse interventions only where misuse was identified."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     errors: dict = {}
     _check_date(errors, child, "recorded_on", recorded_on, "date these facts were checked")
     _check_looked_after(errors, child, "recorded_on", recorded_on)
@@ -201,7 +196,7 @@ def sdq_record(
     reason_not_done: str = "",
 ) -> SDQ:
     """A score from 0 to 40 with who completed it, for a child aged 4 to 16; or the DfE reason there is none."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     completed_by = completed_by or ""
     reason_not_done = reason_not_done or ""
     errors: dict = {}
@@ -246,7 +241,7 @@ def pep_record(
     virtual_school_view: str = "",
     quality_rating: str = "",
 ) -> PEP:
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     values = {"meeting_date": meeting_date, "status": status, "targets": targets,
               "virtual_school_view": _text(virtual_school_view), "quality_rating": quality_rating or ""}
     errors: dict = {}
@@ -273,7 +268,7 @@ def education_term_record(
     attainment: str = "",
 ) -> EducationTerm:
     """One record per term: school (with its 6-digit URN), attendance (0 to 100%) and attainment."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     values = {"academic_year": academic_year, "term": term, "school_name": school_name,
               "school_urn": _text(school_urn), "attainment": _text(attainment)}
     errors: dict = {}
@@ -302,7 +297,7 @@ def education_term_record(
 def exclusion_record(
     *, actor, child: Child, start_date: dt.date, kind: str, reason: str, school_days: int | None = None
 ) -> Exclusion:
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     values = {"start_date": start_date, "kind": kind, "reason": reason, "school_days": school_days}
     errors: dict = {}
     _check_date(errors, child, "start_date", start_date, "first day of the exclusion")
@@ -329,7 +324,7 @@ def contact_arrangement_record(
     start_date: dt.date,
     notes: str = "",
 ) -> ContactArrangement:
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     values = {"with_whom": with_whom, "relationship": relationship, "frequency": frequency,
               "supervised": supervised, "start_date": start_date, "notes": _text(notes)}
     errors: dict = {}
@@ -352,7 +347,7 @@ def contact_arrangement_end(
     *, actor, arrangement: ContactArrangement, end_date: dt.date, expected_version: int | None
 ) -> ContactArrangement:
     child = arrangement.child
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     if arrangement.end_date is not None:
         raise ValidationError(f"This arrangement ended on {govuk_date(arrangement.end_date)}")
     if end_date is None:
@@ -374,7 +369,7 @@ def contact_arrangement_end(
 def advocacy_offer_record(
     *, actor, child: Child, offered_on: dt.date, offered_by: str, accepted: bool | None = None, advocate: str = ""
 ) -> AdvocacyOffer:
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     values = {"offered_on": offered_on, "offered_by": offered_by, "accepted": accepted, "advocate": _text(advocate)}
     errors: dict = {}
     _check_date(errors, child, "offered_on", offered_on, "date advocacy was offered")
@@ -386,7 +381,7 @@ def advocacy_offer_record(
 
 
 def complaint_record(*, actor, child: Child, received_on: dt.date, summary: str, stage: str = "1") -> Complaint:
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     values = {"received_on": received_on, "summary": summary, "stage": stage}
     errors: dict = {}
     _check_date(errors, child, "received_on", received_on, "date the complaint was received")
@@ -407,7 +402,7 @@ def complaint_update(
 ) -> Complaint:
     """Move an open complaint to a later stage, or record its outcome. A complaint never goes back a stage."""
     child = complaint.child
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     if not complaint.is_open:
         raise ValidationError(f"This complaint was closed on {govuk_date(complaint.outcome_date)}")
     outcome = outcome or ""
@@ -435,7 +430,7 @@ def complaint_update(
 
 def rights_explained_record(*, actor, child: Child, explained_on: dt.date, explained_by: str, how: str = ""
                             ) -> RightsExplained:
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     values = {"explained_on": explained_on, "explained_by": explained_by, "how": _text(how)}
     errors: dict = {}
     _check_date(errors, child, "explained_on", explained_on, "date the child was told their rights")

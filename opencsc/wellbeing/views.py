@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opencsc.accounts.roles import READ_ALL_ROLES
-from opencsc.core.audit import StaleRecordError
-from opencsc.core.forms import apply_errors
+from opencsc.accounts.policy import allowed
+from opencsc.core.forms import submit
 from opencsc.people.access import can, child_for
 
-from . import rules, selectors, services
+from . import policy, rules, selectors, services
 from .forms import (
     AdvocacyOfferForm,
     ComplaintForm,
@@ -40,10 +38,10 @@ PER_PAGE = 25
 SDQ_BANDS = {code for code, *_ in rules.SDQ_BANDS}
 
 
-def _require_lists(user) -> None:
-    """The authority's lists are for everyone who reads children's records (not partners or administrators)."""
-    if user.role not in READ_ALL_ROLES:
-        raise PermissionDenied("Only staff who read children's records can see these lists")
+def _versioned(data: dict) -> dict:
+    """The form's values with its hidden version passed as the service's expected_version."""
+    values = dict(data)
+    return {"expected_version": values.pop("version"), **values}
 
 
 @dataclass(frozen=True)
@@ -96,14 +94,9 @@ def record_add(request, child_id, kind):
         raise Http404("No such record")
     extra = {"this_year": rules.term_of(timezone.localdate())[0]} if spec.form is EducationTermForm else {}
     form = spec.form(request.POST or None, **extra)
-    if request.method == "POST" and form.is_valid():
-        try:
-            spec.service(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, spec.done)
-            return redirect("wellbeing:overview", child.pk)
+    if done := submit(request, form, lambda data: spec.service(actor=request.user, child=child, **data),
+                      success=spec.done, then=reverse("wellbeing:overview", args=[child.pk])):
+        return done
     return render(request, "wellbeing/record_form.html", {
         "child": child, "form": form, "heading": spec.heading, "button": "Save",
     })
@@ -116,18 +109,11 @@ def contact_end(request, child_id, arrangement_id):
     if arrangement.end_date is not None:
         raise Http404("This arrangement has ended")
     form = ContactEndForm(request.POST or None, initial={"version": arrangement.version})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.contact_arrangement_end(actor=request.user, arrangement=arrangement,
-                                             expected_version=data.pop("version"), **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Contact arrangement ended")
-            return redirect("wellbeing:overview", child.pk)
+    if done := submit(request, form,
+                      lambda data: services.contact_arrangement_end(actor=request.user, arrangement=arrangement,
+                                                                    **_versioned(data)),
+                      success="Contact arrangement ended", then=reverse("wellbeing:overview", args=[child.pk])):
+        return done
     return render(request, "wellbeing/record_form.html", {
         "child": child, "form": form, "heading": f"End the contact arrangement with {arrangement.with_whom}",
         "button": "End the arrangement",
@@ -141,18 +127,11 @@ def complaint_update(request, child_id, complaint_id):
     if not complaint.is_open:
         raise Http404("This complaint is closed")
     form = ComplaintUpdateForm(request.POST or None, initial={"version": complaint.version, "stage": complaint.stage})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.complaint_update(actor=request.user, complaint=complaint, expected_version=data.pop("version"),
-                                      **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Complaint updated")
-            return redirect("wellbeing:overview", child.pk)
+    if done := submit(request, form,
+                      lambda data: services.complaint_update(actor=request.user, complaint=complaint,
+                                                             **_versioned(data)),
+                      success="Complaint updated", then=reverse("wellbeing:overview", args=[child.pk])):
+        return done
     return render(request, "wellbeing/record_form.html", {
         "child": child, "form": form, "heading": f"Update the complaint received {complaint.received_on:%-d %b %Y}",
         "button": "Save",
@@ -160,9 +139,9 @@ def complaint_update(request, child_id, complaint_id):
 
 
 @require_GET
+@allowed(policy.may_view_wellbeing_figures)
 def dashboard(request):
     """The virtual school's and health team's figures for children in care, with drill-down."""
-    _require_lists(request.user)
     return render(request, "wellbeing/dashboard.html", selectors.overview_figures(user=request.user))
 
 
@@ -175,8 +154,8 @@ LIST_TITLES = {
 
 
 @require_GET
+@allowed(policy.may_view_wellbeing_figures)
 def children(request):
-    _require_lists(request.user)
     measure = request.GET.get("measure", "health")
     band = request.GET.get("band", "")
     if measure not in LIST_TITLES or (band and (measure != "sdq" or band not in {*SDQ_BANDS, "none"})):

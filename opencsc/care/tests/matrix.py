@@ -1,24 +1,24 @@
 """The care app's part of the permission matrix (see core/tests/matrix_support.py)."""
 
-from opencsc.core.tests.matrix_support import CASEWORK_ROLES, READ_ALL_ROLES, Entry, Role
-
-IRO = frozenset({Role.IRO})
+from opencsc.care import policy
+from opencsc.core.tests.matrix_support import Entry
+from opencsc.people import policy as people
 
 MATRIX = {
-    "care:list": Entry(READ_ALL_ROLES),
-    "care:escalations": Entry(READ_ALL_ROLES),
-    "care:overview": Entry(READ_ALL_ROLES, ("child",)),
-    "care:become_looked_after": Entry(CASEWORK_ROLES, ("child",)),
-    "care:placement_change": Entry(CASEWORK_ROLES, ("child",)),
-    "care:legal_status_change": Entry(CASEWORK_ROLES, ("child",)),
-    "care:period_end": Entry(CASEWORK_ROLES, ("child",)),
-    "care:placement_edit": Entry(CASEWORK_ROLES, ("child", "care_placement")),
-    "care:care_plan_add": Entry(CASEWORK_ROLES, ("child",)),
-    "care:iro_appoint": Entry(CASEWORK_ROLES, ("child",)),
-    "care:review_add": Entry(CASEWORK_ROLES, ("child",)),
-    "care:escalation_add": Entry(IRO, ("child",)),
-    "care:escalation_respond": Entry(CASEWORK_ROLES, ("child", "care_escalation")),
-    "care:escalation_progress": Entry(IRO, ("child", "care_escalation")),
+    "care:list": Entry(policy.may_view_children_in_care),
+    "care:escalations": Entry(policy.may_view_children_in_care),
+    "care:overview": Entry(people.may_view_casework, ("child",)),
+    "care:become_looked_after": Entry(people.may_record, ("child",)),
+    "care:placement_change": Entry(people.may_record, ("child",)),
+    "care:legal_status_change": Entry(people.may_record, ("child",)),
+    "care:period_end": Entry(people.may_record, ("child",)),
+    "care:placement_edit": Entry(people.may_record, ("child", "care_placement")),
+    "care:care_plan_add": Entry(people.may_record, ("child",)),
+    "care:iro_appoint": Entry(people.may_record, ("child",)),
+    "care:review_add": Entry(people.may_record, ("child",)),
+    "care:escalation_add": Entry(policy.may_raise_escalation, ("child",)),
+    "care:escalation_respond": Entry(people.may_record, ("child", "care_escalation")),
+    "care:escalation_progress": Entry(policy.may_progress_escalation, ("child", "care_escalation")),
 }
 
 

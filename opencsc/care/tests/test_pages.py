@@ -170,10 +170,11 @@ def authority(db, worker):
 
 def test_looked_after_on_and_current_placement(authority):
     today = timezone.localdate()
-    assert set(selectors.looked_after_on(today)) == {authority["settled"], authority["mover"],
-                                                     authority["restricted"]}
-    assert set(selectors.looked_after_on(D(2025, 3, 1))) >= {authority["left"]}
-    assert authority["left"] not in selectors.looked_after_on(D(2025, 6, 1))  # ceased that day
+    everyone = selectors.every_child()
+    assert set(selectors.looked_after_on(today, everyone)) == {authority["settled"], authority["mover"],
+                                                               authority["restricted"]}
+    assert set(selectors.looked_after_on(D(2025, 3, 1), everyone)) >= {authority["left"]}
+    assert authority["left"] not in selectors.looked_after_on(D(2025, 6, 1), everyone)  # ceased that day
     assert selectors.current_placement(authority["mover"]).placement_type == "U5"
     assert selectors.current_placement(authority["left"]) is None
 

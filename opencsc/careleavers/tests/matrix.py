@@ -5,21 +5,23 @@ casework roles (personal advisers among them). The authority's pages (overview, 
 caseloads) are for every role that reads all unrestricted children.
 """
 
-from opencsc.core.tests.matrix_support import CASEWORK_ROLES, READ_ALL_ROLES, Entry
+from opencsc.careleavers import policy
+from opencsc.core.tests.matrix_support import Entry
+from opencsc.people import policy as people
 
 CHILD = ("child",)
 
 MATRIX = {
-    "careleavers:overview": Entry(READ_ALL_ROLES, CHILD),
-    "careleavers:eligibility": Entry(CASEWORK_ROLES, CHILD),
-    "careleavers:adviser": Entry(CASEWORK_ROLES, CHILD),
-    "careleavers:plan_add": Entry(CASEWORK_ROLES, CHILD),
-    "careleavers:plan_review": Entry(CASEWORK_ROLES, ("child", "pathway_plan")),
-    "careleavers:contact_add": Entry(CASEWORK_ROLES, CHILD),
-    "careleavers:support": Entry(CASEWORK_ROLES, CHILD),
-    "careleavers:authority": Entry(READ_ALL_ROLES),
-    "careleavers:young_people": Entry(READ_ALL_ROLES),
-    "careleavers:caseload": Entry(READ_ALL_ROLES),
+    "careleavers:overview": Entry(people.may_view_casework, CHILD),
+    "careleavers:eligibility": Entry(people.may_record, CHILD),
+    "careleavers:adviser": Entry(people.may_record, CHILD),
+    "careleavers:plan_add": Entry(people.may_record, CHILD),
+    "careleavers:plan_review": Entry(people.may_record, ("child", "pathway_plan")),
+    "careleavers:contact_add": Entry(people.may_record, CHILD),
+    "careleavers:support": Entry(people.may_record, CHILD),
+    "careleavers:authority": Entry(policy.may_view_care_leavers),
+    "careleavers:young_people": Entry(policy.may_view_care_leavers),
+    "careleavers:caseload": Entry(policy.may_view_care_leavers),
 }
 
 

@@ -250,4 +250,4 @@ def test_partner_agencies_do_not_see_care_leavers(signed_in):
     cl = care_leaver()
     client = signed_in(Role.PARTNER, agency="police")
     assert client.get(reverse("careleavers:authority")).status_code == 403
-    assert client.get(reverse("careleavers:overview", args=[cl.child.pk])).status_code == 404
+    assert client.get(reverse("careleavers:overview", args=[cl.child.pk])).status_code == 403  # before any look-up

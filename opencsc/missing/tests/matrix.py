@@ -1,18 +1,20 @@
 """The missing app's part of the permission matrix (see core/tests/matrix_support.py)."""
 
-from opencsc.core.tests.matrix_support import CASEWORK_ROLES, READ_ALL_ROLES, Entry
+from opencsc.core.tests.matrix_support import Entry
+from opencsc.missing import policy
+from opencsc.people import policy as people
 
 MATRIX = {
-    "missing:overview": Entry(READ_ALL_ROLES, ("child",)),
-    "missing:episode_add": Entry(CASEWORK_ROLES, ("child",)),
-    "missing:episode_return": Entry(CASEWORK_ROLES, ("child", "missing_open_episode")),
-    "missing:interview_add": Entry(CASEWORK_ROLES, ("child", "missing_episode")),
-    "missing:assessment_add": Entry(CASEWORK_ROLES, ("child",)),
-    "missing:meeting_add": Entry(CASEWORK_ROLES, ("child",)),
-    "missing:currently_missing": Entry(READ_ALL_ROLES),
-    "missing:exploitation_reviews": Entry(READ_ALL_ROLES),
-    "missing:report": Entry(READ_ALL_ROLES),
-    "missing:report_children": Entry(READ_ALL_ROLES),
+    "missing:overview": Entry(people.may_view_casework, ("child",)),
+    "missing:episode_add": Entry(people.may_record, ("child",)),
+    "missing:episode_return": Entry(people.may_record, ("child", "missing_open_episode")),
+    "missing:interview_add": Entry(people.may_record, ("child", "missing_episode")),
+    "missing:assessment_add": Entry(people.may_record, ("child",)),
+    "missing:meeting_add": Entry(people.may_record, ("child",)),
+    "missing:currently_missing": Entry(policy.may_view_missing_lists),
+    "missing:exploitation_reviews": Entry(policy.may_view_missing_lists),
+    "missing:report": Entry(policy.may_view_missing_lists),
+    "missing:report_children": Entry(policy.may_view_missing_lists),
 }
 
 

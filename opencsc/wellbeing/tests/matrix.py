@@ -2,15 +2,17 @@
 
 import datetime as dt
 
-from opencsc.core.tests.matrix_support import CASEWORK_ROLES, READ_ALL_ROLES, Entry
+from opencsc.core.tests.matrix_support import Entry
+from opencsc.people import policy as people
+from opencsc.wellbeing import policy
 
 MATRIX = {
-    "wellbeing:overview": Entry(READ_ALL_ROLES, ("child",)),
-    "wellbeing:record_add": Entry(CASEWORK_ROLES, ("child", "wellbeing_kind")),
-    "wellbeing:contact_end": Entry(CASEWORK_ROLES, ("child", "contact_arrangement")),
-    "wellbeing:complaint_update": Entry(CASEWORK_ROLES, ("child", "complaint")),
-    "wellbeing:dashboard": Entry(READ_ALL_ROLES),
-    "wellbeing:children": Entry(READ_ALL_ROLES),
+    "wellbeing:overview": Entry(people.may_view_casework, ("child",)),
+    "wellbeing:record_add": Entry(people.may_record, ("child", "wellbeing_kind")),
+    "wellbeing:contact_end": Entry(people.may_record, ("child", "contact_arrangement")),
+    "wellbeing:complaint_update": Entry(people.may_record, ("child", "complaint")),
+    "wellbeing:dashboard": Entry(policy.may_view_wellbeing_figures),
+    "wellbeing:children": Entry(policy.may_view_wellbeing_figures),
 }
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from opencsc.accounts.roles import Role
+from opencsc.care.selectors import every_child
 from opencsc.wellbeing import selectors
 from opencsc.wellbeing.models import HealthStatus
 
@@ -43,8 +44,8 @@ def test_a_health_assessment_is_in_date_for_6_months_under_5_and_12_months_after
     child = _in_care(birth=birth, start=D(2020, 12, 1) if birth < D(2021, 1, 1) else D(2024, 1, 1))
     if last:
         HealthAssessmentFactory(child=child, assessment_date=last)
-    assert selectors.health_checks_in_date(on=ON).filter(pk=child.pk).exists() is in_date
-    assert selectors.without("health", on=ON).filter(pk=child.pk).exists() is not in_date
+    assert selectors.health_checks_in_date(on=ON, children=every_child()).filter(pk=child.pk).exists() is in_date
+    assert selectors.without("health", on=ON, children=every_child()).filter(pk=child.pk).exists() is not in_date
 
 
 def test_children_not_looked_after_on_the_day_are_in_neither_list():
@@ -52,15 +53,15 @@ def test_children_not_looked_after_on_the_day_are_in_neither_list():
     HealthAssessmentFactory(child=left, assessment_date=D(2026, 4, 1))
     later = _in_care(start=D(2026, 7, 1))
     for child in (left, later):
-        assert not selectors.health_checks_in_date(on=ON).filter(pk=child.pk).exists()
-        assert not selectors.without("health", on=ON).filter(pk=child.pk).exists()
+        assert not selectors.health_checks_in_date(on=ON, children=every_child()).filter(pk=child.pk).exists()
+        assert not selectors.without("health", on=ON, children=every_child()).filter(pk=child.pk).exists()
 
 
 @pytest.mark.parametrize("last, in_date", [(D(2025, 6, 1), True), (D(2025, 5, 31), False), (D(2026, 6, 2), False)])
 def test_a_dental_check_is_in_date_for_12_months(last, in_date):
     child = _in_care()
     DentalCheckFactory(child=child, check_date=last)
-    assert selectors.dental_checks_in_date(on=ON).filter(pk=child.pk).exists() is in_date
+    assert selectors.dental_checks_in_date(on=ON, children=every_child()).filter(pk=child.pk).exists() is in_date
 
 
 @pytest.mark.parametrize("birth, last, in_cohort, in_date", [
@@ -74,9 +75,9 @@ def test_a_dental_check_is_in_date_for_12_months(last, in_date):
 def test_a_pep_is_in_date_for_a_term_for_children_aged_3_to_17(birth, last, in_cohort, in_date):
     child = _in_care(birth=birth, start=D(2025, 9, 1))
     PEPFactory(child=child, meeting_date=last)
-    assert selectors.pep_cohort(on=ON).filter(pk=child.pk).exists() is in_cohort
-    assert selectors.peps_in_date(on=ON).filter(pk=child.pk).exists() is in_date
-    assert selectors.without("pep", on=ON).filter(pk=child.pk).exists() is (in_cohort and not in_date)
+    assert selectors.pep_cohort(on=ON, children=every_child()).filter(pk=child.pk).exists() is in_cohort
+    assert selectors.peps_in_date(on=ON, children=every_child()).filter(pk=child.pk).exists() is in_date
+    assert selectors.without("pep", on=ON, children=every_child()).filter(pk=child.pk).exists() is (in_cohort and not in_date)
 
 
 def test_the_sdq_distribution_counts_each_childs_latest_score_in_the_last_12_months():
@@ -88,7 +89,7 @@ def test_the_sdq_distribution_counts_each_childs_latest_score_in_the_last_12_mon
     stale = _in_care()
     SDQFactory(child=stale, completed_on=D(2025, 5, 1), score=20)
     _in_care(birth=D(2023, 1, 1))  # aged 3: not in the cohort
-    rows = {row["band"]: row["count"] for row in selectors.sdq_distribution(on=ON)}
+    rows = {row["band"]: row["count"] for row in selectors.sdq_distribution(on=ON, children=every_child())}
     assert rows == {"normal": 1, "borderline": 1, "concern": 1, "none": 1}
 
 
@@ -128,7 +129,7 @@ def test_the_oc2_health_columns_cover_children_in_care_for_12_months_at_31_march
                                 created_by=make_user())
     _in_care(start=D(2025, 4, 1))  # 12 months less a day
     _in_care(start=D(2024, 1, 1), end=D(2026, 3, 31))  # ceased on 31 March
-    rows = {c.pk: selectors.oc2_row(c) for c in selectors.oc2_health(year_end=year_end)}
+    rows = {c.pk: selectors.oc2_row(c) for c in selectors.oc2_health(year_end=year_end, children=every_child())}
     assert rows == {child.pk: {
         "SDQ_SCORE": "", "SDQ_REASON": "SDQ2", "HEALTH_CHECK": "", "IMMUNISATIONS": "1", "TEETH_CHECK": "0",
         "HEALTH_ASSESSMENT": "1", "SUBSTANCE_MISUSE": "1", "INTERVENTION_RECEIVED": "0", "INTERVENTION_OFFERED": "1",
