@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from opencsc.accounts.roles import MANAGER_ROLES
 from opencsc.assessment.models import CINEpisode
 from opencsc.casework import services as casework_services
 from opencsc.casework.models import Plan
@@ -23,9 +22,10 @@ from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
 from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.frontdoor import services as frontdoor_services
-from opencsc.people.access import can
+from opencsc.people.access import require
 from opencsc.people.models import Child, Relationship
 
+from . import policy
 from .models import (
     SCORE_MAX,
     SCORE_MIN,
@@ -57,16 +57,6 @@ def _created(instance) -> dict:
 
 def _strip(value) -> str:
     return (value or "").strip()
-
-
-def _require_record(actor, child: Child) -> None:
-    if not can(actor, "record", child):
-        raise PermissionDenied("You cannot add to this child's record")
-
-
-def _require_panel(actor) -> None:
-    if actor.role not in MANAGER_ROLES:
-        raise PermissionDenied("Only team managers and service managers record a panel decision")
 
 
 def _require_open(episode: EarlyHelpEpisode) -> None:
@@ -135,7 +125,7 @@ def episode_start(
     Starting from a step-down takes the child's accepted step-down on: the step-down's outcome
     becomes "taken on" on the start date.
     """
-    _require_record(actor, child)
+    require(actor, "record", child)
     reason = _strip(reason)
     errors: dict[str, str] = {}
     _date_check(errors, "start_date", start_date, name="start date")
@@ -188,7 +178,7 @@ def assessment_record(*, actor, episode: EarlyHelpEpisode, scores: dict | None =
     score in every outcome area; a completed assessment cannot be changed.
     """
     child = episode.child
-    _require_record(actor, child)
+    require(actor, "record", child)
     _require_open(episode)
     unknown = set(values) - set(ASSESSMENT_FIELDS)
     if unknown:
@@ -237,7 +227,7 @@ def member_add(*, actor, episode: EarlyHelpEpisode, name: str, agency: str, role
                is_lead: bool = False) -> TeamMember:
     """Add someone to the team around the family. A new lead professional replaces the current one."""
     child = episode.child
-    _require_record(actor, child)
+    require(actor, "record", child)
     _require_open(episode)
     values = {"name": _strip(name), "agency": _strip(agency), "role": _strip(role)}
     errors: dict[str, str] = {}
@@ -271,7 +261,7 @@ def plan_start(*, actor, episode: EarlyHelpEpisode, start_date: dt.date, actions
                review_due: dt.date | None = None) -> EarlyHelpPlan:
     """Start the early help plan (a casework Plan of kind early_help) with its outcome-focused actions."""
     child = episode.child
-    _require_record(actor, child)
+    require(actor, "record", child)
     _require_open(episode)
     assessment = EarlyHelpAssessment.objects.filter(episode=episode).first()
     if assessment is None or assessment.completed_date is None:
@@ -302,7 +292,7 @@ def review_record(*, actor, episode: EarlyHelpEpisode, held_on: dt.date, progres
                   childs_views: str = "", next_review_due: dt.date | None = None) -> Review:
     """Review the plan: what changed, the child's views, and every area scored again."""
     child = episode.child
-    _require_record(actor, child)
+    require(actor, "record", child)
     _require_open(episode)
     link = open_plan(episode)
     if link is None:
@@ -338,7 +328,7 @@ def episode_close(*, actor, episode: EarlyHelpEpisode, closure_date: dt.date, cl
                   closure_summary: str = "", expected_version: int | None = None) -> EarlyHelpEpisode:
     """Close early help with its reason; ends the open plan on the same day."""
     child = episode.child
-    _require_record(actor, child)
+    require(actor, "record", child)
     _require_open(episode)
     errors: dict[str, str] = {}
     _date_check(errors, "closure_date", closure_date, name="closure date", not_before=episode.start_date,
@@ -371,7 +361,7 @@ def episode_close(*, actor, episode: EarlyHelpEpisode, closure_date: dt.date, cl
 def step_up_request(*, actor, episode: EarlyHelpEpisode, requested_on: dt.date, reason: str) -> StepRequest:
     """Ask the panel to step the child up from early help to children's social care (the MASH)."""
     child = episode.child
-    _require_record(actor, child)
+    require(actor, "record", child)
     _require_open(episode)
     errors: dict[str, str] = {}
     _date_check(errors, "requested_on", requested_on, name="date of the request", not_before=episode.start_date,
@@ -402,8 +392,8 @@ def step_down_decide(*, actor, cin_episode: CINEpisode, panel_date: dt.date, pan
                      panel_notes: str = "") -> StepRequest:
     """The early help panel's decision on a step-down recorded when an episode of need closed."""
     child = cin_episode.child
-    _require_record(actor, child)
-    _require_panel(actor)
+    require(actor, "record", child)
+    policy.may_record_panel_decision.require(actor)
     if not cin_episode.step_down_to_early_help or cin_episode.closure_date is None:
         raise ValidationError("This episode of need was not closed with a step-down to early help")
     errors: dict[str, str] = {}
@@ -447,8 +437,8 @@ def step_up_decide(*, actor, step: StepRequest, panel_date: dt.date, panel_decis
                    expected_version: int | None = None) -> StepRequest:
     """The panel's decision on a step-up. Not accepted: the family stays in early help."""
     child = step.child
-    _require_record(actor, child)
-    _require_panel(actor)
+    require(actor, "record", child)
+    policy.may_record_panel_decision.require(actor)
     if step.direction != StepRequest.Direction.STEP_UP:
         raise ValidationError("This is not a step-up")
     if step.panel_decision:
@@ -481,7 +471,7 @@ def step_outcome(*, actor, step: StepRequest, outcome: str, outcome_date: dt.dat
     as stepped up; a step-down is taken on by starting the early help episode.
     """
     child = step.child
-    _require_record(actor, child)
+    require(actor, "record", child)
     if step.panel_decision != StepRequest.Decision.ACCEPTED:
         raise ValidationError("The panel must accept the step before its outcome is recorded")
     if step.outcome:

@@ -4,18 +4,17 @@ reads in selectors.py."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opencsc.accounts.roles import MANAGER_ROLES, READ_ALL_ROLES
-from opencsc.core.audit import StaleRecordError
-from opencsc.core.forms import apply_errors
+from opencsc.accounts.policy import allowed
+from opencsc.core.forms import submit
 from opencsc.people.access import can, child_for
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import (
     AssessmentForm,
     CloseForm,
@@ -33,12 +32,20 @@ from .models import EarlyHelpAssessment, StepRequest
 
 PER_PAGE = 25
 ACTION_BLOCKS = 3
-PANEL_ONLY = "Only team managers and service managers record a panel decision"
 
 
-def _require_reader(user):
-    if user.role not in READ_ALL_ROLES:
-        raise PermissionDenied("You cannot see early help figures")
+def _to_episode(child, episode) -> str:
+    return reverse("earlyhelp:episode_detail", args=[child.pk, episode.pk])
+
+
+def _to_overview(child) -> str:
+    return reverse("earlyhelp:overview", args=[child.pk])
+
+
+def _versioned(data) -> tuple[int | None, dict]:
+    """The form's values without its version number, and the version number (for the stale-record check)."""
+    values = dict(data)
+    return values.pop("version"), values
 
 
 def _open_episode(request, child_id, episode_id):
@@ -61,7 +68,6 @@ def overview(request, child_id):
     context.update({
         "child": child,
         "can_record": can(request.user, "record", child),
-        "can_decide": request.user.role in MANAGER_ROLES,
         "has_open": any(e.closure_date is None for e in context["episodes"]),
     })
     return render(request, "earlyhelp/overview.html", context)
@@ -75,15 +81,12 @@ def episode_start(request, child_id):
         messages.info(request, "This child is already open to early help")
         return redirect("earlyhelp:episode_detail", child.pk, open_episode.pk)
     form = EpisodeStartForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        team = request.user.team if request.user.team and request.user.team.kind == "early_help" else None
-        try:
-            episode = services.episode_start(actor=request.user, child=child, team=team, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Early help started. {child.full_name} is in the {episode.family}")
-            return redirect("earlyhelp:episode_detail", child.pk, episode.pk)
+    team = request.user.team if request.user.team and request.user.team.kind == "early_help" else None
+    if done := submit(request, form, lambda data: services.episode_start(
+            actor=request.user, child=child, team=team, **data),
+            success=lambda episode: f"Early help started. {child.full_name} is in the {episode.family}",
+            then=lambda episode: _to_episode(child, episode)):
+        return done
     return _form_page(request, child=child, episode=None, form=form, heading="Start early help",
                       button="Start early help")
 
@@ -92,8 +95,7 @@ def episode_start(request, child_id):
 def episode_detail(request, child_id, episode_id):
     child = child_for(request.user, child_id, request=request, action="view_casework")
     context = selectors.episode_detail(user=request.user, child=child, episode_id=episode_id)
-    context.update({"child": child, "can_record": can(request.user, "record", child),
-                    "can_decide": request.user.role in MANAGER_ROLES})
+    context.update({"child": child, "can_record": can(request.user, "record", child)})
     return render(request, "earlyhelp/episode_detail.html", context)
 
 
@@ -107,19 +109,13 @@ def assessment(request, child_id, episode_id):
     if existing:
         initial["version"] = existing.version
     form = AssessmentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        scores = form.scores()
-        try:
-            services.assessment_record(actor=request.user, episode=episode, scores=scores or None,
-                                       expected_version=form.cleaned_data.get("version"), **form.values())
-        except ValidationError as error:
-            apply_errors(form, error)
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        else:
-            done = form.cleaned_data.get("completed_date")
-            messages.success(request, "Early help assessment completed" if done else "Early help assessment saved")
-            return redirect("earlyhelp:episode_detail", child.pk, episode.pk)
+    if done := submit(request, form, lambda data: services.assessment_record(
+            actor=request.user, episode=episode, scores=form.scores() or None,
+            expected_version=data.get("version"), **form.values()),
+            success=lambda _: ("Early help assessment completed" if form.cleaned_data.get("completed_date")
+                               else "Early help assessment saved"),
+            then=_to_episode(child, episode)):
+        return done
     return _form_page(request, child=child, episode=episode, form=form, template="earlyhelp/assessment_form.html",
                       heading="Early help assessment", button="Save assessment")
 
@@ -128,14 +124,9 @@ def assessment(request, child_id, episode_id):
 def member_add(request, child_id, episode_id):
     child, episode = _open_episode(request, child_id, episode_id)
     form = MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_add(actor=request.user, episode=episode, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Added to the team around the family")
-            return redirect("earlyhelp:episode_detail", child.pk, episode.pk)
+    if done := submit(request, form, lambda data: services.member_add(actor=request.user, episode=episode, **data),
+                      success="Added to the team around the family", then=_to_episode(child, episode)):
+        return done
     return _form_page(request, child=child, episode=episode, form=form,
                       heading="Add someone to the team around the family", button="Add to the team")
 
@@ -146,18 +137,10 @@ def plan_start(request, child_id, episode_id):
     data = request.POST or None
     form = PlanForm(data)
     action_forms = [PlanActionForm(data, prefix=f"action-{i}", first=i == 1) for i in range(1, ACTION_BLOCKS + 1)]
-    if request.method == "POST":
-        valid = form.is_valid()
-        valid = all([af.is_valid() for af in action_forms]) and valid
-        if valid:
-            actions = [af.cleaned_data for af in action_forms if not af.is_blank()]
-            try:
-                services.plan_start(actor=request.user, episode=episode, actions=actions, **form.cleaned_data)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, "Early help plan started")
-                return redirect("earlyhelp:episode_detail", child.pk, episode.pk)
+    if done := submit(request, form, lambda data: services.plan_start(
+            actor=request.user, episode=episode, actions=[af.cleaned_data for af in action_forms if not af.is_blank()],
+            **data), success="Early help plan started", then=_to_episode(child, episode), also=action_forms):
+        return done
     return render(request, "earlyhelp/plan_form.html", {
         "child": child, "episode": episode, "form": form, "action_forms": action_forms})
 
@@ -166,14 +149,10 @@ def plan_start(request, child_id, episode_id):
 def review_add(request, child_id, episode_id):
     child, episode = _open_episode(request, child_id, episode_id)
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_record(actor=request.user, episode=episode, scores=form.scores(), **form.values())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Review recorded")
-            return redirect("earlyhelp:episode_detail", child.pk, episode.pk)
+    if done := submit(request, form, lambda data: services.review_record(
+            actor=request.user, episode=episode, scores=form.scores(), **form.values()),
+            success="Review recorded", then=_to_episode(child, episode)):
+        return done
     return _form_page(request, child=child, episode=episode, form=form, template="earlyhelp/review_form.html",
                       heading="Review the early help plan", button="Save review")
 
@@ -182,14 +161,9 @@ def review_add(request, child_id, episode_id):
 def step_up(request, child_id, episode_id):
     child, episode = _open_episode(request, child_id, episode_id)
     form = StepUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.step_up_request(actor=request.user, episode=episode, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Step-up requested: it now waits for the panel")
-            return redirect("earlyhelp:episode_detail", child.pk, episode.pk)
+    if done := submit(request, form, lambda data: services.step_up_request(actor=request.user, episode=episode, **data),
+                      success="Step-up requested: it now waits for the panel", then=_to_episode(child, episode)):
+        return done
     return _form_page(request, child=child, episode=episode, form=form,
                       heading="Ask the panel to step up to children's social care", button="Send to the panel")
 
@@ -198,61 +172,43 @@ def step_up(request, child_id, episode_id):
 def episode_close(request, child_id, episode_id):
     child, episode = _open_episode(request, child_id, episode_id)
     form = CloseForm(request.POST or None, initial={"version": episode.version})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.episode_close(actor=request.user, episode=episode, expected_version=data.pop("version"),
-                                   **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Early help closed")
-            return redirect("earlyhelp:episode_detail", child.pk, episode.pk)
+
+    def close(data):
+        version, values = _versioned(data)
+        return services.episode_close(actor=request.user, episode=episode, expected_version=version, **values)
+
+    if done := submit(request, form, close, success="Early help closed", then=_to_episode(child, episode)):
+        return done
     return _form_page(request, child=child, episode=episode, form=form, heading="Close early help",
                       button="Close early help")
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_record_panel_decision)
 def step_down_decision(request, child_id, cin_episode_id):
     child = child_for(request.user, child_id, request=request, action="record")
-    if request.user.role not in MANAGER_ROLES:
-        raise PermissionDenied(PANEL_ONLY)
     cin_episode = selectors.step_down_for(user=request.user, child=child, cin_episode_id=cin_episode_id)
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.step_down_decide(actor=request.user, cin_episode=cin_episode, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "The panel's decision on the step-down is recorded")
-            return redirect("earlyhelp:overview", child.pk)
+    if done := submit(request, form, lambda data: services.step_down_decide(
+            actor=request.user, cin_episode=cin_episode, **data),
+            success="The panel's decision on the step-down is recorded", then=_to_overview(child)):
+        return done
     return _form_page(request, child=child, episode=None, form=form, heading="Panel decision on a step-down",
                       button="Save decision", cin_episode=cin_episode)
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_record_panel_decision)
 def step_decision(request, child_id, step_id):
     child = child_for(request.user, child_id, request=request, action="record")
-    if request.user.role not in MANAGER_ROLES:
-        raise PermissionDenied(PANEL_ONLY)
     step = selectors.step_for(user=request.user, child=child, step_id=step_id)
     if step.direction != StepRequest.Direction.STEP_UP or step.panel_decision:
         raise Http404("No step-up waiting for the panel")
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.step_up_decide(actor=request.user, step=step, expected_version=step.version,
-                                    **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "The panel's decision on the step-up is recorded")
-            return redirect("earlyhelp:overview", child.pk)
+    if done := submit(request, form, lambda data: services.step_up_decide(
+            actor=request.user, step=step, expected_version=step.version, **data),
+            success="The panel's decision on the step-up is recorded", then=_to_overview(child)):
+        return done
     return _form_page(request, child=child, episode=step.early_help_episode, form=form,
                       heading="Panel decision on a step-up", button="Save decision", step=step)
 
@@ -264,25 +220,21 @@ def step_outcome(request, child_id, step_id):
     if step.panel_decision != StepRequest.Decision.ACCEPTED or step.outcome:
         raise Http404("No accepted step waiting for its outcome")
     form = OutcomeForm(request.POST or None, initial={"version": step.version})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.step_outcome(actor=request.user, step=step, expected_version=data.pop("version"), **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Outcome recorded")
-            return redirect("earlyhelp:overview", child.pk)
+
+    def record(data):
+        version, values = _versioned(data)
+        return services.step_outcome(actor=request.user, step=step, expected_version=version, **values)
+
+    if done := submit(request, form, record, success="Outcome recorded", then=_to_overview(child)):
+        return done
     return _form_page(request, child=child, episode=step.early_help_episode, form=form,
                       heading=f"Outcome of the {step.get_direction_display().lower()}", button="Save outcome",
                       step=step)
 
 
 @require_GET
+@allowed(policy.may_view_early_help)
 def dashboard(request):
-    _require_reader(request.user)
     return render(request, "earlyhelp/dashboard.html", selectors.dashboard(user=request.user))
 
 
@@ -294,8 +246,8 @@ SHOW = {
 
 
 @require_GET
+@allowed(policy.may_view_early_help)
 def children_list(request):
-    _require_reader(request.user)
     show = request.GET.get("show") if request.GET.get("show") in SHOW else "families"
     form = ListFilterForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_bound and form.is_valid() else ""

@@ -8,24 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from opencsc.accounts.models import Team
-from opencsc.accounts.roles import CASEWORK_ROLES, MANAGER_ROLES, Role, TeamKind
+from opencsc.accounts.roles import TeamKind
 from opencsc.casework.models import Allocation
 from opencsc.core.audit import audit, field_values
 from opencsc.core.models import AuditEvent
-from opencsc.people.access import can
+from opencsc.people.access import can, require
 from opencsc.people.models import Child
 
+from . import policy
 from .models import OutOfHoursEntry
 
-# Who records out-of-hours work: EDT workers, and managers (the EDT manager is a team manager).
-RECORD_ROLES = frozenset({Role.EDT_WORKER}) | MANAGER_ROLES
-# Who acknowledges a handover: the day team's practitioners and managers (not the EDT itself).
-ACKNOWLEDGE_ROLES = CASEWORK_ROLES - {Role.EDT_WORKER}
 NO_MASH_TEAM = "There is no active MASH team to hand unallocated children over to"
 TEXT_FIELDS = ("what_happened", "action_taken", "decision", "follow_up", "placement_details")
 REQUIRED = {
@@ -37,11 +34,13 @@ REQUIRED = {
 
 
 def can_record(user, child: Child) -> bool:
-    return user.role in RECORD_ROLES and can(user, "record", child)
+    """May this user record out-of-hours work on this child (their role, and the child's record)?"""
+    return policy.may_record_out_of_hours(user) and can(user, "record", child)
 
 
 def can_acknowledge(user, child: Child) -> bool:
-    return user.role in ACKNOWLEDGE_ROLES and can(user, "record", child)
+    """May this user acknowledge a handover on this child (their role, and the child's record)?"""
+    return policy.may_acknowledge_handover(user) and can(user, "record", child)
 
 
 def day_team_for(child: Child) -> Team:
@@ -72,8 +71,8 @@ def entry_record(
     placement_details: str = "",
 ) -> OutOfHoursEntry:
     """Record what the emergency duty team did and decided; hands it over to the child's day team."""
-    if not can_record(actor, child):
-        raise PermissionDenied("Only the emergency duty team records out-of-hours work")
+    policy.may_record_out_of_hours.require(actor)
+    require(actor, "record", child)
     values = {"what_happened": what_happened, "action_taken": action_taken, "decision": decision,
               "follow_up": follow_up, "placement_details": placement_details}
     values = {k: (v or "").strip() for k, v in values.items()}
@@ -105,8 +104,8 @@ def entry_record(
 
 def entry_acknowledge(*, actor, entry: OutOfHoursEntry) -> OutOfHoursEntry:
     """The day team confirms it has picked the handover up: records who and when."""
-    if not can_acknowledge(actor, entry.child):
-        raise PermissionDenied("Only the day team can acknowledge an out-of-hours handover")
+    policy.may_acknowledge_handover.require(actor)
+    require(actor, "record", entry.child)
     with transaction.atomic():
         current = OutOfHoursEntry.objects.select_for_update().get(pk=entry.pk)
         if current.acknowledged_at is not None:

@@ -4,16 +4,17 @@ reads in selectors.py."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opencsc.accounts.roles import READ_ALL_ROLES
-from opencsc.core.forms import apply_errors
+from opencsc.accounts.policy import allowed
+from opencsc.core.forms import submit
 from opencsc.people.access import child_for
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import EntryForm, HandoverFilterForm
 
 PER_PAGE = 25
@@ -32,19 +33,15 @@ def entries(request, child_id):
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_record_out_of_hours)
 def entry_add(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
-    if not services.can_record(request.user, child):
-        raise PermissionDenied("Only the emergency duty team records out-of-hours work")
     form = EntryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.entry_record(actor=request.user, child=child, **form.entry_values())
-        except ValidationError as error:
-            apply_errors(form, error, ALIASES)
-        else:
-            messages.success(request, f"Out-of-hours work recorded and handed over to {entry.day_team}")
-            return redirect("edt:entry_detail", child.pk, entry.pk)
+    if done := submit(request, form, lambda data: services.entry_record(
+            actor=request.user, child=child, **form.entry_values()),
+            success=lambda entry: f"Out-of-hours work recorded and handed over to {entry.day_team}",
+            then=lambda entry: reverse("edt:entry_detail", args=[child.pk, entry.pk]), aliases=ALIASES):
+        return done
     return render(request, "edt/entry_form.html", {"child": child, "form": form})
 
 
@@ -59,10 +56,9 @@ def entry_detail(request, child_id, entry_id):
 
 
 @require_POST
+@allowed(policy.may_acknowledge_handover)
 def entry_acknowledge(request, child_id, entry_id):
     child = child_for(request.user, child_id, request=request, action="record")
-    if not services.can_acknowledge(request.user, child):
-        raise PermissionDenied("Only the day team can acknowledge an out-of-hours handover")
     entry = selectors.entry_for(user=request.user, child=child, entry_id=entry_id)
     try:
         services.entry_acknowledge(actor=request.user, entry=entry)
@@ -76,9 +72,8 @@ def entry_acknowledge(request, child_id, entry_id):
 
 
 @require_GET
+@allowed(policy.may_view_handovers)
 def handovers(request):
-    if request.user.role not in READ_ALL_ROLES:
-        raise PermissionDenied("You cannot see the out-of-hours handover list")
     form = HandoverFilterForm(request.GET or None)
     show, team, query = "open", None, ""
     if form.is_bound and form.is_valid():
@@ -94,5 +89,4 @@ def handovers(request):
     return render(request, "edt/handovers.html", {
         "form": form, "page_obj": page_obj, "rows": selectors.with_status(page_obj), "show": show, "team": team,
         "overdue": selectors.overdue_count(user=request.user, team=team) if show == "open" else None,
-        "can_acknowledge": request.user.role in services.ACKNOWLEDGE_ROLES,
     })

@@ -2,23 +2,25 @@
 
 import datetime as dt
 
-from opencsc.core.tests.matrix_support import CASEWORK_ROLES, MANAGER_ROLES, READ_ALL_ROLES, Entry
+from opencsc.core.tests.matrix_support import Entry
+from opencsc.earlyhelp import policy
+from opencsc.people import policy as records
 
 MATRIX = {
-    "earlyhelp:dashboard": Entry(READ_ALL_ROLES),
-    "earlyhelp:children": Entry(READ_ALL_ROLES),
-    "earlyhelp:overview": Entry(READ_ALL_ROLES, ("child",)),
-    "earlyhelp:episode_start": Entry(CASEWORK_ROLES, ("child",)),
-    "earlyhelp:episode_detail": Entry(READ_ALL_ROLES, ("child", "eh_episode")),
-    "earlyhelp:assessment": Entry(CASEWORK_ROLES, ("child", "eh_episode")),
-    "earlyhelp:member_add": Entry(CASEWORK_ROLES, ("child", "eh_episode")),
-    "earlyhelp:plan_start": Entry(CASEWORK_ROLES, ("child", "eh_episode")),
-    "earlyhelp:review_add": Entry(CASEWORK_ROLES, ("child", "eh_episode")),
-    "earlyhelp:step_up": Entry(CASEWORK_ROLES, ("child", "eh_episode")),
-    "earlyhelp:episode_close": Entry(CASEWORK_ROLES, ("child", "eh_episode")),
-    "earlyhelp:step_down_decision": Entry(MANAGER_ROLES, ("child", "eh_step_down")),
-    "earlyhelp:step_decision": Entry(MANAGER_ROLES, ("child", "eh_step_up")),
-    "earlyhelp:step_outcome": Entry(CASEWORK_ROLES, ("child", "eh_step_accepted")),
+    "earlyhelp:dashboard": Entry(policy.may_view_early_help),
+    "earlyhelp:children": Entry(policy.may_view_early_help),
+    "earlyhelp:overview": Entry(records.may_view_casework, ("child",)),
+    "earlyhelp:episode_start": Entry(records.may_record, ("child",)),
+    "earlyhelp:episode_detail": Entry(records.may_view_casework, ("child", "eh_episode")),
+    "earlyhelp:assessment": Entry(records.may_record, ("child", "eh_episode")),
+    "earlyhelp:member_add": Entry(records.may_record, ("child", "eh_episode")),
+    "earlyhelp:plan_start": Entry(records.may_record, ("child", "eh_episode")),
+    "earlyhelp:review_add": Entry(records.may_record, ("child", "eh_episode")),
+    "earlyhelp:step_up": Entry(records.may_record, ("child", "eh_episode")),
+    "earlyhelp:episode_close": Entry(records.may_record, ("child", "eh_episode")),
+    "earlyhelp:step_down_decision": Entry(policy.may_record_panel_decision, ("child", "eh_step_down")),
+    "earlyhelp:step_decision": Entry(policy.may_record_panel_decision, ("child", "eh_step_up")),
+    "earlyhelp:step_outcome": Entry(records.may_record, ("child", "eh_step_accepted")),
 }
 
 

@@ -13,9 +13,8 @@ from opencsc.accounts.tests.factories import TeamFactory
 from opencsc.casework.models import Allocation
 from opencsc.casework.selectors import chronology_for
 from opencsc.core.models import AuditEvent
-from opencsc.edt import selectors
+from opencsc.edt import policy, selectors
 from opencsc.edt.models import OutOfHoursEntry
-from opencsc.edt.services import ACKNOWLEDGE_ROLES, RECORD_ROLES
 from opencsc.people.tests.factories import ChildFactory
 
 from .factories import OutOfHoursEntryFactory
@@ -96,8 +95,8 @@ def test_only_the_edt_and_managers_record_out_of_hours_work(signed_in, mash, rol
     child = ChildFactory()
     client = signed_in(role)
     response = client.post(reverse("edt:entry_add", args=[child.pk]), entry_data())
-    assert OutOfHoursEntry.objects.filter(child=child).count() == (1 if role in RECORD_ROLES else 0)
-    if role not in RECORD_ROLES:
+    assert OutOfHoursEntry.objects.filter(child=child).count() == (1 if role in policy.may_record_out_of_hours.roles else 0)
+    if role not in policy.may_record_out_of_hours.roles:
         assert response.status_code == 403
 
 
@@ -133,8 +132,8 @@ def test_the_edt_does_not_acknowledge_its_own_handover(signed_in, role):
     client = signed_in(role)
     response = client.post(reverse("edt:entry_acknowledge", args=[entry.child_id, entry.pk]))
     entry.refresh_from_db()
-    assert (entry.acknowledged_at is not None) is (role in ACKNOWLEDGE_ROLES)
-    if role not in ACKNOWLEDGE_ROLES:
+    assert (entry.acknowledged_at is not None) is (role in policy.may_acknowledge_handover.roles)
+    if role not in policy.may_acknowledge_handover.roles:
         assert response.status_code == 403
         assert entry.acknowledged_by is None
 
