@@ -8,8 +8,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from opencsc.core.navigation import NavItem, register
+        from opencsc.people import policy as people_policy
 
-        from .roles import MANAGER_ROLES, Role
+        from . import permissions  # declares the accounts area's permissions in the registry
 
-        register(NavItem("Access log", "accounts:access_log", roles=MANAGER_ROLES, order=80))
-        register(NavItem("Users and teams", "accounts:user_list", roles=frozenset({Role.ADMINISTRATOR}), order=90))
+        register(NavItem("Access log", "accounts:access_log", permission=people_policy.may_view_access_log,
+                         order=80))
+        register(NavItem("Users and teams", "accounts:user_list", permission=permissions.may_administer_users,
+                         order=90))

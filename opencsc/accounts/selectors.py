@@ -13,20 +13,9 @@ from django.utils import timezone
 
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
+from opencsc.people.policy import may_view_access_log
 
 from .models import AccessLog, Team, User
-from .roles import MANAGER_ROLES, Role
-
-ACCESS_LOG_ROLES = MANAGER_ROLES
-
-
-def is_administrator(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.ADMINISTRATOR)
-
-
-def can_read_access_log(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in ACCESS_LOG_ROLES)
-
 
 # --- Users and teams ----------------------------------------------------------------------------
 
@@ -111,7 +100,7 @@ def access_log_entries(
     Entries about a child the viewer cannot see (a restricted record) are left out,
     so the log does not reveal that such a record exists or who looked at it.
     """
-    if not can_read_access_log(viewer):
+    if not may_view_access_log(viewer):
         return AccessLog.objects.none()
     visible = children_for(viewer)
     entries = AccessLog.objects.filter(Q(child__isnull=True) | Q(child__in=visible))

@@ -1,20 +1,17 @@
 """Sign-in, two-factor, administration of users and teams, and the access log.
 
-Administration pages are for the administrator role only and the access log for
-team and service managers only; anyone else gets 404, the same as for a page
-that does not exist.
+Administration pages are for administrators only (``permissions.may_administer_users`` and
+``may_administer_teams``) and the access log for team and service managers only
+(``people.policy.may_view_access_log``); anyone else is refused (403, logged).
 """
 
 from __future__ import annotations
-
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,9 +21,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from opencsc.core.forms import apply_errors
+from opencsc.core.forms import submit
+from opencsc.people import policy as people_policy
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import (
     AccessLogFilterForm,
     CodeForm,
@@ -40,6 +38,7 @@ from .forms import (
 )
 from .middleware import IDLE_SIGNED_OUT_KEY
 from .models import Team, User
+from .policy import allowed
 
 PER_PAGE = 25
 
@@ -55,26 +54,6 @@ def _safe_next(request, default: str | None = None) -> str:
     ):
         return candidate
     return default or reverse(settings.LOGIN_REDIRECT_URL)
-
-
-def administrator_required(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not selectors.is_administrator(request.user):
-            raise Http404("Page not found")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def access_log_reader_required(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not selectors.can_read_access_log(request.user):
-            raise Http404("Page not found")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 # --- Sign in, sign out --------------------------------------------------------------------------
@@ -150,7 +129,7 @@ def two_factor(request):
 
 
 @require_GET
-@administrator_required
+@allowed(permissions.may_administer_users)
 def user_list(request):
     form = UserFilterForm(request.GET or None)
     criteria = {}
@@ -169,33 +148,31 @@ def user_list(request):
     })
 
 
+def _user_url(user) -> str:
+    return reverse("accounts:user_detail", kwargs={"user_id": user.pk})
+
+
 def _user_values(cleaned: dict) -> dict:
     return {name: cleaned[name] for name in services.USER_FIELDS}
 
 
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
-@administrator_required
+@allowed(permissions.may_administer_users)
 def user_create(request):
     form = UserCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.user_create(
-                actor=request.user,
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["password"],
-                **_user_values(form.cleaned_data),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"User {user.username} created")
-            return redirect("accounts:user_detail", user_id=user.pk)
+    if done := submit(
+        request, form,
+        lambda data: services.user_create(actor=request.user, username=data["username"], password=data["password"],
+                                          **_user_values(data)),
+        success=lambda user: f"User {user.username} created", then=lambda user: _user_url(user),
+    ):
+        return done
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 
 @require_GET
-@administrator_required
+@allowed(permissions.may_administer_users)
 def user_detail(request, user_id):
     subject = get_object_or_404(User.objects.select_related("team"), pk=user_id)
     subject.locked_now = services.user_is_locked(subject)
@@ -209,36 +186,30 @@ def user_detail(request, user_id):
 
 
 @require_http_methods(["GET", "POST"])
-@administrator_required
+@allowed(permissions.may_administer_users)
 def user_edit(request, user_id):
     subject = get_object_or_404(User.objects.select_related("team"), pk=user_id)
     initial = {name: getattr(subject, name) for name in services.USER_FIELDS}
     form = UserDetailsForm(request.POST or None, initial=initial, current_team=subject.team)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changes = services.user_update(actor=request.user, user=subject, **_user_values(form.cleaned_data))
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "User details saved" if changes else "Nothing was changed")
-            return redirect("accounts:user_detail", user_id=subject.pk)
+    if done := submit(request, form,
+                      lambda data: services.user_update(actor=request.user, user=subject, **_user_values(data)),
+                      success=lambda changes: "User details saved" if changes else "Nothing was changed",
+                      then=_user_url(subject)):
+        return done
     return render(request, "accounts/user_form.html", {"form": form, "subject": subject, "creating": False})
 
 
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
-@administrator_required
+@allowed(permissions.may_administer_users)
 def user_set_password(request, user_id):
     subject = get_object_or_404(User, pk=user_id)
     form = SetPasswordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_set_password(actor=request.user, user=subject, password=form.cleaned_data["password"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"New password set for {subject.username}")
-            return redirect("accounts:user_detail", user_id=subject.pk)
+    if done := submit(request, form,
+                      lambda data: services.user_set_password(actor=request.user, user=subject,
+                                                              password=data["password"]),
+                      success=f"New password set for {subject.username}", then=_user_url(subject)):
+        return done
     return render(request, "accounts/user_set_password.html", {"form": form, "subject": subject})
 
 
@@ -299,25 +270,25 @@ def _user_action(request, user_id, action):
 
 
 @require_http_methods(["GET", "POST"])
-@administrator_required
+@allowed(permissions.may_administer_users)
 def user_deactivate(request, user_id):
     return _user_action(request, user_id, "deactivate")
 
 
 @require_http_methods(["GET", "POST"])
-@administrator_required
+@allowed(permissions.may_administer_users)
 def user_reactivate(request, user_id):
     return _user_action(request, user_id, "reactivate")
 
 
 @require_http_methods(["GET", "POST"])
-@administrator_required
+@allowed(permissions.may_administer_users)
 def user_unlock(request, user_id):
     return _user_action(request, user_id, "unlock")
 
 
 @require_http_methods(["GET", "POST"])
-@administrator_required
+@allowed(permissions.may_administer_users)
 def user_reset_two_factor(request, user_id):
     return _user_action(request, user_id, "reset_two_factor")
 
@@ -326,41 +297,32 @@ def user_reset_two_factor(request, user_id):
 
 
 @require_GET
-@administrator_required
+@allowed(permissions.may_administer_teams)
 def team_list(request):
     return render(request, "accounts/team_list.html", {"page_obj": _page(request, selectors.team_list())})
 
 
 @require_http_methods(["GET", "POST"])
-@administrator_required
+@allowed(permissions.may_administer_teams)
 def team_create(request):
     form = TeamForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            team = services.team_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Team {team.name} created")
-            return redirect("accounts:team_list")
+    if done := submit(request, form, lambda data: services.team_create(actor=request.user, **data),
+                      success=lambda team: f"Team {team.name} created", then=reverse("accounts:team_list")):
+        return done
     return render(request, "accounts/team_form.html", {"form": form, "creating": True})
 
 
 @require_http_methods(["GET", "POST"])
-@administrator_required
+@allowed(permissions.may_administer_teams)
 def team_edit(request, team_id):
     team = get_object_or_404(Team, pk=team_id)
     initial = {"name": team.name, "kind": team.kind, "agency": team.agency, "manager": team.manager,
                "is_active": team.is_active}
     form = TeamEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changes = services.team_update(actor=request.user, team=team, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Team saved" if changes else "Nothing was changed")
-            return redirect("accounts:team_list")
+    if done := submit(request, form, lambda data: services.team_update(actor=request.user, team=team, **data),
+                      success=lambda changes: "Team saved" if changes else "Nothing was changed",
+                      then=reverse("accounts:team_list")):
+        return done
     return render(request, "accounts/team_form.html", {"form": form, "team": team, "creating": False})
 
 
@@ -368,7 +330,7 @@ def team_edit(request, team_id):
 
 
 @require_GET
-@access_log_reader_required
+@allowed(people_policy.may_view_access_log)
 def access_log(request):
     form = AccessLogFilterForm(request.GET or None)
     entries = selectors.access_log_entries(viewer=request.user)

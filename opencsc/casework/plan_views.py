@@ -6,15 +6,14 @@ Thin views: the child comes through `people.access.child_for()` ("view_casework"
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opencsc.core.forms import apply_errors
+from opencsc.core.forms import submit
 from opencsc.people.access import can, child_for
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import MeetingForm, OversightForm, PlanActionForm, PlanEndForm, VisitFilterForm, VisitForm
 from .models import Plan, PlanAction
 from .views import _page
@@ -56,6 +55,10 @@ def plan_child_version(request, child_id, plan_id):
         "child": child, "plan": plan, "actions": actions, "review_upcoming": review_upcoming})
 
 
+def _plan_url(child, plan) -> str:
+    return reverse("casework:plan_detail", args=[child.pk, plan.pk])
+
+
 def _open_plan_for_recording(request, child_id, plan_id):
     child = child_for(request.user, child_id, request=request, action="record")
     plan = _plan(request, child, plan_id)
@@ -66,14 +69,9 @@ def _open_plan_for_recording(request, child_id, plan_id):
 def plan_action_add(request, child_id, plan_id):
     child, plan = _open_plan_for_recording(request, child_id, plan_id)
     form = PlanActionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_action_add(actor=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Action added to the plan")
-            return redirect("casework:plan_detail", child.pk, plan.pk)
+    if done := submit(request, form, lambda data: services.plan_action_add(actor=request.user, plan=plan, **data),
+                      success="Action added to the plan", then=_plan_url(child, plan)):
+        return done
     return render(request, "casework/plan_action_form.html", {"child": child, "plan": plan, "form": form})
 
 
@@ -85,15 +83,12 @@ def plan_meeting_add(request, child_id, plan_id):
     initial_kind = {Plan.Kind.CHILD_PROTECTION: "core_group", Plan.Kind.CHILD_IN_NEED: "cin_meeting"}.get(
         plan.kind, "other")
     form = MeetingForm(request.POST or None, actions=actions, initial={"kind": initial_kind})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_record(actor=request.user, child=child, plan=plan, attendance=form.attendance(),
-                                    progress=form.progress(), **form.meeting_values())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Meeting recorded")
-            return redirect("casework:plan_detail", child.pk, plan.pk)
+    if done := submit(request, form,
+                      lambda data: services.meeting_record(actor=request.user, child=child, plan=plan,
+                                                           attendance=form.attendance(), progress=form.progress(),
+                                                           **form.meeting_values()),
+                      success="Meeting recorded", then=_plan_url(child, plan)):
+        return done
     return render(request, "casework/plan_meeting_form.html", {"child": child, "plan": plan, "form": form})
 
 
@@ -101,14 +96,10 @@ def plan_meeting_add(request, child_id, plan_id):
 def plan_end(request, child_id, plan_id):
     child, plan = _open_plan_for_recording(request, child_id, plan_id)
     form = PlanEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_end(actor=request.user, plan=plan, end_date=form.cleaned_data["end_date"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"{plan.get_kind_display()} ended")
-            return redirect("casework:plan_detail", child.pk, plan.pk)
+    if done := submit(request, form,
+                      lambda data: services.plan_end(actor=request.user, plan=plan, end_date=data["end_date"]),
+                      success=f"{plan.get_kind_display()} ended", then=_plan_url(child, plan)):
+        return done
     return render(request, "casework/plan_end.html", {"child": child, "plan": plan, "form": form})
 
 
@@ -118,14 +109,10 @@ def visits(request, child_id):
     child = child_for(request.user, child_id, request=request, action=action)
     can_record = can(request.user, "record", child)
     form = VisitForm(request.POST or None) if can_record else None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.visit_record(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Visit recorded")
-            return redirect("casework:visits", child.pk)
+    if form is not None and (done := submit(
+            request, form, lambda data: services.visit_record(actor=request.user, child=child, **data),
+            success="Visit recorded", then=reverse("casework:visits", args=[child.pk]))):
+        return done
     # Its own ids: the record-a-visit form on the same page also has a "kind" field.
     filter_form = VisitFilterForm(request.GET or None, auto_id="filter_%s")
     kind = filter_form.cleaned_data["kind"] if filter_form.is_bound and filter_form.is_valid() else ""
@@ -141,21 +128,19 @@ def visits(request, child_id):
 
 @require_http_methods(["GET", "POST"])
 def oversight(request, child_id):
-    action = "record" if request.method == "POST" else "view_casework"
-    child = child_for(request.user, child_id, request=request, action=action)
+    if request.method == "POST":  # the role may record oversight at all: asked before the child is looked up
+        policy.may_record_oversight.require(request.user, request=request)
+        child = child_for(request.user, child_id, request=request, action="record")
+    else:
+        child = child_for(request.user, child_id, request=request, action="view_casework")
     can_record = services.can_record_oversight(request.user, child)
-    if request.method == "POST" and not can_record:
-        raise PermissionDenied("Only managers and senior practitioners can record management oversight")
     form = OversightForm(request.POST or None) if can_record else None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.oversight_record(actor=request.user, child=child, actions=form.actions(),
-                                      **form.record_values())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Management oversight recorded")
-            return redirect("casework:oversight", child.pk)
+    if form is not None and (done := submit(
+            request, form,
+            lambda data: services.oversight_record(actor=request.user, child=child, actions=form.actions(),
+                                                   **form.record_values()),
+            success="Management oversight recorded", then=reverse("casework:oversight", args=[child.pk]))):
+        return done
     return render(request, "casework/oversight.html", {
         "child": child,
         "form": form,

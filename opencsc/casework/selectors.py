@@ -11,14 +11,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from opencsc.accounts.roles import MANAGER_ROLES
 from opencsc.core.models import AuditEvent
 from opencsc.core.prepared import prepared
 from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.people.access import can, children_for
 from opencsc.people.models import Address, Child, ChildAlias, Relationship
 
-from . import events
+from . import events, policy
 from .events import ChronologyItem
 from .models import (
     ActionProgress,
@@ -111,7 +110,7 @@ def can_edit_case_note(user, note: CaseNote) -> bool:
     """Only the author or a manager may change a case note (and only if they may record)."""
     if not can(user, "record", note.child):
         return False
-    return note.author_id == user.pk or user.role in MANAGER_ROLES
+    return note.author_id == user.pk or policy.may_edit_others_case_notes(user)
 
 
 # --- Documents ----------------------------------------------------------------------------

@@ -14,17 +14,19 @@ import os
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from opencsc.accounts.roles import MANAGER_ROLES, Role
+from opencsc.accounts.policy import refuse
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
+from opencsc.people import access
 from opencsc.people.access import can
 from opencsc.people.models import Child
 
+from . import policy
 from .models import (
     ActionProgress,
     Allocation,
@@ -64,11 +66,6 @@ def _too_big_message() -> str:
     return f"The selected file must be smaller than {size}"
 
 
-def _require_record(actor, child: Child) -> None:
-    if not can(actor, "record", child):
-        raise PermissionDenied("You cannot add to this child's record")
-
-
 def _created(instance) -> dict:
     return {k: [None, v] for k, v in field_values(instance).items() if v not in (None, "", [], {})}
 
@@ -103,7 +100,7 @@ def case_note_create(
     child_seen: bool = False,
     child_seen_alone: bool = False,
 ) -> CaseNote:
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     _check_case_note(child=child, contact_date=contact_date, child_seen=child_seen, child_seen_alone=child_seen_alone)
     note = CaseNote(
         child=child,
@@ -126,7 +123,8 @@ def case_note_create(
 def case_note_update(*, note: CaseNote, actor, expected_version: int | None, **values) -> dict:
     """Change a case note (author or manager only). Raises StaleRecordError if someone else changed it."""
     if not can_edit_case_note(actor, note):
-        raise PermissionDenied("Only the author or a manager can change a case note")
+        refuse(policy.may_edit_others_case_notes.refusal, permission=policy.may_edit_others_case_notes, user=actor,
+               reference=str(note.child_id))
     allowed = {"note_type", "contact_date", "subject", "body", "child_seen", "child_seen_alone"}
     unknown = set(values) - allowed
     if unknown:
@@ -157,7 +155,7 @@ def chronology_entry_create(
     detail: str = "",
     significance: str = ChronologyEntry.Significance.NORMAL,
 ) -> ChronologyEntry:
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     if event_date is not None and event_date > timezone.localdate():
         raise ValidationError({"event_date": "Date of event must be today or in the past"})
     if not (title or "").strip():
@@ -192,7 +190,7 @@ def document_check_file(upload) -> None:
 
 def document_upload(*, child: Child, actor, title: str, file) -> Document:
     """Store an uploaded file on the child's record under a random name."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     if not (title or "").strip():
         raise ValidationError({"title": "Enter a title for the document"})
     document_check_file(file)
@@ -261,7 +259,7 @@ def plan_create(
     review_due: dt.date | None = None,
 ) -> Plan:
     """Start a plan for the child. The start date cannot be in the future."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     errors: dict[str, str] = {}
     if kind not in Plan.Kind.values:
         errors["kind"] = "Select the kind of plan"
@@ -287,7 +285,7 @@ def plan_create(
 
 def plan_end(*, actor, plan: Plan, end_date: dt.date) -> Plan:
     """End a plan: not before it started, not in the future, and only once."""
-    _require_record(actor, plan.child)
+    access.require(actor, "record", plan.child)
     if plan.end_date is not None:
         raise ValidationError({"end_date": f"This plan has already ended ({_format_day(plan.end_date)})"})
     if end_date is None:
@@ -338,7 +336,7 @@ def plan_action_add(
     responsible_agency: str = "",
 ) -> PlanAction:
     """Add a SMART action to an open plan: what must change, who, by when, and how progress is judged."""
-    _require_record(actor, plan.child)
+    access.require(actor, "record", plan.child)
     if plan.end_date is not None:
         raise ValidationError("You cannot add actions to a plan that has ended")
     values = {
@@ -359,7 +357,7 @@ def plan_action_add(
 def plan_action_update(*, actor, action: PlanAction, **fields) -> dict:
     """Change a plan action's fields. Returns the {field: [old, new]} changes."""
     plan = action.plan
-    _require_record(actor, plan.child)
+    access.require(actor, "record", plan.child)
     unknown = set(fields) - set(PLAN_ACTION_FIELDS)
     if unknown:
         raise ValueError(f"Cannot change {', '.join(sorted(unknown))}")
@@ -427,7 +425,7 @@ def meeting_record(
 
     Progress updates each action's status too.
     """
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     errors: dict[str, str] = {}
     if kind not in Meeting.Kind.values:
         errors["kind"] = "Select the kind of meeting"
@@ -481,7 +479,7 @@ def visit_record(
     bedroom_seen: bool = False,
 ) -> Visit:
     """Record a visit to the child. Seen alone needs seen; the date is not in the future or before birth."""
-    _require_record(actor, child)
+    access.require(actor, "record", child)
     errors: dict[str, str] = {}
     if kind not in Visit.Kind.values:
         errors["kind"] = "Select the kind of visit"
@@ -511,12 +509,12 @@ def visit_record(
 
 # --- Management oversight and supervision -------------------------------------------------
 
-OVERSIGHT_ROLES = MANAGER_ROLES | {Role.SENIOR_PRACTITIONER}
+OVERSIGHT_ROLES = policy.may_record_oversight.roles  # workforce still names the roles
 
 
 def can_record_oversight(user, child: Child) -> bool:
     """Only team and service managers and senior practitioners record oversight."""
-    return getattr(user, "role", None) in OVERSIGHT_ROLES and can(user, "record", child)
+    return policy.may_record_oversight(user) and can(user, "record", child)
 
 
 def oversight_record(
@@ -530,7 +528,8 @@ def oversight_record(
 ) -> OversightRecord:
     """Record management oversight (decisions, and actions each with an owner and a due date)."""
     if not can_record_oversight(actor, child):
-        raise PermissionDenied("Only managers and senior practitioners can record management oversight")
+        refuse(policy.may_record_oversight.refusal, permission=policy.may_record_oversight, user=actor,
+               reference=str(child.pk))
     errors: dict[str, str] = {}
     if kind not in OversightRecord.Kind.values:
         errors["kind"] = "Select management oversight or supervision"
@@ -569,12 +568,9 @@ def oversight_record(
 
 # --- Allocation and transfer ---------------------------------------------------------------
 
-ALLOCATE_ROLES = MANAGER_ROLES
-
-
 def can_allocate(user, child: Child) -> bool:
     """Team and service managers allocate children to workers and teams, and transfer them."""
-    return getattr(user, "role", None) in ALLOCATE_ROLES and can(user, "edit", child)
+    return policy.may_allocate(user) and can(user, "edit", child)
 
 
 def allocation_transfer(*, actor, child: Child, team, worker=None, start_date: dt.date, reason: str = "") -> Allocation:
@@ -583,7 +579,7 @@ def allocation_transfer(*, actor, child: Child, team, worker=None, start_date: d
     An allocation to the same team and worker as the open one is refused: nothing would change.
     """
     if not can_allocate(actor, child):
-        raise PermissionDenied("Only team and service managers can allocate or transfer a child")
+        refuse(policy.may_allocate.refusal, permission=policy.may_allocate, user=actor, reference=str(child.pk))
     errors: dict[str, str] = {}
     if team is None:
         errors["team"] = "Select the team"

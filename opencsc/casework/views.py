@@ -1,24 +1,24 @@
 """The child's record: summary, chronology, case notes, documents and history.
 
 Every view fetches the child through `people.access.child_for()`, which logs the
-view and answers 404 for a child the user may not see or act on.
+view, refuses (403) a role that may never do what the page does and answers 404
+for a child the user may not see.
 """
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from opencsc.accounts.policy import refuse
 from opencsc.codes import ETHNICITY
-from opencsc.core.audit import StaleRecordError
-from opencsc.core.forms import apply_errors
+from opencsc.core.forms import submit
 from opencsc.people.access import can, child_for
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import (
     CaseNoteEditForm,
     CaseNoteFilterForm,
@@ -89,14 +89,10 @@ def chronology(request, child_id):
 def chronology_add(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
     form = ChronologyEntryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.chronology_entry_create(child=child, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Chronology entry added")
-            return redirect("casework:chronology", child.pk)
+    if done := submit(request, form,
+                      lambda data: services.chronology_entry_create(child=child, actor=request.user, **data),
+                      success="Chronology entry added", then=reverse("casework:chronology", args=[child.pk])):
+        return done
     return render(request, "casework/chronology_add.html", {"child": child, "form": form})
 
 
@@ -125,14 +121,10 @@ def notes(request, child_id):
 def note_add(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
     form = CaseNoteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            note = services.case_note_create(child=child, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Case note added")
-            return redirect("casework:note_detail", child.pk, note.pk)
+    if done := submit(request, form, lambda data: services.case_note_create(child=child, actor=request.user, **data),
+                      success="Case note added",
+                      then=lambda note: reverse("casework:note_detail", args=[child.pk, note.pk])):
+        return done
     return render(request, "casework/note_form.html", {"child": child, "form": form, "note": None})
 
 
@@ -151,28 +143,22 @@ def note_detail(request, child_id, note_id):
 def note_edit(request, child_id, note_id):
     child = child_for(request.user, child_id, request=request, action="record")
     note = selectors.case_note_for(user=request.user, child=child, note_id=note_id)
-    if not selectors.can_edit_case_note(request.user, note):
-        raise Http404("No case note found")
+    if not selectors.can_edit_case_note(request.user, note):  # they can read it, but it is not theirs to change
+        refuse(policy.may_edit_others_case_notes.refusal, permission=policy.may_edit_others_case_notes,
+               user=request.user, request=request, reference=str(child.pk))
+
+    def write(data):
+        values = dict(data)
+        version = values.pop("version")
+        return services.case_note_update(note=note, actor=request.user, expected_version=version, **values)
+
     if request.method == "POST":
         form = CaseNoteEditForm(request.POST)
-        if form.is_valid():
-            values = dict(form.cleaned_data)
-            version = values.pop("version")
-            try:
-                changes = services.case_note_update(
-                    note=note, actor=request.user, expected_version=version, **values
-                )
-            except StaleRecordError as error:
-                form.add_error(None, str(error))
-                note.refresh_from_db()
-            except ValidationError as error:
-                note.refresh_from_db()
-                apply_errors(form, error)
-            except PermissionDenied:
-                raise Http404("No case note found") from None
-            else:
-                messages.success(request, "Case note updated" if changes else "No changes to save")
-                return redirect("casework:note_detail", child.pk, note.pk)
+        if done := submit(request, form, write,
+                          success=lambda changes: "Case note updated" if changes else "No changes to save",
+                          then=reverse("casework:note_detail", args=[child.pk, note.pk])):
+            return done
+        note.refresh_from_db()  # as it is saved, whatever the refused change did to it
     else:
         form = CaseNoteEditForm(initial={
             "note_type": note.note_type,
@@ -195,16 +181,11 @@ def documents(request, child_id):
     child = child_for(request.user, child_id, request=request, action=action)
     can_record = can(request.user, "record", child)
     form = DocumentForm(request.POST or None, request.FILES or None) if can_record else None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_upload(
-                child=child, actor=request.user, title=form.cleaned_data["title"], file=form.cleaned_data["file"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Document uploaded")
-            return redirect("casework:documents", child.pk)
+    if form is not None and (done := submit(
+            request, form,
+            lambda data: services.document_upload(child=child, actor=request.user, title=data["title"], file=data["file"]),
+            success="Document uploaded", then=reverse("casework:documents", args=[child.pk]))):
+        return done
     qs = selectors.documents_for(user=request.user, child=child)
     return render(request, "casework/documents.html", {
         "child": child,

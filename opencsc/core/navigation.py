@@ -1,7 +1,15 @@
-"""Service navigation: each app adds its items here, with the roles that see them."""
+"""Service navigation: each app adds its items here, each with the permission that shows it.
+
+    register(NavItem("My work", "timescales:my_work", permission=policy.may_view_my_work, order=10))
+
+An item shows to a user who has its permission (a policy ``Permission``, or any ``perm(user) -> bool``);
+an item with neither a permission nor roles shows to everyone signed in. ``roles`` is kept only for the
+apps whose items are not yet on their ``policy`` module: give new items a permission.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -11,8 +19,16 @@ from django.urls import reverse
 class NavItem:
     label: str
     url_name: str
-    roles: frozenset[str] | None = None  # None: every signed-in user
+    roles: frozenset[str] | None = None  # the old way (a set of roles): use `permission`
     order: int = 50
+    permission: Callable[[object], bool] | None = None
+
+    def shows_to(self, user) -> bool:
+        if self.permission is not None:
+            return bool(self.permission(user))
+        if self.roles is not None:
+            return user.role in self.roles
+        return True
 
 
 _ITEMS: list[NavItem] = []
@@ -28,7 +44,7 @@ def items_for(user, current_path: str) -> list[dict]:
         return []
     out = []
     for item in sorted(_ITEMS, key=lambda i: (i.order, i.label)):
-        if item.roles is not None and user.role not in item.roles:
+        if not item.shows_to(user):
             continue
         url = reverse(item.url_name)
         active = current_path == url or (url != "/" and current_path.startswith(url))

@@ -7,7 +7,8 @@ class PeopleConfig(AppConfig):
     verbose_name = "Children, families and professionals"
 
     def ready(self):
-        from opencsc.accounts.roles import READ_ALL_ROLES, Role
         from opencsc.core.navigation import NavItem, register
 
-        register(NavItem("Find a child", "people:search", roles=frozenset(READ_ALL_ROLES | {Role.PARTNER}), order=10))
+        from . import policy
+
+        register(NavItem("Find a child", "people:search", permission=policy.may_search, order=10))

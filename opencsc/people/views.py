@@ -6,7 +6,7 @@ Thin views: each child is fetched only through access.child_for(); writes go to 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opencsc.accounts.roles import READ_ALL_ROLES, Role
+from opencsc.accounts.policy import allowed
 from opencsc.core.audit import StaleRecordError
+from opencsc.core.forms import submit
 
-from . import access, selectors, services
+from . import access, policy, selectors, services
 from .forms import (
     AddressForm,
     AliasForm,
@@ -38,8 +39,6 @@ from .forms import (
 from .models import ChildAlias, PartnerShare, RestrictedAccessGrant
 
 PAGE_SIZE = 25
-SEARCH_ROLES = READ_ALL_ROLES | {Role.PARTNER}
-CREATE_ROLES = access.EDIT_ROLES
 
 CHILD_FIELDS = [
     "first_name", "middle_names", "last_name", "preferred_name", "date_of_birth", "expected_date_of_birth",
@@ -47,6 +46,14 @@ CHILD_FIELDS = [
     "nhs_number", "upn", "is_uasc", "school_name", "school_urn",
 ]
 EDIT_FIELDS = CHILD_FIELDS + ["la_child_id", "date_of_death", "uasc_ceased"]
+
+
+def _record_url(child) -> str:
+    return reverse("casework:child_record", args=[child.pk])
+
+
+def _family_url(child) -> str:
+    return reverse("people:family", args=[child.pk])
 
 
 def _child(request, child_id, action):
@@ -76,9 +83,8 @@ def _child_context(request, child, **extra):
 
 
 @require_GET
+@allowed(policy.may_search)
 def search(request):
-    if request.user.role not in SEARCH_ROLES:
-        raise PermissionDenied
     form = SearchForm(request.GET if request.GET else None)
     page_obj = None
     searched = False
@@ -96,7 +102,6 @@ def search(request):
             result.postcode = postcodes.get(result.child.pk, "")
     return render(request, "people/search.html", {
         "form": form, "page_obj": page_obj, "searched": searched,
-        "can_create": request.user.role in CREATE_ROLES,
     })
 
 
@@ -110,9 +115,8 @@ def _create_values(data) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_create_child)
 def child_create(request):
-    if request.user.role not in CREATE_ROLES:
-        raise PermissionDenied
     if request.method == "GET":
         return render(request, "people/child_create.html", {"form": ChildCreateForm()})
     form = ChildCreateForm(request.POST)
@@ -134,13 +138,10 @@ def child_create(request):
                     "error": request.POST.get("duplicate_step") == "1",
                     "data": data,
                 })
-        try:
-            child = services.child_create(actor=request.user, **_create_values(data))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"{child.full_name} added with LA child ID {child.la_child_id}")
-            return redirect("casework:child_record", child.pk)
+    if done := submit(request, form, lambda data: services.child_create(actor=request.user, **_create_values(data)),
+                      success=lambda child: f"{child.full_name} added with LA child ID {child.la_child_id}",
+                      then=lambda child: reverse("casework:child_record", args=[child.pk])):
+        return done
     return render(request, "people/child_create.html", {"form": form})
 
 
@@ -152,19 +153,13 @@ def child_edit(request, child_id):
     child = _child(request, child_id, "edit")
     if request.method == "POST":
         form = ChildEditForm(request.POST)
-        if form.is_valid():
-            values = {name: form.cleaned_data[name] for name in EDIT_FIELDS}
-            try:
-                changes = services.child_update(
-                    actor=request.user, child=child, expected_version=form.cleaned_data["version"], **values
-                )
-            except StaleRecordError as exc:
-                form.add_error(None, str(exc))
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, "Details saved" if changes else "No changes to save")
-                return redirect("casework:child_record", child.pk)
+        if done := submit(request, form,
+                          lambda data: services.child_update(actor=request.user, child=child,
+                                                             expected_version=data["version"],
+                                                             **{name: data[name] for name in EDIT_FIELDS}),
+                          success=lambda changes: "Details saved" if changes else "No changes to save",
+                          then=_record_url(child)):
+            return done
     else:
         initial = {name: getattr(child, name) for name in EDIT_FIELDS}
         initial.update(version=child.version, nhs_number=child.nhs_number or "", upn=child.upn or "")
@@ -185,14 +180,9 @@ def aliases(request, child_id):
             services.alias_remove(actor=request.user, alias=alias)
             messages.success(request, "Name removed")
             return redirect("people:aliases", child.pk)
-        if form.is_valid():
-            try:
-                services.alias_add(actor=request.user, child=child, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, "Name added")
-                return redirect("people:aliases", child.pk)
+        if done := submit(request, form, lambda data: services.alias_add(actor=request.user, child=child, **data),
+                          success="Name added", then=reverse("people:aliases", args=[child.pk])):
+            return done
     return render(request, "people/aliases.html", _child_context(
         request, child, form=form, aliases=child.aliases.order_by("last_name", "first_name", "id")
     ))
@@ -205,14 +195,9 @@ def aliases(request, child_id):
 def addresses(request, child_id):
     child = _child(request, child_id, "edit")
     form = AddressForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.address_add(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Address added")
-            return redirect("people:addresses", child.pk)
+    if done := submit(request, form, lambda data: services.address_add(actor=request.user, child=child, **data),
+                      success="Address added", then=reverse("people:addresses", args=[child.pk])):
+        return done
     page_obj = Paginator(selectors.addresses_for(child), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "people/addresses.html", _child_context(request, child, form=form, page_obj=page_obj))
 
@@ -237,34 +222,30 @@ PERSON_FLAG_KEYS = ("phone", "address", "postcode", "mappa", "marac", "poses_ris
 def family_add(request, child_id):
     child = _child(request, child_id, "edit")
     form = FamilyAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def write(data):
         related_child = None
         if data["related_la_child_id"]:
             related_child = access.children_for(request.user).filter(
                 la_child_id=data["related_la_child_id"].strip().upper()
             ).exclude(pk=child.pk).first()
             if related_child is None:
-                form.add_error("related_la_child_id", "There is no other child with this LA child ID")
-        if not form.errors:
-            try:
-                with transaction.atomic():
-                    person = None
-                    if related_child is None:
-                        person = services.person_create(
-                            actor=request.user, child=child, first_name=data["first_name"],
-                            last_name=data["last_name"], date_of_birth=data["date_of_birth"],
-                            sex=data["sex"] or "U", **{k: data[k] for k in PERSON_FLAG_KEYS},
-                        )
-                    services.relationship_add(
-                        actor=request.user, child=child, person=person, related_child=related_child,
-                        **{k: data[k] for k in RELATIONSHIP_KEYS},
-                    )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, "Added to the family network")
-                return redirect("people:family", child.pk)
+                raise ValidationError({"related_la_child_id": ["There is no other child with this LA child ID"]})
+        with transaction.atomic():
+            person = None
+            if related_child is None:
+                person = services.person_create(
+                    actor=request.user, child=child, first_name=data["first_name"],
+                    last_name=data["last_name"], date_of_birth=data["date_of_birth"],
+                    sex=data["sex"] or "U", **{k: data[k] for k in PERSON_FLAG_KEYS},
+                )
+            return services.relationship_add(
+                actor=request.user, child=child, person=person, related_child=related_child,
+                **{k: data[k] for k in RELATIONSHIP_KEYS},
+            )
+
+    if done := submit(request, form, write, success="Added to the family network", then=_family_url(child)):
+        return done
     return render(request, "people/family_add.html", _child_context(request, child, form=form))
 
 
@@ -277,25 +258,20 @@ def relationship_edit(request, child_id, relationship_id):
     person = relationship.person
     if request.method == "POST":
         form = RelationshipEditForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                with transaction.atomic():
-                    services.relationship_update(
-                        actor=request.user, relationship=relationship, **{k: data[k] for k in RELATIONSHIP_KEYS}
+
+        def write(data):
+            with transaction.atomic():
+                services.relationship_update(
+                    actor=request.user, relationship=relationship, **{k: data[k] for k in RELATIONSHIP_KEYS}
+                )
+                if person is not None:
+                    services.person_update(
+                        actor=request.user, person=person, expected_version=data["person_version"],
+                        child=child, **{k: data[k] for k in PERSON_FLAG_KEYS},
                     )
-                    if person is not None:
-                        services.person_update(
-                            actor=request.user, person=person, expected_version=data["person_version"],
-                            child=child, **{k: data[k] for k in PERSON_FLAG_KEYS},
-                        )
-            except StaleRecordError as exc:
-                form.add_error(None, str(exc))
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, "Relationship updated")
-                return redirect("people:family", child.pk)
+
+        if done := submit(request, form, write, success="Relationship updated", then=_family_url(child)):
+            return done
     else:
         initial = {k: getattr(relationship, k) for k in RELATIONSHIP_KEYS}
         if person is not None:
@@ -314,15 +290,11 @@ def relationship_end(request, child_id, relationship_id):
     child = _child(request, child_id, "edit")
     relationship = selectors.relationship_for(child=child, relationship_id=relationship_id)
     end_form = RelationshipEndForm(request.POST)
-    if end_form.is_valid():
-        try:
-            services.relationship_end(actor=request.user, relationship=relationship,
-                                      end_date=end_form.cleaned_data["end_date"])
-        except ValidationError as exc:
-            apply_errors(end_form, exc)
-        else:
-            messages.success(request, "Relationship ended")
-            return redirect("people:family", child.pk)
+    if done := submit(request, end_form,
+                      lambda data: services.relationship_end(actor=request.user, relationship=relationship,
+                                                             end_date=data["end_date"]),
+                      success="Relationship ended", then=_family_url(child)):
+        return done
     if relationship.end_date is not None:
         raise Http404("This relationship has ended")
     initial = {k: getattr(relationship, k) for k in RELATIONSHIP_KEYS}
@@ -350,17 +322,13 @@ def merge(request, child_id):
                                      action="merge")
         if duplicate.pk == keep.pk:
             raise Http404("No child found")
-        if form.is_valid():
-            try:
-                moved = services.child_merge(actor=request.user, keep=keep, duplicate=duplicate)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                total = sum(moved.values())
-                messages.success(
-                    request, f"Record {duplicate.la_child_id} merged into this one ({total} items moved)"
-                )
-                return redirect("casework:child_record", keep.pk)
+        if done := submit(
+            request, form, lambda data: services.child_merge(actor=request.user, keep=keep, duplicate=duplicate),
+            success=lambda moved: f"Record {duplicate.la_child_id} merged into this one ({sum(moved.values())} "
+                                  "items moved)",
+            then=_record_url(keep),
+        ):
+            return done
         return render(request, "people/merge_confirm.html",
                       _child_context(request, keep, form=form, duplicate=duplicate))
     form = MergePickForm(request.POST or None)
@@ -383,38 +351,41 @@ def restriction(request, child_id):
     child = _child(request, child_id, "restrict")
     restrict_form = RestrictForm(initial={"reason": child.restriction_reason})
     grant_form = GrantForm()
-    if request.method == "POST":
-        op = request.POST.get("op")
+    here = reverse("people:restriction", args=[child.pk])
+    op = request.POST.get("op") if request.method == "POST" else None
+    if op == "restrict":
+        restrict_form = RestrictForm(request.POST)
+        if done := submit(request, restrict_form,
+                          lambda data: services.child_restrict(actor=request.user, child=child, **data),
+                          success="Record restricted", then=here):
+            return done
+    elif op == "grant":
+        grant_form = GrantForm(request.POST)
+
+        def grant(data):
+            user = selectors.active_user(username=data["username"])
+            services.access_grant_add(actor=request.user, child=child, user=user)
+            return user
+
+        if done := submit(request, grant_form, grant,
+                          success=lambda user: f"{user.display_name} may now see this record", then=here):
+            return done
+    elif op in ("unrestrict", "revoke"):  # a button, with no form to fill in
         try:
-            if op == "restrict":
-                restrict_form = RestrictForm(request.POST)
-                if restrict_form.is_valid():
-                    services.child_restrict(actor=request.user, child=child, **restrict_form.cleaned_data)
-                    messages.success(request, "Record restricted")
-                    return redirect("people:restriction", child.pk)
-            elif op == "unrestrict":
+            if op == "unrestrict":
                 services.child_unrestrict(actor=request.user, child=child)
                 messages.success(request, "Restriction removed")
-                return redirect("people:restriction", child.pk)
-            elif op == "grant":
-                grant_form = GrantForm(request.POST)
-                if grant_form.is_valid():
-                    user = selectors.active_user(username=grant_form.cleaned_data["username"])
-                    services.access_grant_add(actor=request.user, child=child, user=user)
-                    messages.success(request, f"{user.display_name} may now see this record")
-                    return redirect("people:restriction", child.pk)
-            elif op == "revoke":
+            else:
                 grant = get_object_or_404(RestrictedAccessGrant, child=child, pk=request.POST.get("grant"))
                 services.access_grant_remove(actor=request.user, grant=grant)
                 messages.success(request, "Access removed")
-                return redirect("people:restriction", child.pk)
-            else:
-                raise Http404("Unknown action")
+            return redirect(here)
         except StaleRecordError as exc:
             restrict_form.add_error(None, str(exc))
         except ValidationError as exc:
-            target = grant_form if op in ("grant", "revoke") else restrict_form
-            apply_errors(target, exc)
+            apply_errors(grant_form if op == "revoke" else restrict_form, exc)
+    elif op is not None:
+        raise Http404("Unknown action")
     return render(request, "people/restriction.html", _child_context(
         request, child, restrict_form=restrict_form, grant_form=grant_form, grants=selectors.grants_for(child)
     ))
@@ -437,14 +408,10 @@ def sharing(request, child_id):
             else:
                 messages.success(request, f"Stopped sharing with {share.get_agency_display().lower()}")
             return redirect("people:sharing", child.pk)
-        if form.is_valid():
-            try:
-                services.partner_share_add(actor=request.user, child=child, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, "Record shared")
-                return redirect("people:sharing", child.pk)
+        if done := submit(request, form,
+                          lambda data: services.partner_share_add(actor=request.user, child=child, **data),
+                          success="Record shared", then=reverse("people:sharing", args=[child.pk])):
+            return done
     page_obj = Paginator(selectors.shares_for(child), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "people/sharing.html", _child_context(
         request, child, form=form, page_obj=page_obj, today=timezone.localdate()

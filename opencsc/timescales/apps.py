@@ -9,9 +9,9 @@ class TimescalesConfig(AppConfig):
     def ready(self):
         from opencsc.core.navigation import NavItem, register
 
-        from .views import MY_WORK_ROLES, OVERDUE_ROLES, TEAM_ROLES
+        from . import policy
 
-        register(NavItem("My work", "timescales:my_work", roles=MY_WORK_ROLES, order=10))
-        register(NavItem("Team", "timescales:team", roles=TEAM_ROLES, order=20))
-        register(NavItem("Overdue", "timescales:overdue", roles=OVERDUE_ROLES, order=30))
+        register(NavItem("My work", "timescales:my_work", permission=policy.may_view_my_work, order=10))
+        register(NavItem("Team", "timescales:team", permission=policy.may_view_team_work, order=20))
+        register(NavItem("Overdue", "timescales:overdue", permission=policy.may_view_overdue, order=30))
         register(NavItem("Timescales", "timescales:rules", order=70))

@@ -469,13 +469,16 @@ def _open_allocations():
     return Allocation.objects.filter(end_date__isnull=True)
 
 
-def _with_children(items: list[DueItem], children: Iterable[Child] | None = None) -> list[DueItem]:
-    """Attach each item's child and current workers (two queries, for a page of items)."""
+def _with_children(items: list[DueItem], children: Iterable[Child]) -> list[DueItem]:
+    """Attach each item's child and current workers (two queries, for a page of items).
+
+    ``children`` are those the items may name (``children_for(user)``, or a narrower set of them).
+    """
     ids = {i.child_id for i in items}
     if not ids:
         return items
-    if children is None:
-        children = Child.objects.filter(pk__in=ids)
+    if isinstance(children, QuerySet):
+        children = children.filter(pk__in=ids)
     by_id = {c.pk: c for c in children if c.pk in ids}
     workers: dict[int, list] = defaultdict(list)
     for allocation in _open_allocations().filter(child_id__in=ids).select_related("worker", "team"):
@@ -483,8 +486,9 @@ def _with_children(items: list[DueItem], children: Iterable[Child] | None = None
     return [replace(i, child=by_id.get(i.child_id), workers=tuple(workers[i.child_id])) for i in items]
 
 
-def with_children(items: list[DueItem]) -> list[DueItem]:
-    return _with_children(items)
+def with_children(items: list[DueItem], *, children: QuerySet[Child]) -> list[DueItem]:
+    """Attach each item's child and workers, from ``children`` (what the user may see: ``children_for``)."""
+    return _with_children(items, children)
 
 
 # --- Views of the due list ----------------------------------------------------------------

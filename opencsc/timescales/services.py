@@ -8,25 +8,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from opencsc.accounts.roles import Role
 from opencsc.core.audit import StaleRecordError, audit
 from opencsc.core.models import AuditEvent
-from opencsc.people.access import can
+from opencsc.people import access
 from opencsc.people.models import Child
 
-from . import authority
+from . import authority, policy
 from .core import RULES_BY_CODE, rule_override_errors
 from .models import ClosureDay, LocalRuleSetting, MissedTimescaleReason
-
-SETTINGS_ROLES = frozenset({Role.SERVICE_MANAGER, Role.ADMINISTRATOR})
-
-
-def _require_settings_role(actor) -> None:
-    if getattr(actor, "role", None) not in SETTINGS_ROLES:
-        raise PermissionDenied("You cannot change the authority's timescales")
 
 
 def _json_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -54,7 +46,7 @@ def rule_setting_update(
     *, rule_code: str, values: dict[str, Any], actor, expected_version: int | None = None
 ) -> LocalRuleSetting:
     """Set the authority's values for a local-practice rule (empty ``values``: back to the default)."""
-    _require_settings_role(actor)
+    policy.may_change_timescales.require(actor)
     rule = RULES_BY_CODE.get(rule_code)
     if rule is None:
         raise ValidationError({"rule_code": "Choose a timescale rule"})
@@ -86,7 +78,7 @@ def rule_setting_update(
 
 
 def closure_day_add(*, date: dt.date, reason: str, actor) -> ClosureDay:
-    _require_settings_role(actor)
+    policy.may_change_timescales.require(actor)
     reason = (reason or "").strip()
     errors = {}
     if date is None:
@@ -113,7 +105,7 @@ def closure_day_add(*, date: dt.date, reason: str, actor) -> ClosureDay:
 
 
 def closure_day_remove(*, day: ClosureDay, actor) -> None:
-    _require_settings_role(actor)
+    policy.may_change_timescales.require(actor)
     with transaction.atomic():
         changes = {"date": [day.date.isoformat(), None], "reason": [day.reason, None]}
         audit(actor=actor, action=AuditEvent.Action.DELETED, instance=day, changes=changes,
@@ -129,8 +121,7 @@ def missed_reason_record(
     *, child: Child, rule_code: str, scope: str = "", due_date: dt.date, reason: str, actor
 ) -> MissedTimescaleReason:
     """Record (or replace) why a timescale was missed for one clock of one rule."""
-    if not can(actor, "record", child):
-        raise PermissionDenied("You cannot add to this child's record")
+    access.require(actor, "record", child)
     reason = (reason or "").strip()
     if rule_code not in RULES_BY_CODE:
         raise ValidationError({"rule_code": "Choose a timescale rule"})

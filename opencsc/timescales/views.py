@@ -2,7 +2,7 @@
 
 Views are thin: the selectors decide what each user may see (always from
 ``people.access.children_for``), the services decide what may change. A page a
-role may not use answers 404, like a record the user may not see.
+role may not use answers 403 (``policy``), a record the user may not see 404.
 """
 
 from __future__ import annotations
@@ -10,21 +10,20 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
 from opencsc.accounts.models import Team, User
-from opencsc.accounts.roles import CASEWORK_ROLES, MANAGER_ROLES, Role
-from opencsc.core.audit import StaleRecordError
-from opencsc.core.forms import apply_errors
-from opencsc.people.access import child_for
+from opencsc.accounts.policy import allowed
+from opencsc.core.forms import submit
+from opencsc.people.access import child_for, children_for
 
-from . import selectors, services
+from . import policy, selectors, services
 from .authority import authority_calendar, authority_settings
 from .core import AMBER, GREEN, RED, RULES, RULES_BY_CODE, effective_rule
 from .core.docs import _amber as amber_text
@@ -32,15 +31,6 @@ from .forms import ClosureDayForm, MissedReasonForm, OverdueFilterForm, RuleSett
 from .models import ClosureDay, LocalRuleSetting
 
 PER_PAGE = 25
-MY_WORK_ROLES = CASEWORK_ROLES
-TEAM_ROLES = MANAGER_ROLES
-OVERDUE_ROLES = MANAGER_ROLES | {Role.PERFORMANCE_ANALYST, Role.AUDITOR}
-SETTINGS_ROLES = services.SETTINGS_ROLES
-
-
-def _require_role(request, roles) -> None:
-    if request.user.role not in roles:
-        raise Http404("Page not found")
 
 
 def _group(items):
@@ -52,8 +42,8 @@ def _group(items):
 
 
 @require_GET
+@allowed(policy.may_view_my_work)
 def my_work(request):
-    _require_role(request, MY_WORK_ROLES)
     items = selectors.my_work(user=request.user)
     return render(request, "timescales/my_work.html", {
         "groups": _group(items), "total": len(items), "today": timezone.localdate(),
@@ -61,14 +51,14 @@ def my_work(request):
 
 
 def _teams_for(user) -> list[Team]:
-    if user.role == Role.SERVICE_MANAGER:
+    if policy.may_view_any_team_work(user):
         return list(Team.objects.filter(is_active=True).order_by("name"))
     return [user.team] if user.team_id else []
 
 
 @require_GET
+@allowed(policy.may_view_team_work)
 def team(request):
-    _require_role(request, TEAM_ROLES)
     teams = _teams_for(request.user)
     chosen = None
     wanted = request.GET.get("team") or (str(request.user.team_id) if request.user.team_id else "")
@@ -90,8 +80,8 @@ def team(request):
 
 
 @require_GET
+@allowed(policy.may_view_overdue)
 def overdue(request):
-    _require_role(request, OVERDUE_ROLES)
     teams = list(Team.objects.filter(is_active=True).order_by("name"))
     form = OverdueFilterForm(request.GET or None, teams=teams)
     rule = chosen_team = None
@@ -100,7 +90,7 @@ def overdue(request):
         chosen_team = next((t for t in teams if str(t.pk) == form.cleaned_data.get("team")), None)
     items = selectors.overdue(user=request.user, rule=rule, team=chosen_team)
     page_obj = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
-    page_obj.object_list = selectors.with_children(list(page_obj.object_list))
+    page_obj.object_list = selectors.with_children(list(page_obj.object_list), children=children_for(request.user))
     return render(request, "timescales/overdue.html", {
         "form": form, "page_obj": page_obj, "filtered": bool(rule or chosen_team),
     })
@@ -123,13 +113,12 @@ def rules(request):
     closures = ClosureDay.objects.filter(date__gte=timezone.localdate())
     return render(request, "timescales/rules.html", {
         "rows": _rule_rows(settings), "closures": closures,
-        "can_change": request.user.role in SETTINGS_ROLES,
     })
 
 
 @require_GET
+@allowed(policy.may_change_timescales)
 def settings_page(request):
-    _require_role(request, SETTINGS_ROLES)
     settings = authority_settings()
     rows = [r for r in _rule_rows(settings) if r["rule"].configurable]
     return render(request, "timescales/settings.html", {
@@ -148,8 +137,8 @@ def _setting_initial(rule, version):
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_change_timescales)
 def setting_edit(request, rule_code):
-    _require_role(request, SETTINGS_ROLES)
     default = RULES_BY_CODE.get(rule_code)
     if default is None or not default.configurable:
         raise Http404("No such local timescale")
@@ -161,17 +150,12 @@ def setting_edit(request, rule_code):
         messages.success(request, f"{default.name}: back to the default")
         return redirect("timescales:settings")
     form = RuleSettingForm(request.POST or None, rule=default, initial=_setting_initial(current, version))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rule_setting_update(rule_code=rule_code, values=form.values(), actor=request.user,
-                                         expected_version=form.cleaned_data["version"])
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, f"{default.name}: changed")
-            return redirect("timescales:settings")
+    if done := submit(request, form,
+                      lambda data: services.rule_setting_update(rule_code=rule_code, values=form.values(),
+                                                                actor=request.user,
+                                                                expected_version=data["version"]),
+                      success=f"{default.name}: changed", then=reverse("timescales:settings")):
+        return done
     return render(request, "timescales/setting_edit.html", {
         "rule": default, "current": current, "form": form, "amber": amber_text(default),
         "changed": stored is not None and bool(stored.values),
@@ -179,8 +163,8 @@ def setting_edit(request, rule_code):
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_change_timescales)
 def closure_days(request):
-    _require_role(request, SETTINGS_ROLES)
     form = ClosureDayForm()
     if request.method == "POST" and request.POST.get("remove"):
         day = get_object_or_404(ClosureDay, pk=request.POST["remove"] if request.POST["remove"].isdigit() else 0)
@@ -189,15 +173,12 @@ def closure_days(request):
         return redirect("timescales:closure_days")
     if request.method == "POST":
         form = ClosureDayForm(request.POST)
-        if form.is_valid():
-            try:
-                day = services.closure_day_add(date=form.cleaned_data["date"], reason=form.cleaned_data["reason"],
-                                               actor=request.user)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, f"Closure day added: {date_format(day.date, 'j M Y')}")
-                return redirect("timescales:closure_days")
+        if done := submit(request, form,
+                          lambda data: services.closure_day_add(date=data["date"], reason=data["reason"],
+                                                                actor=request.user),
+                          success=lambda day: f"Closure day added: {date_format(day.date, 'j M Y')}",
+                          then=reverse("timescales:closure_days")):
+            return done
     return render(request, "timescales/closure_days.html", {
         "form": form, "closures": ClosureDay.objects.all(),
         "calendar": authority_calendar(),

@@ -1,0 +1,24 @@
+"""Who may do what in casework beyond adding to a child's record (that is ``people.policy.may_record``):
+management oversight, allocation and changing someone else's case note.
+
+Each is by role only; what a user may do to one child's record (restriction, allocation) is decided by
+``people.access`` on top of these.
+"""
+
+from opencsc.accounts.policy import permission
+from opencsc.accounts.roles import MANAGER_ROLES, Role
+
+AREA = "Casework"
+
+may_record_oversight = permission(
+    "record_oversight", MANAGER_ROLES | {Role.SENIOR_PRACTITIONER},
+    "Record management oversight or supervision, with its decisions and actions, on a child's record.",
+    area=AREA, refusal="Only managers and senior practitioners can record management oversight")
+may_allocate = permission(
+    "allocate", MANAGER_ROLES,
+    "Allocate a child to a team and worker, or transfer them to another.",
+    area=AREA, refusal="Only team and service managers can allocate or transfer a child")
+may_edit_others_case_notes = permission(
+    "edit_others_case_notes", MANAGER_ROLES,
+    "Change a case note written by someone else (anyone who may add case notes may change their own).",
+    area=AREA, refusal="Only the author or a manager can change a case note")
