@@ -88,7 +88,8 @@ class LadoAllegationForm(forms.Form):
     children = forms.CharField(label="Children involved (LA child IDs, optional)", required=False,
                                help_text="Separate IDs with commas, for example C100234, C100876")
 
-    def __init__(self, *args, visible_children=None, **kwargs):
+    def __init__(self, *args, visible_children, **kwargs):
+        """`visible_children`: the children the user may see (`children_for(user)`), the only ones named."""
         super().__init__(*args, **kwargs)
         self.visible_children = visible_children
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from opencsc.accounts.policy import allowed
 from opencsc.core.audit import audit
-from opencsc.core.forms import apply_errors
+from opencsc.core.forms import submit
 from opencsc.core.models import AuditEvent
 
 from . import policy, registry, selectors, services
@@ -55,22 +55,19 @@ def make(request):
     except registry.UnknownReturn:
         return _home(request, kind_error="Choose which return to make")
     form = form_for(kind, request.POST)
-    if not form.is_valid():
-        return _home(request, bound=form)
-    values = ({"year": int(form.cleaned_data["year"])} if kind.by_year
-              else {"start": form.cleaned_data["start"], "end": form.cleaned_data["end"]})
+
+    def write(data):
+        values = ({"year": int(data["year"])} if kind.by_year else {"start": data["start"], "end": data["end"]})
+        return services.return_run(kind=kind.key, by=request.user, **values)
+
     try:
-        run = services.return_run(kind=kind.key, by=request.user, **values)
-    except ValidationError as error:
-        apply_errors(form, error)
-        return _home(request, bound=form)
+        done = submit(request, form, write, success=lambda run: f"{kind.title} made for {run.describe_period()}",
+                      then=lambda run: reverse("returns:report", args=[run.pk]) if run.validated
+                      else reverse("returns:history"))
     except Exception as error:  # the failed run is stored; say so plainly
         messages.error(request, f"The {kind.title} could not be made: {error}")
         return redirect("returns:history")
-    messages.success(request, f"{kind.title} made for {run.describe_period()}")
-    if run.validated:
-        return redirect("returns:report", run.pk)
-    return redirect("returns:history")
+    return done or _home(request, bound=form)
 
 
 @require_GET

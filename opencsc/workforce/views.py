@@ -144,7 +144,7 @@ def child_allocations(request, child_id):
 def allocate(request, child_id):
     child = child_for(request.user, child_id, request=request, action="edit")  # may allocate: may edit the child
     teams = Team.objects.filter(is_active=True).exclude(kind="partner").order_by("name")
-    workers = (User.objects.filter(is_active=True, role__in=selectors.CASE_HOLDING_ROLES, team__isnull=False)
+    workers = (User.objects.filter(is_active=True, role__in=policy.CASE_HOLDING_ROLES, team__isnull=False)
                .select_related("team").order_by("team__name", "first_name", "last_name"))
     form = AllocationForm(request.POST or None, teams=teams, workers=workers)
     if done := submit(request, form, lambda data: allocation_transfer(actor=request.user, child=child, **data),

@@ -15,12 +15,12 @@ def average_caseload(as_at: dt.date) -> list[Row]:
 
     One row for each child allocated on the date (allocation started on or before it, not ended by it)
     to an active case-holding worker: a social worker, senior practitioner or personal adviser
-    (`workforce.selectors.CASE_HOLDING_ROLES`, the roles the workload pages count). A child allocated
+    (`workforce.policy.CASE_HOLDING_ROLES`, the roles the workload pages count). A child allocated
     twice to the same worker counts once. The figure is the rows per worker: children per worker,
     restricted children included, as the workload pages count them. Source: casework allocations.
     """
     from opencsc.casework.models import Allocation
-    from opencsc.workforce.selectors import CASE_HOLDING_ROLES
+    from opencsc.workforce.policy import CASE_HOLDING_ROLES
 
     rows, seen = [], set()
     for child_id, worker_id, start in (
