@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from opencsc.accounts.roles import MANAGER_ROLES
 from opencsc.casework import services as casework_services
 from opencsc.codes import ASSESSMENT_FACTORS, PRIMARY_NEED, REASON_FOR_CLOSURE, REFERRAL_SOURCE
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
 from opencsc.core.templatetags.govuk import govuk_date
-from opencsc.people.access import can
+from opencsc.people.access import require
 from opencsc.people.models import Child
 
-from . import rules
+from . import policy, rules
 from .models import Assessment, CINEpisode, CINPlan
 
 STEP_DOWN_REASON = "RC9"
@@ -36,16 +35,6 @@ AUTHORISED_BEFORE_START = "The authorisation date must be the same as or after t
 
 def _created(instance) -> dict:
     return {k: [None, v] for k, v in field_values(instance).items() if v not in (None, "", [], {})}
-
-
-def _require_record(actor, child: Child) -> None:
-    if not can(actor, "record", child):
-        raise PermissionDenied("You cannot add to this child's record")
-
-
-def _require_manager(actor) -> None:
-    if actor.role not in MANAGER_ROLES:
-        raise PermissionDenied("Only team managers and service managers can authorise an assessment")
 
 
 def _require_open(episode: CINEpisode) -> None:
@@ -72,7 +61,7 @@ def referral_create(
     referral_details: str = "",
 ) -> CINEpisode:
     """Open an episode of need. A referral NFA is closed the same day (RC7)."""
-    _require_record(actor, child)
+    require(actor, "record", child)
     errors: dict[str, str] = {}
     if referral_date is None:
         errors["referral_date"] = "Enter the referral date"
@@ -163,7 +152,7 @@ def _check_assessment(episode: CINEpisode, values: dict) -> dict:
 
 def assessment_start(*, actor, episode: CINEpisode, **values) -> Assessment:
     """Start an assessment in an open episode (one assessment in progress at a time)."""
-    _require_record(actor, episode.child)
+    require(actor, "record", episode.child)
     _require_open(episode)
     unknown = set(values) - set(ASSESSMENT_FIELDS)
     if unknown:
@@ -183,7 +172,7 @@ def assessment_start(*, actor, episode: CINEpisode, **values) -> Assessment:
 def assessment_update(*, actor, assessment: Assessment, expected_version: int | None, **values) -> dict:
     """Change an assessment in progress. Authorised assessments cannot be changed."""
     episode = assessment.episode
-    _require_record(actor, episode.child)
+    require(actor, "record", episode.child)
     if assessment.completed_date is not None:
         raise ValidationError("This assessment has been authorised and cannot be changed")
     unknown = set(values) - set(ASSESSMENT_FIELDS)
@@ -213,8 +202,8 @@ def assessment_authorise(
     it is authorised more than 45 working days after the referral.
     """
     episode = assessment.episode
-    _require_record(actor, episode.child)
-    _require_manager(actor)
+    require(actor, "record", episode.child)
+    policy.may_authorise_assessment.require(actor)
     if assessment.completed_date is not None:
         raise ValidationError(f"This assessment was authorised on {govuk_date(assessment.completed_date)}")
     reason_late = (reason_late or "").strip()
@@ -266,7 +255,7 @@ def cin_plan_start(
 ) -> CINPlan:
     """Start the episode's child in need plan with its first SMART actions (at least one)."""
     child = episode.child
-    _require_record(actor, child)
+    require(actor, "record", child)
     _require_open(episode)
     if cin_plan_open(episode) is not None:
         raise ValidationError("This episode already has a child in need plan")
@@ -306,7 +295,7 @@ def episode_close(
     step-down to early help on the closure date.
     """
     child = episode.child
-    _require_record(actor, child)
+    require(actor, "record", child)
     _require_open(episode)
     errors: dict[str, str] = {}
     if closure_date is None:

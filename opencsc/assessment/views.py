@@ -3,19 +3,17 @@ rules in services.py, reads in selectors.py."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opencsc.accounts.roles import MANAGER_ROLES
-from opencsc.core.audit import StaleRecordError
-from opencsc.core.forms import apply_errors
+from opencsc.accounts.policy import allowed
+from opencsc.core.forms import submit
 from opencsc.people.access import can, child_for
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import (
     AssessmentEditForm,
     AssessmentForm,
@@ -30,8 +28,14 @@ PER_PAGE = 25
 ACTION_BLOCKS = 3
 
 
-def _is_manager(user) -> bool:
-    return user.role in MANAGER_ROLES
+def _to_episode(child, episode) -> str:
+    return reverse("assessment:episode_detail", args=[child.pk, episode.pk])
+
+
+def _versioned(data) -> tuple[int | None, dict]:
+    """The form's values without its version number, and the version number (for the stale-record check)."""
+    values = dict(data)
+    return values.pop("version"), values
 
 
 @require_GET
@@ -51,14 +55,10 @@ def episodes(request, child_id):
 def referral_add(request, child_id):
     child = child_for(request.user, child_id, request=request, action="record")
     form = ReferralForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            episode = services.referral_create(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Re-referral recorded" if episode.is_re_referral else "Referral recorded")
-            return redirect("assessment:episode_detail", child.pk, episode.pk)
+    if done := submit(request, form, lambda data: services.referral_create(actor=request.user, child=child, **data),
+                      success=lambda episode: "Re-referral recorded" if episode.is_re_referral else "Referral recorded",
+                      then=lambda episode: _to_episode(child, episode)):
+        return done
     return render(request, "assessment/referral_form.html", {"child": child, "form": form})
 
 
@@ -66,12 +66,7 @@ def referral_add(request, child_id):
 def episode_detail(request, child_id, episode_id):
     child = child_for(request.user, child_id, request=request, action="view_casework")
     context = selectors.episode_detail(user=request.user, child=child, episode_id=episode_id)
-    can_record = can(request.user, "record", child)
-    context.update({
-        "child": child,
-        "can_record": can_record,
-        "can_authorise": can_record and _is_manager(request.user),
-    })
+    context.update({"child": child, "can_record": can(request.user, "record", child)})
     return render(request, "assessment/episode_detail.html", context)
 
 
@@ -89,50 +84,39 @@ def assessment_edit(request, child_id, episode_id):
         initial = {f: getattr(assessment, f) for f in services.ASSESSMENT_FIELDS}
         initial["version"] = assessment.version
         form = AssessmentEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            if assessment is None:
-                services.assessment_start(actor=request.user, episode=episode, **data)
-                messages.success(request, "Assessment started")
-            else:
-                version = data.pop("version")
-                services.assessment_update(actor=request.user, assessment=assessment, expected_version=version,
-                                           **data)
-                messages.success(request, "Assessment saved")
-        except ValidationError as error:
-            apply_errors(form, error)
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        else:
-            return redirect("assessment:episode_detail", child.pk, episode.pk)
+
+    def save(data):
+        if assessment is None:
+            return services.assessment_start(actor=request.user, episode=episode, **data)
+        version, values = _versioned(data)
+        return services.assessment_update(actor=request.user, assessment=assessment, expected_version=version,
+                                          **values)
+
+    if done := submit(request, form, save, success="Assessment started" if assessment is None else "Assessment saved",
+                      then=_to_episode(child, episode)):
+        return done
     return render(request, "assessment/assessment_form.html", {
         "child": child, "episode": episode, "assessment": assessment, "form": form,
     })
 
 
 @require_http_methods(["GET", "POST"])
+@allowed(policy.may_authorise_assessment)
 def assessment_authorise(request, child_id, episode_id):
     child = child_for(request.user, child_id, request=request, action="record")
-    if not _is_manager(request.user):
-        raise PermissionDenied("Only team managers and service managers can authorise an assessment")
     episode = selectors.episode_for(user=request.user, child=child, episode_id=episode_id)
     assessment = selectors.open_assessment(episode)
     if assessment is None:
         raise Http404("No assessment in progress")
     form = AuthoriseForm(request.POST or None, initial={"version": assessment.version})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.assessment_authorise(actor=request.user, assessment=assessment,
-                                          expected_version=data.pop("version"), **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Assessment authorised")
-            return redirect("assessment:episode_detail", child.pk, episode.pk)
+
+    def authorise(data):
+        version, values = _versioned(data)
+        return services.assessment_authorise(actor=request.user, assessment=assessment, expected_version=version,
+                                             **values)
+
+    if done := submit(request, form, authorise, success="Assessment authorised", then=_to_episode(child, episode)):
+        return done
     return render(request, "assessment/authorise_form.html", {
         "child": child, "episode": episode, "assessment": assessment, "form": form,
         "timeliness": selectors.assessment_timeliness(episode, assessment),
@@ -148,18 +132,10 @@ def cin_plan_start(request, child_id, episode_id):
     data = request.POST or None
     form = CINPlanForm(data)
     action_forms = [PlanActionForm(data, prefix=f"action-{i}", first=i == 1) for i in range(1, ACTION_BLOCKS + 1)]
-    if request.method == "POST":
-        valid = form.is_valid()
-        valid = all([af.is_valid() for af in action_forms]) and valid
-        if valid:
-            actions = [af.cleaned_data for af in action_forms if not af.is_blank()]
-            try:
-                services.cin_plan_start(actor=request.user, episode=episode, actions=actions, **form.cleaned_data)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, "Child in need plan started")
-                return redirect("assessment:episode_detail", child.pk, episode.pk)
+    if done := submit(request, form, lambda data: services.cin_plan_start(
+            actor=request.user, episode=episode, actions=[af.cleaned_data for af in action_forms if not af.is_blank()],
+            **data), success="Child in need plan started", then=_to_episode(child, episode), also=action_forms):
+        return done
     return render(request, "assessment/cin_plan_form.html", {
         "child": child, "episode": episode, "form": form, "action_forms": action_forms,
     })
@@ -172,18 +148,13 @@ def episode_close(request, child_id, episode_id):
     if episode.closure_date is not None:
         raise Http404("This episode is already closed")
     form = CloseForm(request.POST or None, initial={"version": episode.version})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.episode_close(actor=request.user, episode=episode, expected_version=data.pop("version"),
-                                   **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except StaleRecordError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Episode of need closed")
-            return redirect("assessment:episode_detail", child.pk, episode.pk)
+
+    def close(data):
+        version, values = _versioned(data)
+        return services.episode_close(actor=request.user, episode=episode, expected_version=version, **values)
+
+    if done := submit(request, form, close, success="Episode of need closed", then=_to_episode(child, episode)):
+        return done
     return render(request, "assessment/close_form.html", {
         "child": child, "episode": episode, "form": form, "open_cin_plan": services.cin_plan_open(episode),
     })

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from opencsc.codes import CATEGORY_OF_ABUSE
 from opencsc.core.audit import audit, field_values
 from opencsc.core.models import AuditEvent
 from opencsc.core.templatetags.govuk import govuk_date
-from opencsc.people.access import can
+from opencsc.people.access import require
 from opencsc.people.models import Child
 
 from . import rules
@@ -53,11 +53,6 @@ EPO_EXTENSION_DAYS = 7
 
 def _strip(value) -> str:
     return (value or "").strip()
-
-
-def _require_record(actor, child: Child) -> None:
-    if not can(actor, "record", child):
-        raise PermissionDenied("You cannot add to this child's record")
 
 
 def _created(instance) -> dict:
@@ -127,7 +122,7 @@ def strategy_discussion_record(
     A decision to start a section 47 enquiry starts one, dated the day of the discussion. Both
     belong to the child's open episode of need: without one, the discussion is refused.
     """
-    _require_record(actor, child)
+    require(actor, "record", child)
     episode = open_episode_for(child)
     if episode is None:
         raise ValidationError(NO_EPISODE_FOR_STRATEGY)
@@ -182,7 +177,7 @@ def section47_outcome_record(
     *, actor, section47: Section47, outcome: str, completed_on: dt.date, outcome_summary: str = ""
 ) -> Section47:
     """Record the outcome of a section 47 enquiry (once). Only substantiated concerns lead to a conference."""
-    _require_record(actor, section47.child)
+    require(actor, "record", section47.child)
     if section47.outcome:
         raise ValidationError({"outcome": "The outcome of this enquiry has already been recorded"})
     errors: dict[str, str] = {}
@@ -312,7 +307,7 @@ def conference_record(
     A review updates the plan's latest category of abuse, and a review deciding that the plan
     ends, ends it on the day of the conference.
     """
-    _require_record(actor, child)
+    require(actor, "record", child)
     plan, episode = _check_conference(child=child, kind=kind, held_on=held_on, decision=decision, category=category,
                              section47=section47, transfer_notified_on=transfer_notified_on)
     if kind == Conference.Kind.REVIEW and decision == Conference.Decision.PLAN_ENDS \
@@ -376,7 +371,7 @@ def cp_plan_start(
     due_date and measure. At least one is needed, and a contingency plan.
     """
     child = conference.child
-    _require_record(actor, child)
+    require(actor, "record", child)
     if conference.kind not in (Conference.Kind.INITIAL, Conference.Kind.TRANSFER_IN) \
             or conference.decision != Conference.Decision.PLAN:
         raise ValidationError(PLAN_NEEDS_CONFERENCE)
@@ -424,7 +419,7 @@ def cp_plan_start(
 
 def cp_plan_end(*, actor, cp_plan: CPPlan, end_date: dt.date, end_reason: str) -> CPPlan:
     """End a child protection plan: not before it started, not in the future, only once."""
-    _require_record(actor, cp_plan.child)
+    require(actor, "record", cp_plan.child)
     if end_reason not in CPPlan.EndReason.values:
         raise ValidationError({"end_reason": "Select why the plan ended"})
     with transaction.atomic():
@@ -451,7 +446,7 @@ def police_protection_record(
     police_reference: str = "",
 ) -> PoliceProtection:
     """Record police protection (at most 72 hours), and its end if known."""
-    _require_record(actor, child)
+    require(actor, "record", child)
     errors: dict[str, str] = {}
     now = timezone.now()
     for name, value in (("started_at", started_at), ("ended_at", ended_at)):
@@ -500,7 +495,7 @@ def epo_record(
     ended_on: dt.date | None = None,
 ) -> EmergencyProtectionOrder:
     """Record an emergency protection order: at most 8 days, extended once by at most 7 days."""
-    _require_record(actor, child)
+    require(actor, "record", child)
     errors: dict[str, str] = {}
     if made_on is None:
         errors["made_on"] = "Enter the date the order was made"

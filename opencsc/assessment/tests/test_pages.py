@@ -32,7 +32,7 @@ def test_the_episodes_page_is_for_those_who_read_casework(signed_in, role):
     for url in (reverse("assessment:episodes", args=[episode.child.pk]),
                 reverse("assessment:episode_detail", args=[episode.child.pk, episode.pk])):
         response = client.get(url)
-        assert response.status_code == (200 if role in READ_ALL_ROLES else 404)
+        assert response.status_code == (200 if role in READ_ALL_ROLES else 403)  # the page is refused
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
@@ -40,12 +40,12 @@ def test_only_casework_roles_record_a_referral(signed_in, role):
     child = ChildFactory()
     client = signed_in(role)
     url = reverse("assessment:referral_add", args=[child.pk])
-    assert client.get(url).status_code == (200 if role in CASEWORK_ROLES else 404)
+    assert client.get(url).status_code == (200 if role in CASEWORK_ROLES else 403)
     response = client.post(url, {**date_fields("referral_date", D(2026, 3, 3)), "referral_source": "6",
                                  "primary_need": "N1"})
     assert CINEpisode.objects.filter(child=child).count() == (1 if role in CASEWORK_ROLES else 0)
     if role not in CASEWORK_ROLES:
-        assert response.status_code == 404
+        assert response.status_code == 403
 
 
 @pytest.mark.parametrize("role", sorted(CASEWORK_ROLES))
