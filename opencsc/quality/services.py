@@ -61,6 +61,10 @@ def can_audit(user, child) -> bool:
     return policy.may_audit_case(user) and can(user, "view_casework", child)
 
 
+def can_moderate(user, child) -> bool:
+    return policy.may_moderate_audit(user) and can(user, "view_casework", child)
+
+
 def _holders(child_ids) -> dict[int, dict]:
     """Who holds each child now (the latest open allocation), in one query."""
     out: dict[int, dict] = {}
@@ -158,7 +162,7 @@ def audit_complete(
 
 def moderation_record(*, actor, audit: CaseAudit, moderated_on: dt.date, grade: str, comments: str = "") -> Moderation:
     """A second auditor grades a completed audit (not their own)."""
-    if not (policy.may_moderate_audit(actor) and can(actor, "view_casework", audit.child)):
+    if not can_moderate(actor, audit.child):
         raise PermissionDenied(policy.may_moderate_audit.refusal)
     errors = {}
     if audit.status != CaseAudit.Status.COMPLETED:

@@ -173,7 +173,7 @@ def audit_detail(request, child_id, audit_id):
     case_audit = selectors.audit_for(user=request.user, child=child, audit_id=audit_id, request=request)
     return render(request, "quality/audit_detail.html", {
         "child": child, "audit": case_audit, **selectors.audit_detail(case_audit),
-        "can_moderate": services.can_audit(request.user, child) and case_audit.auditor_id != request.user.pk,
+        "can_moderate": services.can_moderate(request.user, child) and case_audit.auditor_id != request.user.pk,
         "can_audit": services.can_audit(request.user, child),
     })
 
