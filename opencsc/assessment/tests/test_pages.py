@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from opencsc.accounts.models import AccessLog
-from opencsc.accounts.roles import CASEWORK_ROLES, MANAGER_ROLES, READ_ALL_ROLES, Role
+from opencsc.accounts.roles import CASEWORK_ROLES, READ_ALL_ROLES, Role
+from opencsc.assessment import policy
 from opencsc.assessment.models import Assessment, CINEpisode, CINPlan
 from opencsc.casework.events import get_source
 from opencsc.casework.selectors import chronology_for
@@ -54,12 +55,12 @@ def test_only_managers_can_open_the_authorise_page(signed_in, role):
     episode = assessment.episode
     client = signed_in(role)
     url = reverse("assessment:assessment_authorise", args=[episode.child.pk, episode.pk])
-    expected = 200 if role in MANAGER_ROLES else 403
+    expected = 200 if role in policy.may_authorise_assessment.roles else 403
     assert client.get(url).status_code == expected
     client.post(url, {**date_fields("authorised_on", D(2026, 4, 1)), "outcome": "nfa",
                       "version": assessment.version})
     assessment.refresh_from_db()
-    assert (assessment.completed_date is not None) is (role in MANAGER_ROLES)
+    assert (assessment.completed_date is not None) is (role in policy.may_authorise_assessment.roles)
 
 
 def test_the_whole_pathway_through_the_pages(signed_in, make_user):

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from opencsc.accounts.roles import CASEWORK_ROLES, MANAGER_ROLES, Role
-from opencsc.assessment import services
+from opencsc.accounts.roles import CASEWORK_ROLES, Role
+from opencsc.assessment import policy, services
 from opencsc.assessment.models import Assessment, CINEpisode, CINPlan
 from opencsc.casework.models import Plan, PlanAction
 from opencsc.core.models import AuditEvent
@@ -180,7 +180,7 @@ def test_refused_authorisations_change_nothing(manager, authorised_on, outcome, 
     assert snapshot(assessment) == before
 
 
-@pytest.mark.parametrize("role", sorted(set(Role.values) - MANAGER_ROLES))
+@pytest.mark.parametrize("role", sorted(set(Role.values) - policy.may_authorise_assessment.roles))
 def test_only_managers_authorise(make_user, role):
     assessment = AssessmentFactory()
     before = snapshot(assessment)

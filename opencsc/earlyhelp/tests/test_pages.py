@@ -6,13 +6,13 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from opencsc.accounts.roles import CASEWORK_ROLES, MANAGER_ROLES, Role
+from opencsc.accounts.roles import CASEWORK_ROLES, Role
 from opencsc.assessment.tests.factories import CINEpisodeFactory
 from opencsc.casework.models import Plan
 from opencsc.casework.selectors import chronology_for
 from opencsc.casework.summary import services_for
 from opencsc.core.models import AuditEvent
-from opencsc.earlyhelp import services
+from opencsc.earlyhelp import policy, services
 from opencsc.earlyhelp.models import (
     EarlyHelpAssessment,
     EarlyHelpEpisode,
@@ -249,8 +249,8 @@ def test_only_managers_record_the_panel_decision_on_a_step_down(signed_in, role)
     client = signed_in(role)
     response = client.post(reverse("earlyhelp:step_down_decision", args=[cin.child_id, cin.pk]),
                            {**date_fields("panel_date", D(2026, 1, 15)), "panel_decision": "accepted"})
-    assert StepRequest.objects.filter(cin_episode=cin).exists() is (role in MANAGER_ROLES)
-    if role not in MANAGER_ROLES:
+    assert StepRequest.objects.filter(cin_episode=cin).exists() is (role in policy.may_record_panel_decision.roles)
+    if role not in policy.may_record_panel_decision.roles:
         assert response.status_code == 403
 
 
