@@ -17,4 +17,4 @@ class AdoptionConfig(AppConfig):
         )
 
         add_record_section("Adoption", "adoption:overview", "view_casework", before="Plans")
-        register(NavItem("Adoption", "adoption:dashboard", roles=policy.may_view_adoption_service.roles, order=60))
+        register(NavItem("Adoption", "adoption:dashboard", permission=policy.may_view_adoption_service, order=60))

@@ -16,4 +16,4 @@ class CareConfig(AppConfig):
         )
 
         add_record_section("Care", "care:overview", "view_casework", before="Plans")
-        register(NavItem("Children in care", "care:list", roles=policy.may_view_children_in_care.roles, order=42))
+        register(NavItem("Children in care", "care:list", permission=policy.may_view_children_in_care, order=42))

@@ -20,4 +20,4 @@ class CareleaversConfig(AppConfig):
         add_record_section("Leaving care", "careleavers:overview", "view_casework", before="Plans")
         register(NavItem("My young people", "careleavers:caseload", roles=frozenset({Role.PERSONAL_ADVISER}),
                          order=15))
-        register(NavItem("Care leavers", "careleavers:authority", roles=policy.may_view_care_leavers.roles, order=45))
+        register(NavItem("Care leavers", "careleavers:authority", permission=policy.may_view_care_leavers, order=45))

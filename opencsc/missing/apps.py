@@ -17,4 +17,4 @@ class MissingConfig(AppConfig):
         )
 
         add_record_section("Missing", "missing:overview", "view_casework", before="Plans")
-        register(NavItem("Missing", "missing:currently_missing", roles=policy.may_view_missing_lists.roles, order=45))
+        register(NavItem("Missing", "missing:currently_missing", permission=policy.may_view_missing_lists, order=45))

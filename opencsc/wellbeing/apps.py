@@ -16,4 +16,4 @@ class WellbeingConfig(AppConfig):
         )
 
         add_record_section("Health and education", "wellbeing:overview", "view_casework", before="Plans")
-        register(NavItem("Health and education", "wellbeing:dashboard", roles=policy.may_view_wellbeing_figures.roles, order=60))
+        register(NavItem("Health and education", "wellbeing:dashboard", permission=policy.may_view_wellbeing_figures, order=60))
