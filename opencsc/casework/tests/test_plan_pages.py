@@ -192,7 +192,7 @@ def test_roles_that_may_not_record_cannot_add_actions(signed_in, role):
         "what_must_change": "x", "action": "y", "responsible": "z", "measure": "m",
         **date_fields("due_date", dt.date(2026, 7, 1))})
 
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert counts() == before
 
 
@@ -385,7 +385,7 @@ def test_roles_that_may_not_record_cannot_record_visits(signed_in, role):
     response = signed_in(role).post(url("visits", child.pk), {
         "kind": "cin", **date_fields("visited_on", TODAY()), "child_seen": "on"})
 
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert Visit.objects.count() == 0
 
 

@@ -43,7 +43,7 @@ def test_pages_for_each_role(signed_in, name, allowed, role):
 
     response = client.get(reverse(name))
 
-    assert response.status_code == (200 if role in allowed else 404)
+    assert response.status_code == (200 if role in allowed else 403)
 
 
 def test_my_work_shows_what_is_due_red_first_with_a_link_to_the_child(
@@ -128,7 +128,7 @@ def test_roles_that_cannot_record_are_refused_and_nothing_changes(signed_in, lat
 
     response = client.post(_missed_url(late_child), {"reason": "Not mine to say"})
 
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert MissedTimescaleReason.objects.count() == 0
     assert AuditEvent.objects.filter(child=late_child).count() == 0
 
@@ -288,7 +288,7 @@ def test_other_roles_cannot_change_settings_or_closure_days(signed_in, role):
                       {"date_0": "30", "date_1": "12", "date_2": "2026", "reason": "Christmas"})
     remove = client.post(reverse("timescales:closure_days"), {"remove": ClosureDay.objects.get().pk})
 
-    assert (edit.status_code, add.status_code, remove.status_code) == (404, 404, 404)
+    assert (edit.status_code, add.status_code, remove.status_code) == (403, 403, 403)
     assert LocalRuleSetting.objects.count() == 0
     assert list(ClosureDay.objects.values_list("date", flat=True)) == [dt.date(2026, 12, 29)]
 
