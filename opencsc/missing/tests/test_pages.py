@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from opencsc.accounts.roles import CASEWORK_ROLES, READ_ALL_ROLES, Role
+from opencsc.accounts.roles import Role
+from opencsc.missing import policy
 from opencsc.missing.models import (
     ExploitationAssessment,
     ExploitationMeeting,
@@ -17,6 +18,7 @@ from opencsc.missing.models import (
     ReturnInterview,
 )
 from opencsc.missing.selectors import Quarter
+from opencsc.people import policy as people_policy
 from opencsc.people.tests.factories import ChildFactory
 
 from .factories import ExploitationAssessmentFactory, MissingEpisodeFactory, ReturnInterviewFactory, at
@@ -45,7 +47,7 @@ def episode_data(**overrides):
 @pytest.mark.parametrize("role", sorted(Role.values))
 def test_recording_an_episode_is_for_casework_roles(signed_in, child, role):
     response = signed_in(role).post(reverse("missing:episode_add", args=[child.pk]), episode_data())
-    if role in CASEWORK_ROLES:
+    if role in people_policy.may_record.roles:
         assert response.status_code == 302
         episode = MissingEpisode.objects.get()
         assert episode.started_at == at(D(2026, 3, 2), 21, 30)
@@ -272,7 +274,7 @@ def test_the_quarter_can_be_chosen_and_a_bad_one_falls_back(signed_in, db):
 @pytest.mark.parametrize("role", sorted(Role.values))
 def test_the_authority_pages_are_for_staff_who_read_records(signed_in, db, name, role):
     response = signed_in(role).get(reverse(name))
-    assert response.status_code == (200 if role in READ_ALL_ROLES else 403)
+    assert response.status_code == (200 if role in policy.may_view_missing_lists.roles else 403)
 
 
 def test_the_record_summary_lists_missing_now_and_exploitation_risk(signed_in, child):

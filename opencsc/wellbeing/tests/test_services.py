@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from opencsc.accounts.roles import CASEWORK_ROLES, Role
+from opencsc.accounts.roles import Role
 from opencsc.core.audit import StaleRecordError
 from opencsc.core.models import AuditEvent
+from opencsc.people import policy as people_policy
 from opencsc.wellbeing import services
 from opencsc.wellbeing.models import (
     PEP,
@@ -117,7 +118,7 @@ def test_only_one_initial_health_assessment_per_period_of_care(worker, child, ma
                                       assessed_by="Nurse", outcome="Well")
 
 
-@pytest.mark.parametrize("role", sorted(set(Role.values) - CASEWORK_ROLES))
+@pytest.mark.parametrize("role", sorted(set(Role.values) - people_policy.may_record.roles))
 def test_roles_that_cannot_record_are_refused(make_user, child, role):
     before = _counts()
     with pytest.raises(PermissionDenied):
