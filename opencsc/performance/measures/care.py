@@ -81,9 +81,9 @@ def cla_visits_in_time(as_at: dt.date) -> list[Row]:
 
 
 def _stability_facts(as_at: dt.date):
-    from opencsc.care.selectors import looked_after_on, with_care_facts
+    from opencsc.care.selectors import every_child, looked_after_on, with_care_facts
 
-    return with_care_facts(looked_after_on(as_at), as_at)
+    return with_care_facts(looked_after_on(as_at, every_child()), as_at)
 
 
 def stability_3_placements(as_at: dt.date) -> list[Row]:
@@ -143,9 +143,10 @@ def health_assessments(as_at: dt.date) -> list[Row]:
     (`wellbeing.selectors.health_checks_in_date`; CPPCR 2010 reg 7, "Promoting the health and
     wellbeing of looked-after children"). Source: health assessments in the wellbeing app.
     """
+    from opencsc.care.selectors import every_child
     from opencsc.wellbeing.selectors import health_checks_in_date, oc2_cohort
 
-    cohort = oc2_cohort(year_end=as_at)
+    cohort = oc2_cohort(year_end=as_at, children=every_child())
     return _checks(as_at, cohort, health_checks_in_date(on=as_at, children=cohort), "Health assessment")
 
 
@@ -156,9 +157,10 @@ def dental_checks(as_at: dt.date) -> list[Row]:
     the 12 months to the date (`wellbeing.selectors.dental_checks_in_date`; SSDA903 OC2
     TEETH_CHECK). Source: dental checks in the wellbeing app.
     """
+    from opencsc.care.selectors import every_child
     from opencsc.wellbeing.selectors import dental_checks_in_date, oc2_cohort
 
-    cohort = oc2_cohort(year_end=as_at)
+    cohort = oc2_cohort(year_end=as_at, children=every_child())
     return _checks(as_at, cohort, dental_checks_in_date(on=as_at, children=cohort), "Dental check")
 
 
@@ -170,9 +172,10 @@ def peps_in_date(as_at: dt.date) -> list[Row]:
     `pep_review` rule; `wellbeing.selectors.peps_in_date`; "Promoting the education of looked-after
     and previously looked-after children", DfE 2018). Source: PEPs in the wellbeing app.
     """
+    from opencsc.care.selectors import every_child
     from opencsc.wellbeing import selectors
 
-    cohort = selectors.pep_cohort(on=as_at)
+    cohort = selectors.pep_cohort(on=as_at, children=every_child())
     return _checks(as_at, cohort, selectors.peps_in_date(on=as_at, children=cohort), "Personal education plan")
 
 
