@@ -1,8 +1,9 @@
 """Writes about children and the people around them.
 
-Every function here is keyword-only, checks its guards first, writes in one
-transaction and records an audit event with the old and new values. A refused
-change raises django.core.exceptions.ValidationError (with field names where
+Every function here is keyword-only, checks first that the actor may do it to this child
+(``access.require`` or a permission of ``policy``: the same rules as the pages, PermissionDenied
+otherwise), then its guards, writes in one transaction and records an audit event with the old and
+new values. A refused change raises django.core.exceptions.ValidationError (with field names where
 the error belongs to a field) or core.audit.StaleRecordError, and changes nothing.
 """
 
@@ -21,6 +22,7 @@ from django.utils import timezone
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
 
+from . import access, policy
 from .models import (
     Address,
     Child,
@@ -141,6 +143,7 @@ def _next_la_child_id() -> str:
 
 def child_create(*, actor, **fields) -> Child:
     """Record a new child. An LA child ID (C + 7 digits) is allocated if none is given."""
+    policy.may_create_child.require(actor)
     _unknown_fields(fields, CHILD_FIELDS)
     cleaned = _clean_child_values(fields, current=None)
     allocate = not cleaned.get("la_child_id")
@@ -166,6 +169,7 @@ def child_create(*, actor, **fields) -> Child:
 
 def child_update(*, actor, child: Child, expected_version: int, **fields) -> dict:
     """Change a child's details. Refuses (StaleRecordError) if someone else changed it since `expected_version`."""
+    access.require(actor, "edit", child)
     _unknown_fields(fields, CHILD_FIELDS)
     cleaned = _clean_child_values(fields, current=child)
     if not cleaned.get("la_child_id", child.la_child_id):
@@ -182,6 +186,7 @@ def child_update(*, actor, child: Child, expected_version: int, **fields) -> dic
 
 def alias_add(*, actor, child: Child, first_name: str, last_name: str, kind: str = ChildAlias.Kind.ALSO_KNOWN_AS
               ) -> ChildAlias:
+    access.require(actor, "edit", child)
     first_name, last_name = " ".join((first_name or "").split()), " ".join((last_name or "").split())
     if not first_name and not last_name:
         raise ValidationError({"first_name": ["Enter a first name or a last name"]})
@@ -196,6 +201,7 @@ def alias_add(*, actor, child: Child, first_name: str, last_name: str, kind: str
 
 
 def alias_remove(*, actor, alias: ChildAlias) -> None:
+    access.require(actor, "edit", alias.child)
     child = alias.child
     with transaction.atomic():
         audit(actor=actor, action=AuditEvent.Action.DELETED, instance=alias, child=child,
@@ -209,6 +215,7 @@ def alias_remove(*, actor, alias: ChildAlias) -> None:
 def address_add(*, actor, child: Child, line_1: str, postcode: str, start_date: dt.date, line_2: str = "",
                 town: str = "") -> Address:
     """Add the child's new current address; the previous current address ends the day before."""
+    access.require(actor, "edit", child)
     errors: dict[str, list[str]] = {}
     try:
         postcode = normalise_postcode(postcode)
@@ -266,6 +273,8 @@ def _clean_person(values: dict) -> dict:
 
 def person_create(*, actor, first_name: str, last_name: str, child: Child | None = None, **fields) -> Person:
     """Record an adult (or a child without a record here) in a child's network."""
+    if child is not None:
+        access.require(actor, "edit", child)
     _unknown_fields(fields, PERSON_FIELDS)
     cleaned = _clean_person({"first_name": first_name, "last_name": last_name, **fields})
     person = Person(**cleaned)
@@ -278,6 +287,8 @@ def person_create(*, actor, first_name: str, last_name: str, child: Child | None
 
 
 def person_update(*, actor, person: Person, expected_version: int, child: Child | None = None, **fields) -> dict:
+    if child is not None:
+        access.require(actor, "edit", child)
     _unknown_fields(fields, PERSON_FIELDS)
     cleaned = _clean_person(fields)
     with transaction.atomic():
@@ -299,6 +310,7 @@ def _check_relationship_dates(start_date, end_date=None) -> None:
 def relationship_add(*, actor, child: Child, kind: str, person: Person | None = None,
                      related_child: Child | None = None, **fields) -> Relationship:
     """Link a person, or another child with a record here, to the child."""
+    access.require(actor, "edit", child)
     _unknown_fields(fields, RELATIONSHIP_FIELDS - {"kind"})
     if (person is None) == (related_child is None):
         raise ValidationError("Choose either a person or a child with a record here")
@@ -316,6 +328,7 @@ def relationship_add(*, actor, child: Child, kind: str, person: Person | None = 
 
 
 def relationship_update(*, actor, relationship: Relationship, **fields) -> dict:
+    access.require(actor, "edit", relationship.child)
     _unknown_fields(fields, RELATIONSHIP_FIELDS)
     if relationship.end_date is not None:
         raise ValidationError("This relationship has ended and cannot be changed")
@@ -326,6 +339,7 @@ def relationship_update(*, actor, relationship: Relationship, **fields) -> dict:
 
 
 def relationship_end(*, actor, relationship: Relationship, end_date: dt.date) -> dict:
+    access.require(actor, "edit", relationship.child)
     if relationship.end_date is not None:
         raise ValidationError("This relationship has already ended")
     if end_date is None:
@@ -357,6 +371,8 @@ def child_merge(*, actor, keep: Child, duplicate: Child) -> dict:
     The duplicate row stays, marked merged_into=keep, so old links and references resolve.
     Returns {model label: rows moved}.
     """
+    access.require(actor, "merge", keep)
+    access.require(actor, "merge", duplicate)
     if keep.pk == duplicate.pk:
         raise ValidationError("A record cannot be merged with itself")
     if keep.merged_into_id or duplicate.merged_into_id:
@@ -507,6 +523,7 @@ def access_grant_remove(*, actor, grant: RestrictedAccessGrant) -> None:
 
 def partner_share_add(*, actor, child: Child, agency: str, reason: str, shared_on: dt.date | None = None,
                       ends_on: dt.date | None = None) -> PartnerShare:
+    access.require(actor, "edit", child)
     today = timezone.localdate()
     shared_on = shared_on or today
     errors: dict[str, list[str]] = {}
@@ -534,6 +551,7 @@ def partner_share_add(*, actor, child: Child, agency: str, reason: str, shared_o
 
 def partner_share_end(*, actor, share: PartnerShare) -> dict:
     """Stop sharing now: the share's last day becomes yesterday, so the partner loses access today."""
+    access.require(actor, "edit", share.child)
     today = timezone.localdate()
     if share.ends_on is not None and share.ends_on < today:
         raise ValidationError("Sharing with this agency has already ended")
