@@ -11,7 +11,8 @@ class InspectionConfig(AppConfig):
 
         from . import policy
 
-        register(NavItem("Inspection", "inspection:list", roles=policy.may_view_inspections.roles, order=80))
+        register(NavItem("Inspection", "inspection:list", permission=policy.may_view_inspections, order=80))
         # Staff who cannot read the plans may still own actions: they reach their own from here.
-        owners_only = policy.may_own_inspection_actions.roles - policy.may_view_inspections.roles
-        register(NavItem("Inspection actions", "inspection:my_actions", roles=owners_only, order=81))
+        register(NavItem("Inspection actions", "inspection:my_actions", order=81,
+                         permission=lambda user: policy.may_own_inspection_actions(user)
+                         and not policy.may_view_inspections(user)))

@@ -18,5 +18,5 @@ class OtherdutiesConfig(AppConfig):
 
         add_record_section("Other duties", "otherduties:overview", "view_casework", before="Plans")
         register(NavItem("Care proceedings", "otherduties:proceedings_list", order=55,
-                         roles=policy.may_view_proceedings_list.roles))
-        register(NavItem("LADO", "otherduties:lado_list", roles=policy.may_view_lado.roles, order=56))
+                         permission=policy.may_view_proceedings_list))
+        register(NavItem("LADO", "otherduties:lado_list", permission=policy.may_view_lado, order=56))

@@ -11,4 +11,4 @@ class PerformanceConfig(AppConfig):
 
         from . import policy
 
-        register(NavItem("Performance", "performance:scorecard", roles=policy.may_view_scorecards.roles, order=65))
+        register(NavItem("Performance", "performance:scorecard", permission=policy.may_view_scorecards, order=65))

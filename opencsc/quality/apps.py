@@ -16,4 +16,4 @@ class QualityConfig(AppConfig):
         )
 
         add_record_section("Case audits", "quality:child", "view_casework", before="History")
-        register(NavItem("Practice quality", "quality:dashboard", roles=policy.may_view_quality.roles, order=60))
+        register(NavItem("Practice quality", "quality:dashboard", permission=policy.may_view_quality, order=60))

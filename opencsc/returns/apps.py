@@ -11,4 +11,4 @@ class ReturnsConfig(AppConfig):
 
         from . import policy
 
-        register(NavItem("Returns", "returns:home", roles=policy.may_read_return_reports.roles, order=80))
+        register(NavItem("Returns", "returns:home", permission=policy.may_read_return_reports, order=80))

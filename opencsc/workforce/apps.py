@@ -13,6 +13,6 @@ class WorkforceConfig(AppConfig):
         from . import policy
 
         add_record_section("Allocation", "workforce:child", "view_casework", before="History")
-        register(NavItem("Workload", "workforce:workload", roles=policy.may_view_workload.roles, order=25))
-        register(NavItem("Supervision", "workforce:supervision_list", roles=policy.may_view_supervision.roles,
+        register(NavItem("Workload", "workforce:workload", permission=policy.may_view_workload, order=25))
+        register(NavItem("Supervision", "workforce:supervision_list", permission=policy.may_view_supervision,
                          order=26))
