@@ -8,7 +8,6 @@ from opencsc.care.models import PeriodOfCare
 from opencsc.codes.lists import SDQ_REASON
 from opencsc.people.models import Child
 from opencsc.synthetic.generators.wellbeing import LOOKBACK_DAYS, generate_wellbeing
-from opencsc.synthetic.testing import rolled_back_authority
 from opencsc.wellbeing import rules, selectors
 from opencsc.wellbeing.models import (
     PEP,
@@ -29,18 +28,13 @@ MODELS = (HealthAssessment, DentalCheck, HealthStatus, SDQ, PEP, EducationTerm, 
           AdvocacyOffer, Complaint, RightsExplained)
 
 
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_authority]
+
+
 def _snapshot():
     return {m.__name__: sorted(m.objects.values_list("child_id", *[
         f.name for f in m._meta.concrete_fields if f.name not in ("id", "child", "created_by", "created_at")]))
         for m in MODELS}
-
-
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
-    """One authority for the module (the care step runs before this one), rolled back at the end."""
-    with rolled_back_authority(django_db_blocker, seed=5, size=0.5, today=TODAY, until="wellbeing") as ctx:
-        assert PeriodOfCare.objects.exists()
-        yield ctx
 
 
 def _looked_after_ids(ctx) -> set[int]:
