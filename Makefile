@@ -28,7 +28,7 @@ demo: install
 ## (--no-migrations); opencsc/core/tests/test_migrations.py checks the migrations themselves.
 PYTEST_ARGS ?=
 test: install
-	$(VENV_PY) -m pytest -m "not browser" -n 2 -q --no-migrations $(PYTEST_ARGS)
+	$(VENV_PY) -m pytest -m "not browser" -n 2 --dist loadgroup -q --no-migrations $(PYTEST_ARGS)
 
 ## Browser tests: Playwright driving Debian's Chromium (apt-get install chromium).
 test-browser: install
