@@ -37,6 +37,11 @@ def _uses_database(item) -> bool:
 def pytest_collection_modifyitems(config, items):
     import os
 
+    # The modules that read the shared synthetic authority run together, on one worker (see
+    # opencsc/synthetic/testing.py), so it is generated once for the whole run.
+    for item in items:
+        if item.get_closest_marker("shared_authority") is not None:
+            item.add_marker(pytest.mark.xdist_group("authority"))
     if os.environ.get("OPENCSC_DATABASE") != "postgres" or os.environ.get("OPENCSC_PG_ALL_TESTS"):
         return
     keep = [item for item in items if _uses_database(item)]
@@ -44,3 +49,23 @@ def pytest_collection_modifyitems(config, items):
     if skipped:
         config.hook.pytest_deselected(items=skipped)
         items[:] = keep
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    from opencsc.synthetic import testing
+
+    if testing.uses_shared_authority(item) and not testing.uses_shared_authority(nextitem):
+        testing.release_shared_authority()
+
+
+@pytest.fixture(scope="module")
+def authority(request, django_db_setup, django_db_blocker):
+    """The shared synthetic authority (opencsc.synthetic.testing.SHARED), for modules marked
+    `pytest.mark.shared_authority`: generated once per run, read by every such module."""
+    from opencsc.synthetic import testing
+
+    if request.node.get_closest_marker("shared_authority") is None:
+        raise pytest.UsageError(f"{request.node.nodeid}: mark the module pytest.mark.shared_authority")
+    return testing.shared_authority(django_db_blocker)

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "opencsc.core.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "opencsc.accounts.middleware.IdleTimeoutMiddleware",
     "opencsc.accounts.middleware.LoginRequiredMiddleware",

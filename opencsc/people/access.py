@@ -112,9 +112,8 @@ def _small_id(pk) -> bool:
 
 
 def _is_allocated(user, child) -> bool:
-    from opencsc.casework.models import Allocation
-
-    open_allocations = Allocation.objects.filter(child=child, end_date__isnull=True)
+    # Allocations belong to casework, a layer above: read them through the child's reverse relation.
+    open_allocations = child.allocations.filter(end_date__isnull=True)
     if not open_allocations.exists():
         return False
     return open_allocations.filter(Q(worker=user) | Q(team_id=user.team_id, team_id__isnull=False)).exists()

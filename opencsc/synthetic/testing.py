@@ -14,7 +14,7 @@ import datetime as dt
 from contextlib import contextmanager
 
 # The authority most generator and integration tests share: every step, one seed, one size.
-SHARED = {"seed": 7, "size": 0.25, "today": dt.date(2026, 11, 23)}
+SHARED = {"seed": 7, "size": 0.5, "today": dt.date(2026, 11, 23)}
 
 _CACHE: dict[tuple, tuple[object, list]] = {}
 
@@ -74,8 +74,11 @@ def authority_rows(**options):
         ctx, dump = _CACHE[key]
         _load(dump)
         return ctx
+    before = {table: set(rows) for table, _, rows in _dump()}  # content types, permissions: already there
     ctx = authority_generate(**options)
-    _CACHE[key] = (ctx, _dump())
+    added = [(table, columns, [row for row in rows if row not in before.get(table, ())])
+             for table, columns, rows in _dump()]
+    _CACHE[key] = (ctx, [entry for entry in added if entry[2]])
     return ctx
 
 
@@ -89,3 +92,53 @@ def rolled_back_authority(django_db_blocker, **options):
     with django_db_blocker.unblock(), transaction.atomic():
         yield authority_rows(**options)
         transaction.set_rollback(True)
+
+
+# --- One authority shared by every module that asks for it --------------------------------------------
+#
+# The modules marked `shared_authority` all read the same authority (SHARED). The test run groups
+# them on one worker, one after another (conftest.py: xdist group "authority"), and the authority is
+# generated once, kept in an open transaction while those modules run (each test inside its own
+# transaction on top), and rolled back as soon as the next test is not one of them. Should another
+# test come between two of them, the authority is put back from the process's copy.
+
+
+class _Shared:
+    atomic = None
+    blocker = None
+    ctx = None
+
+
+def shared_authority(django_db_blocker):
+    """The SHARED authority, in the database until the run leaves the `shared_authority` tests."""
+    from django.db import transaction
+
+    if _Shared.atomic is None:
+        with django_db_blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                _Shared.ctx = authority_rows(**SHARED)
+            except BaseException:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+                raise
+        _Shared.atomic, _Shared.blocker = atomic, django_db_blocker
+    return _Shared.ctx
+
+
+def release_shared_authority() -> None:
+    """Roll the shared authority back (the run has moved on to other tests)."""
+    from django.db import transaction
+
+    if _Shared.atomic is None:
+        return
+    atomic, blocker = _Shared.atomic, _Shared.blocker
+    _Shared.atomic = _Shared.blocker = _Shared.ctx = None
+    with blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+def uses_shared_authority(item) -> bool:
+    return item is not None and item.get_closest_marker("shared_authority") is not None

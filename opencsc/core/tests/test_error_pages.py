@@ -14,3 +14,11 @@ def test_signed_out_user_is_sent_to_sign_in(client):
     response = client.get("/children/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/sign-in/")
+
+
+def test_pages_for_nobody_signed_in_may_be_cached_but_signed_in_pages_may_not(client, make_user):
+    public = client.get("/accessibility/")
+    assert "no-store" not in public.get("Cache-Control", "")
+    client.force_login(make_user())
+    for response in (client.get("/accessibility/"), client.get("/"), client.get("/no-such-page/")):
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]

@@ -10,11 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
+@pytest.mark.django_db  # makemigrations checks the recorded history against the database
 def test_the_models_need_no_new_migration():
     call_command("makemigrations", check=True, dry_run=True, verbosity=0)
 

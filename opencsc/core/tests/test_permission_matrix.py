@@ -217,6 +217,7 @@ def _check(name, role, method, client, world):
     refusals = AccessLog.objects.filter(user=user, outcome="refused").count()
     response = _request(client, method, _url(name, entry, world))
     allowed = (entry.allowed is PUBLIC or role in entry.allowed) and role not in entry.not_found
+    assert "no-store" in response.get("Cache-Control", ""), f"{name} may be cached for {role}"
     if allowed and method == entry.method:
         assert response.status_code in (200, 302), f"{role} should be allowed {name}"
         if response.status_code == 302:

@@ -9,19 +9,13 @@ from opencsc.assessment.models import Assessment, CINEpisode, CINPlan
 from opencsc.casework.models import Plan
 from opencsc.codes import PRIMARY_NEED, REASON_FOR_CLOSURE, REFERRAL_SOURCE
 from opencsc.synthetic.generators.assessment import OPEN_SERVICES
-from opencsc.synthetic.testing import rolled_back_authority
 
 TODAY = dt.date(2026, 11, 23)
 
 
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
-    """One authority for the module (tests run inside their own transactions), rolled back at the end."""
-    with rolled_back_authority(django_db_blocker, seed=7, size=0.2, today=TODAY, until="assessment") as ctx:
-        yield ctx
 
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_authority]
 
 
 def test_every_open_child_in_need_has_one_open_episode(authority):

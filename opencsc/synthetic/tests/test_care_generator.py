@@ -17,19 +17,13 @@ from opencsc.care.models import (
 from opencsc.care.services import _row
 from opencsc.casework.models import Visit
 from opencsc.codes import LEGAL_STATUS, PLACEMENT_TYPE, REASON_EPISODE_CEASED
-from opencsc.synthetic.testing import rolled_back_authority
 
 TODAY = dt.date(2026, 11, 23)
 
 
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
-    """One authority for the module (tests run inside their own transactions), rolled back at the end."""
-    with rolled_back_authority(django_db_blocker, seed=7, size=0.25, today=TODAY, until="care") as ctx:
-        yield ctx
 
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_authority]
 
 
 def test_the_records_are_complete_and_every_episode_passes_the_services_ssda903_rules(authority):

@@ -10,25 +10,16 @@ from opencsc.accounts.roles import TeamKind
 from opencsc.casework.models import Allocation
 from opencsc.edt import rules
 from opencsc.edt.models import OutOfHoursEntry
-from opencsc.synthetic.generators.edt import DAYS, PER_NIGHT, generate_edt
-from opencsc.synthetic.testing import rolled_back_authority
+from opencsc.synthetic.generators.edt import DAYS, PER_NIGHT
+from opencsc.synthetic.testing import SHARED
 from opencsc.timescales.authority import authority_calendar
 
 TODAY = dt.date(2026, 11, 23)  # a Monday
-SIZE = 0.2
+SIZE = SHARED["size"]
 LONDON = ZoneInfo("Europe/London")
 
 
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
-    """One authority for the module, rolled back at the end."""
-    with rolled_back_authority(django_db_blocker, seed=11, size=SIZE, today=TODAY, until="edt") as ctx:
-        if not OutOfHoursEntry.objects.exists():  # until the step is in pipeline.STEPS
-            generate_edt(ctx)
-        yield ctx
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_authority]
 
 
 def test_about_five_a_night_out_of_hours(authority):

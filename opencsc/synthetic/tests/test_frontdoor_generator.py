@@ -15,20 +15,15 @@ from opencsc.frontdoor.models import (
     EncompassNotice,
     InformationRequest,
 )
-from opencsc.synthetic.testing import rolled_back_authority
+from opencsc.synthetic.testing import SHARED
 
 TODAY = dt.date(2026, 11, 23)
-SIZE = 0.2
+SIZE = SHARED["size"]
 
 
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
-    """One authority for the module (tests run inside their own transactions), rolled back at the end."""
-    with rolled_back_authority(django_db_blocker, seed=7, size=SIZE, today=TODAY, until="frontdoor") as ctx:
-        yield ctx
 
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_authority]
 
 
 def _volumes_and_conversion_look_like_a_real_front_door():

@@ -6,23 +6,13 @@ import pytest
 from django.urls import reverse
 
 from opencsc.inspection.models import Action, AreaForImprovement, Inspection
-from opencsc.synthetic.generators.inspection import generate_inspection
 from opencsc.synthetic.pipeline import STEPS
-from opencsc.synthetic.testing import rolled_back_authority
 from opencsc.timescales.authority import authority_calendar
 
 TODAY = dt.date(2026, 11, 23)
 
 
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
-    """Only the staff the step needs, then the step itself; rolled back at the end."""
-    with rolled_back_authority(django_db_blocker, seed=9, size=0.1, today=TODAY, until="staff") as ctx:
-        generate_inspection(ctx)
-        yield ctx
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_authority]
 
 
 def test_the_step_runs_last_in_the_pipeline():

@@ -14,19 +14,13 @@ from opencsc.missing.models import (
 )
 from opencsc.missing.selectors import rhi_due
 from opencsc.synthetic.generators.missing import generate_missing
-from opencsc.synthetic.testing import rolled_back_authority
 
 TODAY = dt.date(2026, 11, 23)
 
 
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
-    """One authority for the module (tests run inside their own transactions), rolled back at the end."""
-    with rolled_back_authority(django_db_blocker, seed=5, size=0.2, today=TODAY, until="missing") as ctx:
-        yield ctx
 
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_authority]
 
 
 def _rows():

@@ -14,20 +14,14 @@ from opencsc.otherduties.models import (
 )
 from opencsc.otherduties.selectors import lado_timeliness
 from opencsc.synthetic.generators.otherduties import generate_otherduties
-from opencsc.synthetic.testing import rolled_back_authority
 from opencsc.timescales.core.calendar import WorkingDayCalendar
 
 TODAY = dt.date(2026, 11, 23)
 
 
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
-    """One authority for the module (tests run inside their own transactions), rolled back at the end."""
-    with rolled_back_authority(django_db_blocker, seed=9, size=1.0 / 5, today=TODAY, until="otherduties") as ctx:
-        yield ctx
 
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_authority]
 
 
 def test_private_fostering_arrangements_and_visits(authority):

@@ -8,19 +8,13 @@ from django.db.models import F
 from opencsc.accounts.roles import Role
 from opencsc.quality import selectors
 from opencsc.quality.models import AuditAction, AuditAnswer, AuditQuestion, CaseAudit, Moderation, ThemedAudit
-from opencsc.synthetic.testing import rolled_back_authority
 
 TODAY = dt.date(2026, 11, 23)
 
 
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
-    """One authority for the module (tests run inside their own transactions), rolled back at the end."""
-    with rolled_back_authority(django_db_blocker, seed=9, size=0.2, today=TODAY, until="quality") as ctx:
-        yield ctx
 
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_authority]
 
 
 def test_audits_moderation_and_actions_are_realistic(authority):

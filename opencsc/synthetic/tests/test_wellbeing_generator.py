@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 
 from opencsc.care.models import PeriodOfCare
+from opencsc.care.selectors import every_child
 from opencsc.codes.lists import SDQ_REASON
 from opencsc.people.models import Child
 from opencsc.synthetic.generators.wellbeing import LOOKBACK_DAYS, generate_wellbeing
-from opencsc.synthetic.testing import rolled_back_authority
 from opencsc.wellbeing import rules, selectors
 from opencsc.wellbeing.models import (
     PEP,
@@ -29,18 +29,13 @@ MODELS = (HealthAssessment, DentalCheck, HealthStatus, SDQ, PEP, EducationTerm, 
           AdvocacyOffer, Complaint, RightsExplained)
 
 
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_authority]
+
+
 def _snapshot():
     return {m.__name__: sorted(m.objects.values_list("child_id", *[
         f.name for f in m._meta.concrete_fields if f.name not in ("id", "child", "created_by", "created_at")]))
         for m in MODELS}
-
-
-@pytest.fixture(scope="module")
-def authority(django_db_setup, django_db_blocker):
-    """One authority for the module (the care step runs before this one), rolled back at the end."""
-    with rolled_back_authority(django_db_blocker, seed=5, size=0.5, today=TODAY, until="wellbeing") as ctx:
-        assert PeriodOfCare.objects.exists()
-        yield ctx
 
 
 def _looked_after_ids(ctx) -> set[int]:
@@ -82,12 +77,12 @@ def test_dates_codes_and_scores_are_valid(authority, db):
 
 
 def test_rates_are_near_the_national_figures_with_some_late(authority, db):
-    cohort = selectors.looked_after(on=TODAY).count()
+    cohort = selectors.looked_after(on=TODAY, children=every_child()).count()
     assert cohort > 20
-    health = selectors.health_checks_in_date(on=TODAY).count() / cohort
-    dental = selectors.dental_checks_in_date(on=TODAY).count() / cohort
-    pep_cohort = selectors.pep_cohort(on=TODAY).count()
-    peps = selectors.peps_in_date(on=TODAY).count() / pep_cohort
+    health = selectors.health_checks_in_date(on=TODAY, children=every_child()).count() / cohort
+    dental = selectors.dental_checks_in_date(on=TODAY, children=every_child()).count() / cohort
+    pep_cohort = selectors.pep_cohort(on=TODAY, children=every_child()).count()
+    peps = selectors.peps_in_date(on=TODAY, children=every_child()).count() / pep_cohort
     assert 0.7 <= health < 1, health
     assert 0.6 <= dental < 0.95, dental
     assert 0.65 <= peps < 1, peps
