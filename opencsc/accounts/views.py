@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from opencsc.core.forms import submit
+from opencsc.people import access_log as access_log_reads
 from opencsc.people import policy as people_policy
 
 from . import permissions, selectors, services
@@ -333,7 +334,7 @@ def team_edit(request, team_id):
 @allowed(people_policy.may_view_access_log)
 def access_log(request):
     form = AccessLogFilterForm(request.GET or None)
-    entries = selectors.access_log_entries(viewer=request.user)
+    entries = access_log_reads.access_log_entries(viewer=request.user)
     child = None
     filtered = False
     if form.is_bound:
@@ -345,14 +346,14 @@ def access_log(request):
                 "outcome": data["outcome"],
             }
             if data["child"]:
-                child = selectors.child_for_access_log(viewer=request.user, reference=data["child"])
+                child = access_log_reads.child_for_access_log(viewer=request.user, reference=data["child"])
                 if child is None:
                     form.add_error("child", "No child found with that LA child ID or record number")
             if data["user"]:
-                criteria["users"] = selectors.users_matching(query=data["user"])
+                criteria["users"] = access_log_reads.users_matching(query=data["user"])
             filtered = any(data.values())
             if form.is_valid():
-                entries = selectors.access_log_entries(viewer=request.user, child=child, **criteria)
+                entries = access_log_reads.access_log_entries(viewer=request.user, child=child, **criteria)
         if not form.is_valid():
             entries = entries.none()
     return render(request, "accounts/access_log.html", {

@@ -469,6 +469,7 @@ def child_restrict(*, actor, child: Child, reason: str, named_users=()) -> Child
 
     `named_users` may be User objects or usernames.
     """
+    access.require(actor, "restrict", child)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Enter the reason for restricting this record"]})
@@ -486,6 +487,7 @@ def child_restrict(*, actor, child: Child, reason: str, named_users=()) -> Child
 
 
 def child_unrestrict(*, actor, child: Child) -> Child:
+    access.require(actor, "restrict", child)
     if not child.is_restricted:
         raise ValidationError("This record is not restricted")
     with transaction.atomic():
@@ -495,6 +497,7 @@ def child_unrestrict(*, actor, child: Child) -> Child:
 
 
 def access_grant_add(*, actor, child: Child, user) -> RestrictedAccessGrant:
+    access.require(actor, "restrict", child)
     existing = RestrictedAccessGrant.objects.filter(child=child, user=user).first()
     if existing:
         return existing
@@ -510,6 +513,7 @@ def access_grant_add(*, actor, child: Child, user) -> RestrictedAccessGrant:
 
 
 def access_grant_remove(*, actor, grant: RestrictedAccessGrant) -> None:
+    access.require(actor, "restrict", grant.child)
     if grant.user_id == getattr(actor, "pk", None):
         raise ValidationError("You cannot remove your own access")
     with transaction.atomic():

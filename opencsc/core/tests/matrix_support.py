@@ -46,10 +46,19 @@ class Entry:
     args: tuple[str, ...] = ()
     method: str = "get"
     not_found: frozenset = frozenset()
+    # The roles that may use the page at all, where more than `allowed` (which is who may use it on the
+    # matrix world's record): e.g. editing a child is a social worker's page, but only for a child
+    # allocated to them. Those roles get 404, not 403, for a record they cannot see.
+    page: frozenset | None = None
 
     def __post_init__(self):
-        if isinstance(self.allowed, Permission):
-            object.__setattr__(self, "allowed", self.allowed.roles)
+        for name in ("allowed", "page"):
+            if isinstance(getattr(self, name), Permission):
+                object.__setattr__(self, name, getattr(self, name).roles)
+
+    @property
+    def page_roles(self) -> frozenset:
+        return self.allowed if self.page is None else self.page | self.allowed
 
     def expected_refusal(self, role) -> int:
         return 404 if role in self.not_found else 403

@@ -304,8 +304,9 @@ def test_relationship_add_refusals_change_nothing(actor, case):
 
 
 @pytest.mark.django_db
-def test_restricting_grants_the_named_users_and_the_actor(actor, make_user):
+def test_restricting_grants_the_named_users_and_the_actor(make_user):
     child = ChildFactory()
+    actor = make_user("service_manager")  # only service managers restrict records
     worker = make_user("social_worker", username="jbloggs")
     services.child_restrict(actor=actor, child=child, reason="Adoption placement", named_users=["JBloggs"])
     child.refresh_from_db()
@@ -315,8 +316,9 @@ def test_restricting_grants_the_named_users_and_the_actor(actor, make_user):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("reason, users, field", [("", [], "reason"), ("Reason", ["nobody-here"], "named_users")])
-def test_restriction_refusals_change_nothing(actor, reason, users, field):
+def test_restriction_refusals_change_nothing(make_user, reason, users, field):
     child = ChildFactory()
+    actor = make_user("service_manager")  # only service managers restrict records
     before = snapshot()
     with pytest.raises(ValidationError) as exc:
         services.child_restrict(actor=actor, child=child, reason=reason, named_users=users)
@@ -326,14 +328,28 @@ def test_restriction_refusals_change_nothing(actor, reason, users, field):
 
 
 @pytest.mark.django_db
-def test_cannot_remove_own_grant(actor):
+def test_cannot_remove_own_grant(make_user):
     child = ChildFactory()
+    actor = make_user("service_manager")  # only service managers restrict records
     services.child_restrict(actor=actor, child=child, reason="Witness protection")
     grant = RestrictedAccessGrant.objects.get(child=child, user=actor)
     before = snapshot()
     with pytest.raises(ValidationError):
         services.access_grant_remove(actor=actor, grant=grant)
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["team_manager", "social_worker", "auditor"])
+def test_only_a_service_manager_restricts_and_a_refusal_changes_nothing(make_user, role):
+    from django.core.exceptions import PermissionDenied
+
+    child = ChildFactory()
+    before = snapshot()
+    with pytest.raises(PermissionDenied):
+        services.child_restrict(actor=make_user(role), child=child, reason="Witness protection")
+    child.refresh_from_db()
+    assert not child.is_restricted and snapshot() == before
 
 
 @pytest.mark.django_db
