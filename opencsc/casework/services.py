@@ -509,8 +509,6 @@ def visit_record(
 
 # --- Management oversight and supervision -------------------------------------------------
 
-OVERSIGHT_ROLES = policy.may_record_oversight.roles  # workforce still names the roles
-
 
 def can_record_oversight(user, child: Child) -> bool:
     """Only team and service managers and senior practitioners record oversight."""

@@ -35,13 +35,6 @@ ACTION_PERMISSIONS = {
 }
 ACTIONS: dict[str, str] = {name: perm.description for name, perm in ACTION_PERMISSIONS.items()}
 
-# Kept for the callers that name the roles: the permissions are the source.
-RECORD_ROLES = policy.may_record.roles
-EDIT_ROLES = policy.may_edit.roles
-MERGE_ROLES = policy.may_merge.roles
-RESTRICT_ROLES = policy.may_restrict.roles
-ACCESS_LOG_ROLES = policy.may_view_access_log.roles
-
 
 def _active_share(user):
     today = timezone.localdate()
