@@ -34,6 +34,7 @@ def _uses_database(item) -> bool:
     return item.get_closest_marker("django_db") is not None or bool(DB_FIXTURES & set(item.fixturenames))
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (it names each grouped test by its group)
 def pytest_collection_modifyitems(config, items):
     import os
 

@@ -25,6 +25,10 @@ def authority(django_db_setup, django_db_blocker):
         yield ctx
 
 
+# Its own authority, generated once: the module runs on one worker.
+pytestmark = pytest.mark.xdist_group("protection-generator")
+
+
 @pytest.mark.django_db
 def test_children_on_plans_now_match_the_service(authority):
     open_plans = cp_plans_for(Child.objects.all()).filter(plan__end_date__isnull=True)

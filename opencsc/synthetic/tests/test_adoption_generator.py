@@ -25,7 +25,8 @@ def authority(django_db_setup, django_db_blocker):
         yield ctx
 
 
-pytestmark = pytest.mark.django_db
+# Its own authority, generated once: the module runs on one worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("adoption-generator")]
 
 
 def test_milestones_are_in_order_and_none_is_in_the_future(authority):

@@ -29,7 +29,8 @@ def authority(django_db_setup, django_db_blocker):
         yield ctx
 
 
-pytestmark = pytest.mark.django_db
+# Its own authority, generated once: the module runs on one worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("careleavers-generator")]
 
 
 @pytest.fixture

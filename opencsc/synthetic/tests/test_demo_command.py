@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from opencsc.accounts.models import User
 from opencsc.casework.models import CaseNote
 from opencsc.people.models import Child
+from opencsc.people.tests.factories import ChildFactory
 from opencsc.performance.models import Commentary, Snapshot
 from opencsc.synthetic.constants import DEMO_LOGINS, DEMO_PASSWORD
 from opencsc.synthetic.management.commands import demo
@@ -62,6 +63,7 @@ def test_given_a_filled_database_when_the_demo_starts_again_then_it_keeps_the_da
     ],
 )
 def test_the_port_comes_from_the_option_or_the_environment(monkeypatch, env, args, url):
+    ChildFactory()  # an authority already there: the demo goes straight to the logins and the address
     monkeypatch.delenv("PORT", raising=False)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -89,6 +91,7 @@ def test_without_no_serve_it_serves_on_the_loopback_address_without_the_reloader
 
     monkeypatch.setattr(demo, "call_command", recording_call_command)
     monkeypatch.delenv("PORT", raising=False)
+    ChildFactory()  # an authority already there (generating one is tested above)
     call_command("demo", "--size", SIZE, "--port", "8002", stdout=io.StringIO())
     assert calls == [(("127.0.0.1:8002",), {"use_reloader": False})]
 

@@ -34,7 +34,8 @@ def authority(django_db_setup, django_db_blocker):
         yield ctx
 
 
-pytestmark = pytest.mark.django_db
+# Its own authority, generated once: the module runs on one worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("earlyhelp-generator")]
 
 
 def test_about_the_expected_number_of_families_are_in_early_help_now(authority):

@@ -177,6 +177,7 @@ def _listed(items):
 
 
 @pytest.mark.django_db
+@pytest.mark.xdist_group("small-authority")  # with the CIN census tests of the same authority: generated once
 @pytest.mark.parametrize("days_before", [0, 45, 400])
 def test_a_synthetic_authoritys_due_list_is_the_same_read_in_full(synthetic, monkeypatch, days_before):
     from opencsc.people.models import Child
