@@ -175,37 +175,3 @@ def _build(worker, n):
         plan = cp_plan(worker, child, dt.date(2026, 3, 2))
         VisitFactory(child=child, kind=Visit.Kind.CP, visited_on=dt.date(2026, 5, 25))
         review(worker, plan, dt.date(2026, 5, 29))
-
-
-GROWN_MEASURES = [icpc_15wd, cp_plans_2_years, cp_second_plans, cp_visits_in_time,
-                                     cp_reviews_in_time]
-
-
-@pytest.fixture(scope="module")
-def grown(django_db_setup, django_db_blocker):
-    """Each measure's query count with 2 children, then its queries and rows with 20: built once for the
-    module (in a transaction rolled back at the end), not once per measure."""
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
-
-    from opencsc.accounts.tests.factories import UserFactory
-
-    def run(measure):
-        with CaptureQueriesContext(connection) as queries:
-            rows = measure(dt.date(2026, 6, 5))
-        return len(queries.captured_queries), len(rows)
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        worker = UserFactory(role="social_worker")
-        _build(worker, 2)
-        small = {measure: run(measure)[0] for measure in GROWN_MEASURES}
-        _build(worker, 18)
-        yield {measure: (small[measure], *run(measure)) for measure in GROWN_MEASURES}
-        transaction.set_rollback(True)
-
-
-@pytest.mark.parametrize("measure", GROWN_MEASURES)
-def test_query_count_does_not_grow(grown, measure, db):
-    small, large, rows = grown[measure]
-    assert large <= small, f"{measure.__name__}: {small} queries for 2 children, {large} for 20"
-    assert rows == (0 if measure is cp_plans_2_years else 20)
