@@ -26,8 +26,9 @@ def signed_in(client, make_user):
 
 # On PostgreSQL, run the tests that touch the database. A test that uses no database (rules, parsers,
 # code lists, pure functions) gives the same result whatever the database, and SQLite's run has it.
-DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "django_db_blocker", "live_server",
-               "django_db_reset_sequences", "django_db_serialized_rollback"}
+# (django_db_blocker is not one: pytest-django's autouse fixtures ask every test for it.)
+DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "django_db_reset_sequences",
+               "django_db_serialized_rollback"}
 
 
 def _uses_database(item) -> bool:
