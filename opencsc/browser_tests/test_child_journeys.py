@@ -106,19 +106,23 @@ def test_a_future_date_of_contact_is_refused_and_the_typed_subject_is_kept(page,
     assert CaseNote.objects.filter(child=child).count() == 0
 
 
-def test_a_partner_agency_user_gets_page_not_found_for_an_unshared_child(page, live_server):
+def test_a_partner_agency_user_sees_nothing_of_an_unshared_child(page, live_server):
     # Given a child whose record has not been shared, and a police user signed in
     child = make_child(first_name="Noah", last_name="Quartermaine")
     police = UserFactory(role="partner", agency="police")
     sign_in(page, live_server, police.username)
 
-    for path in (f"/children/{child.pk}/", f"/children/{child.pk}/chronology/", f"/children/{child.pk}/notes/add/"):
+    for path, status, heading in (
+        (f"/children/{child.pk}/", 404, "Page not found"),  # a summary partners may see, once shared
+        (f"/children/{child.pk}/chronology/", 403, "You cannot do this"),  # pages partners never use
+        (f"/children/{child.pk}/notes/add/", 403, "You cannot do this"),
+    ):
         # When they go to the child's pages
         response = page.goto(f"{live_server.url}{path}")
 
-        # Then they get "Page not found", and nothing about the child
-        assert response.status == 404, path
-        expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+        # Then they are refused, and see nothing about the child
+        assert response.status == status, path
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         expect(page.locator("body")).not_to_contain_text("Quartermaine")
     # And nothing was recorded against the child
     assert CaseNote.objects.filter(child=child).count() == 0

@@ -82,9 +82,11 @@ def test_contact_screened_information_shared_and_referred(page, live_server):
     expect(page.get_by_text("No requests are waiting for your answer")).to_be_visible()
     assert InformationRequest.objects.get().responded_by == officer
 
-    # And the officer cannot open the child's record or the contact
+    # And the officer cannot open the contact: the front door's pages are not for partner agencies
     response = page.goto(f"{live_server.url}/frontdoor/contacts/{contact.pk}/")
-    assert response.status == 404
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot do this")
+    expect(page.locator("body")).not_to_contain_text("Leon Barker")
 
     # When the MASH manager decides: referral to children's social care
     page.context.clear_cookies()
