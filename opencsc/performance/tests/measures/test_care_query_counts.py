@@ -4,9 +4,9 @@ A module of its own: the 20 children are built once for every measure, in a tran
 open while these tests run, so no other test may share the module.
 """
 
-
 import pytest
 
+from .growth import grown_counts
 from .test_care import (
     AS_AT,
     _build,
@@ -21,31 +21,13 @@ from .test_care import (
 )
 
 GROWN_MEASURES = [cla_reviews_in_time, cla_visits_in_time, stability_3_placements,
-                                     stability_long_term, health_assessments, dental_checks, peps_in_date,
-                                     rhi_72_hours]
+                  stability_long_term, health_assessments, dental_checks, peps_in_date, rhi_72_hours]
 
 
 @pytest.fixture(scope="module")
 def grown(django_db_setup, django_db_blocker):
-    """Each measure's query count with 2 children, then its queries and rows with 20: built once for the
-    module (in a transaction rolled back at the end), not once per measure."""
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
-
-    from opencsc.accounts.tests.factories import UserFactory
-
-    def run(measure):
-        with CaptureQueriesContext(connection) as queries:
-            rows = measure(AS_AT)
-        return len(queries.captured_queries), len(rows)
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        worker = UserFactory(role="social_worker")
-        _build(worker, 2)
-        small = {measure: run(measure)[0] for measure in GROWN_MEASURES}
-        _build(worker, 18)
-        yield {measure: (small[measure], *run(measure)) for measure in GROWN_MEASURES}
-        transaction.set_rollback(True)
+    with grown_counts(django_db_blocker, build=_build, measures=GROWN_MEASURES, as_at=AS_AT) as counts:
+        yield counts
 
 
 @pytest.mark.parametrize("measure", GROWN_MEASURES)

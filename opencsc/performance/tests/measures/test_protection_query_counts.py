@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from .growth import grown_counts
 from .test_protection import (
     _build,
     cp_plans_2_years,
@@ -18,30 +19,13 @@ from .test_protection import (
 )
 
 GROWN_MEASURES = [icpc_15wd, cp_plans_2_years, cp_second_plans, cp_visits_in_time,
-                                     cp_reviews_in_time]
+                  cp_reviews_in_time]
 
 
 @pytest.fixture(scope="module")
 def grown(django_db_setup, django_db_blocker):
-    """Each measure's query count with 2 children, then its queries and rows with 20: built once for the
-    module (in a transaction rolled back at the end), not once per measure."""
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
-
-    from opencsc.accounts.tests.factories import UserFactory
-
-    def run(measure):
-        with CaptureQueriesContext(connection) as queries:
-            rows = measure(dt.date(2026, 6, 5))
-        return len(queries.captured_queries), len(rows)
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        worker = UserFactory(role="social_worker")
-        _build(worker, 2)
-        small = {measure: run(measure)[0] for measure in GROWN_MEASURES}
-        _build(worker, 18)
-        yield {measure: (small[measure], *run(measure)) for measure in GROWN_MEASURES}
-        transaction.set_rollback(True)
+    with grown_counts(django_db_blocker, build=_build, measures=GROWN_MEASURES, as_at=dt.date(2026, 6, 5)) as counts:
+        yield counts
 
 
 @pytest.mark.parametrize("measure", GROWN_MEASURES)
