@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from opencsc.core.audit import audit, diff, field_values
 from opencsc.core.models import AuditEvent
 
+from . import permissions
 from .models import Team, User
 from .roles import Role, TeamKind
 
@@ -266,6 +267,7 @@ def _check_username(username: str, *, exclude_pk=None) -> None:
 
 def user_create(*, actor: User, username: str, password: str, **values) -> User:
     """Create a user account. `values` are fields from USER_FIELDS."""
+    permissions.may_administer_users.require(actor)
     unknown = set(values) - set(USER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown user fields: {sorted(unknown)}")
@@ -307,6 +309,7 @@ def _update_user(user: User, *, actor: User, summary: str, before: dict | None =
 
 def user_update(*, actor: User, user: User, **values) -> dict:
     """Change a user's details, role, team or agency. Returns {field: [old, new]}."""
+    permissions.may_administer_users.require(actor)
     unknown = set(values) - set(USER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown user fields: {sorted(unknown)}")
@@ -324,6 +327,7 @@ def user_update(*, actor: User, user: User, **values) -> dict:
 
 def user_deactivate(*, actor: User, user: User) -> dict:
     """Stop a user signing in. Accounts are never deleted: their records must stay attributable."""
+    permissions.may_administer_users.require(actor)
     if user.pk == actor.pk:
         raise ValidationError("You cannot deactivate your own account")
     with transaction.atomic():
@@ -334,6 +338,7 @@ def user_deactivate(*, actor: User, user: User) -> dict:
 
 
 def user_reactivate(*, actor: User, user: User) -> dict:
+    permissions.may_administer_users.require(actor)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.is_active:
@@ -343,6 +348,7 @@ def user_reactivate(*, actor: User, user: User) -> dict:
 
 def user_unlock(*, actor: User, user: User) -> dict:
     """Clear a lockout and the count of failed sign-ins."""
+    permissions.may_administer_users.require(actor)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if not user_is_locked(user) and not user.failed_login_count:
@@ -354,6 +360,7 @@ def user_unlock(*, actor: User, user: User) -> dict:
 
 def user_set_password(*, actor: User, user: User, password: str) -> None:
     """Give a user a new password (for example when they have forgotten theirs)."""
+    permissions.may_administer_users.require(actor)
     try:
         validate_password(password, user=user)
     except ValidationError as error:
@@ -373,6 +380,7 @@ def user_set_password(*, actor: User, user: User, password: str) -> None:
 
 def user_reset_two_factor(*, actor: User, user: User) -> int:
     """Remove the user's authenticator apps: they set up a new one at their next sign-in."""
+    permissions.may_administer_users.require(actor)
     with transaction.atomic():
         devices = TOTPDevice.objects.filter(user=user)
         had_confirmed = devices.filter(confirmed=True).exists()
@@ -410,6 +418,7 @@ def _check_team_rules(team: Team) -> None:
 
 
 def team_create(*, actor: User, name: str, kind: str, agency: str = "", manager: User | None = None) -> Team:
+    permissions.may_administer_teams.require(actor)
     team = Team(name=(name or "").strip(), kind=kind, agency=agency or "", manager=manager)
     with transaction.atomic():
         _check_team_rules(team)
@@ -427,6 +436,7 @@ def team_create(*, actor: User, name: str, kind: str, agency: str = "", manager:
 
 
 def team_update(*, actor: User, team: Team, **values) -> dict:
+    permissions.may_administer_teams.require(actor)
     unknown = set(values) - set(TEAM_FIELDS)
     if unknown:
         raise TypeError(f"Unknown team fields: {sorted(unknown)}")

@@ -425,3 +425,28 @@ def test_team_list_shows_active_member_counts(admin):
 
     counted = next(t for t in response.context["page_obj"] if t.pk == team.pk)
     assert counted.member_count == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [r for r in Role.values if r != Role.ADMINISTRATOR])
+def test_only_an_administrator_may_use_the_account_services_and_a_refusal_changes_nothing(role):
+    from django.core.exceptions import PermissionDenied
+
+    from opencsc.accounts import services
+
+    actor, other = UserFactory(role=role), UserFactory(role=Role.SOCIAL_WORKER)
+    before = (User.objects.count(), Team.objects.count(), AuditEvent.objects.count(),
+              list(User.objects.values_list("pk", "role", "is_active", "password").order_by("pk")))
+    calls = [
+        lambda: services.user_create(actor=actor, username="newcomer", password="Correct-horse-1",
+                                     role=Role.SERVICE_MANAGER, team=other.team),
+        lambda: services.user_update(actor=actor, user=other, role=Role.SERVICE_MANAGER),
+        lambda: services.user_deactivate(actor=actor, user=other),
+        lambda: services.user_set_password(actor=actor, user=other, password="Correct-horse-1"),
+        lambda: services.team_create(actor=actor, name="Shadow team", kind=TeamKind.REFERRAL_ASSESSMENT),
+    ]
+    for call in calls:
+        with pytest.raises(PermissionDenied):
+            call()
+    assert (User.objects.count(), Team.objects.count(), AuditEvent.objects.count(),
+            list(User.objects.values_list("pk", "role", "is_active", "password").order_by("pk"))) == before
