@@ -84,6 +84,8 @@ def child_for(user, pk, *, request=None, action: str = "view", log: bool = True)
         error.logged = True
         raise error
     try:
+        if not _small_id(pk):  # not a number, or larger than any id (PostgreSQL would refuse the query)
+            raise Child.DoesNotExist
         child = children_for(user).get(pk=int(pk))
     except (Child.DoesNotExist, ValueError, TypeError, OverflowError):
         if getattr(user, "is_authenticated", False):
@@ -101,7 +103,7 @@ def child_for(user, pk, *, request=None, action: str = "view", log: bool = True)
 
 
 def _small_id(pk) -> bool:
-    return str(pk).isdigit() and int(pk) < 2**63
+    return str(pk).isdigit() and int(pk) < 2**63  # ids are 64-bit (BigAutoField)
 
 
 def _is_allocated(user, child) -> bool:
