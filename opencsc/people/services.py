@@ -476,8 +476,7 @@ def child_restrict(*, actor, child: Child, reason: str, named_users=()) -> Child
     User = get_user_model()
     users = [u for u in named_users if isinstance(u, User)]
     users += _resolve_users([u for u in named_users if not isinstance(u, User)])
-    if getattr(actor, "pk", None):
-        users.append(actor)
+    users.append(actor)  # a service manager (access.require above): always one of the named users
     with transaction.atomic():
         update_with_history(child, actor=actor, expected_version=child.version, child=child,
                             is_restricted=True, restriction_reason=reason[:200])

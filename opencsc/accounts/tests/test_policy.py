@@ -72,3 +72,23 @@ def test_the_access_doc_command_writes_the_generated_section_and_checks_it(tmp_p
     assert "up to date" in out.getvalue()
     call_command("access_doc", stdout=io.StringIO())  # a second write replaces the section, not adds one
     assert doc.read_text() == written
+
+
+@pytest.mark.django_db
+def test_the_refusal_log_needs_someone_signed_in():
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/somewhere/")
+    request.user = AnonymousUser()
+    middleware = policy.RefusalLogMiddleware(lambda request: None)
+    assert middleware.process_exception(request, PermissionDenied("No")) is None
+    assert not AccessLog.objects.exists()
+
+
+def test_releasing_the_shared_authority_when_none_is_held_does_nothing():
+    from opencsc.synthetic import testing
+
+    # The conftest hook releases it before any test outside its modules runs, so none is held here.
+    assert testing._Shared.atomic is None
+    testing.release_shared_authority()
+    assert testing._Shared.atomic is None and testing._Shared.ctx is None

@@ -386,3 +386,24 @@ def test_partner_share_refusals_change_nothing(actor, values, field):
                                                                  **values})
     assert field in exc.value.message_dict
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_unrestricting_a_record_that_is_not_restricted_is_refused_and_changes_nothing(make_user):
+    actor, child = make_user("service_manager"), ChildFactory()
+    before = snapshot()
+    with pytest.raises(ValidationError, match="not restricted"):
+        services.child_unrestrict(actor=actor, child=child)
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_granting_access_twice_keeps_one_grant_and_an_inactive_account_is_refused(make_user):
+    actor, child = make_user("service_manager"), ChildFactory()
+    worker, leaver = make_user("social_worker"), make_user("social_worker", is_active=False)
+    first = services.access_grant_add(actor=actor, child=child, user=worker)
+    assert services.access_grant_add(actor=actor, child=child, user=worker) == first
+    before = snapshot()
+    with pytest.raises(ValidationError) as refused:
+        services.access_grant_add(actor=actor, child=child, user=leaver)
+    assert "user" in refused.value.message_dict and snapshot() == before
