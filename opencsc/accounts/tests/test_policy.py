@@ -92,3 +92,18 @@ def test_releasing_the_shared_authority_when_none_is_held_does_nothing():
     assert testing._Shared.atomic is None
     testing.release_shared_authority()
     assert testing._Shared.atomic is None and testing._Shared.ctx is None
+
+
+def test_a_policy_module_that_fails_to_import_is_not_mistaken_for_a_missing_one(monkeypatch):
+    import importlib
+
+    real = importlib.import_module
+
+    def broken(name, *args):
+        if name == "opencsc.care.policy":
+            raise ModuleNotFoundError("No module named 'somewhere_else'", name="somewhere_else")
+        return real(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", broken)
+    with pytest.raises(ModuleNotFoundError, match="somewhere_else"):
+        policy.load_policies()
