@@ -56,9 +56,6 @@ class Permission:
         if not self(user):
             refuse(self.refusal, permission=self, user=user, request=request)
 
-    def role_labels(self) -> list[str]:
-        return [label for value, label in Role.choices if value in self.roles]
-
 
 class Refused(PermissionDenied):
     """PermissionDenied that names the permission refused, for the access log."""
@@ -69,12 +66,15 @@ class Refused(PermissionDenied):
         self.reference = reference or (permission.name if permission else "")
 
 
-def refuse(message: str, *, permission: Permission | None = None, user=None, request=None, reference: str = ""):
-    """Raise a logged refusal (403). The access log entry is written by the refusals middleware when the
-    refusal reaches it during a request, or here when there is no request (a service called directly)."""
+def refuse(message: str, *, permission: Permission | None = None, user=None, request=None, reference: str = "",
+           child=None):
+    """Raise a refusal (403), written to the access log here, with the page asked for when there is a
+    request and the child when there is one (the refusals middleware then leaves it alone)."""
     error = Refused(message, permission=permission, reference=reference)
-    if request is None and user is not None and getattr(user, "is_authenticated", False):
-        log_refusal(user, reference=error.reference, path="")
+    user = user if user is not None else getattr(request, "user", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        log_refusal(user, reference=error.reference, path=request.get_full_path() if request is not None else "",
+                    child=child)
         error.logged = True
     raise error
 

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from opencsc.accounts.models import AccessLog
+from opencsc.accounts.policy import refuse
 from opencsc.accounts.roles import READ_ALL_ROLES, Role
 
 from . import policy
@@ -72,17 +73,11 @@ def child_for(user, pk, *, request=None, action: str = "view", log: bool = True)
     do `action` to (say, edit a child not allocated to them) is refused (403). Views of the record are
     logged, and so is every refusal, with what was asked for.
     """
-    from django.core.exceptions import PermissionDenied
-
     if action not in ACTION_PERMISSIONS:
         raise ValueError(f"Unknown action {action!r}")
     path = request.get_full_path() if request is not None else ""
     if not ACTION_PERMISSIONS[action](user):
-        if getattr(user, "is_authenticated", False):
-            _log(user, child=None, reference=pk, path=path, outcome=AccessLog.Outcome.REFUSED)
-        error = PermissionDenied(ACTION_PERMISSIONS[action].refusal)
-        error.logged = True
-        raise error
+        refuse(ACTION_PERMISSIONS[action].refusal, user=user, request=request, reference=str(pk))
     try:
         if not _small_id(pk):  # not a number, or larger than any id (PostgreSQL would refuse the query)
             raise Child.DoesNotExist
@@ -93,10 +88,8 @@ def child_for(user, pk, *, request=None, action: str = "view", log: bool = True)
             _log(user, child=existing, reference=pk, path=path, outcome=AccessLog.Outcome.REFUSED)
         raise Http404("No child found") from None
     if not can(user, action, child):
-        _log(user, child=child, reference=pk, path=path, outcome=AccessLog.Outcome.REFUSED)
-        error = PermissionDenied("You cannot do this to this child's record")
-        error.logged = True
-        raise error
+        refuse("You cannot do this to this child's record", user=user, request=request, reference=str(pk),
+               child=child)
     if log:
         _log(user, child=child, reference=pk, path=path, outcome=AccessLog.Outcome.VIEWED)
     return child
@@ -132,10 +125,8 @@ def require(user, action: str, child: Child) -> None:
 
     The one check a service makes before it writes to a child's record (``require(actor, "record", child)``).
     """
-    from opencsc.accounts.policy import refuse
-
     if not can(user, action, child):
         messages = {"record": "You cannot add to this child's record",
                     "edit": "You cannot change this child's details"}
         refuse(messages.get(action, "You cannot do this to this child's record"),
-               permission=ACTION_PERMISSIONS[action], user=user, reference=str(child.pk))
+               permission=ACTION_PERMISSIONS[action], user=user, reference=str(child.pk), child=child)
