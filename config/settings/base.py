@@ -173,6 +173,9 @@ CONTENT_SECURITY_POLICY = {
 
 # Uploads: documents on a child's record.
 OPENCSC_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# The key of the audit and access logs' hash chains (core/chain.py). Set it once and never change it:
+# rows written under another key no longer verify. Empty: the SECRET_KEY is used.
+OPENCSC_LOG_CHAIN_KEY = os.environ.get("OPENCSC_LOG_CHAIN_KEY", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(os.environ.get("OPENCSC_MEDIA_ROOT", BASE_DIR / "var" / "media"))

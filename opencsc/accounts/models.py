@@ -1,5 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
+
+from opencsc.core.chain import chained
 
 from .roles import Agency, Role, TeamKind
 
@@ -45,8 +48,17 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+ACCESS_CHAIN_FIELDS = ("user_id", "child_id", "child_identifier", "child_reference", "at", "path", "outcome")
+
+
+@chained(*ACCESS_CHAIN_FIELDS)
 class AccessLog(models.Model):
-    """Every view of a child's record, and every refused attempt."""
+    """Every view of a child's record, and every refused attempt.
+
+    Append-only and hash-chained (core/chain.py): written only through accounts.access_records. The
+    child is kept as it was written (no database constraint, nothing cleared or moved when a child is
+    merged or deleted), with its LA child ID at the time.
+    """
 
     class Outcome(models.TextChoices):
         VIEWED = "viewed", "Viewed"
@@ -54,12 +66,15 @@ class AccessLog(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_logs")
     child = models.ForeignKey(
-        "people.Child", null=True, blank=True, on_delete=models.SET_NULL, related_name="access_logs"
+        "people.Child", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="access_logs",
     )
+    child_identifier = models.CharField(max_length=64, blank=True, help_text="The child's LA child ID then.")
     child_reference = models.CharField(max_length=64, blank=True, help_text="What was asked for.")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     path = models.CharField(max_length=500)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.VIEWED)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
