@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 
 from opencsc.accounts.models import Team, User
-from opencsc.accounts.services import approvals_record_system_setup
 from opencsc.accounts.roles import Agency, Role, TeamKind
+from opencsc.accounts.services import approvals_record_system_setup
 from opencsc.people.names import fold
 
 from .. import names
