@@ -117,7 +117,14 @@ def two_factor(request):
     if device is not None and user.is_verified():
         return redirect(next_url)
     context = {"next": _next_param(request)}
-    if device is None and services.accepted_enrolment_code(request, user) is None:
+    enrolling = device is None
+    new_device = None
+    if enrolling:
+        try:  # only once this session has entered a set-up code that still stands
+            new_device = services.two_factor_enrolment_start(request=request, user=user)
+        except services.SignInError:
+            new_device = None
+    if enrolling and new_device is None:
         form = EnrolmentCodeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -127,8 +134,6 @@ def two_factor(request):
             else:
                 return redirect(f"{reverse('accounts:two_factor')}?{urlencode({'next': next_url})}")
         return render(request, "accounts/two_factor.html", {**context, "form": form, "stage": "set_up_code"})
-    enrolling = device is None
-    new_device = services.two_factor_enrolment_start(request=request, user=user) if enrolling else None
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
