@@ -136,6 +136,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Sign-in protection: lock an account after this many failures in a row, for this long.
 OPENCSC_LOCKOUT_FAILURES = 5
 OPENCSC_LOCKOUT_MINUTES = 30
+# Sign-in throttles (failed attempts in OPENCSC_SIGN_IN_THROTTLE_MINUTES, from a table all processes share).
+OPENCSC_SIGN_IN_THROTTLE_MINUTES = 15
+OPENCSC_SIGN_IN_ATTEMPTS_PER_ACCOUNT = 10
+OPENCSC_SIGN_IN_ATTEMPTS_PER_ADDRESS = 50
+# A two-factor set-up code, issued by an administrator, expires after this many hours.
+OPENCSC_ENROLMENT_CODE_HOURS = 72
 # Staff roles must use TOTP two-factor authentication.
 OPENCSC_TWO_FACTOR_REQUIRED = True
 # Sessions end after this many minutes without a request.
