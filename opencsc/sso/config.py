@@ -20,6 +20,8 @@ TIMEOUT_SECONDS = 10
 DISCOVERY_SECONDS = 3600
 # Clocks differ: an ID token is accepted up to this many seconds either side of its times.
 LEEWAY_SECONDS = 60
+# A sign-in must come back from the provider within this long of starting.
+STATE_SECONDS = 600
 SIGNING_ALGORITHM = "RS256"  # the provider's public keys come from its JWKS; no shared-secret (HS256) tokens
 
 # What mozilla-django-oidc would read from Django settings, fixed here: these are decisions, not options.

@@ -7,6 +7,8 @@ anyone may reach them. When single sign-on is not configured they say so (and do
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -75,9 +77,15 @@ class SignInCallback(OIDCAuthenticationCallbackView):
             return _not_configured(request)
         state = request.GET.get("state")
         states = request.session.get("oidc_states")
-        if "code" in request.GET and state and (not isinstance(states, dict) or state not in states):
-            # A callback this session did not start, or one already used (the library would answer 400).
+        started = states.get(state) if isinstance(states, dict) and state else None
+        if ("code" in request.GET or "error" in request.GET) and started is None:
+            # A callback this session did not start, or one already used: refused without signing anyone
+            # out (the library would answer 400 to a code, and sign out the session on an error).
             return _refused(request, SsoRefused(refusals.STATE, "the state is not one this session started"))
+        if started is not None and time.time() - started.get("added_on", 0) > config.STATE_SECONDS:
+            del request.session["oidc_states"][state]
+            request.session.modified = True
+            return _refused(request, SsoRefused(refusals.EXPIRED, "the sign-in was started too long ago"))
         return super().get(request)
 
     def login_failure(self):

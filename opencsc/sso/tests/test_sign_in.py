@@ -239,6 +239,31 @@ def test_callback_started_in_another_browser_is_refused(client, sso):
     _assert_refused(client, response, refusals.STATE, before=before)
 
 
+def test_a_sign_in_that_took_too_long_is_refused(client, sso):
+    _linked(sso, "jas")
+    authorize = _start(client)
+    state = parse_qs(urlsplit(authorize).query)["state"][0]
+    session = client.session
+    session["oidc_states"][state]["added_on"] -= 3600
+    session.save()
+    before = _world()
+
+    response = client.get(sso.sign_in(authorize, "jas"))
+
+    _assert_refused(client, response, refusals.EXPIRED, before=before)
+    assert state not in client.session["oidc_states"]
+
+
+def test_an_error_for_a_sign_in_this_browser_did_not_start_signs_nobody_out(client, sso):
+    user = _linked(sso, "joy")
+    _sign_in(client, sso, "joy")
+
+    response = client.get("/sso/sign-in/callback/?error=access_denied&state=forged")
+
+    assert response["Location"] == SIGN_IN
+    assert _signed_in_user_id(client) == str(user.pk)
+
+
 def test_unknown_user_is_refused(client, sso):
     sso.add_user("kit")  # at the provider, but linked to nobody here
     UserFactory(username="kit")  # the same username is not a link
