@@ -14,7 +14,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import View
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -41,6 +43,7 @@ def _refused(request, refusal: SsoRefused):
     return redirect(settings.LOGIN_URL)
 
 
+@method_decorator(never_cache, name="dispatch")
 class SignInStart(OIDCAuthenticationRequestView):
     """Send the browser to the provider, with a new state, nonce and PKCE challenge kept in the session."""
 
@@ -66,6 +69,7 @@ class SignInStart(OIDCAuthenticationRequestView):
         return super().get(request)
 
 
+@method_decorator(never_cache, name="dispatch")
 class SignInCallback(OIDCAuthenticationCallbackView):
     """The provider sends the browser back here with a code: the backend (backend.SsoBackend) exchanges
     it, checks the ID token and finds the linked user; then the user is signed in, or told why not."""

@@ -170,5 +170,6 @@ def sso(settings, provider):
     settings.OPENCSC_OIDC_MFA_ACR_VALUES = []
     settings.OPENCSC_TWO_FACTOR_REQUIRED = True
     config.forget_metadata()
+    provider.spoil_next_id_token()  # nothing left over from a test that failed before its sign-in
     yield provider
     config.forget_metadata()
