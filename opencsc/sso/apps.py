@@ -9,6 +9,8 @@ class SsoConfig(AppConfig):
     def ready(self):
         from opencsc.core.navigation import NavItem, register
 
-        from . import policy
+        from . import config, policy
 
-        register(NavItem("Single sign-on", "sso:identities", permission=policy.may_link_sso_accounts, order=91))
+        # Only when single sign-on is configured (the page is reachable from each user's page anyway).
+        register(NavItem("Single sign-on", "sso:identities", order=91,
+                         permission=lambda user: config.enabled() and policy.may_link_sso_accounts(user)))

@@ -185,3 +185,10 @@ def test_a_plain_http_issuer_is_refused_without_calling_it(client, configured, s
     assert response.status_code == 302 and response["Location"] == "/accounts/sign-in/"
     assert "is not available at the moment" in client.get("/accounts/sign-in/").content.decode()
     assert "must be an https:// address" in AuditEvent.objects.get().summary
+
+
+def test_the_navigation_shows_single_sign_on_to_administrators_when_configured(admin, settings):
+    assert 'href="/sso/"' not in admin.get("/").content.decode()
+    settings.OPENCSC_OIDC_ISSUER, settings.OPENCSC_OIDC_CLIENT_ID = ISSUER, "client"
+    settings.OPENCSC_OIDC_CLIENT_SECRET = "secret"
+    assert 'href="/sso/"' in admin.get("/").content.decode()
