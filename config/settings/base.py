@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "opencsc.performance",
     "opencsc.returns",
     "opencsc.inspection",
+    "opencsc.sso",
     "opencsc.synthetic",
 ]
 
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "opencsc.sso.middleware.SingleSignOutMiddleware",
     "opencsc.core.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "opencsc.accounts.middleware.IdleTimeoutMiddleware",
@@ -89,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "opencsc.core.context_processors.service",
                 "opencsc.accounts.policy.may",
+                "opencsc.sso.context_processors.sso",
             ],
             "builtins": ["opencsc.core.templatetags.govuk"],
         },
@@ -146,6 +149,18 @@ OPENCSC_ENROLMENT_CODE_HOURS = 72
 OPENCSC_TWO_FACTOR_REQUIRED = True
 # Sessions end after this many minutes without a request.
 OPENCSC_IDLE_MINUTES = 30
+
+# Single sign-on with OpenID Connect (docs/sso.md): off unless the issuer, client id and secret are given.
+OPENCSC_OIDC_ISSUER = os.environ.get("OPENCSC_OIDC_ISSUER", "")
+OPENCSC_OIDC_CLIENT_ID = os.environ.get("OPENCSC_OIDC_CLIENT_ID", "")
+OPENCSC_OIDC_CLIENT_SECRET = os.environ.get("OPENCSC_OIDC_CLIENT_SECRET", "")
+OPENCSC_OIDC_PROVIDER_NAME = os.environ.get("OPENCSC_OIDC_PROVIDER_NAME", "your council account")
+OPENCSC_OIDC_SUBJECT_CLAIM = os.environ.get("OPENCSC_OIDC_SUBJECT_CLAIM", "sub")
+OPENCSC_OIDC_TRUST_IDP_MFA = os.environ.get("OPENCSC_OIDC_TRUST_IDP_MFA", "").lower() in ("1", "true", "yes")
+OPENCSC_OIDC_MFA_ACR_VALUES = [v for v in os.environ.get("OPENCSC_OIDC_MFA_ACR_VALUES", "").split(",") if v]
+OPENCSC_OIDC_SCOPES = os.environ.get("OPENCSC_OIDC_SCOPES", "openid email profile")
+# Passwords, then single sign-on (which does nothing unless configured and called from its callback page).
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "opencsc.sso.backend.SsoBackend"]
 
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
