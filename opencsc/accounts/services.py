@@ -710,7 +710,9 @@ def approval_decide(*, actor: User, approval: ApprovalRequest, approve: bool, re
     reason = (reason or "").strip()
     now = timezone.now()
     with transaction.atomic():
-        approval = ApprovalRequest.objects.select_for_update().select_related("requested_by").get(pk=approval.pk)
+        # of=self: PostgreSQL cannot lock the nullable side of the outer join to requested_by
+        approval = (ApprovalRequest.objects.select_for_update(of=("self",)).select_related("requested_by")
+                    .get(pk=approval.pk))
         refusal = approval_refusal(actor=actor, approval=approval)
         if refusal:
             raise ValidationError(refusal)
