@@ -136,9 +136,14 @@ class SsoBackend(OIDCAuthenticationBackend):
         if not identity.user.is_active:
             raise SsoRefused(refusals.DEACTIVATED, f"{identity.user.username} is deactivated", user=identity.user)
         if not identity.signs_in:
-            reason = refusals.LINK_DECLINED if identity.status == identity.Status.DECLINED else refusals.AWAITING_APPROVAL
-            raise SsoRefused(reason, f"the link of {identity.user.username} ({identity.user.get_role_display()}) "
-                                     f"is {identity.get_status_display().lower()}", user=identity.user)
+            declined = identity.status == identity.Status.DECLINED
+            state = ("was declined by a service manager" if declined
+                     else "was made while they were an administrator and waits for approval"
+                     if identity.status == identity.Status.ADMINISTRATOR
+                     else "is waiting for a service manager's approval")
+            raise SsoRefused(refusals.LINK_DECLINED if declined else refusals.AWAITING_APPROVAL,
+                             f"the link to {identity.user.username} ({identity.user.get_role_display()}) {state}",
+                             user=identity.user)
         self.request.sso_identity = identity
         self.request.sso_claims = claims
         return identity.user
