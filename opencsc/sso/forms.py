@@ -27,4 +27,6 @@ class LinkDecisionForm(forms.Form):
         error_messages={"max_length": "The reason must be at most 1,000 characters"},
     )
     # The identifier the service manager was shown: a link changed meanwhile is not decided.
-    subject = forms.CharField(widget=forms.HiddenInput, max_length=255)
+    subject = forms.CharField(widget=forms.HiddenInput, max_length=255, error_messages={
+        "required": "Open the link again from the list and make your decision",
+        "max_length": "Open the link again from the list and make your decision"})
