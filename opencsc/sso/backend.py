@@ -6,6 +6,9 @@ What it adds to the library (see docs/sso.md):
   present and current (a minute's leeway), and its `nonce` is the one this browser's session sent;
 - the user is found only through a link an administrator made (issuer + the configured claim, `sub` by
   default): no account or role is ever created or changed from a token; a deactivated user is refused;
+- the link must sign in (SsoIdentity.signs_in): approved by a service manager (or the system set-up), or
+  made for an administrator who is still one. Otherwise refused: it is waiting for approval, or declined.
+  A session that began with single sign-on ends at its next request once its user has no such link;
 - every refusal is an SsoRefused left on the request for the callback page, which tells the person why
   and writes it to the audit log; nothing is stored in the session until the sign-in succeeds.
 """
@@ -45,8 +48,13 @@ class SsoBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_IDP_SIGN_KEY = None
 
     def get_user(self, user_id):
-        # The library's get_user skips the is_active check: a deactivated account must be signed out.
-        return ModelBackend.get_user(self, user_id)
+        # The library's get_user skips the is_active check: a deactivated account must be signed out. So
+        # must a session whose user no longer has a link that signs in (unlinked, or an administrator's
+        # link whose user's role has since been raised: it waits for a service manager's approval again).
+        user = ModelBackend.get_user(self, user_id)
+        if user is None or not selectors.user_has_link_that_signs_in(user.pk):
+            return None
+        return user
 
     def authenticate(self, request, **kwargs):
         if request is None or set(kwargs) != CALLBACK_CREDENTIALS or not config.enabled():
@@ -127,6 +135,15 @@ class SsoBackend(OIDCAuthenticationBackend):
             raise SsoRefused(refusals.NOT_LINKED, f"no user is linked to {claim} {str(subject)[:80]!r}")
         if not identity.user.is_active:
             raise SsoRefused(refusals.DEACTIVATED, f"{identity.user.username} is deactivated", user=identity.user)
+        if not identity.signs_in:
+            declined = identity.status == identity.Status.DECLINED
+            state = ("was declined by a service manager" if declined
+                     else "was made while they were an administrator and waits for approval"
+                     if identity.status == identity.Status.ADMINISTRATOR
+                     else "is waiting for a service manager's approval")
+            raise SsoRefused(refusals.LINK_DECLINED if declined else refusals.AWAITING_APPROVAL,
+                             f"the link to {identity.user.username} ({identity.user.get_role_display()}) {state}",
+                             user=identity.user)
         self.request.sso_identity = identity
         self.request.sso_claims = claims
         return identity.user

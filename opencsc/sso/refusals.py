@@ -18,6 +18,8 @@ STATE = "state"
 INVALID_TOKEN = "invalid_token"
 PROVIDER_ERROR = "provider_error"
 UNAVAILABLE = "unavailable"
+AWAITING_APPROVAL = "awaiting_approval"
+LINK_DECLINED = "link_declined"
 
 MESSAGES = {
     NOT_LINKED: "Your council account is not linked to an OpenCSC user. Ask your administrator.",
@@ -34,6 +36,8 @@ MESSAGES = {
                     "Sign in again, or ask your administrator if it keeps happening.",
     UNAVAILABLE: "Sign-in with {provider} is not available at the moment. "
                  "Try again later, or ask your administrator.",
+    AWAITING_APPROVAL: "This council account's link to OpenCSC is waiting for approval by a service manager.",
+    LINK_DECLINED: "A service manager declined this council account's link to OpenCSC. Ask your administrator.",
 }
 
 

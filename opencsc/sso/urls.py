@@ -10,4 +10,7 @@ urlpatterns = [
     path("", views.identities, name="identities"),
     path("users/<int:user_id>/", views.user_identity, name="user"),
     path("users/<int:user_id>/unlink/", views.unlink, name="unlink"),
+    # Service managers: links that need a second person.
+    path("approvals/", views.approvals, name="approvals"),
+    path("approvals/<int:link_id>/", views.approval, name="approval"),
 ]

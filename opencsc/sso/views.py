@@ -1,5 +1,6 @@
-"""Single sign-on pages: starting a sign-in at the provider, the provider's callback, and the
-administrators' pages that link council accounts to OpenCSC users.
+"""Single sign-on pages: starting a sign-in at the provider, the provider's callback, the
+administrators' pages that link council accounts to OpenCSC users, and the service managers' pages that
+approve the links to users who can see children's records.
 
 The two sign-in pages are mozilla-django-oidc's views with OpenCSC's settings (config.oidc_setting);
 anyone may reach them. When single sign-on is not configured they say so (and do nothing else).
@@ -24,10 +25,11 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 from opencsc.accounts.middleware import IDP_MFA_SESSION_KEY
 from opencsc.accounts.models import User
 from opencsc.accounts.policy import allowed
+from opencsc.accounts.roles import PRIVILEGED_ROLES
 from opencsc.core.forms import submit
 
 from . import config, mfa, policy, refusals, selectors, services
-from .forms import LinkForm
+from .forms import LinkDecisionForm, LinkForm
 from .logout import ID_TOKEN_SESSION_KEY
 from .refusals import SsoRefused
 
@@ -142,12 +144,15 @@ def user_identity(request, user_id):
             request, form,
             lambda data: services.identity_link(actor=request.user, user=subject, subject=data["subject"],
                                                 issuer=config.issuer()),
-            success=f"Council account linked to {subject.display_name}",
+            success=lambda link: f"Council account linked to {subject.display_name}" + (
+                ". A service manager must approve the link before it can be used to sign in"
+                if link.awaiting_approval else ""),
             then=reverse("sso:user", args=[subject.pk]),
         )
         if done:
             return done
-    return render(request, "sso/user.html", _context(subject=subject, links=links, current=current, form=form))
+    return render(request, "sso/user.html", _context(subject=subject, links=links, current=current, form=form,
+                                                     needs_approval=subject.role in PRIVILEGED_ROLES))
 
 
 @require_POST
@@ -159,3 +164,33 @@ def unlink(request, user_id):
     else:
         messages.info(request, f"{subject.display_name} had no council account linked")
     return redirect("sso:user", subject.pk)
+
+
+# --- Service managers: approving links ------------------------------------------------------------
+
+
+@require_GET
+@allowed(policy.may_approve_sso_links)
+def approvals(request):
+    page = Paginator(selectors.links_decided(), 25).get_page(request.GET.get("page"))
+    return render(request, "sso/approvals.html", _context(pending=selectors.links_awaiting_approval(),
+                                                          page_obj=page))
+
+
+@require_http_methods(["GET", "POST"])
+@allowed(policy.may_approve_sso_links)
+def approval(request, link_id):
+    link = get_object_or_404(selectors.identity_list(), pk=link_id)
+    refusal = services.link_decision_refusal(actor=request.user, identity=link)
+    form = LinkDecisionForm(request.POST or None, initial={"subject": link.subject})
+    if done := submit(
+        request, form,
+        lambda data: services.link_decide(actor=request.user, identity=link, approve=data["decision"] == "approve",
+                                          reason=data["reason"], subject=data["subject"]),
+        success=lambda decided: f"Single sign-on link of {decided.user.display_name} "
+                                f"{decided.get_status_display().lower()}",
+        then=reverse("sso:approvals"),
+    ):
+        return done
+    return render(request, "sso/approval.html", _context(link=link, form=form, may_decide=not refusal,
+                                                         refusal=refusal))

@@ -32,10 +32,11 @@ SIGN_IN = "/accounts/sign-in/"
 
 
 def _linked(provider, username, *, claims=None, link_claim="sub", **user_fields) -> User:
-    """An OpenCSC user, and the same person at the provider, linked by an administrator."""
+    """An OpenCSC user, and the same person at the provider, linked by an administrator (and approved)."""
     ids = provider.add_user(username, claims=claims)
     user = UserFactory(username=username, **user_fields)
-    SsoIdentity.objects.create(issuer=provider.issuer, subject=ids[link_claim], user=user)
+    SsoIdentity.objects.create(issuer=provider.issuer, subject=ids[link_claim], user=user,
+                               status=SsoIdentity.Status.APPROVED)
     return user
 
 
@@ -61,7 +62,7 @@ def _world() -> tuple:
     """What a refused sign-in must leave unchanged: the users and their links."""
     return (list(User.objects.order_by("pk").values_list("pk", "username", "role", "is_active", "last_login")),
             list(SsoIdentity.objects.order_by("pk").values_list("pk", "issuer", "subject", "user_id",
-                                                                "last_signed_in_at")))
+                                                                "last_signed_in_at", "status", "decided_at")))
 
 
 # --- Signing in -------------------------------------------------------------------------------------
@@ -313,6 +314,124 @@ def test_a_discovery_document_for_another_issuer_is_refused(client, settings, ss
 
     assert response.status_code == 302 and response["Location"] == SIGN_IN
     assert refusals.MESSAGES[refusals.UNAVAILABLE].format(provider="Microsoft") in _sign_in_page_text(client)
+
+
+# --- Four eyes on the links that carry access to children's records ----------------------------------
+
+WAITING = "This council account's link to OpenCSC is waiting for approval by a service manager."
+
+
+def _page(settings, user, path, data=None):
+    """A page used by a member of staff in their own browser (their own two-factor sign-in is not what
+    these tests are about)."""
+    required, settings.OPENCSC_TWO_FACTOR_REQUIRED = settings.OPENCSC_TWO_FACTOR_REQUIRED, False
+    try:
+        browser = Client()
+        browser.force_login(user)
+        return browser.post(path, data) if data is not None else browser.get(path)
+    finally:
+        settings.OPENCSC_TWO_FACTOR_REQUIRED = required
+
+
+def _link_on_the_page(settings, admin, user, subject) -> SsoIdentity:
+    response = _page(settings, admin, f"/sso/users/{user.pk}/", {"subject": subject})
+    assert response.status_code == 302
+    return SsoIdentity.objects.get(user=user)
+
+
+def _decide(settings, manager, link, decision, reason=""):
+    return _page(settings, manager, f"/sso/approvals/{link.pk}/",
+                 {"decision": decision, "reason": reason, "subject": link.subject})
+
+
+def _reads_records_without_a_local_code(client) -> bool:
+    return client.get("/timescales/rules/").status_code == 200
+
+
+def test_an_administrator_cannot_sign_in_as_a_social_worker_through_their_own_link(client, settings, sso):
+    """The hole: an administrator links their own second council account to a social worker. The link
+    waits for a service manager; until then signing in through it is refused, even with the provider's
+    multi-factor sign-in trusted in place of the social worker's own code."""
+    settings.OPENCSC_OIDC_TRUST_IDP_MFA = True
+    admin = UserFactory(role="administrator", username="adminne")
+    ids = sso.add_user("adminne-second", claims={"amr": ["pwd", "mfa"]})
+    worker = UserFactory(role="social_worker", username="sami")
+    link = _link_on_the_page(settings, admin, worker, ids["sub"])
+    assert (link.status, link.linked_by) == (SsoIdentity.Status.PENDING, admin)
+    before = _world()
+
+    response = _sign_in(client, sso, "adminne-second")
+
+    _assert_refused(client, response, refusals.AWAITING_APPROVAL, before=before, user=worker)
+    assert refusals.MESSAGES[refusals.AWAITING_APPROVAL] == WAITING
+    assert "sami" in AuditEvent.objects.latest("pk").summary
+    assert not _reads_records_without_a_local_code(client)
+
+    manager = UserFactory(role="service_manager", username="mani")
+    assert _decide(settings, manager, link, "approve").status_code == 302
+
+    link.refresh_from_db()
+    assert (link.status, link.decided_by) == (SsoIdentity.Status.APPROVED, manager)
+    event = AuditEvent.objects.filter(actor=manager, object_id=str(link.pk)).get()
+    assert event.changes["status"] == ["Waiting for approval", "Approved"]
+    for part in ("Approved the single sign-on link of sami", "asked for by adminne", ids["sub"], sso.issuer):
+        assert part in event.summary
+    _sign_in(client, sso, "adminne-second")
+    assert _signed_in_user_id(client) == str(worker.pk)
+    assert _reads_records_without_a_local_code(client)
+
+
+def test_a_declined_link_is_refused_with_its_own_message(client, settings, sso):
+    admin = UserFactory(role="administrator")
+    ids = sso.add_user("nell")
+    worker = UserFactory(role="team_manager", username="nell")
+    link = _link_on_the_page(settings, admin, worker, ids["sub"])
+    manager = UserFactory(role="service_manager")
+    assert _decide(settings, manager, link, "decline", "Not her council account").status_code == 302
+    before = _world()
+
+    response = _sign_in(client, sso, "nell")
+
+    _assert_refused(client, response, refusals.LINK_DECLINED, before=before, user=worker)
+
+
+def test_a_link_to_an_administrator_works_at_once_and_not_once_their_role_is_raised(client, settings, sso):
+    settings.OPENCSC_OIDC_TRUST_IDP_MFA = True
+    admin = UserFactory(role="administrator")
+    ids = sso.add_user("rae", claims={"amr": ["pwd", "mfa"]})
+    user = UserFactory(role="administrator", username="rae")
+    link = _link_on_the_page(settings, admin, user, ids["sub"])
+    assert link.status == SsoIdentity.Status.ADMINISTRATOR
+    _sign_in(client, sso, "rae")
+    assert _signed_in_user_id(client) == str(user.pk)
+    assert client.get("/accounts/users/").status_code == 200
+
+    # Their role is raised (accounts: a service manager approved the change of role): the administrator's
+    # link carries no access to children's records until a service manager approves the link itself.
+    User.objects.filter(pk=user.pk).update(role="service_manager")
+    response = client.get("/timescales/rules/")
+    assert response.status_code == 302 and response["Location"].startswith(SIGN_IN)  # that session has ended
+    client.logout()
+    before = _world()
+    response = _sign_in(client, sso, "rae")
+    _assert_refused(client, response, refusals.AWAITING_APPROVAL, before=before, user=user)
+
+    manager = UserFactory(role="service_manager", username="mags")
+    assert "rae" in _page(settings, manager, "/sso/approvals/").content.decode()
+    assert _decide(settings, manager, link, "approve").status_code == 302
+    _sign_in(client, sso, "rae")
+    assert _signed_in_user_id(client) == str(user.pk)
+    assert _reads_records_without_a_local_code(client)
+
+
+def test_unlinking_ends_the_sessions_that_began_with_the_link(client, sso):
+    user = _linked(sso, "ula")
+    _sign_in(client, sso, "ula")
+    SsoIdentity.objects.filter(user=user).delete()
+
+    response = client.get("/timescales/rules/")
+
+    assert response.status_code == 302 and response["Location"].startswith(SIGN_IN)
 
 
 # --- Signing out ----------------------------------------------------------------------------------
