@@ -1,0 +1,139 @@
+"""No input makes a form fail: every form of every POST URL, posted with hostile values by a role that may use it.
+
+For each URL of the permission matrix that takes a POST, a role that may use it on the matrix's world
+GETs the page, reads its forms from the HTML (`fuzzing.forms_in`) and posts values that Hypothesis draws:
+huge and negative numbers, ids that do not exist, null bytes, 10,000-character strings, odd Unicode
+(right-to-left marks, emoji, combining characters, lone surrogates as invalid UTF-8), impossible dates
+and times, empty values and repeated fields, mixed with the page's own plausible values so that the
+code behind a valid form is reached too. No response may be a server error (the test client raises the
+view's exception, so its traceback is the failure), and a response that is not a redirect after
+success must leave every table as it was.
+
+Each form is swept once per run with a few derandomised examples (the same ones every run, so a
+failure reproduces); set OPENCSC_FUZZ_EXAMPLES to sweep wider and OPENCSC_FUZZ_RANDOM=1 to draw new ones.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from opencsc.core.tests import fuzzing
+from opencsc.core.tests.matrix_support import PUBLIC
+from opencsc.core.tests.test_permission_matrix import MATRIX, _build_world, _snapshot, _url
+
+pytestmark = [pytest.mark.xdist_group("fuzz_forms")]
+
+EXAMPLES = int(os.environ.get("OPENCSC_FUZZ_EXAMPLES", "8"))
+RANDOM = bool(os.environ.get("OPENCSC_FUZZ_RANDOM"))
+NOT_FUZZED = {"accounts:logout"}  # signs the fuzzer out: nothing to post
+# URLs whose form is on another page (a button on the record it acts on).
+FORM_PAGES = {
+    "edt:entry_acknowledge": "edt:entry_detail",
+    "inspection:area_remove": "inspection:detail",
+    "quality:action_complete": "quality:audit_detail",
+    "returns:make": "returns:home",
+    "people:relationship_end": "people:relationship_edit",
+}
+# Pages that show no form on the matrix's world (posted with hostile values all the same): the child
+# is already open to early help; no timescale was missed.
+FORMLESS = {"earlyhelp:episode_start", "timescales:missed_reason"}
+
+
+def _post_urls() -> list[str]:
+    callbacks = fuzzing.view_callbacks()
+    return sorted(name for name, entry in MATRIX.items()
+                  if entry.allowed is not PUBLIC and name not in NOT_FUZZED
+                  and (entry.method == "post" or fuzzing.accepts_post(callbacks[name])))
+
+
+POST_URLS = _post_urls()
+
+
+# Roles that can do the most first: a page that anyone may read may have its form for only some of them.
+PREFERENCE = ["service_manager", "team_manager", "mash_practitioner", "senior_practitioner", "iro",
+              "social_worker", "personal_adviser", "edt_worker", "administrator", "performance_analyst",
+              "auditor", "partner"]
+
+
+def _form_page(name, world) -> str | None:
+    page = FORM_PAGES.get(name, name)
+    return None if MATRIX[page].method != "get" else _url(page, MATRIX[page], world)
+
+
+def _role_with_forms(client, name, url, world):
+    """The first role (in PREFERENCE) to whom the form's page shows a form to this URL."""
+    entry = MATRIX[name]
+    roles = sorted(entry.allowed - entry.not_found, key=PREFERENCE.index)
+    page_url = _form_page(name, world)
+    for role in roles if page_url else ():
+        client.force_login(world["users"][role])
+        page = client.get(page_url)
+        if page.status_code == 200 and fuzzing.forms_in(page.content.decode(), url):
+            return role, page_url
+    assert name in FORMLESS, f"No role allowed {name} is shown a form to fuzz"
+    return roles[0], None
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The permission matrix's world, made once for this module and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+def _pdf():
+    return SimpleUploadedFile("report.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+
+def _post(client, url, form, data):
+    if form is not None and form.multipart:
+        payload = fuzzing.multipart_safe(data)
+        for name, f in form.fields.items():
+            if f.kind == "file":
+                payload[name] = _pdf()
+        return client.post(url, payload)
+    return client.post(url, fuzzing.encode(data), content_type="application/x-www-form-urlencoded")
+
+
+@pytest.mark.parametrize("name", POST_URLS)
+def test_no_input_gives_a_server_error_or_a_partial_write(name, client, world, db):
+    entry = MATRIX[name]
+    url = _url(name, entry, world)
+    role, page_url = _role_with_forms(client, name, url, world)
+    client.force_login(world["users"][role])
+    client.raise_request_exception = True  # a view's exception fails the test with its traceback
+
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(data=st.data())
+    def post_hostile_values(data):
+        with transaction.atomic():
+            forms = []
+            if page_url:
+                page = client.get(page_url)
+                assert page.status_code == 200, f"GET {name} as {role} gave {page.status_code}"
+                forms = fuzzing.forms_in(page.content.decode(), url)
+            form = data.draw(st.sampled_from(forms)) if forms else None
+            values = data.draw(fuzzing.submissions(form)) if form else data.draw(st.dictionaries(
+                st.sampled_from(["version", "reason", "id", "pk", "kind", "period", "token"]),
+                st.lists(st.sampled_from(fuzzing.NASTY), min_size=1, max_size=2), max_size=4))
+            before = _snapshot()
+            response = _post(client, url, form, values)
+            assert response.status_code < 500, f"POST {name} {values!r} gave {response.status_code}"
+            if response.status_code not in (301, 302, 303):
+                assert _snapshot() == before, f"POST {name} {values!r} was refused but changed something"
+            transaction.set_rollback(True)
+
+    post_hostile_values()
+
+
+def test_the_fuzzer_reaches_the_forms():
+    """Not vacuous: most of the matrix's form pages are swept."""
+    assert len(POST_URLS) > 120
