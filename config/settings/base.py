@@ -173,6 +173,11 @@ CONTENT_SECURITY_POLICY = {
 
 # Uploads: documents on a child's record.
 OPENCSC_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Optional virus scanning of uploads by clamd (a Unix socket, or a host and port); none when both are empty.
+OPENCSC_CLAMD_SOCKET = os.environ.get("OPENCSC_CLAMD_SOCKET", "")
+OPENCSC_CLAMD_HOST = os.environ.get("OPENCSC_CLAMD_HOST", "")
+OPENCSC_CLAMD_PORT = int(os.environ.get("OPENCSC_CLAMD_PORT", "3310"))
+OPENCSC_CLAMD_TIMEOUT = 30
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(os.environ.get("OPENCSC_MEDIA_ROOT", BASE_DIR / "var" / "media"))

@@ -152,16 +152,31 @@ def _value(f: Field) -> st.SearchStrategy:
     return st.one_of(st.just(f.baseline), st.just(f.baseline), st.just(f.baseline), st.just([]), single)
 
 
+def _hostile(f: Field) -> st.SearchStrategy:
+    return _value(f).filter(lambda v: v != f.baseline and v != [])
+
+
 @st.composite
 def submissions(draw, form: Form):
-    """A submission of the form: each field left as the page has it, left out, or given a hostile value;
-    each three-box date sometimes replaced whole by an impossible one."""
-    data: dict[str, list[str]] = {}
+    """A submission of the form. Half the time one field (or one three-box date) is hostile and the rest
+    as the page has them, to reach the code behind a valid form; otherwise each field is left as it is,
+    left out or made hostile, and each date sometimes replaced whole by an impossible one."""
     date_parts = {f"{p}_{i}" for p in form.dates for i in range(3)}
-    for name, f in form.fields.items():
-        if f.kind == "file" or name in date_parts:
-            continue
-        data[name] = draw(_value(f))
+    plain = [n for n, f in form.fields.items() if f.kind != "file" and n not in date_parts]
+    data: dict[str, list[str]] = {n: form.fields[n].baseline for n in plain}
+    data.update({n: form.fields[n].baseline for n in date_parts})
+    targets = plain + [f"date:{p}" for p in form.dates]
+    if targets and draw(st.booleans()):
+        target = draw(st.sampled_from(targets))
+        if target.startswith("date:"):
+            day, month, year = draw(st.sampled_from(DATES))
+            prefix = target[5:]
+            data.update({f"{prefix}_0": [day], f"{prefix}_1": [month], f"{prefix}_2": [year]})
+        else:
+            data[target] = draw(_hostile(form.fields[target]))
+        return {k: v for k, v in data.items() if v}
+    for name in plain:
+        data[name] = draw(_value(form.fields[name]))
     for prefix in form.dates:
         choice = draw(st.one_of(st.just(None), st.sampled_from(DATES), st.tuples(*[_value(
             form.fields[f"{prefix}_{i}"]) for i in range(3)])))

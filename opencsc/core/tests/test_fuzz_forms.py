@@ -126,6 +126,8 @@ def test_no_input_gives_a_server_error_or_a_partial_write(name, client, world, d
                 st.lists(st.sampled_from(fuzzing.NASTY), min_size=1, max_size=2), max_size=4))
             before = _snapshot()
             response = _post(client, url, form, values)
+            if os.environ.get("OPENCSC_FUZZ_STATS"):
+                print("STAT", name, response.status_code)
             assert response.status_code < 500, f"POST {name} {values!r} gave {response.status_code}"
             if response.status_code not in (301, 302, 303):
                 assert _snapshot() == before, f"POST {name} {values!r} was refused but changed something"
