@@ -55,10 +55,15 @@ class Form:
 PLAUSIBLE_TEXT = "Fuzz value"
 
 
-def _plausible(name: str, kind: str, value: str) -> str:
+def _plausible(name: str, kind: str, value: str, maxlength: str | None = None) -> str:
     """What a careful person would type in an empty box, so that the rest of the form can be valid."""
-    if value:
+    if value.strip():
         return value
+    typed = _typed(name, kind)
+    return typed[: int(maxlength)] if maxlength and maxlength.isdigit() else typed
+
+
+def _typed(name: str, kind: str) -> str:
     lowered = name.lower()
     if kind == "number":
         return "1"
@@ -99,12 +104,13 @@ def forms_in(html: str, url: str) -> list[Form]:
             if tag == "select":
                 options = [o.get("value", o.text_content() or "") for o in control.iter("option")]
                 chosen = [o.get("value", o.text_content() or "") for o in control.iter("option")
-                          if o.get("selected") is not None]
+                          if o.get("selected") is not None and o.get("value", o.text_content() or "")]
                 real = [o for o in options if o]
                 baseline = chosen or real[:1]
                 fields[name] = Field(name, "select", baseline, options)
             elif tag == "textarea":
-                fields[name] = Field(name, "textarea", [_plausible(name, "textarea", control.text or "")])
+                fields[name] = Field(name, "textarea", [_plausible(name, "textarea", control.text or "",
+                                                                      control.get("maxlength"))])
             else:
                 kind = (control.get("type") or "text").lower()
                 value = control.get("value") or ""
@@ -124,9 +130,10 @@ def forms_in(html: str, url: str) -> list[Form]:
                     continue
                 if control.get("inputmode") == "numeric":
                     kind = "number"
-                fields[name] = Field(name, kind, [_plausible(name, kind, value) if kind != "hidden" else value])
-        for f in fields.values():  # a radio group with nothing chosen: a person would choose the first
-            if f.kind == "radio" and not f.baseline and f.options:
+                fields[name] = Field(name, kind, [_plausible(name, kind, value, control.get("maxlength"))
+                                                  if kind != "hidden" else value])
+        for f in fields.values():  # a radio or checkbox group with nothing chosen: a person would choose the first
+            if (f.kind == "radio" or (f.kind == "checkbox" and len(f.options) > 1)) and not f.baseline and f.options:
                 f.baseline = [f.options[0]]
         prefixes = sorted({n[:-2] for n in fields if n.endswith("_0")
                            and f"{n[:-2]}_1" in fields and f"{n[:-2]}_2" in fields})
@@ -167,6 +174,9 @@ def submissions(draw, form: Form):
     data.update({n: form.fields[n].baseline for n in date_parts})
     targets = plain + [f"date:{p}" for p in form.dates]
     if targets and draw(st.booleans()):
+        for prefix in form.dates:  # a date left blank may be an optional one that would refuse the form
+            if draw(st.booleans()):
+                data.update({f"{prefix}_{i}": [] for i in range(3)})
         target = draw(st.sampled_from(targets))
         if target.startswith("date:"):
             day, month, year = draw(st.sampled_from(DATES))

@@ -139,3 +139,65 @@ def test_no_input_gives_a_server_error_or_a_partial_write(name, client, world, d
 def test_the_fuzzer_reaches_the_forms():
     """Not vacuous: most of the matrix's form pages are swept."""
     assert len(POST_URLS) > 120
+
+
+# --- Regression tests, one per kind of server error the fuzzer found ------------------------------
+
+HUGE_IDS = [99999999999999999999999, 2**63]
+URLS_WITH_IDS = sorted(name for name, entry in MATRIX.items() if entry.args and entry.allowed is not PUBLIC)
+
+
+@pytest.mark.parametrize("name", URLS_WITH_IDS)
+def test_an_id_in_the_address_that_no_database_could_hold_is_not_found(name, client, world, db):
+    """Every id in every address, replaced in turn by one too big for a 64-bit integer (PostgreSQL's
+    DataError, SQLite's OverflowError): a page that is not found, never a server error."""
+    from django.urls import reverse
+
+    entry = MATRIX[name]
+    client.force_login(world["users"][sorted(entry.allowed - entry.not_found, key=PREFERENCE.index)[0]])
+    client.raise_request_exception = True
+    for position, key in enumerate(entry.args):
+        if not isinstance(world[key], int):
+            continue
+        for huge in HUGE_IDS:
+            args = [world[a] for a in entry.args]
+            args[position] = huge
+            before = _snapshot()
+            response = getattr(client, entry.method)(reverse(name, args=args))
+            assert response.status_code in (403, 404), f"{name} with {key}={huge} gave {response.status_code}"
+            assert _snapshot() == before
+
+
+@pytest.mark.parametrize("parts", [["99999999999999999999999", "1", "2026"], ["1", "99999999999999999999999", "2026"],
+                                   ["31", "2", "2026"], ["0", "0", "0"], ["1", "1", "99999"]])
+def test_a_date_no_calendar_has_is_a_form_error(parts):
+    from django import forms
+
+    from opencsc.core.forms import GovukDateField
+
+    with pytest.raises(forms.ValidationError):
+        GovukDateField(label="Date of contact").clean(parts)
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "10:99999999999999999999999", "25:00", "-1:00"])
+def test_a_time_no_clock_has_is_a_form_error(value):
+    """The issue's `received_time=99999999999999999999999` (contacts, missing episodes, police protection)."""
+    from django import forms
+
+    from opencsc.protection.forms import TimeField
+
+    with pytest.raises(forms.ValidationError, match="must be a real time"):
+        TimeField(label="Time").clean(value)
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", str(2**63), str(-(2**63) - 1)])
+def test_a_choice_of_records_by_an_id_too_big_for_the_database_is_a_form_error(value, db):
+    """Django's ModelMultipleChoiceField looks ids up with IN, which passes any number to the database."""
+    from opencsc.accounts.models import User
+    from opencsc.workforce.forms import SupervisionForm
+
+    form = SupervisionForm({"kind": "individual", "held_on_0": "2", "held_on_1": "3", "held_on_2": "2026",
+                            "supervisees": [value]}, workers=User.objects.all())
+
+    assert not form.is_valid()
+    assert "supervisees" in form.errors
