@@ -166,6 +166,10 @@ def detect(data: bytes) -> FileType | None:
     return None
 
 
+def _a(label: str) -> str:
+    return f"an {label}" if label[0].lower() in "aeio" else f"a {label}"
+
+
 def check(upload) -> FileType:
     """The type of the uploaded file, from its content; NotAllowed (with the message to show) when it is
     none of the allowed types or its name ends in another type's extension."""
@@ -177,8 +181,8 @@ def check(upload) -> FileType:
         named = EXTENSIONS.get(ext)
         if named is None:
             raise NotAllowed(NOT_ALLOWED)
-        raise NotAllowed(f"The selected file is a {found.label}, but its name ends in {ext}. "
-                         f"Choose a {named.label} or rename the file.")
+        raise NotAllowed(f"The selected file is {_a(found.label)}, but its name ends in {ext}. "
+                         f"Choose {_a(named.label)} or rename the file.")
     return found
 
 

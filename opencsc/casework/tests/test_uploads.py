@@ -70,6 +70,7 @@ def test_a_windows_program_renamed_setup_pdf_gets_the_clear_message(signed_in, c
                                       "Choose a PDF or rename the file."),
     ("report.docx", files.PDF, "The selected file is a PDF, but its name ends in .docx."),
     ("photo.png", files.image("JPEG"), "The selected file is a JPEG image, but its name ends in .png."),
+    ("plan.pdf", files.odt(), "The selected file is an OpenDocument text, but its name ends in .pdf."),
     ("report.exe", files.PDF, uploads.NOT_ALLOWED),
     ("report", files.PDF, uploads.NOT_ALLOWED),
 ])
