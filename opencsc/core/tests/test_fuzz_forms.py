@@ -167,7 +167,7 @@ def test_the_fuzzer_reaches_the_forms():
 
 # --- Regression tests, one per kind of server error the fuzzer found ------------------------------
 
-HUGE_IDS = [99999999999999999999999, 2**63]
+HUGE_IDS = [99999999999999999999999]
 URLS_WITH_IDS = sorted(name for name, entry in MATRIX.items() if entry.args and entry.allowed is not PUBLIC)
 
 
