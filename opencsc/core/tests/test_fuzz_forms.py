@@ -42,7 +42,25 @@ FORM_PAGES = {
 }
 # Pages that show no form on the matrix's world (posted with hostile values all the same): the child
 # is already open to early help; no timescale was missed.
-FORMLESS = {"earlyhelp:episode_start", "timescales:missed_reason"}
+# Two-factor recovery needs a confirmed device (the matrix's users have none); single sign-on is not
+# configured in the tests, so its pages show "not set up".
+FORMLESS = {"earlyhelp:episode_start", "timescales:missed_reason", "accounts:two_factor_recovery",
+            "sso:user", "sso:unlink"}
+# Tables a refused POST may write to by design: a wrong two-factor code counts towards the sign-in throttle.
+REFUSALS_RECORDED = {"accounts:two_factor": {"accounts_signinattempt"},
+                     "accounts:two_factor_recovery": {"accounts_signinattempt"}}
+# Pages whose success is shown on the page (a code shown once), not a redirect.
+SHOWS_RESULT = {"accounts:user_two_factor_code"}
+
+
+def _unchanged(name, before, after) -> bool:
+    ignored = REFUSALS_RECORDED.get(name, set())
+    return [row for row in before if row[0] not in ignored] == [row for row in after if row[0] not in ignored]
+
+
+def _refused(name, response) -> bool:
+    return response.status_code not in (301, 302, 303) and not (
+        name in SHOWS_RESULT and response.status_code == 200)
 
 
 def _post_urls() -> list[str]:
@@ -129,8 +147,8 @@ def test_no_input_gives_a_server_error_or_a_partial_write(name, client, world, d
             if os.environ.get("OPENCSC_FUZZ_STATS"):
                 print("STAT", name, response.status_code)
             assert response.status_code < 500, f"POST {name} {values!r} gave {response.status_code}"
-            if response.status_code not in (301, 302, 303):
-                assert _snapshot() == before, f"POST {name} {values!r} was refused but changed something"
+            if _refused(name, response):
+                assert _unchanged(name, before, _snapshot()), f"POST {name} {values!r} was refused but changed something"
             transaction.set_rollback(True)
 
     if page_url:
@@ -155,8 +173,9 @@ def _each_number_too_big(client, name, url, page_url):
                 before = _snapshot()
                 response = _post(client, url, form, data)
                 assert response.status_code < 500, f"POST {name} {field_name}={fuzzing.HUGE[0]}"
-                if response.status_code not in (301, 302, 303):
-                    assert _snapshot() == before, f"POST {name} {field_name}=10^23 was refused but changed something"
+                if _refused(name, response):
+                    assert _unchanged(name, before, _snapshot()), (
+                        f"POST {name} {field_name}=10^23 was refused but changed something")
                 transaction.set_rollback(True)
 
 
