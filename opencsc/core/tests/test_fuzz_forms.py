@@ -46,9 +46,10 @@ FORM_PAGES = {
 # configured in the tests, so its pages show "not set up".
 FORMLESS = {"earlyhelp:episode_start", "timescales:missed_reason", "accounts:two_factor_recovery",
             "sso:user", "sso:unlink"}
-# Tables a refused POST may write to by design: a wrong two-factor code counts towards the sign-in throttle.
-REFUSALS_RECORDED = {"accounts:two_factor": {"accounts_signinattempt"},
-                     "accounts:two_factor_recovery": {"accounts_signinattempt"}}
+# Tables a refused POST may write to by design: a wrong two-factor code counts towards the sign-in
+# throttle and is audited.
+REFUSALS_RECORDED = {"accounts:two_factor": {"accounts_signinattempt", "core_auditevent"},
+                     "accounts:two_factor_recovery": {"accounts_signinattempt", "core_auditevent"}}
 # Pages whose success is shown on the page (a code shown once), not a redirect.
 SHOWS_RESULT = {"accounts:user_two_factor_code"}
 
