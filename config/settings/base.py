@@ -197,6 +197,11 @@ OPENCSC_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # The key of the audit and access logs' hash chains (core/chain.py). Set it once and never change it:
 # rows written under another key no longer verify. Empty: the SECRET_KEY is used.
 OPENCSC_LOG_CHAIN_KEY = os.environ.get("OPENCSC_LOG_CHAIN_KEY", "")
+# Optional virus scanning of uploads by clamd (a Unix socket, or a host and port); none when both are empty.
+OPENCSC_CLAMD_SOCKET = os.environ.get("OPENCSC_CLAMD_SOCKET", "")
+OPENCSC_CLAMD_HOST = os.environ.get("OPENCSC_CLAMD_HOST", "")
+OPENCSC_CLAMD_PORT = int(os.environ.get("OPENCSC_CLAMD_PORT", "3310"))
+OPENCSC_CLAMD_TIMEOUT = 30
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(os.environ.get("OPENCSC_MEDIA_ROOT", BASE_DIR / "var" / "media"))

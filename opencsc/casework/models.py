@@ -4,6 +4,8 @@ from django.db import models
 from opencsc.accounts.models import Team
 from opencsc.people.models import Child
 
+from .uploads import CHOICES as DOCUMENT_TYPES
+
 
 class Allocation(models.Model):
     """Which worker and team held the child, from when to when."""
@@ -85,6 +87,9 @@ class Document(models.Model):
     original_name = models.CharField(max_length=255)
     size_bytes = models.PositiveBigIntegerField()
     content_type = models.CharField(max_length=100)
+    # What the file is, recognised from its bytes when it was uploaded (casework.uploads); empty for files
+    # uploaded before the content was checked, which are served as plain bytes.
+    detected_type = models.CharField(max_length=16, blank=True, choices=DOCUMENT_TYPES)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -9,7 +9,6 @@ user's role again so that no path skips it.
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 import os
 import uuid
 
@@ -26,7 +25,7 @@ from opencsc.people import access
 from opencsc.people.access import can
 from opencsc.people.models import Child
 
-from . import policy
+from . import policy, uploads
 from .models import (
     ActionProgress,
     Allocation,
@@ -43,20 +42,9 @@ from .models import (
 )
 from .selectors import can_edit_case_note
 
-# Documents: file name endings accepted, with the type they are stored under.
-ALLOWED_UPLOADS: dict[str, str] = {
-    ".pdf": "application/pdf",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".rtf": "application/rtf",
-    ".txt": "text/plain",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".heic": "image/heic",
-}
-WRONG_TYPE = "The selected file must be a PDF, Word document, text file or image"
+# Documents: file name endings accepted, with the type they are stored under (the content decides: uploads.py).
+ALLOWED_UPLOADS: dict[str, str] = {ext: t.content_type for ext, t in uploads.EXTENSIONS.items()}
+WRONG_TYPE = uploads.NOT_ALLOWED
 EMPTY_FILE = "The selected file is empty"
 
 
@@ -175,28 +163,45 @@ def chronology_entry_create(
 # --- Documents ----------------------------------------------------------------------------
 
 
-def document_check_file(upload) -> None:
-    """Refuse files that are too big, empty or of a type not on the allow-list (nothing is saved)."""
+def document_check_file(upload) -> uploads.FileType:
+    """Refuse files that are too big, empty, or not one of the allowed types by their content (a name
+    that does not match the content is refused too): nothing is saved. Returns the type found."""
     if upload is None:
         raise ValidationError({"file": "Select a file"})
     if upload.size > settings.OPENCSC_MAX_UPLOAD_BYTES:
         raise ValidationError({"file": _too_big_message()})
     if upload.size == 0:
         raise ValidationError({"file": EMPTY_FILE})
-    _, ext = os.path.splitext(upload.name or "")
-    if ext.lower() not in ALLOWED_UPLOADS:
-        raise ValidationError({"file": WRONG_TYPE})
+    try:
+        return uploads.check(upload)
+    except uploads.NotAllowed as refusal:
+        raise ValidationError({"file": str(refusal)}) from None
+
+
+def _document_scan(*, child: Child, actor, upload) -> None:
+    """clamd's verdict, when it is configured: an infected file is refused and the refusal audited (the
+    event is kept although nothing is stored); a file that could not be checked is refused."""
+    try:
+        uploads.scan(upload)
+    except uploads.ScanFailed:
+        raise ValidationError({"file": uploads.UNCHECKED}) from None
+    except uploads.VirusFound as found:
+        name = os.path.basename(upload.name or "")[:255]
+        audit(actor=actor, action=AuditEvent.Action.OTHER, child=child,
+              changes={"original_name": [None, name], "virus": [None, found.signature]},
+              summary=f"Upload refused, virus found: {found.signature}")
+        raise ValidationError({"file": uploads.INFECTED}) from None
 
 
 def document_upload(*, child: Child, actor, title: str, file) -> Document:
-    """Store an uploaded file on the child's record under a random name."""
+    """Store an uploaded file on the child's record under a random name, with the type its content is."""
     access.require(actor, "record", child)
     if not (title or "").strip():
         raise ValidationError({"title": "Enter a title for the document"})
-    document_check_file(file)
+    kind = document_check_file(file)
+    _document_scan(child=child, actor=actor, upload=file)
     original = os.path.basename(file.name)[:255]
     ext = os.path.splitext(original)[1].lower()
-    content_type = ALLOWED_UPLOADS.get(ext) or mimetypes.guess_type(original)[0] or "application/octet-stream"
     file.name = f"{uuid.uuid4().hex}{ext}"
     document = Document(
         child=child,
@@ -204,7 +209,8 @@ def document_upload(*, child: Child, actor, title: str, file) -> Document:
         file=file,
         original_name=original,
         size_bytes=file.size,
-        content_type=content_type,
+        content_type=kind.content_type,
+        detected_type=kind.code,
         uploaded_by=actor,
     )
     document.full_clean()
@@ -217,7 +223,7 @@ def document_upload(*, child: Child, actor, title: str, file) -> Document:
                 instance=document,
                 child=child,
                 changes={"title": [None, document.title], "original_name": [None, original],
-                         "size_bytes": [None, document.size_bytes]},
+                         "size_bytes": [None, document.size_bytes], "detected_type": [None, kind.code]},
                 summary=f"Document uploaded: {document.title}",
             )
     except Exception:

@@ -18,7 +18,7 @@ from opencsc.codes import ETHNICITY
 from opencsc.core.forms import submit
 from opencsc.people.access import can, child_for
 
-from . import policy, selectors, services
+from . import policy, selectors, services, uploads
 from .forms import (
     CaseNoteEditForm,
     CaseNoteFilterForm,
@@ -203,10 +203,13 @@ def document_download(request, child_id, document_id):
         handle = document.file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404("No document found") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-    )
+    # Served as the type its content was found to be, and never shown in the browser: a file uploaded
+    # before contents were checked is served as plain bytes.
+    kind = uploads.TYPES.get(document.detected_type)
+    response = FileResponse(handle, as_attachment=True, filename=document.original_name,
+                            content_type=kind.content_type if kind else "application/octet-stream")
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -74,7 +74,7 @@ class GovukDateField(forms.Field):
             raise forms.ValidationError("Year must include 4 numbers", code="invalid_year")
         try:
             return dt.date(y, m, d)
-        except ValueError:
+        except (ValueError, OverflowError):  # a day of 99999999999999999999999 is not a real date either
             raise forms.ValidationError(f"{name} must be a real date", code="invalid") from None
 
     def validate(self, value):
@@ -89,6 +89,29 @@ class GovukDateField(forms.Field):
             raise forms.ValidationError(f"{self._name()} must be today or in the future", code="past")
         if value.year < 1900:
             raise forms.ValidationError(f"{self._name()} must be after 1900", code="too_early")
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, except that an id the database cannot hold is refused as not one of the choices: the
+    IN lookup Django uses here (unlike =) passes 99999999999999999999999 to the database, a server error."""
+
+    def _check_values(self, value):
+        from django.db import connection
+
+        meta = self.queryset.model._meta
+        kind = meta.get_field(self.to_field_name or meta.pk.name).get_internal_type()
+        if kind.endswith(("IntegerField", "AutoField")) and isinstance(value, (list, tuple)):
+            low, high = connection.ops.integer_field_range(kind)
+            low, high = (-(2**63) if low is None else low), (2**63 - 1 if high is None else high)
+            for pk in value:
+                try:
+                    number = int(str(pk))
+                except ValueError:
+                    continue  # Django's own check refuses it
+                if not low <= number <= high:
+                    raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                          params={"value": pk})
+        return super()._check_values(value)
 
 
 def apply_errors(form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:

@@ -158,7 +158,7 @@ class TimeField(forms.Field):
         hours, _, minutes = value.partition(":")
         try:
             return dt.time(int(hours), int(minutes or 0))
-        except ValueError:
+        except (ValueError, OverflowError):  # an hour of 99999999999999999999999 is not a real time either
             raise forms.ValidationError(f"{self.label} must be a real time, like 14:30") from None
 
 

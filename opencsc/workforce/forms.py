@@ -1,6 +1,6 @@
 from django import forms
 
-from opencsc.core.forms import ConcurrencyMixin, GovukDateField
+from opencsc.core.forms import ConcurrencyMixin, GovukDateField, ModelMultipleChoiceField
 
 from .models import SupervisionSession, WorkerProfile, WorkforceSettings
 from .services import SETTINGS_FIELDS
@@ -42,9 +42,9 @@ class SupervisionForm(forms.Form):
     kind = forms.ChoiceField(label="Kind of supervision", choices=SupervisionSession.Kind.choices,
                              widget=forms.RadioSelect, error_messages={"required": "Select individual or group"})
     held_on = GovukDateField(label="Date of supervision", past_only=True)
-    supervisees = forms.ModelMultipleChoiceField(label="Who was supervised", queryset=None,
-                                                 widget=forms.CheckboxSelectMultiple,
-                                                 error_messages={"required": "Select who was supervised"})
+    supervisees = ModelMultipleChoiceField(label="Who was supervised", queryset=None,
+                                           widget=forms.CheckboxSelectMultiple,
+                                           error_messages={"required": "Select who was supervised"})
     notes = forms.CharField(label="Reflection, wellbeing and development", required=False,
                             widget=forms.Textarea(attrs={"rows": 4}),
                             help_text="Kept with the session, not on any child's file")

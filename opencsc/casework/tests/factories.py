@@ -63,6 +63,7 @@ class DocumentFactory(DjangoModelFactory):
     original_name = "letter.pdf"
     size_bytes = 13
     content_type = "application/pdf"
+    detected_type = "pdf"
     uploaded_by = factory.SubFactory(UserFactory)
 
 
