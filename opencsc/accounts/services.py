@@ -21,7 +21,7 @@ from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from opencsc.core.audit import audit, diff, field_values
+from opencsc.core.audit import StaleRecordError, audit, claim_version, diff, field_values
 from opencsc.core.models import AuditEvent
 
 from . import permissions
@@ -294,21 +294,28 @@ def user_create(*, actor: User, username: str, password: str, **values) -> User:
     return user
 
 
-def _update_user(user: User, *, actor: User, summary: str, before: dict | None = None, **values) -> dict:
+def _update_user(user: User, *, actor: User, summary: str, before: dict | None = None,
+                 expected_version: int | None = None, **values) -> dict:
     before = before if before is not None else field_values(user, AUDITED_USER_FIELDS)
     for key, value in values.items():
         setattr(user, key, value)
     user.full_clean()
     changes = diff(before, field_values(user, AUDITED_USER_FIELDS))
     if not changes:
+        if expected_version is not None and user.version != expected_version:
+            raise StaleRecordError()
         return {}
+    claim_version(user, expected_version)  # in the UPDATE's WHERE clause: a stale form saves nothing
     user.save()
     audit(actor=actor, action=AuditEvent.Action.UPDATED, instance=user, changes=changes, summary=summary)
     return changes
 
 
-def user_update(*, actor: User, user: User, **values) -> dict:
-    """Change a user's details, role, team or agency. Returns {field: [old, new]}."""
+def user_update(*, actor: User, user: User, expected_version: int | None = None, **values) -> dict:
+    """Change a user's details, role, team or agency. Returns {field: [old, new]}.
+
+    The edit page passes the version its form was opened at (`expected_version`): a stale save is refused
+    (StaleRecordError) and changes nothing. None only for a write that is not from an edit form."""
     permissions.may_administer_users.require(actor)
     unknown = set(values) - set(USER_FIELDS)
     if unknown:
@@ -322,7 +329,8 @@ def user_update(*, actor: User, user: User, **values) -> dict:
         for key, value in values.items():
             setattr(user, key, value)
         _check_role_rules(user, team_changed=user.team_id != previous_team_id)
-        return _update_user(user, actor=actor, summary=f"Changed user {user.username}", before=before)
+        return _update_user(user, actor=actor, summary=f"Changed user {user.username}", before=before,
+                            expected_version=expected_version)
 
 
 def user_deactivate(*, actor: User, user: User) -> dict:
@@ -435,7 +443,8 @@ def team_create(*, actor: User, name: str, kind: str, agency: str = "", manager:
     return team
 
 
-def team_update(*, actor: User, team: Team, **values) -> dict:
+def team_update(*, actor: User, team: Team, expected_version: int | None = None, **values) -> dict:
+    """Change a team; the edit page passes its form's version (a stale save is refused, as for users)."""
     permissions.may_administer_teams.require(actor)
     unknown = set(values) - set(TEAM_FIELDS)
     if unknown:
@@ -453,7 +462,10 @@ def team_update(*, actor: User, team: Team, **values) -> dict:
         team.full_clean()
         changes = diff(before, field_values(team, TEAM_FIELDS))
         if not changes:
+            if expected_version is not None and team.version != expected_version:
+                raise StaleRecordError()
             return {}
+        claim_version(team, expected_version)  # in the UPDATE's WHERE clause: a stale form saves nothing
         team.save()
         audit(actor=actor, action=AuditEvent.Action.UPDATED, instance=team, changes=changes,
               summary=f"Changed team {team.name}")
