@@ -19,7 +19,6 @@ from .forms import (
     AssessmentForm,
     CloseForm,
     DecisionForm,
-    StepUpDecisionForm,
     EpisodeStartForm,
     ListFilterForm,
     MemberForm,
@@ -27,6 +26,7 @@ from .forms import (
     PlanActionForm,
     PlanForm,
     ReviewForm,
+    StepUpDecisionForm,
     StepUpForm,
 )
 from .models import EarlyHelpAssessment, StepRequest

@@ -18,7 +18,7 @@ class _Forms(HTMLParser):
         a = {k: (v if v is not None else "") for k, v in attrs}
         if tag == "form":
             self._form = {"method": a.get("method", "get").lower(), "action": a.get("action", ""),
-                          "fields": [], "textareas": [], "texts": []}
+                          "fields": [], "textareas": [], "texts": [], "choices": {}}
             self.forms.append(self._form)
             return
         form = self._form
@@ -27,6 +27,8 @@ class _Forms(HTMLParser):
         if tag == "input" and "name" in a:
             kind = a.get("type", "text").lower()
             if kind in ("checkbox", "radio"):
+                if kind == "radio":
+                    form["choices"].setdefault(a["name"], []).append(a.get("value", ""))
                 if "checked" in a:
                     form["fields"].append((a["name"], a.get("value", "on")))
             elif kind not in ("submit", "button", "file", "image", "reset"):
@@ -39,6 +41,8 @@ class _Forms(HTMLParser):
             value = a.get("value", "")
             if self._select["first"] is None:
                 self._select["first"] = value
+            if value and self._form is not None:
+                self._form["choices"].setdefault(self._select["name"], []).append(value)
             if "selected" in a:
                 self._select["value"] = value
         elif tag == "textarea" and "name" in a:
@@ -82,4 +86,25 @@ def form_data(form: dict) -> dict:
             data[name] = value
     for name, value in form.get("buttons", [])[:1]:
         data.setdefault(name, value)
+    return data
+
+
+def filled(form: dict, today) -> dict:
+    """The form's data with every empty field given a plausible value: the first choice of a radio or
+    select, today in a date, a time, and a sentence in a text box (for forms that record a step)."""
+    data = form_data(form)
+    for name, values in form["choices"].items():
+        if not data.get(name) and values:
+            data[name] = values[0]
+    parts = {"0": today.day, "1": today.month, "2": today.year}
+    for name in list(data):
+        if data[name] != "":
+            continue
+        stem, _, index = name.rpartition("_")
+        if index in parts and stem and all(f"{stem}_{i}" in data for i in "012"):
+            data[name] = str(parts[index])
+        elif name.endswith("time"):
+            data[name] = "09:30"
+        elif name in form["textareas"]:
+            data[name] = "Recorded by the test"
     return data
