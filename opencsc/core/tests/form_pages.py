@@ -33,6 +33,8 @@ class _Forms(HTMLParser):
                     form["fields"].append((a["name"], a.get("value", "on")))
             elif kind not in ("submit", "button", "file", "image", "reset"):
                 form["fields"].append((a["name"], a.get("value", "")))
+                form.setdefault("kinds", {})[a["name"]] = "number" if (
+                    kind == "number" or a.get("inputmode") == "numeric") else kind
                 if kind == "text" and not a["name"].rsplit("_", 1)[-1].isdigit():
                     form["texts"].append(a["name"])
         elif tag == "select" and "name" in a:
@@ -107,4 +109,10 @@ def filled(form: dict, today) -> dict:
             data[name] = "09:30"
         elif name in form["textareas"]:
             data[name] = "Recorded by the test"
+        elif form.get("kinds", {}).get(name) == "number":
+            data[name] = "1"
+        elif form.get("kinds", {}).get(name) == "email":
+            data[name] = "someone@example.org"
+        elif form.get("kinds", {}).get(name) == "text":
+            data[name] = "Test"
     return data
