@@ -462,3 +462,19 @@ def test_sharing_with_an_agency_lets_its_partners_find_the_child_until_stopped(m
     manager.post(reverse("people:sharing", args=[child.pk]), {"op": "end", "share": share.pk, "version": 1})
     assert _found_ids(partner, "Shared Child") == []
     assert partner.get(reverse("people:sharing", args=[child.pk])).status_code == 403  # partners never share
+
+
+@pytest.mark.django_db
+def test_stopping_a_share_someone_changed_meanwhile_is_refused(signed_in):
+    from opencsc.people import services
+
+    client = signed_in("team_manager")
+    child = ChildFactory()
+    share = services.partner_share_add(actor=client.user, child=child, agency="police", reason="Strategy meeting")
+    PartnerShare.objects.filter(pk=share.pk).update(version=2)  # another manager changed it
+    before = snapshot()
+    response = client.post(reverse("people:sharing", args=[child.pk]),
+                           {"op": "end", "share": share.pk, "version": 1}, follow=True)
+    assert "Someone else changed this record after you opened it" in response.content.decode()
+    share.refresh_from_db()
+    assert share.ends_on is None and snapshot() == before
