@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("opencsc.core.urls")),
     path("accounts/", include("opencsc.accounts.urls")),
+    path("sso/", include("opencsc.sso.urls")),
     path("children/", include("opencsc.people.urls")),
     path("children/", include("opencsc.casework.urls")),
     path("children/", include("opencsc.assessment.urls")),

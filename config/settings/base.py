@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "opencsc.performance",
     "opencsc.returns",
     "opencsc.inspection",
+    "opencsc.sso",
     "opencsc.synthetic",
 ]
 
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "opencsc.sso.middleware.SingleSignOutMiddleware",
     "opencsc.core.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "opencsc.accounts.middleware.IdleTimeoutMiddleware",
@@ -90,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "opencsc.core.context_processors.service",
                 "opencsc.accounts.policy.may",
+                "opencsc.sso.context_processors.sso",
             ],
             "builtins": ["opencsc.core.templatetags.govuk"],
         },
@@ -137,10 +140,28 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Sign-in protection: lock an account after this many failures in a row, for this long.
 OPENCSC_LOCKOUT_FAILURES = 5
 OPENCSC_LOCKOUT_MINUTES = 30
+# Sign-in throttles (failed attempts in OPENCSC_SIGN_IN_THROTTLE_MINUTES, from a table all processes share).
+OPENCSC_SIGN_IN_THROTTLE_MINUTES = 15
+OPENCSC_SIGN_IN_ATTEMPTS_PER_ACCOUNT = 10
+OPENCSC_SIGN_IN_ATTEMPTS_PER_ADDRESS = 50
+# A two-factor set-up code, issued by an administrator, expires after this many hours.
+OPENCSC_ENROLMENT_CODE_HOURS = 72
 # Staff roles must use TOTP two-factor authentication.
 OPENCSC_TWO_FACTOR_REQUIRED = True
 # Sessions end after this many minutes without a request.
 OPENCSC_IDLE_MINUTES = 30
+
+# Single sign-on with OpenID Connect (docs/sso.md): off unless the issuer, client id and secret are given.
+OPENCSC_OIDC_ISSUER = os.environ.get("OPENCSC_OIDC_ISSUER", "")
+OPENCSC_OIDC_CLIENT_ID = os.environ.get("OPENCSC_OIDC_CLIENT_ID", "")
+OPENCSC_OIDC_CLIENT_SECRET = os.environ.get("OPENCSC_OIDC_CLIENT_SECRET", "")
+OPENCSC_OIDC_PROVIDER_NAME = os.environ.get("OPENCSC_OIDC_PROVIDER_NAME", "your council account")
+OPENCSC_OIDC_SUBJECT_CLAIM = os.environ.get("OPENCSC_OIDC_SUBJECT_CLAIM", "sub")
+OPENCSC_OIDC_TRUST_IDP_MFA = os.environ.get("OPENCSC_OIDC_TRUST_IDP_MFA", "").lower() in ("1", "true", "yes")
+OPENCSC_OIDC_MFA_ACR_VALUES = [v for v in os.environ.get("OPENCSC_OIDC_MFA_ACR_VALUES", "").split(",") if v]
+OPENCSC_OIDC_SCOPES = os.environ.get("OPENCSC_OIDC_SCOPES", "openid email profile")
+# Passwords, then single sign-on (which does nothing unless configured and called from its callback page).
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "opencsc.sso.backend.SsoBackend"]
 
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -174,6 +195,9 @@ CONTENT_SECURITY_POLICY = {
 
 # Uploads: documents on a child's record.
 OPENCSC_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# The key of the audit and access logs' hash chains (core/chain.py). Set it once and never change it:
+# rows written under another key no longer verify. Empty: the SECRET_KEY is used.
+OPENCSC_LOG_CHAIN_KEY = os.environ.get("OPENCSC_LOG_CHAIN_KEY", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(os.environ.get("OPENCSC_MEDIA_ROOT", BASE_DIR / "var" / "media"))

@@ -16,3 +16,5 @@ class AccountsConfig(AppConfig):
                          order=80))
         register(NavItem("Users and teams", "accounts:user_list", permission=permissions.may_administer_users,
                          order=90))
+        register(NavItem("Approvals", "accounts:approval_list", permission=permissions.may_approve_privilege,
+                         order=85))

@@ -41,6 +41,43 @@ class CodeForm(forms.Form):
     )
 
 
+class EnrolmentCodeForm(forms.Form):
+    enrolment_code = forms.CharField(
+        label="Set-up code",
+        help_text="The code your administrator gave you, for example abcd-efgh-jkmn",
+        max_length=40,
+        error_messages={"required": "Enter the set-up code your administrator gave you"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}),
+    )
+
+
+class RecoveryCodeForm(forms.Form):
+    recovery_code = forms.CharField(
+        label="Recovery code",
+        help_text="One of the recovery codes you were given when you set up two-factor sign-in, "
+                  "for example abcde-fghjk",
+        max_length=40,
+        error_messages={"required": "Enter one of your recovery codes"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}),
+    )
+
+
+class ApprovalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approve", "Approve"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you approve or decline the request"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        help_text="Needed if you decline. The administrator who asked will see it",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 def _team_choices(*, include_closed: bool = False):
     teams = Team.objects.order_by("name", "id")
     if not include_closed:

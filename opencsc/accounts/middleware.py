@@ -10,18 +10,26 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
-# Paths that anyone may reach without signing in.
-PUBLIC_PREFIXES = ("/accounts/sign-in/", "/static/", "/accessibility/", "/healthz")
+# Paths that anyone may reach without signing in. (/sso/sign-in/: single sign-on's start and callback.)
+PUBLIC_PREFIXES = ("/accounts/sign-in/", "/sso/sign-in/", "/static/", "/accessibility/", "/healthz")
 # Paths a signed-in user may reach before completing two-factor sign-in.
 TWO_FACTOR_PREFIXES = ("/accounts/two-factor/", "/accounts/sign-out/")
 
 IDLE_KEY = "opencsc_last_seen"
 # Set in the new, anonymous session after an idle sign-out, so the sign-in page can say why.
 IDLE_SIGNED_OUT_KEY = "opencsc_idle_signed_out"
+# Set (True) by single sign-on (opencsc.sso) when the identity provider's ID token showed a multi-factor
+# sign-in and OPENCSC_OIDC_TRUST_IDP_MFA is on: it then stands in for the local TOTP step (docs/sso.md).
+IDP_MFA_SESSION_KEY = "opencsc_idp_mfa"
 
 
 def _is_public(path: str) -> bool:
     return path == "/favicon.ico" or path.startswith(PUBLIC_PREFIXES)
+
+
+def _idp_mfa_trusted(request) -> bool:
+    """Two factors proven at the identity provider, and the authority trusts it (checked at every request)."""
+    return settings.OPENCSC_OIDC_TRUST_IDP_MFA and request.session.get(IDP_MFA_SESSION_KEY) is True
 
 
 def _with_next(url_name: str, request) -> str:
@@ -82,6 +90,7 @@ class TwoFactorRequiredMiddleware:
             and user.is_authenticated
             and user.role in TWO_FACTOR_ROLES
             and not user.is_verified()
+            and not _idp_mfa_trusted(request)
             and not _is_public(request.path)
             and not request.path.startswith(TWO_FACTOR_PREFIXES)
         ):

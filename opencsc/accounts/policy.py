@@ -80,10 +80,9 @@ def refuse(message: str, *, permission: Permission | None = None, user=None, req
 
 
 def log_refusal(user, *, reference: str, path: str, child=None) -> None:
-    from .models import AccessLog
+    from .access_records import REFUSED, log_access
 
-    AccessLog.objects.create(user=user, child=child, child_reference=str(reference)[:64], path=path[:500],
-                             outcome=AccessLog.Outcome.REFUSED)
+    log_access(user, child=child, reference=reference, path=path, outcome=REFUSED)
 
 
 _REGISTRY: dict[str, Permission] = {}

@@ -64,3 +64,6 @@ READ_ALL_ROLES = CASEWORK_ROLES | {Role.PERFORMANCE_ANALYST, Role.AUDITOR}
 MANAGER_ROLES = frozenset({Role.TEAM_MANAGER, Role.SERVICE_MANAGER})
 # Staff roles must sign in with two factors; partner agency users too, since they see shared records.
 TWO_FACTOR_ROLES = frozenset(Role.values)
+# Roles that can see children's records (partner agency users see the records shared with them):
+# every role but Administrator. Giving an account one of these takes a service manager's approval.
+PRIVILEGED_ROLES = frozenset(Role.values) - {Role.ADMINISTRATOR}

@@ -13,8 +13,9 @@ from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -28,7 +29,10 @@ from opencsc.people import policy as people_policy
 from . import permissions, selectors, services
 from .forms import (
     AccessLogFilterForm,
+    ApprovalDecisionForm,
     CodeForm,
+    EnrolmentCodeForm,
+    RecoveryCodeForm,
     SetPasswordForm,
     SignInForm,
     TeamEditForm,
@@ -38,7 +42,7 @@ from .forms import (
     UserFilterForm,
 )
 from .middleware import IDLE_SIGNED_OUT_KEY
-from .models import Team, User
+from .models import ApprovalRequest, Team, User
 from .policy import allowed
 
 PER_PAGE = 25
@@ -96,34 +100,85 @@ def sign_out(request):
 # --- Two-factor ---------------------------------------------------------------------------------
 
 
-@sensitive_post_parameters("code")
+def _next_param(request) -> str:
+    return request.POST.get("next") or request.GET.get("next") or ""
+
+
+@sensitive_post_parameters("code", "enrolment_code")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor(request):
+    """Two-factor sign-in. With an app set up: its code. Without: first the set-up code an administrator
+    gave the user (nothing else, not even the key, is shown before it), then the app's key and its first
+    code, then the recovery codes, shown once."""
     user = request.user
     next_url = _safe_next(request)
     device = services.confirmed_device_for(user)
     if device is not None and user.is_verified():
         return redirect(next_url)
+    context = {"next": _next_param(request)}
     enrolling = device is None
-    new_device = services.two_factor_enrolment_start(user=user) if enrolling else None
+    new_device = None
+    if enrolling:
+        try:  # only once this session has entered a set-up code that still stands
+            new_device = services.two_factor_enrolment_start(request=request, user=user)
+        except services.SignInError:
+            new_device = None
+    if enrolling and new_device is None:
+        form = EnrolmentCodeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.two_factor_code_accept(request=request, user=user, code=form.cleaned_data["enrolment_code"])
+            except services.SignInError as error:
+                form.add_error("enrolment_code", error.message)
+            else:
+                return redirect(f"{reverse('accounts:two_factor')}?{urlencode({'next': next_url})}")
+        return render(request, "accounts/two_factor.html", {**context, "form": form, "stage": "set_up_code"})
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             if enrolling:
-                services.two_factor_enrol(request=request, user=user, device=new_device, code=form.cleaned_data["code"])
-                messages.success(request, "Two-factor sign-in is set up")
-            else:
-                services.two_factor_verify(request=request, user=user, code=form.cleaned_data["code"])
+                codes = services.two_factor_enrol(request=request, user=user, device=new_device,
+                                                  code=form.cleaned_data["code"])
+                # Shown once, in this response: only their hashes are kept.
+                return render(request, "accounts/two_factor_recovery_codes.html",
+                              {"codes": codes, "next_url": next_url})
+            services.two_factor_verify(request=request, user=user, code=form.cleaned_data["code"])
         except services.SignInError as error:
             form.add_error("code", error.message)
         else:
             return redirect(next_url)
-    context = {"form": form, "enrolling": enrolling, "next": request.POST.get("next") or request.GET.get("next") or ""}
+    context.update(form=form, enrolling=enrolling, stage="set_up" if enrolling else "code")
     if enrolling:
         context["secret"] = services.device_secret(new_device)
         context["qr_svg"] = services.device_qr_svg(new_device)
     return render(request, "accounts/two_factor.html", context)
+
+
+@sensitive_post_parameters("recovery_code")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_recovery(request):
+    """Sign in with a recovery code in place of a code from the authenticator app."""
+    user = request.user
+    next_url = _safe_next(request)
+    if services.confirmed_device_for(user) is None:
+        return redirect(f"{reverse('accounts:two_factor')}?{urlencode({'next': next_url})}")
+    if user.is_verified():
+        return redirect(next_url)
+    form = RecoveryCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            left = services.two_factor_recover(request=request, user=user, code=form.cleaned_data["recovery_code"])
+        except services.SignInError as error:
+            form.add_error("recovery_code", error.message)
+        else:
+            message = f"You signed in with a recovery code. You have {left} recovery code{pluralize(left)} left."
+            if left <= 3:
+                message += " Ask your administrator to reset two-factor sign-in before you run out."
+            messages.warning(request, message) if left <= 3 else messages.success(request, message)
+            return redirect(next_url)
+    return render(request, "accounts/two_factor_recovery.html", {"form": form, "next": _next_param(request)})
 
 
 # --- Users --------------------------------------------------------------------------------------
@@ -146,6 +201,8 @@ def user_list(request):
         "form": form,
         "page_obj": _page(request, users),
         "filtered": any(criteria.values()) if criteria else False,
+        "locked_count": selectors.user_list(status="locked").count(),
+        "pending_count": selectors.approvals_pending().count(),
     })
 
 
@@ -166,7 +223,9 @@ def user_create(request):
         request, form,
         lambda data: services.user_create(actor=request.user, username=data["username"], password=data["password"],
                                           **_user_values(data)),
-        success=lambda user: f"User {user.username} created", then=lambda user: _user_url(user),
+        success=lambda user: f"User {user.username} created" + (
+            "" if user.is_active else ". They can sign in once a service manager approves the account"),
+        then=lambda user: _user_url(user),
     ):
         return done
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
@@ -177,12 +236,17 @@ def user_create(request):
 def user_detail(request, user_id):
     subject = get_object_or_404(User.objects.select_related("team"), pk=user_id)
     subject.locked_now = services.user_is_locked(subject)
+    subject.awaiting_approval = selectors.approvals_for(subject).filter(
+        kind=ApprovalRequest.Kind.NEW_ACCOUNT, status=ApprovalRequest.Status.PENDING).exists()
     return render(request, "accounts/user_detail.html", {
         "subject": subject,
         "is_locked": subject.locked_now,
         "has_two_factor": TOTPDevice.objects.filter(user=subject, confirmed=True).exists(),
         "has_any_device": TOTPDevice.objects.filter(user=subject).exists(),
         "is_self": subject.pk == request.user.pk,
+        "approvals": selectors.approvals_for(subject)[:10],
+        "set_up_code": selectors.current_enrolment_code(subject),
+        "recovery_codes_left": services.recovery_codes_left(subject),
     })
 
 
@@ -196,10 +260,15 @@ def user_edit(request, user_id):
     if done := submit(request, form,
                       lambda data: services.user_update(actor=request.user, user=subject,
                                                         expected_version=data["version"], **_user_values(data)),
-                      success=lambda changes: "User details saved" if changes else "Nothing was changed",
-                      then=_user_url(subject)):
+                      success=_user_saved_message, then=_user_url(subject)):
         return done
     return render(request, "accounts/user_form.html", {"form": form, "subject": subject, "creating": False})
+
+
+def _user_saved_message(changes: dict) -> str:
+    if "requested_role" in changes:
+        return "User details saved. The new role needs a service manager's approval: until then the old role stays"
+    return "User details saved" if changes else "Nothing was changed"
 
 
 @sensitive_post_parameters("password")
@@ -241,12 +310,13 @@ USER_ACTIONS = {
         "Account unlocked",
     ),
     "reset_two_factor": (
-        services.user_reset_two_factor,
-        "Reset two-factor sign-in for {name}",
-        "Their authenticator app will stop working for this service. They will set up a new one "
-        "the next time they sign in. Check who you are speaking to before you do this.",
-        "Reset two-factor sign-in",
-        "Two-factor sign-in reset",
+        services.two_factor_reset_request,
+        "Ask for two-factor sign-in to be reset for {name}",
+        "Another administrator or a service manager must approve the reset. Then their authenticator app and "
+        "recovery codes stop working for this service, and you can issue them a set-up code for a new app. "
+        "Check who you are speaking to before you do this.",
+        "Ask for a reset",
+        "Reset requested. It will be done when another administrator or a service manager approves it",
     ),
 }
 
@@ -294,6 +364,70 @@ def user_unlock(request, user_id):
 @allowed(permissions.may_administer_users)
 def user_reset_two_factor(request, user_id):
     return _user_action(request, user_id, "reset_two_factor")
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "POST"])
+@allowed(permissions.may_administer_users)
+def user_two_factor_code(request, user_id):
+    """Issue a one-time two-factor set-up code, shown here once, to give the user out of band."""
+    subject = get_object_or_404(User, pk=user_id)
+    errors = []
+    if request.method == "POST":
+        try:
+            code = services.two_factor_code_issue(actor=request.user, user=subject)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            return render(request, "accounts/user_two_factor_code.html", {
+                "subject": subject, "code": code, "hours": settings.OPENCSC_ENROLMENT_CODE_HOURS,
+                "expires": selectors.current_enrolment_code(subject).expires_at,
+            })
+    return render(request, "accounts/user_confirm.html", {
+        "subject": subject,
+        "heading": f"Issue a two-factor set-up code for {subject.display_name}",
+        "explanation": (
+            f"The code is shown to you once. Give it to {subject.display_name} in person or by phone, never by "
+            f"email. It works once and expires after {settings.OPENCSC_ENROLMENT_CODE_HOURS} hours; "
+            "issuing a new code stops an earlier one working."),
+        "button": "Issue a set-up code",
+        "errors": errors,
+    }, status=400 if errors else 200)
+
+
+# --- Requests that need a second person ---------------------------------------------------------
+
+
+@require_GET
+@allowed(permissions.may_view_approvals)
+def approval_list(request):
+    return render(request, "accounts/approval_list.html", {
+        "pending": selectors.approvals_pending(),
+        "page_obj": _page(request, selectors.approvals_decided()),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@allowed(permissions.may_view_approvals)
+def approval_detail(request, approval_id):
+    approval = get_object_or_404(ApprovalRequest.objects.select_related("subject", "requested_by", "decided_by"),
+                                 pk=approval_id)
+    refusal = services.approval_refusal(actor=request.user, approval=approval)
+    if request.method == "POST":  # an administrator may see a request for access to records, not decide it
+        services.approval_permission(approval).require(request.user, request=request)
+    form = ApprovalDecisionForm(request.POST or None)
+    if done := submit(
+        request, form,
+        lambda data: services.approval_decide(actor=request.user, approval=approval,
+                                              approve=data["decision"] == "approve", reason=data["reason"]),
+        success=lambda decided: f"Request {decided.get_status_display().lower()}",
+        then=reverse("accounts:approval_list"),
+    ):
+        return done
+    return render(request, "accounts/approval_detail.html", {
+        "approval": approval, "form": form, "may_decide": not refusal, "refusal": refusal,
+    })
 
 
 # --- Teams --------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from opencsc.accounts.models import AccessLog
+from opencsc.accounts.access_records import log_access
 from opencsc.accounts.policy import Permission, log_refusal, refuse
 from opencsc.accounts.roles import TeamKind
 
@@ -69,6 +69,5 @@ def adopter_for(user, pk, *, request=None, perm: Permission = policy.may_view_ad
             log_refusal(user, reference=reference, path=path)
         raise Http404("No adopters found") from None
     if log:
-        AccessLog.objects.create(user=user, child=None, child_reference=reference, path=path,
-                                 outcome=AccessLog.Outcome.VIEWED)
+        log_access(user, reference=reference, path=path)
     return household

@@ -131,7 +131,9 @@ def document_for(*, user, child: Child, document_id: int) -> Document:
 
 def history_for(*, user, child: Child) -> QuerySet[AuditEvent]:
     _require(user, "view_casework", child)
-    return AuditEvent.objects.filter(child=child).select_related("actor").order_by("-at", "-id")
+    # with the events of records merged into this one (the audit log keeps the child each was written for)
+    return (AuditEvent.objects.filter(Q(child=child) | Q(child__merged_into=child))
+            .select_related("actor").order_by("-at", "-id"))
 
 
 # --- The record summary -------------------------------------------------------------------

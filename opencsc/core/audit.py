@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
+from . import chain
 from .models import AuditEvent
 
 
@@ -58,16 +59,19 @@ def audit(
     changes: dict | None = None,
     summary: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    """Record one event: the one writer of AuditEvent rows (a hash chain, see core/chain.py)."""
+    event = AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         content_type=ContentType.objects.get_for_model(instance) if instance is not None else None,
         object_id=str(instance.pk) if instance is not None else "",
         object_repr=str(instance)[:200] if instance is not None else "",
         child=child,
+        child_identifier=(getattr(child, "la_child_id", "") or "")[:64],
         changes=changes or {},
         summary=summary[:300],
     )
+    return chain.append(AuditEvent, [event])[0]
 
 
 def update_with_history(

@@ -1,10 +1,22 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
+
+from .chain import chained
+
+AUDIT_CHAIN_FIELDS = ("actor_id", "at", "action", "content_type_id", "object_id", "object_repr", "child_id",
+                      "child_identifier", "changes", "summary")
 
 
+@chained(*AUDIT_CHAIN_FIELDS)
 class AuditEvent(models.Model):
-    """Who changed what, when, with the old and new values (after Zulip's RealmAuditLog)."""
+    """Who changed what, when, with the old and new values (after Zulip's RealmAuditLog).
+
+    Append-only and hash-chained (core/chain.py): written only through core.audit.audit. The child is
+    kept as it was written (no database constraint, nothing cleared or moved when a child is merged or
+    deleted), with its LA child ID at the time.
+    """
 
     class Action(models.TextChoices):
         CREATED = "created", "Created"
@@ -19,16 +31,19 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=32, choices=Action.choices)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(max_length=200, blank=True)
     child = models.ForeignKey(
-        "people.Child", null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+        "people.Child", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="audit_events",
     )
+    child_identifier = models.CharField(max_length=64, blank=True, help_text="The child's LA child ID then.")
     changes = models.JSONField(default=dict, blank=True, help_text="{field: [old, new]}")
     summary = models.CharField(max_length=300, blank=True)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from opencsc.accounts.access_records import log_accesses
 from opencsc.accounts.models import AccessLog
 from opencsc.accounts.roles import Agency
 from opencsc.people.access import _log, children_for
@@ -84,11 +85,8 @@ def contact_for(*, user, pk, request=None) -> Contact:
     if hidden is not None:
         _refuse(user, request, f"contact {pk}", hidden.child)
     path = (request.get_full_path() if request else "")[:500]
-    AccessLog.objects.bulk_create([  # one row per child named, as people.access logs a view of a record
-        AccessLog(user=user, child=link.child, child_reference=str(link.child_id), path=path,
-                  outcome=AccessLog.Outcome.VIEWED)
-        for link in contact.contact_children.all()
-    ])
+    # one row per child named, as people.access logs a view of a record
+    log_accesses(user, children=[link.child for link in contact.contact_children.all()], path=path)
     return contact
 
 

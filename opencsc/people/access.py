@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from opencsc.accounts.access_records import log_access
 from opencsc.accounts.models import AccessLog
 from opencsc.accounts.policy import refuse
 from opencsc.accounts.roles import READ_ALL_ROLES, Role
@@ -60,9 +61,7 @@ def children_for(user) -> QuerySet[Child]:
 
 
 def _log(user, *, child, reference, path, outcome):
-    AccessLog.objects.create(
-        user=user, child=child, child_reference=str(reference)[:64], path=path[:500], outcome=outcome
-    )
+    log_access(user, child=child, reference=reference, path=path, outcome=outcome)
 
 
 def child_for(user, pk, *, request=None, action: str = "view", log: bool = True) -> Child:

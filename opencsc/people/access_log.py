@@ -65,9 +65,11 @@ def access_log_entries(
     if not may_view_access_log(viewer):
         return AccessLog.objects.none()
     visible = children_for(viewer)
-    entries = AccessLog.objects.filter(Q(child__isnull=True) | Q(child__in=visible))
-    if child is not None:
-        entries = entries.filter(child=child)
+    entries = AccessLog.objects.filter(
+        Q(child__isnull=True) | Q(child__in=visible) | Q(child__merged_into__in=visible)
+    )
+    if child is not None:  # with the records merged into it, whose rows keep their own child
+        entries = entries.filter(Q(child=child) | Q(child__merged_into=child))
     if users is not None:
         entries = entries.filter(user__in=users)
     if date_from is not None:

@@ -19,6 +19,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from opencsc.core import chain
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
 
@@ -362,6 +363,8 @@ def _child_foreign_keys():
             continue
         if rel.field.model is Child and rel.field.name == "merged_into":
             continue  # merged records are handled below
+        if rel.related_model in chain.CHAINED:
+            continue  # the audit and access logs are append-only: they keep the record as it was then
         yield rel.related_model, rel.field.name
 
 

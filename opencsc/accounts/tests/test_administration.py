@@ -189,9 +189,13 @@ def test_an_administrator_creates_a_user_and_it_is_audited_without_the_password(
     assert response["Location"] == f"/accounts/users/{user.pk}/"
     assert user.check_password(NEW_PASSWORD)
     assert user.password.startswith("md5$") or user.password.startswith("argon2")
-    event = AuditEvent.objects.get(action=AuditEvent.Action.CREATED, object_id=str(user.pk))
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CREATED, object_id=str(user.pk),
+                                   summary__startswith="Created user")
     assert event.actor == admin.user
     assert event.changes["role"] == [None, Role.SOCIAL_WORKER]
+    # A social worker sees children's records: the account waits for a service manager's approval.
+    assert user.is_active is False
+    assert event.changes["is_active"] == [None, False]
     assert "password" not in event.changes
     assert NEW_PASSWORD not in str(event.changes)
 
@@ -253,9 +257,12 @@ def test_editing_a_user_audits_old_and_new_values(admin, target):
 
     assert response.status_code == 302
     target.refresh_from_db()
-    assert target.role == Role.TEAM_MANAGER
+    # The new role waits for a service manager's approval (see test_approvals); the rest is saved.
+    assert target.role == Role.SOCIAL_WORKER
     event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATED, object_id=str(target.pk))
-    assert event.changes == {"role": [Role.SOCIAL_WORKER, Role.TEAM_MANAGER], "job_title": ["", "Team manager"]}
+    assert event.changes == {"job_title": ["", "Team manager"]}
+    request = AuditEvent.objects.get(action=AuditEvent.Action.CREATED, object_id=str(target.pk))
+    assert request.changes["requested_role"] == [Role.SOCIAL_WORKER, Role.TEAM_MANAGER]
     assert target.username == "target"  # usernames do not change
 
 
@@ -325,13 +332,13 @@ def test_unlocking_an_unlocked_account_is_refused(admin):
     assert _snapshot() == before
 
 
-def test_resetting_two_factor_removes_the_devices(admin, target):
+def test_resetting_two_factor_is_a_request_another_person_approves(admin, target):
     response = admin.post(f"/accounts/users/{target.pk}/reset-two-factor/")
 
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(user=target).exists()
-    event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATED, object_id=str(target.pk))
-    assert event.changes == {"two_factor": [True, False]}
+    assert TOTPDevice.objects.filter(user=target).exists()  # nothing is reset until someone else approves
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CREATED, object_id=str(target.pk))
+    assert event.changes["approval"] == [None, "Waiting for approval"]
 
 
 def test_setting_a_new_password(admin, target):

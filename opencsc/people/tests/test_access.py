@@ -19,11 +19,11 @@ def test_an_impossible_child_id_is_not_found_and_logged(make_user, pk):
 
 @pytest.mark.django_db
 def test_the_access_log_finds_no_child_for_no_reference_and_shows_nothing_to_a_worker(make_user):
-    from opencsc.accounts.models import AccessLog
+    from opencsc.accounts.access_records import log_access
     from opencsc.people import access_log
 
     manager, worker = make_user("team_manager"), make_user("social_worker")
-    AccessLog.objects.create(user=worker, child_reference="1", path="/children/1/")
+    log_access(worker, reference="1", path="/children/1/")
     assert access_log.child_for_access_log(viewer=manager, reference="  ") is None
     assert access_log.access_log_entries(viewer=manager).count() == 1
     assert access_log.access_log_entries(viewer=worker).count() == 0

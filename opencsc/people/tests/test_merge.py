@@ -5,10 +5,13 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from opencsc.accounts.access_records import log_access
 from opencsc.accounts.models import AccessLog
 from opencsc.casework.models import Allocation, CaseNote
+from opencsc.casework.selectors import history_for
+from opencsc.core.audit import audit
 from opencsc.core.models import AuditEvent
-from opencsc.people import services
+from opencsc.people import access_log, services
 from opencsc.people.access import child_for
 from opencsc.people.models import (
     Child,
@@ -43,7 +46,8 @@ def _fill(child, other, user):
     Allocation.objects.create(child=child, worker=user, team=user.team, start_date=dt.date(2026, 1, 1))
     CaseNote.objects.create(child=child, contact_date=dt.date(2026, 1, 2), subject="Visit", body="Seen",
                             author=user)
-    AccessLog.objects.create(user=user, child=child, path="/x/")
+    log_access(user, child=child, path="/x/")
+    audit(actor=user, action=AuditEvent.Action.OTHER, child=child, summary="Recorded on the duplicate")
 
 
 @pytest.mark.django_db
@@ -59,6 +63,7 @@ def test_merge_moves_every_related_row_and_keeps_the_duplicate_pointing_at_the_k
             ("addresses", duplicate.addresses.model, "child"), ("relationships", Relationship, "child"),
             ("involvements", Involvement, "child"), ("shares", PartnerShare, "child"),
             ("allocations", Allocation, "child"), ("notes", CaseNote, "child"), ("logs", AccessLog, "child"),
+            ("audit", AuditEvent, "child"),
         ]
     }
     assert all(counts_before.values())
@@ -66,9 +71,15 @@ def test_merge_moves_every_related_row_and_keeps_the_duplicate_pointing_at_the_k
     moved = services.child_merge(actor=manager, keep=keep, duplicate=duplicate)
 
     for model, field in [(Relationship, "child"), (Relationship, "related_child"), (Involvement, "child"),
-                         (PartnerShare, "child"), (Allocation, "child"), (CaseNote, "child"), (AccessLog, "child"),
+                         (PartnerShare, "child"), (Allocation, "child"), (CaseNote, "child"),
                          (ChildAlias, "child")]:
         assert not model.objects.filter(**{field: duplicate}).exists(), model
+    # the append-only logs keep the record they were written for, and are read with the kept record
+    assert AccessLog.objects.filter(child=duplicate, child_identifier=duplicate.la_child_id).count() == counts_before["logs"]
+    assert AuditEvent.objects.filter(child=duplicate).count() >= counts_before["audit"]
+    assert access_log.access_log_entries(viewer=manager, child=keep).count() == counts_before["logs"]
+    assert history_for(user=manager, child=keep).filter(child=duplicate).count() == counts_before["audit"]
+    assert "people.AccessLog" not in moved and "core.AuditEvent" not in moved
     assert keep.addresses.count() == 1 and keep.involvements.count() == 1 and keep.case_notes.count() == 1
     assert Relationship.objects.filter(child=sibling, related_child=keep).exists()
     assert moved["casework.CaseNote"] == 1 and moved["people.Address"] == 1

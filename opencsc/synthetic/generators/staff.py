@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 
 from opencsc.accounts.models import Team, User
 from opencsc.accounts.roles import Agency, Role, TeamKind
+from opencsc.accounts.services import approvals_record_system_setup
 from opencsc.people.names import fold
 
 from .. import names
@@ -178,6 +179,9 @@ def generate_staff(ctx: GenerationContext) -> None:
                     )
                 )
     users = bulk_create(User, users, ctx, "staff")
+    # Made directly, not through an administrator's request: the approval of every account that can see
+    # children's records is recorded as given by the system set-up (explicit, and audited).
+    approvals_record_system_setup(users=users, reason="Synthetic authority: staff made by the generator")
     ctx.demo_users = {u.username: u for u in users if u.username.endswith(".demo")}
     ctx.staff_by_team = {}
     for user in users:
