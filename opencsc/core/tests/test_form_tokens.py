@@ -32,8 +32,9 @@ NO_TOKEN_TEMPLATES = {
     "core/templates/base.html": "signing out (the session ends; nothing is stored twice)",
     "accounts/templates/accounts/login.html": "signing in: no one is signed in yet to own a token",
     "accounts/templates/accounts/two_factor.html": "a one-time code is itself single use",
+    "accounts/templates/accounts/two_factor_recovery.html": "a recovery code is itself single use",
 }
-NO_TOKEN_PAGES = {"accounts:two_factor"}  # the pages of the templates above
+NO_TOKEN_PAGES = {"accounts:two_factor", "accounts:two_factor_recovery"}  # the pages of the templates above
 FORM = re.compile(r'<form\b[^>]*method="post"[^>]*>(.*?)</form>', re.S | re.I)
 
 
@@ -147,6 +148,13 @@ NOT_SAVED_HERE = {
 }
 
 
+# Forms whose answer is a page, not a redirect, so the token is given back and a second send runs again.
+ANSWERED_ON_THE_PAGE = {
+    "accounts:user_two_factor_code": "shows a new set-up code once; each send voids the earlier code, so a double "
+                                     "click leaves one working code, the one on the screen",
+}
+
+
 def test_most_create_forms_are_proven_with_a_real_save():
     assert len(NOT_SAVED_HERE) < 35
 
@@ -162,6 +170,8 @@ def test_a_create_form_sent_twice_stores_once(name, client, world):
     forms = _create_forms(forms)
     if not forms:
         pytest.skip("no form that creates something on this page")
+    if name in ANSWERED_ON_THE_PAGE:
+        pytest.skip(ANSWERED_ON_THE_PAGE[name])
     saved = set()
     page_url = reverse(name, args=[world[a] for a in MATRIX[name].args])
     for form in forms:
