@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "opencsc.accounts.middleware.LoginRequiredMiddleware",
     "opencsc.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "opencsc.core.middleware.FormTokenMiddleware",
     "opencsc.accounts.policy.RefusalLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

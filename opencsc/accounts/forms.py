@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import forms
 
-from opencsc.core.forms import GovukDateField
+from opencsc.core.forms import ConcurrencyMixin, GovukDateField
 
 from .models import AccessLog, Team, User
 from .roles import Agency, Role, TeamKind
@@ -118,6 +118,10 @@ class UserDetailsForm(forms.Form):
         self.fields["team"].queryset = teams.order_by("name", "id")
 
 
+class UserEditForm(ConcurrencyMixin, UserDetailsForm):
+    """A user's details, with the version the page was opened at (a stale save is refused)."""
+
+
 class UserCreateForm(UserDetailsForm):
     username = forms.CharField(
         max_length=150,
@@ -184,7 +188,7 @@ class TeamForm(forms.Form):
         )
 
 
-class TeamEditForm(TeamForm):
+class TeamEditForm(ConcurrencyMixin, TeamForm):
     is_active = forms.BooleanField(label="Team is open", required=False,
                                    help_text="Untick to close the team. Closed teams cannot be given new members")
 

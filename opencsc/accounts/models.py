@@ -13,6 +13,7 @@ class Team(models.Model):
     agency = models.CharField(
         max_length=16, choices=Agency.choices, blank=True, help_text="For partner agency teams only."
     )
+    version = models.PositiveIntegerField(default=1)
     manager = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_teams"
     )
@@ -31,6 +32,7 @@ class User(AbstractUser):
     agency = models.CharField(
         max_length=16, choices=Agency.choices, blank=True, help_text="Partner agency users only."
     )
+    version = models.PositiveIntegerField(default=1)
     job_title = models.CharField(max_length=120, blank=True)
     is_agency_staff = models.BooleanField("temporary (agency) worker", default=False)
     qualified_on = models.DateField(null=True, blank=True)

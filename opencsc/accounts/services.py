@@ -25,7 +25,7 @@ from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from opencsc.core.audit import audit, diff, field_values
+from opencsc.core.audit import StaleRecordError, audit, claim_version, diff, field_values
 from opencsc.core.models import AuditEvent
 
 from . import permissions
@@ -514,25 +514,32 @@ def user_create(*, actor: User, username: str, password: str, **values) -> User:
     return user
 
 
-def _update_user(user: User, *, actor: User, summary: str, before: dict | None = None, **values) -> dict:
+def _update_user(user: User, *, actor: User, summary: str, before: dict | None = None,
+                 expected_version: int | None = None, **values) -> dict:
     before = before if before is not None else field_values(user, AUDITED_USER_FIELDS)
     for key, value in values.items():
         setattr(user, key, value)
     user.full_clean()
     changes = diff(before, field_values(user, AUDITED_USER_FIELDS))
     if not changes:
+        if expected_version is not None and user.version != expected_version:
+            raise StaleRecordError()
         return {}
+    claim_version(user, expected_version)  # in the UPDATE's WHERE clause: a stale form saves nothing
     user.save()
     audit(actor=actor, action=AuditEvent.Action.UPDATED, instance=user, changes=changes, summary=summary)
     return changes
 
 
-def user_update(*, actor: User, user: User, **values) -> dict:
+def user_update(*, actor: User, user: User, expected_version: int | None = None, **values) -> dict:
     """Change a user's details, role, team or agency. Returns {field: [old, new]}.
 
     A change to a role that can see children's records (or of a partner's agency) is not made: it
     becomes a request that a service manager approves, and the old role stays until then (the
     returned changes then include "requested_role"). Any change of role replaces a pending request.
+
+    The edit page passes the version its form was opened at (`expected_version`): a stale save is refused
+    (StaleRecordError) and changes nothing. None only for a write that is not from an edit form.
     """
     permissions.may_administer_users.require(actor)
     unknown = set(values) - set(USER_FIELDS)
@@ -556,7 +563,8 @@ def user_update(*, actor: User, user: User, **values) -> dict:
         needs_approval = role_changing and new_role in PRIVILEGED_ROLES
         if needs_approval:
             user.role, user.agency = old_role, old_agency
-        changes = _update_user(user, actor=actor, summary=f"Changed user {user.username}", before=before)
+        changes = _update_user(user, actor=actor, summary=f"Changed user {user.username}", before=before,
+                               expected_version=expected_version)
         if role_changing:
             _cancel_pending(actor=actor, subject=user, kind=ApprovalRequest.Kind.ROLE_CHANGE)
         if needs_approval:
@@ -815,7 +823,8 @@ def team_create(*, actor: User, name: str, kind: str, agency: str = "", manager:
     return team
 
 
-def team_update(*, actor: User, team: Team, **values) -> dict:
+def team_update(*, actor: User, team: Team, expected_version: int | None = None, **values) -> dict:
+    """Change a team; the edit page passes its form's version (a stale save is refused, as for users)."""
     permissions.may_administer_teams.require(actor)
     unknown = set(values) - set(TEAM_FIELDS)
     if unknown:
@@ -833,7 +842,10 @@ def team_update(*, actor: User, team: Team, **values) -> dict:
         team.full_clean()
         changes = diff(before, field_values(team, TEAM_FIELDS))
         if not changes:
+            if expected_version is not None and team.version != expected_version:
+                raise StaleRecordError()
             return {}
+        claim_version(team, expected_version)  # in the UPDATE's WHERE clause: a stale form saves nothing
         team.save()
         audit(actor=actor, action=AuditEvent.Action.UPDATED, instance=team, changes=changes,
               summary=f"Changed team {team.name}")

@@ -38,7 +38,7 @@ from .forms import (
     TeamEditForm,
     TeamForm,
     UserCreateForm,
-    UserDetailsForm,
+    UserEditForm,
     UserFilterForm,
 )
 from .middleware import IDLE_SIGNED_OUT_KEY
@@ -255,9 +255,11 @@ def user_detail(request, user_id):
 def user_edit(request, user_id):
     subject = get_object_or_404(User.objects.select_related("team"), pk=user_id)
     initial = {name: getattr(subject, name) for name in services.USER_FIELDS}
-    form = UserDetailsForm(request.POST or None, initial=initial, current_team=subject.team)
+    form = UserEditForm(request.POST or None, initial={**initial, "version": subject.version},
+                        current_team=subject.team)
     if done := submit(request, form,
-                      lambda data: services.user_update(actor=request.user, user=subject, **_user_values(data)),
+                      lambda data: services.user_update(actor=request.user, user=subject,
+                                                        expected_version=data["version"], **_user_values(data)),
                       success=_user_saved_message, then=_user_url(subject)):
         return done
     return render(request, "accounts/user_form.html", {"form": form, "subject": subject, "creating": False})
@@ -452,9 +454,11 @@ def team_create(request):
 def team_edit(request, team_id):
     team = get_object_or_404(Team, pk=team_id)
     initial = {"name": team.name, "kind": team.kind, "agency": team.agency, "manager": team.manager,
-               "is_active": team.is_active}
+               "is_active": team.is_active, "version": team.version}
     form = TeamEditForm(request.POST or None, initial=initial)
-    if done := submit(request, form, lambda data: services.team_update(actor=request.user, team=team, **data),
+    if done := submit(request, form, lambda data: services.team_update(
+            actor=request.user, team=team, expected_version=data["version"],
+            **{k: v for k, v in data.items() if k != "version"}),
                       success=lambda changes: "Team saved" if changes else "Nothing was changed",
                       then=reverse("accounts:team_list")):
         return done

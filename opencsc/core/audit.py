@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import F
+from django.utils import timezone
 
 from . import chain
 from .models import AuditEvent
@@ -77,26 +79,74 @@ def update_with_history(
 ) -> dict:
     """Apply `values` to `instance`, check it, save it and audit the change.
 
-    With a `version` field, refuses (StaleRecordError) when the stored version is
-    not the one the user started from, and changes nothing. Call inside a transaction.
+    With a `version` field the save is ONE conditional UPDATE:
+    ``UPDATE ... SET <changed fields>, version = version + 1 WHERE pk = ... AND version = <expected>``.
+    No row updated means someone saved the record after this user opened it: StaleRecordError, with
+    nothing written (the check is in the database's WHERE clause, so two saves racing cannot both pass).
+    `expected_version` is the version the form was opened at; None is refused on a versioned model (a
+    system write passes the version it has just read). Call inside a transaction.
     Returns the {field: [old, new]} changes (empty when nothing changed).
     """
     model = type(instance)
-    has_version = any(f.name == "version" for f in model._meta.concrete_fields)
-    if has_version:
-        current = model.objects.select_for_update().filter(pk=instance.pk).values_list("version", flat=True).first()
-        if expected_version is None or current != expected_version:
-            raise StaleRecordError()
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    has_version = "version" in fields
+    if has_version and expected_version is None:
+        raise StaleRecordError()
     before = field_values(instance)
+    originals = {f.attname: getattr(instance, f.attname) for f in fields.values()}
     for key, value in values.items():
         setattr(instance, key, value)
-    instance.full_clean()
+    try:
+        instance.full_clean()
+    except Exception:
+        _restore(instance, originals)
+        raise
     changes = diff(before, field_values(instance))
     changes.pop("updated_at", None)
-    if not changes:
-        return {}
-    if has_version:
+    if not has_version:
+        if not changes:
+            return {}
+        instance.save()
+    else:
+        current = model.objects.filter(pk=instance.pk, version=expected_version)
+        if not changes:
+            if not current.exists():
+                _restore(instance, originals)
+                raise StaleRecordError()
+            return {}
+        now = timezone.now()
+        update = {}
+        for field in fields.values():
+            if getattr(field, "auto_now", False):
+                value = now if isinstance(field, models.DateTimeField) else timezone.localdate()
+                setattr(instance, field.attname, value)
+                update[field.attname] = value
+            elif field.name in changes and not field.primary_key:
+                update[field.attname] = getattr(instance, field.attname)
+        update["version"] = F("version") + 1
+        if current.update(**update) != 1:
+            _restore(instance, originals)
+            raise StaleRecordError()
         instance.version = expected_version + 1
-    instance.save()
     audit(actor=actor, action=AuditEvent.Action.UPDATED, instance=instance, child=child, changes=changes)
     return changes
+
+
+def claim_version(instance: models.Model, expected_version: int | None) -> None:
+    """The version check for a service that saves a versioned model itself (accounts' users and teams):
+    ``UPDATE ... SET version = version + 1 WHERE pk = ... AND version = <expected>``, StaleRecordError
+    when no row matched. `expected_version` None (a system write, e.g. deactivating an account from a
+    confirm page) moves the version on without checking it, so forms opened before it are refused.
+    Call inside the transaction that then saves the instance."""
+    model = type(instance)
+    rows = model.objects.filter(pk=instance.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if rows.update(version=F("version") + 1) != 1:
+        raise StaleRecordError()
+    instance.version = model.objects.filter(pk=instance.pk).values_list("version", flat=True).get()
+
+
+def _restore(instance: models.Model, originals: dict) -> None:
+    for attname, value in originals.items():
+        setattr(instance, attname, value)

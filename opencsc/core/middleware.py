@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
@@ -21,3 +25,70 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+FORM_TOKEN_FIELD = "form_token"
+FORM_TOKEN_LIFETIME = dt.timedelta(days=1)
+ALREADY_SENT = "This form was already sent. It has been saved once."
+BEING_SENT = "This form is already being sent. Check whether it was saved before sending it again."
+
+
+class FormTokenMiddleware:
+    """Every form is sent once: a double click, a resubmit or two racing requests store one row.
+
+    A POST that carries a one-time token (`{% form_token %}`, put in every POST form next to
+    `{% csrf_token %}`) claims it (core.FormSubmission, unique per user and token) in one transaction with
+    the view's own writes. When the view sends the user on (a redirect), the claim keeps where to; any
+    other answer (the form shown again with its errors, a refusal) gives the token back, so the
+    corrected form can be sent. A second POST with a claimed token runs no view: it is sent where the first
+    one went, with "This form was already sent". On PostgreSQL a racing second request waits on the
+    unique index until the first commits. A server error rolls back the view's writes. POSTs without a
+    token (sign-in, the API, tests that build their own data) pass untouched. Claims older than
+    FORM_TOKEN_LIFETIME are removed here, by an indexed delete after each claim.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if request.method != "POST" or user is None or not user.is_authenticated:
+            return self.get_response(request)
+        token = request.POST.get(FORM_TOKEN_FIELD, "").strip()[:64]
+        if not token:
+            return self.get_response(request)
+        from .models import FormSubmission
+
+        now = timezone.now()
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    claim = FormSubmission.objects.create(user=user, token=token, path=request.path[:300],
+                                                          created_at=now)
+            except IntegrityError:
+                return self._already_sent(request, user, token)
+            response = self.get_response(request)
+            location = response.get("Location", "") if response.status_code in (301, 302, 303) else ""
+            if location:
+                claim.result_url = location[:500]
+                claim.save(update_fields=["result_url"])
+            else:
+                claim.delete()
+                if response.status_code >= 500:
+                    transaction.set_rollback(True)  # no partial write from a failed request
+        FormSubmission.objects.filter(created_at__lt=now - FORM_TOKEN_LIFETIME).delete()
+        return response
+
+    @staticmethod
+    def _already_sent(request, user, token):
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        from .models import FormSubmission
+
+        first = FormSubmission.objects.filter(user=user, token=token).first()
+        if first is not None and first.result_url:
+            messages.info(request, ALREADY_SENT)
+            return redirect(first.result_url)
+        messages.warning(request, BEING_SENT)
+        return redirect(request.get_full_path())

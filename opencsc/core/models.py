@@ -51,3 +51,26 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr}"
+
+
+class FormSubmission(models.Model):
+    """A one-time form token, claimed by the first POST that carries it.
+
+    Every form that changes something carries a fresh random token (`{% form_token %}`). The first POST
+    with it claims this row in the same transaction as the write and records where it was sent on
+    (`result_url`); a second POST with the same token (a double click, a resubmit, two requests racing:
+    the unique constraint makes the second wait for the first and then fail) writes nothing and is sent
+    to the same place. Rows older than a day are removed (FORM_TOKEN_LIFETIME in core.middleware).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    path = models.CharField(max_length=300, blank=True)
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="form_token_once_per_user")]
+
+    def __str__(self):
+        return f"Form sent to {self.path}"

@@ -110,6 +110,10 @@ class DecisionForm(forms.Form):
     panel_notes = _text("The panel's reasons", 4)
 
 
+class StepUpDecisionForm(ConcurrencyMixin, DecisionForm):
+    """The panel's decision on a waiting step-up: an edit of the step request, so it carries its version."""
+
+
 class OutcomeForm(ConcurrencyMixin, forms.Form):
     outcome = forms.ChoiceField(label="Was the family taken on?", choices=StepRequest.Outcome.choices,
                                 widget=forms.RadioSelect,

@@ -26,6 +26,7 @@ from .forms import (
     PlanActionForm,
     PlanForm,
     ReviewForm,
+    StepUpDecisionForm,
     StepUpForm,
 )
 from .models import EarlyHelpAssessment, StepRequest
@@ -204,9 +205,10 @@ def step_decision(request, child_id, step_id):
     step = selectors.step_for(user=request.user, child=child, step_id=step_id)
     if step.direction != StepRequest.Direction.STEP_UP or step.panel_decision:
         raise Http404("No step-up waiting for the panel")
-    form = DecisionForm(request.POST or None)
+    form = StepUpDecisionForm(request.POST or None, initial={"version": step.version})
     if done := submit(request, form, lambda data: services.step_up_decide(
-            actor=request.user, step=step, expected_version=step.version, **data),
+            actor=request.user, step=step, expected_version=data["version"],
+            **{k: v for k, v in data.items() if k != "version"}),
             success="The panel's decision on the step-up is recorded", then=_to_overview(child)):
         return done
     return _form_page(request, child=child, episode=step.early_help_episode, form=form,

@@ -134,11 +134,11 @@ class FamilyAddForm(RelationshipFieldsForm, PersonFlagsForm):
         return data
 
 
-class RelationshipEditForm(RelationshipFieldsForm, PersonFlagsForm):
+class RelationshipEditForm(ConcurrencyMixin, RelationshipFieldsForm, PersonFlagsForm):
     person_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class RelationshipEndForm(forms.Form):
+class RelationshipEndForm(ConcurrencyMixin, forms.Form):
     end_date = GovukDateField(label="Date the relationship ended", required=True, past_only=True)
 
 

@@ -168,6 +168,7 @@ class Relationship(models.Model):
     notes = models.CharField(max_length=250, blank=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["kind", "id"]
@@ -242,6 +243,7 @@ class PartnerShare(models.Model):
     shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     shared_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         indexes = [models.Index(fields=["agency", "child"])]

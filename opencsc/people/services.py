@@ -328,18 +328,18 @@ def relationship_add(*, actor, child: Child, kind: str, person: Person | None = 
     return relationship
 
 
-def relationship_update(*, actor, relationship: Relationship, **fields) -> dict:
+def relationship_update(*, actor, relationship: Relationship, expected_version: int, **fields) -> dict:
     access.require(actor, "edit", relationship.child)
     _unknown_fields(fields, RELATIONSHIP_FIELDS)
     if relationship.end_date is not None:
         raise ValidationError("This relationship has ended and cannot be changed")
     _check_relationship_dates(fields.get("start_date", relationship.start_date))
     with transaction.atomic():
-        return update_with_history(relationship, actor=actor, expected_version=None, child=relationship.child,
-                                   **fields)
+        return update_with_history(relationship, actor=actor, expected_version=expected_version,
+                                   child=relationship.child, **fields)
 
 
-def relationship_end(*, actor, relationship: Relationship, end_date: dt.date) -> dict:
+def relationship_end(*, actor, relationship: Relationship, end_date: dt.date, expected_version: int) -> dict:
     access.require(actor, "edit", relationship.child)
     if relationship.end_date is not None:
         raise ValidationError("This relationship has already ended")
@@ -347,8 +347,8 @@ def relationship_end(*, actor, relationship: Relationship, end_date: dt.date) ->
         raise ValidationError({"end_date": ["Enter the date the relationship ended"]})
     _check_relationship_dates(relationship.start_date, end_date)
     with transaction.atomic():
-        return update_with_history(relationship, actor=actor, expected_version=None, child=relationship.child,
-                                   end_date=end_date)
+        return update_with_history(relationship, actor=actor, expected_version=expected_version,
+                                   child=relationship.child, end_date=end_date)
 
 
 # Merging duplicates ----------------------------------------------------------------
@@ -555,12 +555,12 @@ def partner_share_add(*, actor, child: Child, agency: str, reason: str, shared_o
     return share
 
 
-def partner_share_end(*, actor, share: PartnerShare) -> dict:
+def partner_share_end(*, actor, share: PartnerShare, expected_version: int) -> dict:
     """Stop sharing now: the share's last day becomes yesterday, so the partner loses access today."""
     access.require(actor, "edit", share.child)
     today = timezone.localdate()
     if share.ends_on is not None and share.ends_on < today:
         raise ValidationError("Sharing with this agency has already ended")
     with transaction.atomic():
-        return update_with_history(share, actor=actor, expected_version=None, child=share.child,
+        return update_with_history(share, actor=actor, expected_version=expected_version, child=share.child,
                                    ends_on=today - dt.timedelta(days=1))

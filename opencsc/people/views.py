@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opencsc.accounts.policy import allowed
 from opencsc.core.audit import StaleRecordError
-from opencsc.core.forms import submit
+from opencsc.core.forms import posted_version, submit
 
 from . import access, policy, selectors, services
 from .forms import (
@@ -262,7 +262,8 @@ def relationship_edit(request, child_id, relationship_id):
         def write(data):
             with transaction.atomic():
                 services.relationship_update(
-                    actor=request.user, relationship=relationship, **{k: data[k] for k in RELATIONSHIP_KEYS}
+                    actor=request.user, relationship=relationship, expected_version=data["version"],
+                    **{k: data[k] for k in RELATIONSHIP_KEYS}
                 )
                 if person is not None:
                     services.person_update(
@@ -274,6 +275,7 @@ def relationship_edit(request, child_id, relationship_id):
             return done
     else:
         initial = {k: getattr(relationship, k) for k in RELATIONSHIP_KEYS}
+        initial["version"] = relationship.version
         if person is not None:
             initial.update({k: getattr(person, k) for k in PERSON_FLAG_KEYS}, person_version=person.version)
         form = RelationshipEditForm(initial=initial)
@@ -281,7 +283,8 @@ def relationship_edit(request, child_id, relationship_id):
         for name in PERSON_FLAG_KEYS:
             form.fields.pop(name, None)
     return render(request, "people/relationship_edit.html", _child_context(
-        request, child, form=form, relationship=relationship, end_form=RelationshipEndForm()
+        request, child, form=form, relationship=relationship,
+        end_form=RelationshipEndForm(initial={"version": relationship.version}),
     ))
 
 
@@ -292,13 +295,14 @@ def relationship_end(request, child_id, relationship_id):
     end_form = RelationshipEndForm(request.POST)
     if done := submit(request, end_form,
                       lambda data: services.relationship_end(actor=request.user, relationship=relationship,
-                                                             end_date=data["end_date"]),
+                                                             end_date=data["end_date"],
+                                                             expected_version=data["version"]),
                       success="Relationship ended", then=_family_url(child)):
         return done
     if relationship.end_date is not None:
         raise Http404("This relationship has ended")
     initial = {k: getattr(relationship, k) for k in RELATIONSHIP_KEYS}
-    form = RelationshipEditForm(initial=initial)
+    form = RelationshipEditForm(initial={**initial, "version": relationship.version})
     if relationship.person is None:
         for name in PERSON_FLAG_KEYS:
             form.fields.pop(name, None)
@@ -402,9 +406,12 @@ def sharing(request, child_id):
         if request.POST.get("op") == "end":
             share = get_object_or_404(PartnerShare, child=child, pk=request.POST.get("share"))
             try:
-                services.partner_share_end(actor=request.user, share=share)
+                services.partner_share_end(actor=request.user, share=share,
+                                           expected_version=posted_version(request.POST))
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
+            except StaleRecordError as exc:
+                messages.error(request, str(exc))
             else:
                 messages.success(request, f"Stopped sharing with {share.get_agency_display().lower()}")
             return redirect("people:sharing", child.pk)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django import forms
 
+from opencsc.core.forms import ConcurrencyMixin
+
 from .indicators import PERCENT, Indicator
 
 MET_CHOICES = [("", "All rows"), ("met", "Met the standard"), ("not_met", "Did not meet the standard"),
                ("not_counted", "Not counted in the figure")]
 
 
-class TargetForm(forms.Form):
+class TargetForm(ConcurrencyMixin, forms.Form):
     target = forms.FloatField(label="Target", error_messages={"required": "Enter a target",
                                                               "invalid": "Enter the target as a number"})
     amber_tolerance = forms.FloatField(

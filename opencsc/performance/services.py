@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from opencsc.accounts.models import Team, User
 from opencsc.casework.models import Allocation
-from opencsc.core.audit import audit, field_values
+from opencsc.core.audit import StaleRecordError, audit, field_values
 from opencsc.core.models import AuditEvent
 
 from . import policy, rules
@@ -166,8 +166,14 @@ def target_current(indicator: Indicator, scope: Scope) -> Target | None:
     return Target.objects.filter(indicator=indicator.key, scope_kind=scope.kind, scope_key=scope.key).first()
 
 
-def target_set(*, actor, indicator: Indicator, scope: Scope, target: float, amber_tolerance: float) -> Target:
-    """Set the authority's target for an indicator in a scope: a new version, the old ones kept."""
+def target_set(*, actor, indicator: Indicator, scope: Scope, target: float, amber_tolerance: float,
+               expected_version: int | None = None) -> Target:
+    """Set the authority's target for an indicator in a scope: a new version, the old ones kept.
+
+    The targets page passes the scope's latest version its form was opened at (0 when none was set):
+    the new row is that version + 1, and the unique (indicator, scope, version) constraint refuses it
+    when someone saved a target meanwhile, even racing: StaleRecordError, nothing written. None (for
+    commands and set-up) takes the next version whatever it is."""
     policy.may_set_targets.require(actor)
     errors = {}
     if indicator.kind == "percent" and not 0 <= target <= 100:
@@ -182,11 +188,17 @@ def target_set(*, actor, indicator: Indicator, scope: Scope, target: float, ambe
         latest = (Target.objects.select_for_update()
                   .filter(indicator=indicator.key, scope_kind=scope.kind, scope_key=scope.key)
                   .aggregate(v=Max("version"))["v"] or 0)
+        if expected_version is not None and latest != expected_version:
+            raise StaleRecordError()
         previous = target_current(indicator, scope)
         row = Target(indicator=indicator.key, scope_kind=scope.kind, scope_key=scope.key, target=target,
                      amber_tolerance=amber_tolerance, version=latest + 1, set_by=actor, set_at=timezone.now())
-        row.full_clean()
-        row.save()
+        row.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:  # a racing save took this version first
+            raise StaleRecordError() from None
         before = field_values(previous, ["target", "amber_tolerance"]) if previous else {}
         after = field_values(row, ["target", "amber_tolerance"])
         audit(actor=actor, action=AuditEvent.Action.UPDATED if previous else AuditEvent.Action.CREATED,

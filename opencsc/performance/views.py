@@ -164,10 +164,14 @@ def target_edit(request, key):
     indicator = _indicator(key)
     scope = _scope(request)
     current = selectors.targets_in_force(scope)[indicator.key]
+    own = services.target_current(indicator, scope)
     form = TargetForm(request.POST or None, indicator=indicator,
-                      initial={"target": current.target, "amber_tolerance": current.tolerance})
+                      initial={"target": current.target, "amber_tolerance": current.tolerance,
+                               "version": own.version if own is not None else 0})
     if done := submit(request, form, lambda data: services.target_set(
-            actor=request.user, indicator=indicator, scope=scope, **data), success=f"Target for {indicator.title} saved",
+            actor=request.user, indicator=indicator, scope=scope, target=data["target"],
+            amber_tolerance=data["amber_tolerance"], expected_version=data["version"]),
+            success=f"Target for {indicator.title} saved",
             then=reverse("performance:targets") + f"?scope={scope.param}"):
         return done
     return render(request, "performance/target_form.html", {

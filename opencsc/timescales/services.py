@@ -10,6 +10,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from opencsc.core.audit import StaleRecordError, audit
 from opencsc.core.models import AuditEvent
@@ -65,9 +67,13 @@ def rule_setting_update(
             return setting
         setting.values = values
         setting.updated_by = actor
-        setting.version += 1
         setting.full_clean()
-        setting.save()
+        # The version check is in the UPDATE's WHERE clause (the check above only answers early).
+        expected = setting.version if expected_version is None or created else expected_version
+        if not LocalRuleSetting.objects.filter(pk=setting.pk, version=expected).update(
+                values=values, updated_by=actor, updated_at=timezone.now(), version=F("version") + 1):
+            raise StaleRecordError()
+        setting.refresh_from_db(fields=["version", "updated_at"])
         audit(actor=actor, action=AuditEvent.Action.UPDATED, instance=setting,
               changes={"values": [old, values]}, summary=f"Local timescale changed: {rule.name}")
         _invalidate_after_commit()

@@ -20,7 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from opencsc.accounts.models import Team, User
 from opencsc.accounts.policy import allowed
-from opencsc.core.forms import submit
+from opencsc.core.audit import StaleRecordError
+from opencsc.core.forms import posted_version, submit
 from opencsc.people.access import child_for, children_for
 
 from . import policy, selectors, services
@@ -146,7 +147,12 @@ def setting_edit(request, rule_code):
     version = stored.version if stored else 0
     current = effective_rule(default, authority_settings())
     if request.method == "POST" and "reset" in request.POST:
-        services.rule_setting_update(rule_code=rule_code, values={}, actor=request.user)
+        try:
+            services.rule_setting_update(rule_code=rule_code, values={}, actor=request.user,
+                                         expected_version=posted_version(request.POST))
+        except StaleRecordError as error:
+            messages.error(request, str(error))
+            return redirect("timescales:setting_edit", rule_code)
         messages.success(request, f"{default.name}: back to the default")
         return redirect("timescales:settings")
     form = RuleSettingForm(request.POST or None, rule=default, initial=_setting_initial(current, version))

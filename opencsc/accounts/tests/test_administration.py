@@ -49,7 +49,7 @@ def _pages(target, team):
         ("post", "/accounts/users/new/", {**user_data, "username": "newbie", "password": NEW_PASSWORD}),
         ("get", f"/accounts/users/{target.pk}/", None),
         ("get", f"/accounts/users/{target.pk}/edit/", None),
-        ("post", f"/accounts/users/{target.pk}/edit/", user_data),
+        ("post", f"/accounts/users/{target.pk}/edit/", {**user_data, "version": target.version}),
         ("get", f"/accounts/users/{target.pk}/password/", None),
         ("post", f"/accounts/users/{target.pk}/password/", {"password": NEW_PASSWORD}),
         ("get", f"/accounts/users/{target.pk}/deactivate/", None),
@@ -64,7 +64,7 @@ def _pages(target, team):
         ("post", "/accounts/teams/new/", {"name": "New team", "kind": TeamKind.EARLY_HELP, "agency": ""}),
         ("get", f"/accounts/teams/{team.pk}/edit/", None),
         ("post", f"/accounts/teams/{team.pk}/edit/", {"name": "Renamed", "kind": TeamKind.EARLY_HELP, "agency": "",
-                                                     "is_active": "on"}),
+                                                     "is_active": "on", "version": team.version}),
     ]
 
 
@@ -253,7 +253,7 @@ def test_editing_a_user_audits_old_and_new_values(admin, target):
     data = _new_user(role=Role.TEAM_MANAGER, team=target.team_id, first_name=target.first_name,
                      last_name=target.last_name, email=target.email, job_title="Team manager")
 
-    response = admin.post(f"/accounts/users/{target.pk}/edit/", data)
+    response = admin.post(f"/accounts/users/{target.pk}/edit/", {**data, "version": target.version})
 
     assert response.status_code == 302
     target.refresh_from_db()
@@ -271,7 +271,7 @@ def test_an_administrator_cannot_remove_their_own_administrator_role(admin):
     before = _snapshot()
     data = _new_user(role=Role.SOCIAL_WORKER, team=me.team_id, first_name="A", last_name="B")
 
-    response = admin.post(f"/accounts/users/{me.pk}/edit/", data)
+    response = admin.post(f"/accounts/users/{me.pk}/edit/", {**data, "version": me.version})
 
     assert response.status_code == 200
     assert response.context["form"].errors["role"] == ["You cannot remove your own administrator role"]
@@ -402,7 +402,7 @@ def test_invalid_teams_are_refused(admin, data, field, message):
 def test_editing_a_team_audits_old_and_new(admin):
     team = TeamFactory(name="Old name", kind=TeamKind.EARLY_HELP)
 
-    admin.post(f"/accounts/teams/{team.pk}/edit/", {"name": "New name", "kind": TeamKind.EARLY_HELP,
+    admin.post(f"/accounts/teams/{team.pk}/edit/", {"version": team.version, "name": "New name", "kind": TeamKind.EARLY_HELP,
                                                    "is_active": "on"})
 
     event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATED, object_id=str(team.pk))
@@ -414,7 +414,7 @@ def test_a_team_with_active_members_cannot_be_closed(admin):
     UserFactory(team=team)
     before = _snapshot()
 
-    response = admin.post(f"/accounts/teams/{team.pk}/edit/", {"name": "Busy team", "kind": TeamKind.EARLY_HELP})
+    response = admin.post(f"/accounts/teams/{team.pk}/edit/", {"version": team.version, "name": "Busy team", "kind": TeamKind.EARLY_HELP})
 
     assert response.status_code == 200
     assert response.context["form"].errors["is_active"] == [

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django import forms, template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
 
 from opencsc.core.forms import DateInputWidget
 
@@ -115,3 +117,10 @@ def querystring_with(context, **kwargs):
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def form_token():
+    """A fresh one-time token for a POST form, next to {% csrf_token %}: the form is sent once
+    (core.middleware.FormTokenMiddleware); a test checks that every POST form template has one."""
+    return format_html('<input type="hidden" name="form_token" value="{}">', secrets.token_urlsafe(24))

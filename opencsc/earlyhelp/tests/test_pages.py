@@ -321,7 +321,8 @@ def test_a_step_up_goes_to_the_panel_and_closes_early_help_when_taken_on(signed_
                                   "panel_decision": "accepted"}).status_code == 403
 
     client.force_login(make_user(role=Role.TEAM_MANAGER))
-    client.post(decision, {**date_fields("panel_date", D(2026, 3, 4)), "panel_decision": "accepted"})
+    client.post(decision, {**date_fields("panel_date", D(2026, 3, 4)), "panel_decision": "accepted",
+                           "version": step.version})
     step.refresh_from_db()
     assert (step.panel_date, step.panel_decision) == (D(2026, 3, 4), "accepted")
     contact = step.frontdoor_contact  # the child goes to the MASH as a contact from early help
@@ -341,12 +342,12 @@ def test_a_declined_step_up_keeps_the_family_in_early_help(signed_in):
     step = StepRequestFactory()
     client = signed_in(Role.TEAM_MANAGER)
     client.post(reverse("earlyhelp:step_decision", args=[step.child_id, step.pk]),
-                {**date_fields("panel_date", D(2026, 3, 1)), "panel_decision": "declined"})
+                {**date_fields("panel_date", D(2026, 3, 1)), "panel_decision": "declined", "version": step.version})
     step.refresh_from_db()
     assert step.panel_decision == ""  # the panel cannot sit before the request
     client.post(reverse("earlyhelp:step_decision", args=[step.child_id, step.pk]),
                 {**date_fields("panel_date", D(2026, 3, 4)), "panel_decision": "declined",
-                 "panel_notes": "Threshold not met; continue the plan."})
+                 "panel_notes": "Threshold not met; continue the plan.", "version": step.version})
     step.refresh_from_db()
     step.early_help_episode.refresh_from_db()
     assert (step.outcome, step.outcome_date) == ("not_taken_on", D(2026, 3, 4))

@@ -343,12 +343,12 @@ def test_family_network_add_person_add_sibling_change_and_end(signed_in):
     rel = Relationship.objects.get(child=child, person__isnull=False)
     response = client.post(reverse("people:relationship_edit", args=[child.pk, rel.pk]),
                            {"kind": "step_father", "poses_risk": "on", "mappa": "on",
-                            "person_version": str(rel.person.version)})
+                            "person_version": str(rel.person.version), "version": rel.version})
     assert response.status_code == 302
     rel.person.refresh_from_db()
     assert rel.person.poses_risk and rel.person.mappa
     client.post(reverse("people:relationship_end", args=[child.pk, rel.pk]),
-                date_fields("end_date", dt.date(2026, 1, 1)))
+                {**date_fields("end_date", dt.date(2026, 1, 1)), "version": rel.version + 1})
     rel.refresh_from_db()
     assert rel.end_date == dt.date(2026, 1, 1)
     assert client.get(reverse("people:relationship_end", args=[child.pk, rel.pk])).status_code == 405
@@ -459,6 +459,22 @@ def test_sharing_with_an_agency_lets_its_partners_find_the_child_until_stopped(m
     manager.post(reverse("people:sharing", args=[child.pk]), {"op": "add", "agency": "health", "reason": "GP"})
     assert _found_ids(partner, "Shared Child") == [child.pk]
     share = PartnerShare.objects.get(child=child)
-    manager.post(reverse("people:sharing", args=[child.pk]), {"op": "end", "share": share.pk})
+    manager.post(reverse("people:sharing", args=[child.pk]), {"op": "end", "share": share.pk, "version": 1})
     assert _found_ids(partner, "Shared Child") == []
     assert partner.get(reverse("people:sharing", args=[child.pk])).status_code == 403  # partners never share
+
+
+@pytest.mark.django_db
+def test_stopping_a_share_someone_changed_meanwhile_is_refused(signed_in):
+    from opencsc.people import services
+
+    client = signed_in("team_manager")
+    child = ChildFactory()
+    share = services.partner_share_add(actor=client.user, child=child, agency="police", reason="Strategy meeting")
+    PartnerShare.objects.filter(pk=share.pk).update(version=2)  # another manager changed it
+    before = snapshot()
+    response = client.post(reverse("people:sharing", args=[child.pk]),
+                           {"op": "end", "share": share.pk, "version": 1}, follow=True)
+    assert "Someone else changed this record after you opened it" in response.content.decode()
+    share.refresh_from_db()
+    assert share.ends_on is None and snapshot() == before

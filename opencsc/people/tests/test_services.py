@@ -251,15 +251,15 @@ def test_person_and_relationship_with_risk_flags(actor):
 @pytest.mark.django_db
 def test_relationship_update_and_end(actor):
     rel = RelationshipFactory(start_date=dt.date(2020, 1, 1))
-    services.relationship_update(actor=actor, relationship=rel, parental_responsibility=True)
-    services.relationship_end(actor=actor, relationship=rel, end_date=dt.date(2026, 1, 1))
+    services.relationship_update(actor=actor, relationship=rel, parental_responsibility=True, expected_version=1)
+    services.relationship_end(actor=actor, relationship=rel, end_date=dt.date(2026, 1, 1), expected_version=2)
     rel.refresh_from_db()
     assert rel.parental_responsibility and rel.end_date == dt.date(2026, 1, 1)
     before = snapshot()
     with pytest.raises(ValidationError, match="already ended"):
-        services.relationship_end(actor=actor, relationship=rel, end_date=dt.date(2026, 2, 1))
+        services.relationship_end(actor=actor, relationship=rel, end_date=dt.date(2026, 2, 1), expected_version=3)
     with pytest.raises(ValidationError, match="has ended"):
-        services.relationship_update(actor=actor, relationship=rel, notes="Changed")
+        services.relationship_update(actor=actor, relationship=rel, notes="Changed", expected_version=3)
     assert snapshot() == before
 
 
@@ -273,7 +273,7 @@ def test_relationship_end_refusals_change_nothing(actor, end_date, message):
     rel = RelationshipFactory(start_date=dt.date(2020, 1, 1))
     before = snapshot()
     with pytest.raises(ValidationError, match=message):
-        services.relationship_end(actor=actor, relationship=rel, end_date=end_date)
+        services.relationship_end(actor=actor, relationship=rel, end_date=end_date, expected_version=1)
     rel.refresh_from_db()
     assert rel.end_date is None and snapshot() == before
 
@@ -357,12 +357,12 @@ def test_partner_share_add_and_end(actor):
     child = ChildFactory()
     share = services.partner_share_add(actor=actor, child=child, agency="police", reason="Strategy discussion")
     assert share.shared_on == TODAY and share.ends_on is None
-    services.partner_share_end(actor=actor, share=share)
+    services.partner_share_end(actor=actor, share=share, expected_version=1)
     share.refresh_from_db()
     assert share.ends_on == TODAY - dt.timedelta(days=1)
     before = snapshot()
     with pytest.raises(ValidationError, match="already ended"):
-        services.partner_share_end(actor=actor, share=share)
+        services.partner_share_end(actor=actor, share=share, expected_version=2)
     assert snapshot() == before
 
 

@@ -165,7 +165,7 @@ def test_an_analyst_sets_a_team_target(signed_in, week):
     client = signed_in(Role.PERFORMANCE_ANALYST)
     scope = f"team:{week['team'].pk}"
     url = reverse("performance:target_edit", args=[CONTACTS.key]) + f"?scope={scope}"
-    assert client.post(url, {"target": "99", "amber_tolerance": "1"}).status_code == 302
+    assert client.post(url, {"target": "99", "amber_tolerance": "1", "version": 0}).status_code == 302
     target = Target.objects.get()
     assert (target.scope_kind, target.scope_key, target.target, target.set_by) == (
         "team", str(week["team"].pk), 99, client.user)
@@ -176,7 +176,7 @@ def test_an_analyst_sets_a_team_target(signed_in, week):
 def test_an_impossible_target_shows_an_error(signed_in):
     client = signed_in(Role.SERVICE_MANAGER)
     response = client.post(reverse("performance:target_edit", args=[CONTACTS.key]),
-                           {"target": "150", "amber_tolerance": "1"})
+                           {"target": "150", "amber_tolerance": "1", "version": 0})
     assert response.status_code == 200 and "between 0 and 100" in response.content.decode()
     assert not Target.objects.exists()
 
