@@ -5,14 +5,15 @@
 
 Groups: record_page, person_search, timescales (on the shared benchmark database) and scorecard,
 returns (issue 7: the default synthetic authority and one ten times larger, each measurement in a
-process of its own; OPENCSC_BENCH_AUTHORITIES=x1 to measure the default authority alone).
+process of its own; OPENCSC_BENCH_AUTHORITIES=x1 to measure the default authority alone), log_chain
+(issue 15: the hash-chained audit log's cost, on an empty database of its own).
 """
 
 import sys
 
 from bench import common
 
-GROUPS = ("record_page", "person_search", "timescales", "scorecard", "returns")
+GROUPS = ("record_page", "person_search", "timescales", "scorecard", "returns", "log_chain")
 SHARED_DATA = {"record_page", "person_search", "timescales"}
 
 
