@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,6 +29,8 @@ class NoStoreMiddleware:
 
 
 FORM_TOKEN_FIELD = "form_token"
+# The shape of what {% form_token %} makes (secrets.token_urlsafe: URL-safe characters); anything else is ignored.
+FORM_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 FORM_TOKEN_LIFETIME = dt.timedelta(days=1)
 ALREADY_SENT = "This form was already sent. It has been saved once."
 BEING_SENT = "This form is already being sent. Check whether it was saved before sending it again."
@@ -54,8 +57,8 @@ class FormTokenMiddleware:
         user = getattr(request, "user", None)
         if request.method != "POST" or user is None or not user.is_authenticated:
             return self.get_response(request)
-        token = request.POST.get(FORM_TOKEN_FIELD, "").strip()[:64]
-        if not token:
+        token = request.POST.get(FORM_TOKEN_FIELD, "").strip()
+        if not FORM_TOKEN_SHAPE.fullmatch(token):  # none, or not one this site made (the form is still checked)
             return self.get_response(request)
         from .models import FormSubmission
 

@@ -62,11 +62,12 @@ def identity_link(*, actor, user, subject: str, issuer: str, approve: bool = Fal
     if len(subject) > 255 or any(ch.isspace() for ch in subject):
         raise ValidationError({"subject": "The identifier must be at most 255 characters, without spaces"})
     with transaction.atomic():
-        taken = SsoIdentity.objects.select_for_update().filter(issuer=issuer, subject=subject).exclude(user=user)
+        taken = SsoIdentity.objects.select_for_update(of=("self",)).filter(issuer=issuer, subject=subject).exclude(
+            user=user)
         other = taken.select_related("user").first()
         if other is not None:
             raise ValidationError({"subject": f"This council account is already linked to {other.user.username}"})
-        identity = SsoIdentity.objects.select_for_update().select_related("user").filter(
+        identity = SsoIdentity.objects.select_for_update(of=("self",)).select_related("user").filter(
             issuer=issuer, user=user).first()
         if (identity is not None and identity.subject == subject and identity.status != SsoIdentity.Status.DECLINED
                 and not (approve and identity.awaiting_approval)):
@@ -116,7 +117,7 @@ def link_decide(*, actor, identity: SsoIdentity, approve: bool, reason: str = ""
     policy.may_approve_sso_links.require(actor)
     reason = (reason or "").strip()
     with transaction.atomic():
-        identity = (SsoIdentity.objects.select_for_update().select_related("user", "linked_by")
+        identity = (SsoIdentity.objects.select_for_update(of=("self",)).select_related("user", "linked_by")
                     .filter(pk=identity.pk).first())
         if identity is None:
             raise ValidationError("This link has been removed")

@@ -286,3 +286,15 @@ def test_a_post_without_a_token_is_not_affected(recorder):
     client.post(url, NOTE)
     client.post(url, NOTE)
     assert CaseNote.objects.filter(child=child).count() == 2 and not FormSubmission.objects.exists()
+
+
+@pytest.mark.parametrize("token", ["\x00", "a" * 65, "t 1", "ťoken", "<script>"])
+def test_a_token_this_site_could_not_have_made_is_ignored_and_the_form_still_checked(recorder, token):
+    from opencsc.casework.models import CaseNote
+
+    client, child = recorder
+    url = reverse("casework:note_add", args=[child.pk])
+    assert client.post(url, {**NOTE, "body": "", "form_token": token}).status_code == 200  # its errors shown
+    assert client.post(url, {**NOTE, "form_token": token}).status_code == 302
+    assert not FormSubmission.objects.exists()
+    assert CaseNote.objects.filter(child=child).count() == 1
