@@ -2,8 +2,9 @@
 
 On an empty database of its own (SQLite, or PostgreSQL with OPENCSC_DATABASE=postgres):
 - one audit event per transaction, written through the chain, against a plain insert of the same row;
-- 8 threads writing at once, with the transaction held open for 0 ms and for 20 ms of other work after
-  the event (the chain's lock is held until the transaction ends, so writers of the log queue);
+- 8 threads writing at once, as 8 people and as one person, with the transaction held open for 0 ms and
+  for 20 ms of other work after the event (a strand's lock is held until the transaction ends, so one
+  person's writes queue; different people's do not);
 - `manage.py audit verify`'s walk of the chain, in rows per second.
 Run alone with: python -m bench log_chain
 """
@@ -32,7 +33,7 @@ def _sequential(write) -> dict:
     return common.summary(ms)
 
 
-def _concurrent(hold_ms: float) -> dict:
+def _concurrent(hold_ms: float, actors: list) -> dict:
     from django.db import connection, transaction
 
     from opencsc.core.audit import audit
@@ -42,12 +43,12 @@ def _concurrent(hold_ms: float) -> dict:
     errors: list[str] = []
     lock = threading.Lock()
 
-    def worker():
+    def worker(actor):
         try:
             for _ in range(PER_THREAD):
                 started = time.perf_counter()
                 with transaction.atomic():
-                    audit(actor=None, action=AuditEvent.Action.OTHER, summary="bench")
+                    audit(actor=actor, action=AuditEvent.Action.OTHER, summary="bench")
                     time.sleep(hold_ms / 1000)
                 with lock:
                     latencies.append((time.perf_counter() - started) * 1000)
@@ -56,7 +57,7 @@ def _concurrent(hold_ms: float) -> dict:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
+    threads = [threading.Thread(target=worker, args=(actors[n % len(actors)],)) for n in range(THREADS)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -92,7 +93,11 @@ def run() -> dict:
         plain = _sequential(lambda: AuditEvent.objects.create(action=AuditEvent.Action.OTHER, summary="bench"))
         old_name = fresh_database(old_name)  # those rows are outside the chain (and append-only on PostgreSQL)
         chained = _sequential(lambda: audit(actor=None, action=AuditEvent.Action.OTHER, summary="bench"))
-        concurrent = {hold: _concurrent(hold) for hold in (0, 20)}
+        from opencsc.accounts.models import User
+
+        people = [User.objects.create(username=f"bench{n}") for n in range(THREADS)]
+        concurrent = {(who, hold): _concurrent(hold, people if who == "8 people" else people[:1])
+                      for who in ("8 people", "1 person") for hold in (0, 20)}
         while AuditEvent.objects.count() < VERIFY_ROWS:  # enough rows for the walk to be measured
             chain.append(AuditEvent, [AuditEvent(action=AuditEvent.Action.OTHER, summary="bench")
                                       for _ in range(1000)])
@@ -110,13 +115,13 @@ def run() -> dict:
     )
     common.table(
         f"{THREADS} threads writing at once, {PER_THREAD} events each",
-        ("transaction held after the event", "events/s", "median ms", "p95 ms", "errors"),
-        [(f"{hold} ms", c["per_second"], c["median_ms"], c["p95_ms"], c["errors"] or "0")
-         for hold, c in concurrent.items()],
+        ("writers", "transaction held after the event", "events/s", "median ms", "p95 ms", "errors"),
+        [(who, f"{hold} ms", c["per_second"], c["median_ms"], c["p95_ms"], c["errors"] or "0")
+         for (who, hold), c in concurrent.items()],
     )
     print(f"\n  audit verify: {verified.rows:,} rows in {verify_seconds:.2f} s "
           f"({verified.rows / max(verify_seconds, 1e-9):,.0f} rows/s), chain {'unbroken' if verified.ok else 'BROKEN'}")
     return {"log_chain": {"command": COMMAND, "database": database, "chained": chained, "plain": plain,
-                          "concurrent": {str(k): v for k, v in concurrent.items()},
+                          "concurrent": {f"{who}, {hold} ms": v for (who, hold), v in concurrent.items()},
                           "verify_rows_per_second": round(verified.rows / max(verify_seconds, 1e-9)),
                           "verify_ok": verified.ok}}

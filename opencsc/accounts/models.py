@@ -53,7 +53,7 @@ class User(AbstractUser):
 ACCESS_CHAIN_FIELDS = ("user_id", "child_id", "child_identifier", "child_reference", "at", "path", "outcome")
 
 
-@chained(*ACCESS_CHAIN_FIELDS)
+@chained(*ACCESS_CHAIN_FIELDS, strand="user_id")
 class AccessLog(models.Model):
     """Every view of a child's record, and every refused attempt.
 
@@ -80,7 +80,8 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["child", "-at"]), models.Index(fields=["user", "-at"])]
+        indexes = [models.Index(fields=["child", "-at"]), models.Index(fields=["user", "-at"]),
+                   models.Index(fields=["user", "-id"])]  # the last row of a user's strand (core/chain.py)
 
 
 class SignInAttempt(models.Model):

@@ -1,15 +1,17 @@
 """Tamper-evident logs: the audit log and the access log are hash chains.
 
 Each row carries `row_hash`, an HMAC-SHA256 over the row's own content and the hash of the row before
-it (by id). Changing, removing or inserting a row anywhere breaks the chain from that row on, and
-`manage.py audit verify` reports the first broken link. The key (OPENCSC_LOG_CHAIN_KEY, by default
+it in its strand: the rows of one person (the audit log's actor, the access log's user; the system's
+own rows are one more strand). Changing, removing, moving or inserting a row breaks its strand from that
+row on, and `manage.py audit verify` reports the first broken row. One strand per person means that
+two people's requests never wait for each other to write to a log; one person's do. The key (OPENCSC_LOG_CHAIN_KEY, by default
 the SECRET_KEY) is not in the database, so someone who can only write to the database cannot forge a
 new chain over their change. On PostgreSQL a trigger also refuses UPDATE and DELETE on these tables
 (`install_append_only_triggers`, run after every migrate).
 
 Rows are written only through `append` (a test checks no other code creates them): it takes a lock
-that serialises writers of one table until their transaction ends (a PostgreSQL advisory lock; SQLite
-has one writer at a time anyway), reads the last hash and inserts the new rows with their hashes.
+that serialises writers of one strand until their transaction ends (a PostgreSQL advisory lock; SQLite
+has one writer at a time anyway), reads the strand's last hash and inserts the new rows with theirs.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import zlib
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,18 +36,28 @@ CHAINED: list[type[models.Model]] = []
 # The columns each chain covers, by model label: named once, so that a column added later does not
 # change the hash of rows written before it (add it here only with a migration that re-chains).
 COVERED: dict[str, tuple[str, ...]] = {}
+# The column whose value names a row's strand (the person who acted), by model label.
+STRAND: dict[str, str] = {}
 
 
-def chained(*fields: str):
-    """Class decorator: rows of this model form a hash chain over `fields` (attnames) and are append-only."""
+def chained(*fields: str, strand: str):
+    """Class decorator: rows of this model form hash chains over `fields` (attnames), one per value of the
+    `strand` column (which must be one of them), and are append-only."""
+    if strand not in fields:
+        raise ValueError("The strand column must be covered by the hash")
 
     def register(model: type[models.Model]) -> type[models.Model]:
         if model not in CHAINED:
             CHAINED.append(model)
         COVERED[model._meta.label] = tuple(fields)
+        STRAND[model._meta.label] = strand
         return model
 
     return register
+
+
+def strand_of(row: models.Model):
+    return getattr(row, STRAND[row._meta.label])
 
 
 def _key() -> bytes:
@@ -76,16 +87,18 @@ def row_hash(previous: str, instance: models.Model) -> str:
     return hmac.new(_key(), message, hashlib.sha256).hexdigest()
 
 
-def _lock(model) -> None:
-    """Serialise writers of this table until the end of the transaction (PostgreSQL)."""
+def _lock(model, strand) -> None:
+    """Serialise writers of this strand until the end of the transaction (PostgreSQL)."""
     if connection.vendor == "postgresql":
-        key = 7325 << 32 | zlib.crc32(model._meta.db_table.encode())  # one 64-bit key per table
+        digest = hashlib.blake2b(f"{model._meta.db_table}:{strand}".encode(), digest_size=8).digest()
+        key = int.from_bytes(digest, "big", signed=True)  # one 64-bit advisory lock key per strand
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s::bigint)", [key])
 
 
-def _last_hash(model) -> str:
-    last = model._default_manager.order_by("-pk").values_list(HASH_FIELD, flat=True).first()
+def _last_hash(model, strand) -> str:
+    last = (model._default_manager.filter(**{STRAND[model._meta.label]: strand}).order_by("-pk")
+            .values_list(HASH_FIELD, flat=True).first())
     return last or GENESIS
 
 
@@ -99,14 +112,19 @@ def append(model: type[models.Model], rows: Iterable[models.Model]) -> list[mode
     if model not in CHAINED:
         raise TypeError(f"{model._meta.label} is not a chained log")
     now = timezone.now()
+    strands: dict = {}
+    for row in rows:
+        strands.setdefault(strand_of(row), []).append(row)
     with transaction.atomic():
-        _lock(model)
-        previous = _last_hash(model)
-        for row in rows:
-            if getattr(row, "at", None) is None:
-                row.at = now
-            previous = row_hash(previous, row)
-            setattr(row, HASH_FIELD, previous)
+        # strands locked in one order, so that two writers of the same strands cannot deadlock
+        for strand in sorted(strands, key=lambda value: (value is not None, value)):
+            _lock(model, strand)
+            previous = _last_hash(model, strand)
+            for row in strands[strand]:
+                if getattr(row, "at", None) is None:
+                    row.at = now
+                previous = row_hash(previous, row)
+                setattr(row, HASH_FIELD, previous)
         if len(rows) == 1:
             rows[0].save(force_insert=True)
         else:
@@ -118,7 +136,7 @@ def append(model: type[models.Model], rows: Iterable[models.Model]) -> list[mode
 class Verification:
     label: str
     rows: int
-    head: str  # the last row's hash: record it elsewhere to detect removal of rows at the end
+    head: str  # a digest of every strand's last hash: record it elsewhere to detect removal of rows at the end
     broken_at: int | None = None  # id of the first row whose hash does not follow
     broken_when: dt.datetime | None = None
     reason: str = ""
@@ -128,20 +146,28 @@ class Verification:
         return self.broken_at is None
 
 
+def _head(last: dict) -> str:
+    """One digest of every strand's last hash (the strands in a fixed order)."""
+    lines = "\n".join(f"{strand}:{last[strand]}" for strand in sorted(last, key=lambda v: (v is not None, str(v))))
+    return hashlib.sha256(lines.encode()).hexdigest() if last else GENESIS
+
+
 def verify(model: type[models.Model], *, chunk_size: int = 2000) -> Verification:
-    """Walk the chain in id order; report the first row whose stored hash is not the one it should be."""
-    previous = GENESIS
+    """Walk the rows in id order, each strand's chain at once; report the first row whose stored hash is not
+    the one it should be."""
+    last: dict = {}
     count = 0
     for row in model._default_manager.order_by("pk").iterator(chunk_size=chunk_size):
         count += 1
-        expected = row_hash(previous, row)
+        strand = strand_of(row)
+        expected = row_hash(last.get(strand, GENESIS), row)
         stored = getattr(row, HASH_FIELD)
         if not hmac.compare_digest(expected, stored or ""):
-            reason = ("the row was changed, or a row before it was removed or inserted" if stored
+            reason = ("the row was changed, or a row before it in its strand was removed or inserted" if stored
                       else "the row has no hash (written outside the log's one writer)")
-            return Verification(model._meta.label, count, previous, row.pk, getattr(row, "at", None), reason)
-        previous = stored
-    return Verification(model._meta.label, count, previous)
+            return Verification(model._meta.label, count, _head(last), row.pk, getattr(row, "at", None), reason)
+        last[strand] = stored
+    return Verification(model._meta.label, count, _head(last))
 
 
 def chain_existing_rows(model, child_model) -> int:
@@ -156,11 +182,12 @@ def chain_existing_rows(model, child_model) -> int:
         model._default_manager.filter(child__isnull=False).update(child_identifier=Coalesce(Subquery(
             child_model._default_manager.filter(pk=OuterRef("child_id")).values("la_child_id")[:1]
         ), Value("")))
-        previous = GENESIS
+        last: dict = {}
         count = 0
         for row in model._default_manager.order_by("pk").iterator(chunk_size=2000):
-            previous = row_hash(previous, row)
-            model._default_manager.filter(pk=row.pk).update(**{HASH_FIELD: previous})
+            strand = getattr(row, STRAND[model._meta.label])
+            last[strand] = row_hash(last.get(strand, GENESIS), row)
+            model._default_manager.filter(pk=row.pk).update(**{HASH_FIELD: last[strand]})
             count += 1
     return count
 

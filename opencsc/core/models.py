@@ -9,7 +9,7 @@ AUDIT_CHAIN_FIELDS = ("actor_id", "at", "action", "content_type_id", "object_id"
                       "child_identifier", "changes", "summary")
 
 
-@chained(*AUDIT_CHAIN_FIELDS)
+@chained(*AUDIT_CHAIN_FIELDS, strand="actor_id")
 class AuditEvent(models.Model):
     """Who changed what, when, with the old and new values (after Zulip's RealmAuditLog).
 
@@ -47,7 +47,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"]), models.Index(fields=["child", "-at"])]
+        indexes = [models.Index(fields=["content_type", "object_id"]), models.Index(fields=["child", "-at"]),
+                   models.Index(fields=["actor", "-id"])]  # the last row of an actor's strand (core/chain.py)
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr}"
