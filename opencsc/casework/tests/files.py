@@ -38,8 +38,9 @@ def image(kind: str, size=(4, 3)) -> bytes:
 def package(members: dict[str, str | bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, content in members.items():
-            z.writestr(name, content)
+        for name, content in members.items():  # a fixed time: the same bytes whenever they are made
+            z.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), content,
+                       compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 

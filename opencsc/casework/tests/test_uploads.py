@@ -65,7 +65,7 @@ def test_a_windows_program_renamed_setup_pdf_gets_the_clear_message(signed_in, c
     assert_nothing_stored(media_root)
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
+NAME_AND_CONTENT = [
     ("photo.pdf", files.image("PNG"), "The selected file is a PNG image, but its name ends in .pdf. "
                                       "Choose a PDF or rename the file."),
     ("report.docx", files.PDF, "The selected file is a PDF, but its name ends in .docx."),
@@ -73,7 +73,11 @@ def test_a_windows_program_renamed_setup_pdf_gets_the_clear_message(signed_in, c
     ("plan.pdf", files.odt(), "The selected file is an OpenDocument text, but its name ends in .pdf."),
     ("report.exe", files.PDF, uploads.NOT_ALLOWED),
     ("report", files.PDF, uploads.NOT_ALLOWED),
-])
+]
+
+
+# Named by the file's name alone: the same test ids in every xdist worker, whatever the bytes.
+@pytest.mark.parametrize(("name", "content", "message"), NAME_AND_CONTENT, ids=[c[0] for c in NAME_AND_CONTENT])
 def test_the_name_must_agree_with_the_content(signed_in, child, media_root, name, content, message):
     response = upload(signed_in(Role.SOCIAL_WORKER), child, name, content)
 
