@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 HASH_FIELD = "row_hash"
@@ -103,9 +103,7 @@ def _last_hash(model, strand) -> str:
 
 
 def append(model: type[models.Model], rows: Iterable[models.Model]) -> list[models.Model]:
-    """Insert unsaved `rows` of a chained model at the end of its chain, in one statement."""
-    from django.db import transaction
-
+    """Insert unsaved `rows` of a chained model at the end of their strands' chains, in one statement."""
     rows = list(rows)
     if not rows:
         return rows

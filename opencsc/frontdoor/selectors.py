@@ -15,10 +15,9 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from opencsc.accounts.access_records import log_accesses
-from opencsc.accounts.models import AccessLog
+from opencsc.accounts.access_records import REFUSED, log_access, log_accesses
 from opencsc.accounts.roles import Agency
-from opencsc.people.access import _log, children_for
+from opencsc.people.access import children_for
 from opencsc.people.models import Child
 
 from . import policy, rules
@@ -66,8 +65,8 @@ def contact_list(*, user, query: str = "", status: str = "", outcome: str = "", 
 
 
 def _refuse(user, request, reference, child=None):
-    _log(user, child=child, reference=reference, path=request.get_full_path() if request else "",
-         outcome=AccessLog.Outcome.REFUSED)
+    log_access(user, child=child, reference=reference, path=request.get_full_path() if request else "",
+               outcome=REFUSED)
     raise Http404("Page not found")
 
 

@@ -17,8 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from opencsc.accounts.access_records import log_access
-from opencsc.accounts.models import AccessLog
+from opencsc.accounts.access_records import REFUSED, VIEWED, log_access
 from opencsc.accounts.policy import refuse
 from opencsc.accounts.roles import READ_ALL_ROLES, Role
 
@@ -60,10 +59,6 @@ def children_for(user) -> QuerySet[Child]:
     return Child.objects.none()
 
 
-def _log(user, *, child, reference, path, outcome):
-    log_access(user, child=child, reference=reference, path=path, outcome=outcome)
-
-
 def child_for(user, pk, *, request=None, action: str = "view", log: bool = True) -> Child:
     """The child with this id if the user may see it and do `action` to it.
 
@@ -84,13 +79,13 @@ def child_for(user, pk, *, request=None, action: str = "view", log: bool = True)
     except (Child.DoesNotExist, ValueError, TypeError, OverflowError):
         if getattr(user, "is_authenticated", False):
             existing = Child.objects.filter(pk=pk).first() if _small_id(pk) else None
-            _log(user, child=existing, reference=pk, path=path, outcome=AccessLog.Outcome.REFUSED)
+            log_access(user, child=existing, reference=pk, path=path, outcome=REFUSED)
         raise Http404("No child found") from None
     if not can(user, action, child):
         refuse("You cannot do this to this child's record", user=user, request=request, reference=str(pk),
                child=child)
     if log:
-        _log(user, child=child, reference=pk, path=path, outcome=AccessLog.Outcome.VIEWED)
+        log_access(user, child=child, reference=pk, path=path, outcome=VIEWED)
     return child
 
 
