@@ -1,5 +1,7 @@
 from django import forms
 
+from opencsc.accounts.forms import ApprovalDecisionForm
+
 
 class LinkForm(forms.Form):
     subject = forms.CharField(
@@ -11,21 +13,15 @@ class LinkForm(forms.Form):
     )
 
 
-class LinkDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("approve", "Approve"), ("decline", "Decline")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether you approve or decline the link"},
-    )
-    reason = forms.CharField(
-        label="Reason",
-        help_text="Needed if you decline. The administrator who linked the account will see it",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "The reason must be at most 1,000 characters"},
-    )
+class LinkDecisionForm(ApprovalDecisionForm):
+    """The approval decision of accounts' requests, about a link, with the identifier the manager was shown."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].error_messages["required"] = "Select whether you approve or decline the link"
+        self.fields["reason"].help_text = "Needed if you decline. The administrator who linked the account will see it"
+        self.fields["reason"].error_messages["max_length"] = "The reason must be at most 1,000 characters"
+
     # The identifier the service manager was shown: a link changed meanwhile is not decided.
     subject = forms.CharField(widget=forms.HiddenInput, max_length=255, error_messages={
         "required": "Open the link again from the list and make your decision",
