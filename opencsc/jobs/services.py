@@ -115,6 +115,7 @@ class Progress:
         self.user = job.started_by
         self.every = _setting("OPENCSC_JOB_PROGRESS_SECONDS", 1.0) if every is None else every
         self._last = 0.0
+        self._depth = len(connection.atomic_blocks)  # transactions opened by the job itself are deeper
         self.done, self.total, self.message = job.progress_done, job.progress_total, job.progress_message
 
     def __call__(self, done: int, total: int, message: str = "") -> None:
@@ -124,12 +125,15 @@ class Progress:
             self._last = now
             self.write()
 
+    def __repr__(self):
+        return f"<Progress of job {self.job.pk}: {self.done} of {self.total}>"
+
     def _values(self) -> dict:
         return {"progress_done": self.done, "progress_total": self.total, "progress_message": self.message}
 
     def write(self) -> None:
         values = self._values()
-        if not connection.in_atomic_block:
+        if len(connection.atomic_blocks) <= self._depth:
             Job.objects.filter(pk=self.job.pk).update(**values)
         elif connection.vendor != "sqlite":
             thread = threading.Thread(target=_write_elsewhere, args=(self.job.pk, values), daemon=True)
