@@ -69,7 +69,7 @@ def _enqueue(job: Job, *, run_after: dt.datetime | None = None) -> None:
         transaction.on_commit(enqueue)
 
 
-def start(kind: str, *, user, **params) -> Job:
+def start(kind: str, /, *, user, **params) -> Job:
     """Ask for the job `kind` with these params (ids and dates only: no personal data). Returns its Job.
 
     An exclusive job already queued, running or waiting to retry is returned instead of a second one
