@@ -29,7 +29,7 @@ def _title(params: dict) -> str:
 
 
 @job("returns.build", title="Make a statutory return", exclusive=True, max_attempts=3,
-     lock=lambda params: params.get("kind", ""), permission=policy.may_make_returns, describe=_title)
+     lock=lambda params: f"returns.build:{params.get('kind', '')}", permission=policy.may_make_returns, describe=_title)
 def build(progress, *, kind: str, year: int | None = None, start: str | None = None, end: str | None = None):
     values = {"year": year} if year else {"start": dt.date.fromisoformat(start) if start else None,
                                           "end": dt.date.fromisoformat(end) if end else None}
