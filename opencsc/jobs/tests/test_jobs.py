@@ -302,3 +302,13 @@ def test_progress_writes_are_throttled(test_jobs, make_user):
     progress(10, 10, "done")  # the end always goes
     job.refresh_from_db()
     assert (job.progress_done, job.progress_message) == (10, "done")
+
+
+def test_the_apps_jobs_are_found_when_the_apps_load_and_each_is_documented():
+    from pathlib import Path
+
+    assert {"returns.build", "performance.snapshot", "performance.weekly_snapshot", "timescales.due_reminders",
+            "synthetic.generate"} <= set(registry.JOBS)
+    assert {s.kind for s in registry.nightly()} >= {"performance.weekly_snapshot", "timescales.due_reminders"}
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "jobs.md").read_text()
+    assert all(f"`{kind}`" in docs for kind in registry.JOBS), "Add the job to docs/jobs.md"
