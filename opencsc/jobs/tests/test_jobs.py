@@ -312,3 +312,20 @@ def test_the_apps_jobs_are_found_when_the_apps_load_and_each_is_documented():
     assert {s.kind for s in registry.nightly()} >= {"performance.weekly_snapshot", "timescales.due_reminders"}
     docs = (Path(__file__).resolve().parents[3] / "docs" / "jobs.md").read_text()
     assert all(f"`{kind}`" in docs for kind in registry.JOBS), "Add the job to docs/jobs.md"
+
+
+def test_the_nightly_prune_removes_only_old_finished_queue_rows(test_jobs, make_user):
+    from opencsc.jobs.jobs import prune_queue
+
+    old = services.start("test.count", user=make_user())
+    run_jobs()
+    DBTaskResult.objects.filter(id=old.task_result_id).update(finished_at=timezone.now() - dt.timedelta(days=15))
+    recent = services.start("test.count", user=make_user())
+    run_jobs()
+    waiting = services.start("test.refused", user=make_user())
+    progress = services.Progress(Job.objects.get(pk=waiting.pk))
+    prune_queue(progress)
+    kept = {str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)}
+    assert kept == {recent.task_result_id, waiting.task_result_id}
+    assert progress.message == "1 finished task older than 14 days removed"
+    assert Job.objects.filter(pk=old.pk).exists()  # the user's record of the job is kept
