@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "opencsc.returns",
     "opencsc.inspection",
     "opencsc.sso",
+    "opencsc.retention",
     "opencsc.synthetic",
 ]
 
