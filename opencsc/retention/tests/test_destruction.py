@@ -2,6 +2,7 @@
 verifying, and a stub with the counts. Refusals change nothing."""
 
 import datetime as dt
+import os
 
 import pytest
 from django.apps import apps
@@ -9,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from opencsc.accounts.models import AccessLog
 from opencsc.accounts.access_records import log_access
+from opencsc.accounts.models import AccessLog
 from opencsc.accounts.tests.factories import UserFactory
 from opencsc.assessment.models import CINEpisode
 from opencsc.care.models import CareEpisode, PeriodOfCare, Placement
@@ -120,7 +121,7 @@ def test_approval_then_confirmation_destroys_everything_and_leaves_a_stub(record
     assert sibling.relationships.count() == 1  # the mother; the link to the destroyed record has gone
     assert record["shared_contact"].contact_children.count() == 1
     assert record["shared_family"].episodes.count() == 1
-    assert not __import__("os").path.exists(path)
+    assert not os.path.exists(path)
 
     stub = DestructionRecord.objects.get()
     assert stub.la_child_id == kid.la_child_id

@@ -11,7 +11,7 @@ from opencsc.core.models import AuditEvent
 from opencsc.people.models import Child
 from opencsc.retention.models import DestructionRecord, DestructionRequest, LegalHold, RetentionRule
 
-from .helpers import child, looked_after
+from .helpers import child
 
 D = dt.date
 pytestmark = pytest.mark.django_db
