@@ -149,3 +149,15 @@ def test_an_administrator_sees_the_periods_not_the_children(client, periods):
     assert client.get(reverse("retention:report")).status_code == 403
     html = client.get(reverse("retention:rules")).content.decode()
     assert "Care Planning, Placement and Case Review (England) Regulations 2010" in html
+
+
+@pytest.mark.parametrize("role, url", [
+    ("team_manager", "/retention/"), ("service_manager", "/retention/"), ("administrator", "/retention/periods/"),
+    ("auditor", "/retention/periods/"), ("social_worker", None), ("partner", None),
+])
+def test_the_navigation_shows_retention_to_who_may_use_it(role, url):
+    from opencsc.core.navigation import items_for
+
+    user = UserFactory(role=role, **({"agency": "police"} if role == "partner" else {}))
+    found = [i["url"] for i in items_for(user, "/") if i["label"] == "Records retention"]
+    assert found == ([url] if url else [])
