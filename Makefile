@@ -21,7 +21,7 @@ install: .venv/.synced
 
 ## Start the demo: an embedded SQLite database filled with a synthetic local authority.
 demo: install
-	$(VENV_PY) manage.py demo
+	DJANGO_SETTINGS_MODULE=config.settings.demo $(VENV_PY) manage.py demo
 
 ## Run the test suite (SQLite), in random order. Set OPENCSC_DATABASE=postgres and PG* variables for
 ## PostgreSQL (the tests that touch the database). The test database is built from the models
