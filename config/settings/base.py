@@ -130,8 +130,10 @@ def database_from_url(url: str) -> dict:
     """A database from a URL (postgres://user:password@host:5432/name or sqlite:////absolute/path)."""
     database = dj_database_url.parse(url, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)
     if database["ENGINE"].endswith("sqlite3"):
+        # Write-ahead logging: readers do not wait for the writer (several app processes or threads).
         database["CONN_MAX_AGE"] = 0
-        database["OPTIONS"] = {**SQLITE_OPTIONS, **database.get("OPTIONS", {})}
+        database["OPTIONS"] = {**SQLITE_OPTIONS, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                               **database.get("OPTIONS", {})}
     return database
 
 

@@ -95,6 +95,7 @@ def test_a_sqlite_url_waits_for_locks_and_writes_immediately(production):
     assert database["ENGINE"] == "django.db.backends.sqlite3"
     assert database["NAME"] == "/var/lib/opencsc/opencsc.sqlite3"
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE" and database["OPTIONS"]["timeout"] == 20
+    assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
 
 
 def test_the_pg_variables_still_work(production):
