@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -257,7 +258,7 @@ OPENCSC_CLAMD_TIMEOUT = 30
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(os.environ.get("OPENCSC_MEDIA_ROOT", BASE_DIR / "var" / "media"))
-# Where manage.py backup writes (docs/backup.md).
+# Where manage.py backup writes.
 OPENCSC_BACKUP_DIR = Path(os.environ.get("OPENCSC_BACKUP_DIR", BASE_DIR / "var" / "backups"))
 
 LANGUAGE_CODE = "en-gb"
@@ -293,6 +294,8 @@ SERVER_EMAIL = os.environ.get("OPENCSC_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # and route of the request being served; never names, dates of birth, notes, query strings or form bodies.
 # Requests slower than OPENCSC_SLOW_REQUEST_MS and queries slower than OPENCSC_SLOW_QUERY_MS are warnings.
 OPENCSC_LOG_LEVEL = os.environ.get("OPENCSC_LOG_LEVEL", "INFO").upper()
+if OPENCSC_LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(f"OPENCSC_LOG_LEVEL is {OPENCSC_LOG_LEVEL!r}: use DEBUG, INFO, WARNING, ERROR or CRITICAL")
 OPENCSC_SLOW_REQUEST_MS = int(os.environ.get("OPENCSC_SLOW_REQUEST_MS", "1000"))
 OPENCSC_SLOW_QUERY_MS = int(os.environ.get("OPENCSC_SLOW_QUERY_MS", "200"))
 LOGGING = {

@@ -39,7 +39,8 @@ def example_environment() -> dict[str, str]:
 
 def clean_environment(**extra) -> dict[str, str]:
     """This process's environment without any OpenCSC, database or settings-module variable."""
-    read = variables_read_by_the_settings() | {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+    # (DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests' conftest sets it in this process.)
+    read = variables_read_by_the_settings() | {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in read and not k.startswith(("OPENCSC_", "PG"))}
     return {**env, **extra}
 
@@ -142,6 +143,11 @@ def test_email_goes_by_smtp_when_a_host_is_given(production):
 def test_without_a_mail_host_no_email_is_sent(production):
     module = production(OPENCSC_SECRET_KEY=SECRET, DATABASE_URL="sqlite:////tmp/x.sqlite3")
     assert module.EMAIL_BACKEND == "django.core.mail.backends.dummy.EmailBackend"
+
+
+def test_a_log_level_that_does_not_exist_is_refused(production):
+    with pytest.raises(ImproperlyConfigured, match="OPENCSC_LOG_LEVEL"):
+        production(OPENCSC_SECRET_KEY=SECRET, DATABASE_URL="sqlite:////tmp/x.sqlite3", OPENCSC_LOG_LEVEL="loud")
 
 
 def test_the_settings_read_the_variables_the_brief_names():
