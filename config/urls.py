@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("opencsc.performance.urls")),
     path("", include("opencsc.returns.urls")),
     path("", include("opencsc.inspection.urls")),
+    path("", include("opencsc.retention.urls")),
 ]

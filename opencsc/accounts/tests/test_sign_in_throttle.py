@@ -66,8 +66,9 @@ def _into(state, user):
 
 def _comparable(response):
     body = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", response.content)
-    # Apart from the CSRF token and cookie, and Expires (the time of the answer, from never_cache).
-    headers = {k: v for k, v in response.headers.items() if k.lower() not in ("set-cookie", "expires")}
+    # Apart from the CSRF token and cookie, Expires (the time of the answer, from never_cache) and the
+    # request id (a new random one for every request, core/logging.py).
+    headers = {k: v for k, v in response.headers.items() if k.lower() not in ("set-cookie", "expires", "x-request-id")}
     return response.status_code, headers, body
 
 

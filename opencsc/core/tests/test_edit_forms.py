@@ -155,6 +155,8 @@ EDIT_VIEWS: dict[str, Edit] = {
                                     {"target": "77"}),
     "quality:question_edit": Edit("quality.AuditQuestion", _pk("question")),
     "quality:audit_complete": Edit("quality.CaseAudit", _pk("audit_open")),
+    "retention:rule_edit": Edit("retention.RetentionRule", lambda w: {"record_class": w["retention_rule"]},
+                                {"years": "30"}, fill=False),
     "timescales:setting_edit": Edit("timescales.LocalRuleSetting", lambda w: {"rule_code": w["rule"]},
                                     {"amber_length": "3"}, setup=_rule_setting, fill=False),
     "wellbeing:contact_end": Edit("wellbeing.ContactArrangement", _pk("contact_arrangement")),

@@ -144,6 +144,8 @@ NOT_SAVED_HERE = {
     "quality:audit_start": "an audit is already in progress",
     "quality:question_add": "no area to choose",
     "quality:themed_add": "the cohort is empty",
+    "retention:holds": "the world's child is already on legal hold (for retention:hold_release); placing a hold "
+                       "twice is tested in retention/tests/test_pages.py",
     "workforce:supervision_add": "nobody to choose",
 }
 

@@ -29,6 +29,7 @@ LAYERS: list[set[str]] = [
     {"earlyhelp", "missing", "careleavers", "wellbeing", "workforce"},
     {"quality", "inspection"},
     {"performance", "returns"},
+    {"retention"},  # records retention: reads every area's records to destroy them
     {"synthetic"},
 ]
 LAYER = {app: level for level, apps in enumerate(LAYERS) for app in apps}

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class RetentionConfig(AppConfig):
+    name = "opencsc.retention"
+    label = "retention"
+    verbose_name = "Records retention"
+
+    def ready(self):
+        from opencsc.core.navigation import NavItem, register
+
+        from . import policy
+
+        register(NavItem("Records retention", "retention:report", permission=policy.may_approve_destruction,
+                         order=85))
+        # Administrators and auditors see the periods and the record of what was destroyed.
+        register(NavItem("Records retention", "retention:rules", order=86,
+                         permission=lambda user: policy.may_view_retention(user)
+                         and not policy.may_approve_destruction(user)))
