@@ -140,3 +140,20 @@ def test_the_report_runs_a_fixed_number_of_queries(periods, django_assert_max_nu
             _hold(kid)
     with django_assert_max_num_queries(3):
         assert len(selectors.past_period(today=TODAY)) == 10
+
+
+def test_the_nightly_job_counts_through_the_worker_and_deletes_nothing(periods):
+    from opencsc.jobs import services as jobs
+    from opencsc.jobs.models import Job
+    from opencsc.jobs.testing import run_jobs
+    from opencsc.people.models import Child
+
+    child(D(1990, 1, 1))
+    _hold(child(D(1991, 1, 1)))
+    before = Child.objects.count()
+    job = jobs.start("retention.report", user=None)
+    run_jobs()
+    job = Job.objects.get(pk=job.pk)
+    assert job.state == "succeeded", job.error
+    assert "2 past their period, 1 may be offered for destruction" in job.progress_message
+    assert Child.objects.count() == before
