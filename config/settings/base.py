@@ -206,6 +206,8 @@ OPENCSC_CLAMD_TIMEOUT = 30
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(os.environ.get("OPENCSC_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Where `manage.py backup` writes backups (and their manifests) unless given --output (docs/backup.md).
+OPENCSC_BACKUP_DIR = Path(os.environ.get("OPENCSC_BACKUP_DIR", BASE_DIR / "var" / "backups"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
