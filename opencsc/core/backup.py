@@ -135,8 +135,10 @@ def database_figures(using: str = "default") -> dict[str, dict]:
     raise BackupError(f"Backups of a {connection.vendor} database are not supported")
 
 
-def _migrations(cursor) -> dict[str, list[str]]:
+def _migrations(cursor, tables: list[str]) -> dict[str, list[str]]:
     applied: dict[str, list[str]] = {}
+    if "django_migrations" not in tables:  # a database made without migrations (the test run's --no-migrations)
+        return applied
     cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
     for app, name in cursor.fetchall():
         applied.setdefault(app, []).append(name)
@@ -148,12 +150,15 @@ def migration_state(using: str = "default", *, sqlite_path: str | None = None) -
     if sqlite_path is not None:
         conn = sqlite3.connect(sqlite_path, uri=str(sqlite_path).startswith("file:"))
         try:
-            applied = _migrations(conn.cursor())
+            cursor = conn.cursor()
+            tables = [name for (name,) in cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            applied = _migrations(cursor, tables)
         finally:
             conn.close()
     else:
-        with connections[using].cursor() as cursor:
-            applied = _migrations(cursor)
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            applied = _migrations(cursor, connection.introspection.table_names(cursor))
     lines = "\n".join(f"{app}.{name}" for app, names in sorted(applied.items()) for name in names)
     return {
         "count": sum(len(names) for names in applied.values()),
