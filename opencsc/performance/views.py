@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from opencsc.accounts.policy import allowed
+from opencsc.core.db_router import reading_from_replica
 from opencsc.core.forms import submit
 
 from . import exports, policy, selectors, services
@@ -74,6 +75,7 @@ def _query(scope, snapshot) -> str:
 
 @require_GET
 @allowed(policy.may_view_scorecards)
+@reading_from_replica()
 def scorecard(request):
     scope = _scope(request)
     snapshot = _snapshot(request)
@@ -127,6 +129,7 @@ def commentary_add(request, key):
 
 @require_GET
 @allowed(policy.may_view_scorecards)
+@reading_from_replica()
 def drilldown(request, key):
     indicator = _indicator(key)
     scope = _scope(request)
@@ -201,12 +204,14 @@ def _export(request, fmt):
 
 @require_GET
 @allowed(policy.may_view_scorecards)
+@reading_from_replica()
 def export_xlsx(request):
     return _export(request, "xlsx")
 
 
 @require_GET
 @allowed(policy.may_view_scorecards)
+@reading_from_replica()
 def export_pdf(request):
     return _export(request, "pdf")
 
