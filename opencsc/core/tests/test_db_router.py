@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.urls import reverse
 
@@ -27,6 +29,18 @@ from opencsc.core.db_router import (
 from opencsc.returns.models import ReturnRun
 
 OLD, NEW = "Before the copy", "Renamed on the primary"
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the replica is a copy of committed data
+
+
+def test_every_use_of_the_replica_is_documented():
+    root = Path(django_settings.BASE_DIR)
+    documented = (root / "docs" / "scaling.md").read_text()
+    users = {path.relative_to(root).as_posix() for path in (root / "opencsc").rglob("*.py")
+             if "reading_from_replica()" in path.read_text() and "tests" not in path.parts
+             and path.name != "db_router.py"}
+    assert len(users) >= 5
+    assert {u for u in users if f"`{u}`" not in documented} == set(), "list them in docs/scaling.md"
 
 
 def test_without_a_replica_nothing_changes():
@@ -58,6 +72,9 @@ class Statements:
 @pytest.fixture
 def replica(tmp_path, settings):
     """A replica: a copy of the test database as it is when the test asks for it, under the alias "replica"."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the tests' replica is a SQLite copy (CI proves a real PostgreSQL streaming replica: "
+                    ".ci/replica_check.py)")
     settings.OPENCSC_REPLICA_CHECK_SECONDS = 0
     path = tmp_path / "replica.sqlite3"
     connection.ensure_connection()
@@ -86,11 +103,6 @@ def _rename(team):
     Team.objects.filter(pk=team.pk).update(name=NEW)
 
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),  # the copy is of committed data
-    pytest.mark.skipif(connection.vendor != "sqlite", reason="the tests' replica is a SQLite copy (CI proves a "
-                       "real PostgreSQL streaming replica: .ci/replica_check.py)"),
-]
 
 
 def test_reads_in_the_context_go_to_the_replica_and_outside_it_to_the_primary(team, replica):
