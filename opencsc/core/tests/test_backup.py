@@ -81,6 +81,12 @@ def test_a_round_trip_gives_back_every_row_and_the_logs_still_verify(records, tm
     assert Child.objects.get(pk=records[1].pk).first_name == records[1].first_name
     assert Child.objects.count() == 3
     call_command("audit", "verify", stdout=StringIO())  # raises if either log's chain is broken
+    if connection.vendor == "postgresql":  # the logs' append-only triggers came back with their tables
+        from opencsc.core import chain
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE %s", ["%_append_only"])
+            assert {name for (name,) in cursor.fetchall()} == {f"{m._meta.db_table}_append_only" for m in chain.CHAINED}
     call_command("restore", str(made.manifest_path), check=True, stdout=StringIO())  # by its manifest too
 
 
