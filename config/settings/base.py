@@ -165,7 +165,29 @@ def database_from_environment(sqlite_path, url: str = ""):
     }
 
 
-DATABASES = {"default": database_from_environment(BASE_DIR / "var" / "opencsc.sqlite3")}
+def with_replica(databases: dict) -> dict:
+    """The databases, plus the "replica" alias when OPENCSC_REPLICA_URL names a streaming replica (docs/scaling.md).
+
+    Only reads inside `opencsc.core.db_router.reading_from_replica()` use it; never a write, never a migration.
+    """
+    url = os.environ.get("OPENCSC_REPLICA_URL", "")
+    if not url:
+        return databases
+    import dj_database_url
+
+    replica = dj_database_url.parse(url, conn_max_age=60)
+    if replica["ENGINE"] == "django.db.backends.postgresql":
+        replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)  # an unreachable replica: fall back soon
+    replica["TEST"] = {"MIRROR": "default"}  # test runs read their own test database through the alias
+    return {**databases, "replica": replica}
+
+
+DATABASES = with_replica({"default": database_from_environment(BASE_DIR / "var" / "opencsc.sqlite3")})
+DATABASE_ROUTERS = ["opencsc.core.db_router.ReplicaRouter"]
+# A replica further behind the primary than this (seconds) is not read from: reads go to the primary.
+OPENCSC_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("OPENCSC_REPLICA_MAX_LAG_SECONDS", "30"))
+# How often (seconds) each process checks the replica's lag and that it answers.
+OPENCSC_REPLICA_CHECK_SECONDS = float(os.environ.get("OPENCSC_REPLICA_CHECK_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -262,7 +284,7 @@ OPENCSC_CLAMD_TIMEOUT = 30
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(os.environ.get("OPENCSC_MEDIA_ROOT", BASE_DIR / "var" / "media"))
-# Where manage.py backup writes.
+# Where `manage.py backup` writes backups (and their manifests) unless given --output (docs/backup.md).
 OPENCSC_BACKUP_DIR = Path(os.environ.get("OPENCSC_BACKUP_DIR", BASE_DIR / "var" / "backups"))
 
 LANGUAGE_CODE = "en-gb"

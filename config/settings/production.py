@@ -10,7 +10,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import BASE_DIR, database_from_environment, database_from_url
+from .base import BASE_DIR, database_from_environment, with_replica
 
 SECRET_KEY = os.environ.get("OPENCSC_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -28,13 +28,11 @@ if not os.environ.get("DATABASE_URL") and os.environ.get("OPENCSC_DATABASE") != 
         "sqlite:////var/lib/opencsc/opencsc.sqlite3), or OPENCSC_DATABASE=postgres with PGHOST, PGPORT, PGUSER, "
         "PGPASSWORD and PGDATABASE (docs/settings.md)."
     )
-DATABASES = {
+# An optional read replica (OPENCSC_REPLICA_URL, PostgreSQL streaming replication) for the heavy read-only
+# work; the router in DATABASE_ROUTERS sends only those reads to it (docs/scaling.md).
+DATABASES = with_replica({
     "default": database_from_environment(BASE_DIR / "var" / "opencsc.sqlite3", url=os.environ.get("DATABASE_URL", ""))
-}
-# An optional read replica (PostgreSQL streaming replication) for the heavy read-only work; the router that
-# sends work to it is in DATABASE_ROUTERS (docs/deploy.md).
-if os.environ.get("OPENCSC_REPLICA_URL"):
-    DATABASES["replica"] = {**database_from_url(os.environ["OPENCSC_REPLICA_URL"]), "TEST": {"MIRROR": "default"}}
+})
 
 # HSTS preload is the council's decision for its whole domain (OPENCSC_HSTS_PRELOAD=1 adds it); until then
 # `check --deploy`'s reminder about it is silenced here, on purpose.

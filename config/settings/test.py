@@ -3,11 +3,11 @@
 import tempfile
 
 from .base import *  # noqa: F401,F403
-from .base import database_from_environment
+from .base import database_from_environment, with_replica
 
 SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-DATABASES = {"default": database_from_environment(":memory:")}
+DATABASES = with_replica({"default": database_from_environment(":memory:")})  # the replica: .ci/replica_check.py
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
 STORAGES = {

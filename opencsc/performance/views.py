@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opencsc.accounts.policy import allowed
+from opencsc.core.db_router import reading_from_replica
 from opencsc.core.forms import submit
 from opencsc.jobs import services as jobs
 
@@ -77,6 +78,7 @@ def _query(scope, snapshot) -> str:
 
 @require_GET
 @allowed(policy.may_view_scorecards)
+@reading_from_replica()
 def scorecard(request):
     scope = _scope(request)
     snapshot = _snapshot(request)
@@ -130,6 +132,7 @@ def commentary_add(request, key):
 
 @require_GET
 @allowed(policy.may_view_scorecards)
+@reading_from_replica()
 def drilldown(request, key):
     indicator = _indicator(key)
     scope = _scope(request)
@@ -214,12 +217,14 @@ def _export(request, fmt):
 
 @require_GET
 @allowed(policy.may_view_scorecards)
+@reading_from_replica()
 def export_xlsx(request):
     return _export(request, "xlsx")
 
 
 @require_GET
 @allowed(policy.may_view_scorecards)
+@reading_from_replica()
 def export_pdf(request):
     return _export(request, "pdf")
 

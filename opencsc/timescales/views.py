@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from opencsc.accounts.models import Team, User
 from opencsc.accounts.policy import allowed
 from opencsc.core.audit import StaleRecordError
+from opencsc.core.db_router import reading_from_replica
 from opencsc.core.forms import posted_version, submit
 from opencsc.people.access import child_for, children_for
 
@@ -83,6 +84,7 @@ def team(request):
 
 @require_GET
 @allowed(policy.may_view_overdue)
+@reading_from_replica()
 def overdue(request):
     teams = list(Team.objects.filter(is_active=True).order_by("name"))
     form = OverdueFilterForm(request.GET or None, teams=teams)

@@ -11,6 +11,7 @@ from opencsc.accounts.models import Team, User
 from opencsc.accounts.policy import allowed
 from opencsc.casework import policy as casework_policy
 from opencsc.casework.services import allocation_transfer, can_allocate
+from opencsc.core.db_router import reading_from_replica
 from opencsc.core.forms import submit
 from opencsc.core.templatetags.govuk import govuk_error_summary
 from opencsc.people.access import child_for
@@ -82,6 +83,7 @@ def settings_page(request):
 
 @require_GET
 @allowed(policy.may_view_worker_changes)
+@reading_from_replica()
 def many_workers(request):
     children = selectors.children_with_many_workers(user=request.user)
     page_obj = Paginator(children, PER_PAGE).get_page(request.GET.get("page"))
