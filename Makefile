@@ -6,7 +6,7 @@ VENV_PY = .venv/bin/python
 export UV_PYTHON_DOWNLOADS = never
 export UV_PROJECT_ENVIRONMENT = .venv
 
-.PHONY: demo test test-postgres test-browser install lint bench clean dfe-validators dfe-check dfe-check-cin dfe-check-903
+.PHONY: demo test test-postgres test-browser install lint bench frontend clean dfe-validators dfe-check dfe-check-cin dfe-check-903
 
 install: .venv/.synced
 
@@ -21,7 +21,7 @@ install: .venv/.synced
 
 ## Start the demo: an embedded SQLite database filled with a synthetic local authority.
 demo: install
-	$(VENV_PY) manage.py demo
+	DJANGO_SETTINGS_MODULE=config.settings.demo $(VENV_PY) manage.py demo
 
 ## Run the test suite (SQLite), in random order. Set OPENCSC_DATABASE=postgres and PG* variables for
 ## PostgreSQL (the tests that touch the database). The test database is built from the models
@@ -39,6 +39,21 @@ lint: install
 
 bench: install
 	$(VENV_PY) -m bench
+
+## GOV.UK Frontend from its npm package (frontend/package.json, pinned, with its lock file), compiled with the
+## system font stack (frontend/opencsc.scss: no GDS Transport, no font files), and the images its CSS uses,
+## into opencsc/core/static/vendor/govuk-frontend/. Needs Node.js and npm; the output is committed, so
+## nothing else (CI, a server) needs them.
+GOVUK_OUT = opencsc/core/static/vendor/govuk-frontend
+GOVUK_DIST = frontend/node_modules/govuk-frontend/dist/govuk
+frontend:
+	cd frontend && npm ci --no-audit --no-fund
+	rm -rf $(GOVUK_OUT)
+	mkdir -p $(GOVUK_OUT)/assets
+	frontend/node_modules/.bin/sass --no-source-map --style=compressed --quiet-deps --silence-deprecation=import \
+	  --load-path=frontend/node_modules frontend/opencsc.scss $(GOVUK_OUT)/govuk-frontend.min.css
+	cp $(GOVUK_DIST)/govuk-frontend.min.js $(GOVUK_OUT)/
+	cp -R $(GOVUK_DIST)/assets/images $(GOVUK_DIST)/assets/manifest.json $(GOVUK_DIST)/assets/rebrand $(GOVUK_OUT)/assets/
 
 ## The DfE's own validators (csc-validator-be-cin, csc-validator-be-903) in their own environment.
 dfe-validators: .dfe-validators/.installed

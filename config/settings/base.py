@@ -2,17 +2,37 @@
 
 Secure by default: the demo and test settings relax only what they must.
 Database choice: SQLite unless OPENCSC_DATABASE=postgres, when the usual
-PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE variables are read.
+PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE variables are read; production
+also takes DATABASE_URL (config/settings/production.py). Every environment
+variable read here is documented in docs/settings.md and deploy/opencsc.env.example
+(a test fails otherwise).
 """
 
 import os
 from pathlib import Path
 
+import dj_database_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env_list(name: str) -> list[str]:
+    """A comma-separated environment variable as a list (spaces and empty items dropped)."""
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def env_flag(name: str, default: bool) -> bool:
+    """An on/off environment variable: 1, true, yes or on is on; 0, false, no or off is off."""
+    value = os.environ.get(name, "").strip().lower()
+    return default if not value else value in ("1", "true", "yes", "on")
+
 
 SECRET_KEY = os.environ.get("OPENCSC_SECRET_KEY", "")
 DEBUG = False
-ALLOWED_HOSTS = [h for h in os.environ.get("OPENCSC_ALLOWED_HOSTS", "").split(",") if h]
+ALLOWED_HOSTS = env_list("OPENCSC_ALLOWED_HOSTS")
+# The origins (https://host) a form may be sent from, when it is not the host itself (Django checks the
+# Origin header of every POST over HTTPS against the host; behind a proxy that rewrites Host, list it here).
+CSRF_TRUSTED_ORIGINS = env_list("OPENCSC_CSRF_TRUSTED_ORIGINS")
 
 # The local authority this installation serves; shown in the header.
 OPENCSC_AUTHORITY_NAME = os.environ.get("OPENCSC_AUTHORITY_NAME", "Borough of Northvale")
@@ -57,6 +77,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "opencsc.core.logging.RequestLogMiddleware",  # first: its request id and timing cover every other one
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,8 +121,25 @@ TEMPLATES = [
 ]
 
 
-def database_from_environment(sqlite_path):
-    """SQLite by default; PostgreSQL when OPENCSC_DATABASE=postgres."""
+# Seconds a PostgreSQL connection is kept for the next request (checked before reuse).
+DB_CONN_MAX_AGE = int(os.environ.get("OPENCSC_DB_CONN_MAX_AGE", "60"))
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+
+
+def database_from_url(url: str) -> dict:
+    """A database from a URL (postgres://user:password@host:5432/name or sqlite:////absolute/path)."""
+    database = dj_database_url.parse(url, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)
+    if database["ENGINE"].endswith("sqlite3"):
+        database["CONN_MAX_AGE"] = 0
+        database["OPTIONS"] = {**SQLITE_OPTIONS, **database.get("OPTIONS", {})}
+    return database
+
+
+def database_from_environment(sqlite_path, url: str = ""):
+    """The URL when one is given; otherwise SQLite, or PostgreSQL when OPENCSC_DATABASE=postgres
+    (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE)."""
+    if url:
+        return database_from_url(url)
     if os.environ.get("OPENCSC_DATABASE") == "postgres":
         return {
             "ENGINE": "django.db.backends.postgresql",
@@ -110,12 +148,13 @@ def database_from_environment(sqlite_path):
             "PASSWORD": os.environ.get("PGPASSWORD", ""),
             "HOST": os.environ.get("PGHOST", "127.0.0.1"),
             "PORT": os.environ.get("PGPORT", "5432"),
-            "CONN_MAX_AGE": 60,
+            "CONN_MAX_AGE": DB_CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
         }
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": sqlite_path,
-        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        "OPTIONS": dict(SQLITE_OPTIONS),
     }
 
 
@@ -175,7 +214,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = int(os.environ.get("OPENCSC_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("OPENCSC_HSTS_INCLUDE_SUBDOMAINS", True)
+# Asking browsers to preload HSTS is a decision for the council's whole domain, not for one service.
+SECURE_HSTS_PRELOAD = env_flag("OPENCSC_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = os.environ.get("OPENCSC_SSL_REDIRECT", "1") == "1"
+# Behind a proxy that ends TLS (nginx): trust its X-Forwarded-Proto header, so that Django knows the request
+# came over HTTPS (no redirect loop, secure cookies, CSRF origin checks). Only when the proxy sets the header
+# itself on every request (proxy_set_header X-Forwarded-Proto $scheme) and the app cannot be reached around it.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_flag("OPENCSC_PROXY_SSL_HEADER", False) else None
 
 # A strict Content Security Policy: nothing from anywhere but this site, no inline script.
 CONTENT_SECURITY_POLICY = {
@@ -206,6 +252,8 @@ OPENCSC_CLAMD_TIMEOUT = 30
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(os.environ.get("OPENCSC_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Where manage.py backup writes (docs/backup.md).
+OPENCSC_BACKUP_DIR = Path(os.environ.get("OPENCSC_BACKUP_DIR", BASE_DIR / "var" / "backups"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -216,16 +264,44 @@ SHORT_DATE_FORMAT = "j M Y"
 DATETIME_FORMAT = "j M Y, H:i"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("OPENCSC_STATIC_ROOT", BASE_DIR / "var" / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Email: sent by SMTP when OPENCSC_EMAIL_HOST is given; without it no email leaves the server (Django's
+# dummy backend drops every message), rather than failing on a mail server that is not there.
+EMAIL_HOST = os.environ.get("OPENCSC_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("OPENCSC_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("OPENCSC_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("OPENCSC_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("OPENCSC_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 30
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.dummy.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("OPENCSC_DEFAULT_FROM_EMAIL", "opencsc@localhost")
+SERVER_EMAIL = os.environ.get("OPENCSC_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Logs: one JSON object a line on standard output (opencsc/core/logging.py), with the request id, user id
+# and route of the request being served; never names, dates of birth, notes, query strings or form bodies.
+# Requests slower than OPENCSC_SLOW_REQUEST_MS and queries slower than OPENCSC_SLOW_QUERY_MS are warnings.
+OPENCSC_LOG_LEVEL = os.environ.get("OPENCSC_LOG_LEVEL", "INFO").upper()
+OPENCSC_SLOW_REQUEST_MS = int(os.environ.get("OPENCSC_SLOW_REQUEST_MS", "1000"))
+OPENCSC_SLOW_QUERY_MS = int(os.environ.get("OPENCSC_SLOW_QUERY_MS", "200"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "formatters": {"json": {"()": "opencsc.core.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": OPENCSC_LOG_LEVEL},
+    "loggers": {
+        # Django's own handlers would print a second, unformatted line; ours go through the root.
+        "django": {"handlers": [], "level": OPENCSC_LOG_LEVEL, "propagate": True},
+        # The development server's request lines hold query strings (a search for a child's name): off.
+        # opencsc.requests logs every request without them.
+        "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
+    },
 }
 OTP_TOTP_ISSUER = OPENCSC_AUTHORITY_NAME

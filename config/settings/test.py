@@ -18,3 +18,11 @@ WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # static files are served from the apps (finders); nothing is collected
 MEDIA_ROOT = tempfile.mkdtemp(prefix="opencsc-test-media-")
 OPENCSC_TWO_FACTOR_REQUIRED = False  # tests of two-factor sign-in switch it on
+# Tests keep quiet: warnings and errors only, to no handler (pytest's caplog still sees every record).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"null": {"class": "logging.NullHandler"}},
+    "root": {"handlers": ["null"], "level": "WARNING"},
+    "loggers": {"django.server": {"handlers": [], "level": "CRITICAL", "propagate": False}},
+}
