@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("opencsc.core.urls")),
     path("accounts/", include("opencsc.accounts.urls")),
     path("sso/", include("opencsc.sso.urls")),
+    path("", include("opencsc.jobs.urls")),
     path("children/", include("opencsc.people.urls")),
     path("children/", include("opencsc.casework.urls")),
     path("children/", include("opencsc.assessment.urls")),

@@ -51,8 +51,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_htmx",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "opencsc.core",
     "opencsc.accounts",
+    "opencsc.jobs",
     "opencsc.people",
     "opencsc.casework",
     "opencsc.assessment",
@@ -290,6 +293,21 @@ SERVER_EMAIL = os.environ.get("OPENCSC_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 OPENCSC_LOG_LEVEL = os.environ.get("OPENCSC_LOG_LEVEL", "INFO").upper()
 OPENCSC_SLOW_REQUEST_MS = int(os.environ.get("OPENCSC_SLOW_REQUEST_MS", "1000"))
 OPENCSC_SLOW_QUERY_MS = int(os.environ.get("OPENCSC_SLOW_QUERY_MS", "200"))
+
+# Background jobs (docs/jobs.md): django-tasks with its database backend, run by `manage.py worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker reports in this often; /readyz fails when none has for OPENCSC_WORKER_STALE_SECONDS.
+OPENCSC_WORKER_HEARTBEAT_SECONDS = int(os.environ.get("OPENCSC_WORKER_HEARTBEAT_SECONDS", "30"))
+OPENCSC_WORKER_STALE_SECONDS = int(os.environ.get("OPENCSC_WORKER_STALE_SECONDS", "300"))
+# The nightly jobs start after this local time (Europe/London), once a date whatever the number of workers.
+OPENCSC_NIGHTLY_AT = os.environ.get("OPENCSC_NIGHTLY_AT", "02:00")
+# A failed attempt is tried again after this many seconds, doubling each time, up to the job's max attempts.
+OPENCSC_JOB_RETRY_SECONDS = int(os.environ.get("OPENCSC_JOB_RETRY_SECONDS", "30"))
+# A job's progress is written at most this often.
+OPENCSC_JOB_PROGRESS_SECONDS = 1.0
+# Due-list reminders (nightly): items due within this many working days count as "due soon".
+OPENCSC_REMINDER_WORKING_DAYS = int(os.environ.get("OPENCSC_REMINDER_WORKING_DAYS", "5"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 # Paths that anyone may reach without signing in. (/sso/sign-in/: single sign-on's start and callback.)
-PUBLIC_PREFIXES = ("/accounts/sign-in/", "/sso/sign-in/", "/static/", "/accessibility/", "/healthz")
+PUBLIC_PREFIXES = ("/accounts/sign-in/", "/sso/sign-in/", "/static/", "/accessibility/", "/healthz", "/readyz")
 # Paths a signed-in user may reach before completing two-factor sign-in.
 TWO_FACTOR_PREFIXES = ("/accounts/two-factor/", "/accounts/sign-out/")
 

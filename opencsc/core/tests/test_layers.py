@@ -18,6 +18,7 @@ OPENCSC = Path(__file__).resolve().parents[2]
 LAYERS: list[set[str]] = [
     {"codes", "core"},
     {"accounts"},
+    {"jobs"},  # background jobs: every app above registers its jobs here
     {"sso"},  # single sign-on: finds users of accounts; nothing below it imports it
     {"people"},
     {"casework"},

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    name = "opencsc.jobs"
+    label = "jobs"
+    verbose_name = "Background jobs"
+
+    def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        from opencsc.core.navigation import NavItem, register
+
+        from . import policy
+
+        # Each app registers its jobs in opencsc/<app>/jobs.py (as admin.py is found for the admin site).
+        autodiscover_modules("jobs")
+        register(NavItem("Jobs", "jobs:list", permission=policy.may_view_all_jobs, order=95))
