@@ -133,8 +133,10 @@ def database_from_url(url: str) -> dict:
     """A database from a URL (postgres://user:password@host:5432/name or sqlite:////absolute/path)."""
     database = dj_database_url.parse(url, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)
     if database["ENGINE"].endswith("sqlite3"):
+        # Write-ahead logging: readers do not wait for the writer (several app processes or threads).
         database["CONN_MAX_AGE"] = 0
-        database["OPTIONS"] = {**SQLITE_OPTIONS, **database.get("OPTIONS", {})}
+        database["OPTIONS"] = {**SQLITE_OPTIONS, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                               **database.get("OPTIONS", {})}
     return database
 
 
@@ -221,6 +223,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("OPENCSC_HSTS_INCLUDE_SUBDOMAINS", Tru
 # Asking browsers to preload HSTS is a decision for the council's whole domain, not for one service.
 SECURE_HSTS_PRELOAD = env_flag("OPENCSC_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = os.environ.get("OPENCSC_SSL_REDIRECT", "1") == "1"
+# Health checks answer over plain HTTP too: a load balancer or systemd probing the app server directly gets
+# the answer, not a redirect (they carry no personal data).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Behind a proxy that ends TLS (nginx): trust its X-Forwarded-Proto header, so that Django knows the request
 # came over HTTPS (no redirect loop, secure cookies, CSRF origin checks). Only when the proxy sets the header
 # itself on every request (proxy_set_header X-Forwarded-Proto $scheme) and the app cannot be reached around it.

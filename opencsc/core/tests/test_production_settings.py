@@ -95,6 +95,7 @@ def test_a_sqlite_url_waits_for_locks_and_writes_immediately(production):
     assert database["ENGINE"] == "django.db.backends.sqlite3"
     assert database["NAME"] == "/var/lib/opencsc/opencsc.sqlite3"
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE" and database["OPTIONS"]["timeout"] == 20
+    assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
 
 
 def test_the_pg_variables_still_work(production):
@@ -169,3 +170,20 @@ def test_manage_py_defaults_to_production_and_says_what_is_missing():
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert "OPENCSC_SECRET_KEY is not set" in done.stderr
+
+
+@pytest.mark.django_db
+def test_health_checks_answer_over_plain_http_and_pages_redirect(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/accounts/sign-in/").status_code == 301
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_an_https_request_is_secure(client, settings):
+    """With the proxy header trusted, no redirect loop: nginx's X-Forwarded-Proto: https counts as HTTPS."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    response = client.get("/accounts/sign-in/", headers={"X-Forwarded-Proto": "https"})
+    assert response.status_code == 200 and "Strict-Transport-Security" in response
+    assert client.get("/accounts/sign-in/", headers={"X-Forwarded-Proto": "http"}).status_code == 301

@@ -72,3 +72,18 @@ def test_collectstatic_with_hashed_names_succeeds_and_pages_use_them(tmp_path, s
     assert (settings.STATIC_ROOT / f"{css}.gz").is_file()
     page = client.get("/accounts/sign-in/").content.decode()
     assert f"/static/{css}" in page and f"/static/{paths['core/opencsc.css']}" in page
+
+
+def _template_static_paths() -> list[str]:
+    found = set()
+    for template in (ROOT / "opencsc").rglob("templates/**/*.html"):
+        found |= set(re.findall(r"""\{%\s*static\s+["']([^"']+)["']""", template.read_text()))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("path", _template_static_paths())
+def test_every_static_file_a_template_names_exists(path):
+    """With hashed names a missing file is a server error on every page that names it."""
+    from django.contrib.staticfiles import finders
+
+    assert finders.find(path), f"{path} is named in a template but is not a static file"
