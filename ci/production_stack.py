@@ -206,7 +206,7 @@ class Stack:
             ("return 301 https://$host$request_uri;", f"return 301 https://$host:{self.https_port}$request_uri;"),
             ("/etc/ssl/opencsc/fullchain.pem", str(cert)),
             ("/etc/ssl/opencsc/privkey.pem", str(key)),
-            ("root /var/www/opencsc;", f"root {self.dir / 'www'};"),
+            ("root /var/lib/opencsc;", f"root {self.dir / 'www'};"),
         ]
         for old, new in swaps:
             check(old in site, f"deploy/nginx/opencsc.conf no longer has {old.strip()!r}: update ci/production_stack.py")
@@ -331,7 +331,7 @@ def browser_checks(stack: Stack, base: str, set_up_code: str) -> None:
             page = context.new_page()
             page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
             page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-            page.on("response", responses.append)
+            page.on("response", lambda r: responses.append(r))
 
             # Plain HTTP first (before any HSTS is known): one redirect to HTTPS, then the sign-in page.
             response = page.goto(f"http://{HOST}:{stack.http_port}/")
@@ -364,7 +364,7 @@ def browser_checks(stack: Stack, base: str, set_up_code: str) -> None:
                 page.get_by_role("link", name=re.compile("continue")).click()
             say(f"browser: signed in with a password and two-factor set-up, now at {page.url}")
 
-            for path in ("/", "/timescales/my-work/", "/children/?q=Smith", "/accessibility/"):
+            for path in ("/timescales/my-work/", "/children/?q=Smith", "/accessibility/"):
                 response = page.goto(f"{base}{path}")
                 check(response.status == 200 and response.request.redirected_from is None,
                       f"{path}: {response.status} at {page.url}")
@@ -422,23 +422,24 @@ def main() -> int:
             check(process.returncode == 0, f"manage.py {name} failed:\n{output}")
         check((stack.dir / "www" / "static" / "staticfiles.json").exists(), "collectstatic wrote no manifest")
         say("migrated; static files collected")
-        stack.manage("shell", "-c", (
-            "from opencsc.accounts.models import Team, User\n"
-            "from opencsc.accounts.roles import Role, TeamKind\n"
-            "team = Team.objects.create(name='Referral and assessment team 1', kind=TeamKind.REFERRAL_ASSESSMENT)\n"
-            f"User.objects.create_user({USERNAME!r}, password={PASSWORD!r}, role=Role.SOCIAL_WORKER, team=team,"
-            " first_name='Casey', last_name='Worker')\n"
-        ))
-        output = stack.manage("two_factor_code", USERNAME)
-        found = re.search(r"Set-up code for \S+: (\S+)", output)
-        check(found is not None, f"no set-up code in: {output}")
-        say("a social worker made, with a two-factor set-up code from manage.py two_factor_code")
-
         stack.start("gunicorn", [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "deploy/gunicorn.conf.py",
                                  "config.wsgi:application"])
         if with_worker:
             stack.start("worker", [str(PYTHON), "manage.py", "worker"])
         stack.start("nginx", [NGINX, "-p", str(stack.dir / "nginx"), "-c", str(config), "-e", "stderr"])
+        # While they start: a social worker, and the set-up code an administrator would give them.
+        output = stack.manage("shell", "-c", (
+            "from django.core.management import call_command\n"
+            "from opencsc.accounts.models import Team, User\n"
+            "from opencsc.accounts.roles import Role, TeamKind\n"
+            "team = Team.objects.create(name='Referral and assessment team 1', kind=TeamKind.REFERRAL_ASSESSMENT)\n"
+            f"User.objects.create_user({USERNAME!r}, password={PASSWORD!r}, role=Role.SOCIAL_WORKER, team=team,"
+            " first_name='Casey', last_name='Worker')\n"
+            f"call_command('two_factor_code', {USERNAME!r})\n"
+        ))
+        found = re.search(r"Set-up code for \S+: (\S+)", output)
+        check(found is not None, f"no set-up code in: {output}")
+        say("a social worker made, with a two-factor set-up code (manage.py two_factor_code)")
         wait_for("gunicorn and nginx answering", lambda: request(f"{base}/healthz")[0] == 200, seconds=30,
                  stack=stack)
         say(f"gunicorn{', the worker' if with_worker else ''} and nginx up: {base}/")

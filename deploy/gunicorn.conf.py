@@ -72,6 +72,14 @@ if _env("OPENCSC_WEB_ACCESS_LOG", "0") == "1":
 else:
     accesslog = None
 
+# gunicorn's control socket (for `gunicornc`): only where asked for, as the systemd unit does in its runtime
+# directory. Its default, one path per user, would be shared by every gunicorn that user runs.
+control_socket = _env("OPENCSC_WEB_CONTROL_SOCKET", "")
+if control_socket:
+    control_socket_mode = 0o600
+else:
+    control_socket_disable = True
+
 proc_name = "opencsc-web"
 # Temporary files for worker heartbeats in memory, not on a disk that may stall.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
