@@ -46,8 +46,10 @@ keepalive = _int("OPENCSC_WEB_KEEPALIVE", 75)
 # Each process is replaced after about this many requests (0: never), so that memory cannot creep up.
 max_requests = _int("OPENCSC_WEB_MAX_REQUESTS", 2000)
 max_requests_jitter = max(max_requests // 10, 0)
-# Load the application once, before forking: less memory, and a broken setting stops the start at once.
-preload_app = _env("OPENCSC_WEB_PRELOAD", "1") == "1"
+# Off by default, so that a reload (SIGHUP, `systemctl reload opencsc-web`) starts new processes with the new
+# code while the old ones finish their requests. On: the application is loaded once, before forking (less
+# memory), but then only a restart picks up new code.
+preload_app = _env("OPENCSC_WEB_PRELOAD", "0") == "1"
 
 # The proxies whose X-Forwarded-Proto (and X-Forwarded-For) are believed: nginx on the same machine by
 # default; the load balancer's addresses when it connects to gunicorn directly. Never "*" on a network
