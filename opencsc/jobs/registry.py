@@ -16,7 +16,8 @@ or None. Raise JobError("plain reason") to fail with a reason the user can act o
 
 `exclusive=True`: a job that would corrupt data if it ran twice at once. While one is queued, running or
 waiting to retry, starting it again returns that job (a unique constraint on its lock key holds across
-processes and machines). `lock` narrows the lock to some params: `lock=lambda p: p["kind"]`.
+processes and machines). `lock` gives the lock key from the params, to narrow it
+(`lock=lambda p: f"returns.build:{p['kind']}"`) or to share it between kinds; by default it is the kind.
 `nightly=True`: the worker's scheduler starts it once a night (OPENCSC_NIGHTLY_AT), with no params.
 """
 
@@ -63,7 +64,7 @@ class JobSpec:
     def lock_key(self, params: dict) -> str:
         if not self.exclusive:
             return ""
-        return f"{self.kind}:{self.lock(params)}" if self.lock is not None else self.kind
+        return self.lock(params) if self.lock is not None else self.kind
 
     def title_for(self, params: dict) -> str:
         return self.describe(params) if self.describe is not None else self.title

@@ -69,7 +69,7 @@ def _enqueue(job: Job, *, run_after: dt.datetime | None = None) -> None:
         transaction.on_commit(enqueue)
 
 
-def start(kind: str, *, user, **params) -> Job:
+def start(kind: str, /, *, user, **params) -> Job:
     """Ask for the job `kind` with these params (ids and dates only: no personal data). Returns its Job.
 
     An exclusive job already queued, running or waiting to retry is returned instead of a second one
@@ -115,6 +115,7 @@ class Progress:
         self.user = job.started_by
         self.every = _setting("OPENCSC_JOB_PROGRESS_SECONDS", 1.0) if every is None else every
         self._last = 0.0
+        self._live = True
         self._depth = len(connection.atomic_blocks)  # transactions opened by the job itself are deeper
         self.done, self.total, self.message = job.progress_done, job.progress_total, job.progress_message
 
@@ -135,19 +136,27 @@ class Progress:
         values = self._values()
         if len(connection.atomic_blocks) <= self._depth:
             Job.objects.filter(pk=self.job.pk).update(**values)
-        elif connection.vendor != "sqlite":
-            thread = threading.Thread(target=_write_elsewhere, args=(self.job.pk, values), daemon=True)
+        elif connection.vendor == "postgresql" and self._live:
+            outcome: list[bool] = []
+            thread = threading.Thread(target=_write_elsewhere, args=(self.job.pk, values, outcome), daemon=True)
             thread.start()
-            thread.join(timeout=10)
+            thread.join(timeout=5)
+            self._live = bool(outcome and outcome[0])  # one failure (the row locked): wait for the end
 
 
-def _write_elsewhere(job_id: int, values: dict) -> None:
+def _write_elsewhere(job_id: int, values: dict, outcome: list) -> None:
+    """Write progress on this thread's own connection, giving up at once if the row is locked."""
     from django.db import connections
 
     try:
-        Job.objects.filter(pk=job_id).update(**values)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '500ms'")  # PostgreSQL only (see Progress.write)
+            Job.objects.filter(pk=job_id).update(**values)
+        outcome.append(True)
     except Exception:  # progress is a courtesy; never let it stop the job
-        logger.warning("Could not record the progress of job %s", job_id, exc_info=True)
+        logger.info("Could not record the progress of job %s yet", job_id, exc_info=True)
+        outcome.append(False)
     finally:
         connections.close_all()
 
@@ -178,7 +187,7 @@ def retry_delay(attempt: int) -> dt.timedelta:
 
 def _claim(job_id: int, *, task_result_id: str, worker_id: str) -> Job | None:
     with transaction.atomic():
-        job = Job.objects.select_for_update().select_related("started_by").filter(pk=job_id).first()
+        job = Job.objects.select_for_update().filter(pk=job_id).first()  # no outer join: PostgreSQL refuses FOR UPDATE on one
         if job is None or job.state not in (State.QUEUED, State.RETRYING):
             return None  # already run, or given up on
         if task_result_id and job.task_result_id and job.task_result_id != task_result_id:

@@ -19,3 +19,7 @@ may_write_commentary = permission(
     "write_commentary", {Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.SERVICE_MANAGER},
     "Write commentary on a scorecard figure.", area=AREA,
     refusal="Only managers and performance analysts write commentary")
+may_take_snapshots = permission(
+    "take_snapshots", {Role.PERFORMANCE_ANALYST, Role.SERVICE_MANAGER},
+    "Take a scorecard snapshot now (a background job), rather than wait for the weekly one.", area=AREA,
+    refusal="Only service managers and performance analysts take scorecard snapshots")

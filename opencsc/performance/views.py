@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opencsc.accounts.policy import allowed
 from opencsc.core.forms import submit
+from opencsc.jobs import services as jobs
 
 from . import exports, policy, selectors, services
 from .charts import trend_svg
@@ -144,6 +147,16 @@ def drilldown(request, key):
         "met": met, "met_choices": MET_CHOICES, "query": _query(scope, snapshot),
         "shows_met": indicator.kind == "percent",
     })
+
+
+@require_POST
+@allowed(policy.may_take_snapshots)
+def snapshot_start(request):
+    """Take this week's scorecard snapshot now, as a background job; its page shows the progress."""
+    job = jobs.start("performance.snapshot", user=request.user, as_at=timezone.localdate().isoformat())
+    messages.success(request, "A snapshot is already being taken: this is its progress" if job.already_active
+                     else "The scorecard snapshot is being taken. This page shows its progress.")
+    return redirect("jobs:detail", job.pk)
 
 
 @require_GET

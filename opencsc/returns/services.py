@@ -67,6 +67,25 @@ def _teams_now(child_ids: set[int]) -> dict[int, int]:
     return teams
 
 
+def return_request_check(*, kind: str, by, year: int | None = None, start: dt.date | None = None,
+                         end: dt.date | None = None) -> dict:
+    """Check a request for a return before it is queued as a background job (returns.build), so bad input
+    is shown on the form at once. Returns the job's params (ISO dates, no personal data).
+
+    Refused (PermissionDenied) without a returns role; ValidationError or registry.UnknownReturn for bad input.
+    """
+    if by is None:
+        raise PermissionDenied(policy.may_make_returns.refusal)
+    policy.may_make_returns.require(by)
+    spec = registry.get(kind)
+    if spec.load() is None:
+        raise ValidationError(f"The {spec.title} is not available yet")
+    if spec.by_year:
+        return {"kind": kind, "year": check_year(year).ending}
+    start, end = check_period(start, end)
+    return {"kind": kind, "start": start.isoformat(), "end": end.isoformat()}
+
+
 def return_run(*, kind: str, year: int | None = None, start: dt.date | None = None, end: dt.date | None = None,
                by, progress=None) -> ReturnRun:
     """Build (and, where the return has rules, validate) a return, and store the run. Returns the run.

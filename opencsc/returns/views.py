@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import csv
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -20,6 +19,7 @@ from opencsc.accounts.policy import allowed
 from opencsc.core.audit import audit
 from opencsc.core.forms import submit
 from opencsc.core.models import AuditEvent
+from opencsc.jobs import services as jobs
 
 from . import policy, registry, selectors, services
 from .forms import IssueFilterForm, form_for
@@ -58,15 +58,15 @@ def make(request):
 
     def write(data):
         values = ({"year": int(data["year"])} if kind.by_year else {"start": data["start"], "end": data["end"]})
-        return services.return_run(kind=kind.key, by=request.user, **values)
+        params = services.return_request_check(kind=kind.key, by=request.user, **values)
+        return jobs.start("returns.build", user=request.user, **params)
 
-    try:
-        done = submit(request, form, write, success=lambda run: f"{kind.title} made for {run.describe_period()}",
-                      then=lambda run: reverse("returns:report", args=[run.pk]) if run.validated
-                      else reverse("returns:history"))
-    except Exception as error:  # the failed run is stored; say so plainly
-        messages.error(request, f"The {kind.title} could not be made: {error}")
-        return redirect("returns:history")
+    def success(job):
+        if job.already_active:
+            return f"The {kind.title} is already being made: this is its progress"
+        return f"The {kind.title} is being made. This page shows its progress; you can leave it and come back."
+
+    done = submit(request, form, write, success=success, then=lambda job: reverse("jobs:detail", args=[job.pk]))
     return done or _home(request, bound=form)
 
 

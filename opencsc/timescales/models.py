@@ -67,3 +67,19 @@ class MissedTimescaleReason(models.Model):
 
     def __str__(self):
         return f"Missed {self.rule_code} due {self.due_date:%d %b %Y}"
+
+
+class DueReminder(models.Model):
+    """Each worker's due-list counts, worked out overnight (the nightly job timescales.due_reminders):
+    how many of their children's items are overdue, and how many are due within the next
+    OPENCSC_REMINDER_WORKING_DAYS working days. Counts only: no child is named here."""
+
+    worker = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    as_at = models.DateField()
+    due_by = models.DateField(help_text="The last day counted as due soon.")
+    overdue = models.PositiveIntegerField(default=0)
+    due_soon = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.worker}: {self.overdue} overdue, {self.due_soon} due by {self.due_by}"

@@ -43,7 +43,7 @@ from .core import (
     next_due,
 )
 from .core.engine import _relevant_names
-from .models import MissedTimescaleReason
+from .models import DueReminder, MissedTimescaleReason
 from .reads import reads_latest, reads_open
 
 RAG_ORDER = {RED: 0, AMBER: 1, GREEN: 2, DONE_LATE: 3, DONE: 4}
@@ -504,6 +504,11 @@ def my_work(*, user, today: dt.date | None = None) -> list[DueItem]:
     children = children_allocated_to(user)
     items = due_items(children=children, today=today)
     return _with_children(items, children.only("id", "first_name", "last_name", "la_child_id"))
+
+
+def due_reminder(*, user, today: dt.date | None = None) -> DueReminder | None:
+    """This worker's counts as worked out overnight (timescales.due_reminders), if done today."""
+    return DueReminder.objects.filter(worker=user, as_at=today or timezone.localdate()).first()
 
 
 @dataclass

@@ -48,6 +48,7 @@ def my_work(request):
     items = selectors.my_work(user=request.user)
     return render(request, "timescales/my_work.html", {
         "groups": _group(items), "total": len(items), "today": timezone.localdate(),
+        "reminder": selectors.due_reminder(user=request.user),
     })
 
 

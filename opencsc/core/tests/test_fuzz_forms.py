@@ -38,6 +38,7 @@ FORM_PAGES = {
     "inspection:area_remove": "inspection:detail",
     "quality:action_complete": "quality:audit_detail",
     "returns:make": "returns:home",
+    "performance:snapshot_start": "performance:scorecard",
     "people:relationship_end": "people:relationship_edit",
 }
 # Pages that show no form on the matrix's world (posted with hostile values all the same): the child

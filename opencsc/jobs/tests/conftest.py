@@ -19,7 +19,7 @@ def calls():
 @pytest.fixture
 def test_jobs(monkeypatch, calls):
     """Three test jobs: one that counts (exclusive), one that may fail, one nightly."""
-    monkeypatch.setattr(registry, "JOBS", dict(registry.JOBS))
+    monkeypatch.setattr(registry, "JOBS", {})  # only these: none of the real (nightly) jobs
 
     @registry.job("test.count", title="Count things", exclusive=True, max_attempts=3)
     def count(progress, *, upto=3):

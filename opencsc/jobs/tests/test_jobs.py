@@ -227,12 +227,12 @@ def test_the_heartbeat_thread_beats_and_stops(db):
 
 
 @pytest.mark.parametrize("local, started", [
-    (dt.datetime(2026, 11, 23, 1, 59), False),
-    (dt.datetime(2026, 11, 23, 2, 0), True),
-    (dt.datetime(2026, 11, 23, 23, 30), True),
+    (dt.time(1, 59), False),
+    (dt.time(2, 0), True),
+    (dt.time(23, 30), True),
 ])
 def test_nightly_jobs_start_after_the_nightly_time(local, started, test_jobs, calls):
-    jobs = services.run_nightly(now=local.replace(tzinfo=LONDON))
+    jobs = services.run_nightly(now=dt.datetime.combine(dt.date(2026, 11, 23), local, tzinfo=LONDON))
     assert [j.kind for j in jobs] == (["test.nightly"] if started else [])
 
 
@@ -302,3 +302,13 @@ def test_progress_writes_are_throttled(test_jobs, make_user):
     progress(10, 10, "done")  # the end always goes
     job.refresh_from_db()
     assert (job.progress_done, job.progress_message) == (10, "done")
+
+
+def test_the_apps_jobs_are_found_when_the_apps_load_and_each_is_documented():
+    from pathlib import Path
+
+    assert {"returns.build", "performance.snapshot", "performance.weekly_snapshot", "timescales.due_reminders",
+            "synthetic.generate"} <= set(registry.JOBS)
+    assert {s.kind for s in registry.nightly()} >= {"performance.weekly_snapshot", "timescales.due_reminders"}
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "jobs.md").read_text()
+    assert all(f"`{kind}`" in docs for kind in registry.JOBS), "Add the job to docs/jobs.md"

@@ -15,6 +15,7 @@ MATRIX = {
     "performance:indicator": Entry(policy.may_view_scorecards, INDICATOR),
     "performance:drilldown": Entry(policy.may_view_scorecards, INDICATOR),
     "performance:commentary_add": Entry(policy.may_write_commentary, INDICATOR),
+    "performance:snapshot_start": Entry(policy.may_take_snapshots, method="post"),
     "performance:targets": Entry(policy.may_view_scorecards),
     "performance:target_edit": Entry(policy.may_set_targets, INDICATOR),
     "performance:export_xlsx": Entry(policy.may_view_scorecards),

@@ -13,6 +13,8 @@ from django.utils.html import escape
 
 from opencsc.accounts.roles import Role
 from opencsc.core.models import AuditEvent
+from opencsc.jobs.models import Job
+from opencsc.jobs.testing import run_jobs
 from opencsc.returns.base import Issue
 from opencsc.returns.models import ReturnRun, ReturnRunFile, ValidationIssue
 from opencsc.returns.policy import may_make_returns, may_read_return_reports
@@ -27,14 +29,14 @@ NOT_READERS = sorted(set(Role.values) - may_read_return_reports.roles)
 
 def _counts():
     return (ReturnRun.objects.count(), ReturnRunFile.objects.count(), ValidationIssue.objects.count(),
-            AuditEvent.objects.count())
+            AuditEvent.objects.count(), Job.objects.count())
 
 
 # --- Making a return ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("role", sorted(may_make_returns.roles))
-def test_a_returns_role_makes_a_return_and_is_sent_to_its_report(role, signed_in, fake):
+def test_a_returns_role_makes_a_return_in_the_background_and_is_sent_to_its_report(role, signed_in, fake):
     from opencsc.people.tests.factories import ChildFactory
 
     child = ChildFactory()
@@ -43,12 +45,33 @@ def test_a_returns_role_makes_a_return_and_is_sent_to_its_report(role, signed_in
                    Issue(rule="2884Q", message="Check the UPN", child_id=None, severity="query")]
     client = signed_in(role)
     response = client.post(reverse("returns:make"), {"kind": "cin", "cin-year": "2026"})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert (job.kind, job.params, job.started_by, job.state) == ("returns.build", {"kind": "cin", "year": 2026},
+                                                                client.user, "queued")
+    assert job.title == "Make the Children in need census for 2025 to 2026"
+    assert not ReturnRun.objects.exists() and fake.CALLS == []  # nothing is built inside the request
+
+    run_jobs()
+
     run = ReturnRun.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("returns:report", args=[run.pk])
     assert (run.status, run.year, run.error_count, run.query_count, run.validated) == ("succeeded", 2026, 1, 1, True)
     assert run.requested_by == client.user and run.finished_at is not None
     assert list(run.files.values_list("name", flat=True)) == ["fake_2026.xml"]
     assert AuditEvent.objects.filter(object_id=str(run.pk), action="created", actor=client.user).exists()
+    job.refresh_from_db()
+    assert job.state == "succeeded" and job.result_url == reverse("returns:report", args=[run.pk])
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert f'href="{reverse("returns:report", args=[run.pk])}">See the validation report</a>' in page
+
+
+def test_a_second_click_while_a_return_is_being_made_shows_the_first(signed_in, fake):
+    client = signed_in("performance_analyst")
+    first = client.post(reverse("returns:make"), {"kind": "cin", "cin-year": "2026"})
+    before = _counts()
+    second = client.post(reverse("returns:make"), {"kind": "cin", "cin-year": "2025"}, follow=True)
+    assert second.redirect_chain[-1][0] == first["Location"] and _counts() == before
+    assert "already being made" in second.content.decode()
 
 
 @pytest.mark.parametrize("role", NOT_GENERATORS)
@@ -95,10 +118,15 @@ def test_annex_a_made_from_the_page(signed_in):
     response = client.post(reverse("returns:make"), {
         "kind": "annexa", "annexa-start_0": "1", "annexa-start_1": "12", "annexa-start_2": "2025",
         "annexa-end_0": "30", "annexa-end_1": "11", "annexa-end_2": "2026"})
-    assert response.status_code == 302 and response["Location"] == reverse("returns:history")
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.params == {"kind": "annexa", "start": "2025-12-01", "end": "2026-11-30"}
+    run_jobs()
     run = ReturnRun.objects.get()
     assert (run.kind, run.start, run.end, run.validated) == ("annexa", dt.date(2025, 12, 1), dt.date(2026, 11, 30), False)
     assert run.files.get().name == "annex_a_20251201_20261130.xlsx"
+    job.refresh_from_db()
+    assert job.state == "succeeded" and job.result_url == reverse("returns:history")
 
 
 def test_annex_a_with_no_dates_covers_the_12_months_to_today(signed_in):
@@ -106,17 +134,26 @@ def test_annex_a_with_no_dates_covers_the_12_months_to_today(signed_in):
 
     client = signed_in("performance_analyst")
     client.post(reverse("returns:make"), {"kind": "annexa"})
+    run_jobs()
     run = ReturnRun.objects.get()
     assert run.end == timezone.localdate() and (run.end - run.start).days in (364, 365)
 
 
-def test_a_failed_build_is_stored_as_failed_and_reported(signed_in, fake):
+def test_a_failed_build_is_stored_as_failed_tried_again_and_reported(signed_in, fake, settings):
+    settings.OPENCSC_JOB_RETRY_SECONDS = 0  # the retries are due at once
     fake.FAIL = RuntimeError("the XSD could not be read")
     client = signed_in("performance_analyst")
     response = client.post(reverse("returns:make"), {"kind": "cin", "cin-year": "2026"}, follow=True)
-    run = ReturnRun.objects.get()
-    assert run.status == "failed" and "XSD" in run.failure and not run.files.exists()
-    assert "could not be made" in response.content.decode()
+    assert "is being made" in response.content.decode()
+    run_jobs()
+    runs = list(ReturnRun.objects.all())
+    assert len(runs) == 3  # each attempt is in the history
+    assert all(r.status == "failed" and "XSD" in r.failure and not r.files.exists() for r in runs)
+    job = Job.objects.get()
+    assert (job.state, job.attempts) == ("failed", 3)
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "This job failed" in page
+    assert "The Children in need census could not be made: the XSD could not be read" in page
 
 
 # --- Home and history -------------------------------------------------------------------------------
