@@ -299,7 +299,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("OPENCSC_STATIC_ROOT", BASE_DIR / "var" / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "opencsc.core.storage.StaticFilesStorage"},
 }
 
 # Email: sent by SMTP when OPENCSC_EMAIL_HOST is given; without it no email leaves the server (Django's

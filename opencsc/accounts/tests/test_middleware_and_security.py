@@ -4,6 +4,7 @@ import importlib
 import time
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import override_settings
 
 from opencsc.accounts.middleware import IDLE_KEY
@@ -44,6 +45,22 @@ def test_each_request_moves_the_idle_clock_on(signed_in):
     client.get("/")
 
     assert time.time() - client.session[IDLE_KEY] < 60
+
+
+def test_requests_within_a_minute_do_not_write_the_session(signed_in):
+    """The idle clock moves on at most once a minute, so most pages write nothing (a session save is a
+    database write: on SQLite every writer waits for the one before)."""
+    client = signed_in()
+    client.get("/accessibility/")
+    seen = client.session[IDLE_KEY]
+
+    client.get("/accessibility/")
+
+    assert client.session[IDLE_KEY] == seen
+    session_key = client.session.session_key
+    updated = Session.objects.get(session_key=session_key).expire_date
+    client.get("/accessibility/")
+    assert Session.objects.get(session_key=session_key).expire_date == updated
 
 
 def test_idle_expiry_of_a_post_does_not_replay_it(signed_in):

@@ -2,14 +2,20 @@
 
 import io
 import os
+import re
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, get_commands
 
 from opencsc.accounts.models import User
 from opencsc.casework.models import CaseNote
@@ -79,52 +85,96 @@ def test_a_bad_port_is_refused_before_anything_is_made(port):
 
 
 @pytest.mark.django_db
-def test_without_no_serve_it_serves_on_the_loopback_address_without_the_reloader(monkeypatch):
-    calls = []
-    real_call_command = demo.call_command
-
-    def recording_call_command(name, *args, **kwargs):
-        if name == "runserver":
-            calls.append((args, kwargs))
-            return None
-        return real_call_command(name, *args, **kwargs)
-
-    monkeypatch.setattr(demo, "call_command", recording_call_command)
+def test_without_no_serve_it_serves_with_gunicorn_threads_and_the_worker_on_the_loopback_address(monkeypatch):
+    started = []
+    monkeypatch.setattr(demo, "run_processes", lambda commands, stdout: started.append(commands))
     monkeypatch.delenv("PORT", raising=False)
+    monkeypatch.delenv("OPENCSC_WEB_WORKERS", raising=False)
+    monkeypatch.delenv("OPENCSC_WEB_THREADS", raising=False)
     ChildFactory()  # an authority already there (generating one is tested above)
     call_command("demo", "--size", SIZE, "--port", "8002", stdout=io.StringIO())
-    assert calls == [(("127.0.0.1:8002",), {"use_reloader": False})]
+    [commands] = started
+    web = " ".join(commands["web"])
+    assert "-m gunicorn --config " in web and web.endswith("config.wsgi:application")
+    assert str(Path(settings.BASE_DIR) / "deploy" / "gunicorn.conf.py") in web
+    assert "--bind 127.0.0.1:8002 --workers 2 --threads 8" in web
+    assert ("worker" in commands) == ("worker" in get_commands())
+    if "worker" in commands:
+        assert commands["worker"][1:3] == [str(Path(settings.BASE_DIR) / "manage.py"), "worker"]
 
 
-def test_the_demo_migrates_and_fills_a_brand_new_database_file(tmp_path):
-    """End to end, as `make demo` runs it, with the demo settings and a fresh SQLite file."""
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
+
+
+def test_the_demo_migrates_fills_a_brand_new_database_file_serves_it_and_stops_on_ctrl_c(tmp_path):
+    """End to end, as `make demo` runs it, with the demo settings and a fresh SQLite file (in WAL mode):
+    the logins, then gunicorn (and the worker) until Ctrl-C, which stops them all."""
     database = tmp_path / "var" / "demo.sqlite3"
     (tmp_path / "demo_test_settings.py").write_text(
         "from config.settings.demo import *  # noqa\n"
-        f"DATABASES = {{'default': {{'ENGINE': 'django.db.backends.sqlite3', 'NAME': {str(database)!r}}}}}\n"
+        f"DATABASES['default']['NAME'] = {str(database)!r}\n"
         "PASSWORD_HASHERS = ['django.contrib.auth.hashers.MD5PasswordHasher']\n"
     )
     root = Path(settings.BASE_DIR)
+    port = _free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "demo_test_settings",
         "PYTHONPATH": os.pathsep.join([str(tmp_path), str(root)]),
+        "OPENCSC_WEB_WORKERS": "1",
+        "OPENCSC_WEB_THREADS": "2",
     }
     env.pop("PORT", None)
-    result = subprocess.run(
-        [sys.executable, str(root / "manage.py"), "demo", "--no-serve", "--size", SIZE],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "sw.demo" in result.stdout
+    output = tmp_path / "output.txt"
+    with output.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, str(root / "manage.py"), "demo", "--size", SIZE, "--port", str(port)],
+            cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 300
+        while "Serving with" not in output.read_text():
+            assert process.poll() is None and time.monotonic() < deadline, output.read_text()
+            time.sleep(0.5)
+        base = f"http://127.0.0.1:{port}"
+        while True:
+            try:
+                status, page = _get(f"{base}/accounts/sign-in/")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, output.read_text()
+                time.sleep(0.3)
+        assert status == 200 and b"Sign in" in page
+        assert _get(f"{base}/healthz")[0] == 200
+        stylesheet = re.search(rb'href="(/static/[^"]+\.css)"', page).group(1).decode()
+        assert _get(f"{base}{stylesheet}")[0] == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0, output.read_text()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    text = output.read_text()
+    assert "sw.demo" in text and f"http://127.0.0.1:{port}/" in text and "Stopping the demo" in text
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()  # gunicorn is gone too
     with sqlite3.connect(database) as db:
         children = db.execute("select count(*) from people_child").fetchone()[0]
         applied = db.execute("select count(*) from django_migrations").fetchone()[0]
         demo_users = db.execute("select count(*) from accounts_user where username like '%.demo'").fetchone()[
             0
         ]
+        journal_mode = db.execute("pragma journal_mode").fetchone()[0]
     assert children > 100 and applied > 10 and demo_users == len(DEMO_LOGINS)
+    assert journal_mode == "wal"

@@ -1,4 +1,4 @@
-import { initAll } from '../vendor/govuk-frontend/govuk-frontend.min.js'
+import { initAll } from '../vendor/govuk-frontend/govuk-frontend.min.js';
 initAll()
 document.body.addEventListener('htmx:configRequest', (event) => {
   const token = document.querySelector('input[name=csrfmiddlewaretoken]')
