@@ -193,3 +193,19 @@ def test_behind_the_proxy_an_https_request_is_secure(client, settings):
     response = client.get("/accounts/sign-in/", headers={"X-Forwarded-Proto": "https"})
     assert response.status_code == 200 and "Strict-Transport-Security" in response
     assert client.get("/accounts/sign-in/", headers={"X-Forwarded-Proto": "http"}).status_code == 301
+
+
+def variables_read_by_gunicorns_config() -> set[str]:
+    text = (ROOT / "deploy" / "gunicorn.conf.py").read_text()
+    return set(re.findall(r'_(?:env|int)\("([A-Z_]+)"', text))
+
+
+def test_gunicorns_config_reads_its_variables():
+    assert {"OPENCSC_WEB_BIND", "OPENCSC_WEB_WORKERS", "OPENCSC_FORWARDED_ALLOW_IPS"} <= variables_read_by_gunicorns_config()
+
+
+@pytest.mark.parametrize("name", sorted(variables_read_by_gunicorns_config()))
+def test_every_gunicorn_variable_is_documented_and_in_the_example_file(name):
+    deploy = (ROOT / "docs" / "deploy.md").read_text()
+    assert re.search(rf"^\| `{name}` \|", deploy, re.M), f"{name} is not in a table in docs/deploy.md"
+    assert re.search(rf"^#? ?{name}=", EXAMPLE.read_text(), re.M), f"{name} is not in deploy/opencsc.env.example"
