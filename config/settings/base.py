@@ -218,6 +218,10 @@ OPENCSC_ENROLMENT_CODE_HOURS = 72
 OPENCSC_TWO_FACTOR_REQUIRED = True
 # Sessions end after this many minutes without a request.
 OPENCSC_IDLE_MINUTES = 30
+# The idle clock moves on at most this often (seconds): saving the session on every request made every page a
+# database write (on SQLite, every request queued for the one writer). A session ends 30 to 31 minutes after
+# its last use.
+OPENCSC_IDLE_CLOCK_STEP_SECONDS = 60
 
 # Single sign-on with OpenID Connect (docs/sso.md): off unless the issuer, client id and secret are given.
 OPENCSC_OIDC_ISSUER = os.environ.get("OPENCSC_OIDC_ISSUER", "")

@@ -26,3 +26,6 @@ LOGGING = {
     "root": {"handlers": ["null"], "level": "WARNING"},
     "loggers": {"django.server": {"handlers": [], "level": "CRITICAL", "propagate": False}},
 }
+# Every request moves the idle clock on, so two requests of a test run the same queries (production: once a
+# minute; tested in accounts/tests/test_middleware_and_security.py).
+OPENCSC_IDLE_CLOCK_STEP_SECONDS = 0

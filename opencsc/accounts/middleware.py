@@ -16,9 +16,6 @@ PUBLIC_PREFIXES = ("/accounts/sign-in/", "/sso/sign-in/", "/static/", "/accessib
 TWO_FACTOR_PREFIXES = ("/accounts/two-factor/", "/accounts/sign-out/")
 
 IDLE_KEY = "opencsc_last_seen"
-# The idle clock moves on at most this often: saving the session on every request made every page a database
-# write (on SQLite, every request queued for the one writer). A session ends 30 to 31 minutes after its last use.
-IDLE_CLOCK_STEP_SECONDS = 60
 # Set in the new, anonymous session after an idle sign-out, so the sign-in page can say why.
 IDLE_SIGNED_OUT_KEY = "opencsc_idle_signed_out"
 # Set (True) by single sign-on (opencsc.sso) when the identity provider's ID token showed a multi-factor
@@ -74,7 +71,7 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 request.session[IDLE_SIGNED_OUT_KEY] = True
                 return redirect(_with_next(settings.LOGIN_URL, request))
-            if last_seen is None or now - last_seen >= IDLE_CLOCK_STEP_SECONDS:
+            if last_seen is None or now - last_seen >= settings.OPENCSC_IDLE_CLOCK_STEP_SECONDS:
                 request.session[IDLE_KEY] = now  # a session write: at most once a step, not on every request
         return self.get_response(request)
 
