@@ -15,14 +15,16 @@ in progress is finished first (press Ctrl+C again to stop at once; the job is th
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
+from django.db import connection, connections
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker, valid_backend_name, valid_interval
 
 from opencsc.jobs import services
@@ -50,6 +52,23 @@ class Heartbeat(threading.Thread):
 
     def stop(self):
         self.stopping.set()
+
+
+@contextlib.contextmanager
+def _connections_kept_inside_a_transaction():
+    """django-tasks-db's loop closes 'old' connections between tasks, and Django counts a connection inside
+    a transaction as old. A worker run inside a caller's transaction (`--batch` from the demo command or a
+    test, whose data is not committed) must keep it: closing it would lose that transaction. Outside one,
+    nothing changes."""
+    if not connection.in_atomic_block:
+        yield
+        return
+    original = db_worker.close_old_connections
+    db_worker.close_old_connections = lambda **kwargs: None
+    try:
+        yield
+    finally:
+        db_worker.close_old_connections = original
 
 
 class Command(BaseCommand):
@@ -88,7 +107,8 @@ class Command(BaseCommand):
                 if time.monotonic() - last_housekeeping >= min(every, 60) or batch:
                     last_housekeeping = time.monotonic()
                     self._housekeeping(worker_id, nightly=not no_nightly, verbose=verbose)
-                worker.run()  # every task that is ready, then back here
+                with _connections_kept_inside_a_transaction():
+                    worker.run()  # every task that is ready, then back here
                 if batch or not worker.running:
                     break
                 time.sleep(interval)
