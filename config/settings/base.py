@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "opencsc.core.logging.RequestLogMiddleware",  # first: its request id and timing cover every other one
+    "opencsc.core.middleware.ClientAddressMiddleware",  # the browser's address behind a trusted proxy
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -258,6 +259,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # came over HTTPS (no redirect loop, secure cookies, CSRF origin checks). Only when the proxy sets the header
 # itself on every request (proxy_set_header X-Forwarded-Proto $scheme) and the app cannot be reached around it.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_flag("OPENCSC_PROXY_SSL_HEADER", False) else None
+# The proxies (addresses or networks, comma-separated) whose X-Forwarded-For gives the browser's address
+# (core.middleware.ClientAddressMiddleware): the sign-in throttles and the logs then see the browser, not nginx.
+OPENCSC_TRUSTED_PROXIES = os.environ.get("OPENCSC_TRUSTED_PROXIES", "")
 
 # A strict Content Security Policy: nothing from anywhere but this site, no inline script.
 CONTENT_SECURITY_POLICY = {

@@ -1,13 +1,56 @@
-"""Responses that may hold personal data are never kept by a browser or a proxy."""
+"""Responses that may hold personal data are never kept by a browser or a proxy; every form is sent once;
+the client's address is the browser's, not the proxy's."""
 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+
+def _address(text: str):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def trusted_proxies(setting: str) -> list:
+    """OPENCSC_TRUSTED_PROXIES: addresses or networks (127.0.0.1, 10.0.0.0/24), comma-separated."""
+    return [ipaddress.ip_network(p.strip(), strict=False) for p in setting.split(",") if p.strip()]
+
+
+class ClientAddressMiddleware:
+    """Behind nginx every request comes from 127.0.0.1: the sign-in throttle per address would then count
+    the whole council as one address (one attacker's failures would refuse everyone), and the logs would
+    name the proxy. When the request comes from a trusted proxy (OPENCSC_TRUSTED_PROXIES), REMOTE_ADDR becomes
+    the nearest address in X-Forwarded-For that is not itself a trusted proxy. An address a client wrote into
+    the header itself is never believed: only what trusted proxies added, read from the right."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.proxies = trusted_proxies(getattr(settings, "OPENCSC_TRUSTED_PROXIES", ""))
+
+    def _trusted(self, address) -> bool:
+        return address is not None and any(address in network for network in self.proxies)
+
+    def __call__(self, request):
+        if self.proxies and self._trusted(_address(request.META.get("REMOTE_ADDR", ""))):
+            hops = [h for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+            for hop in reversed(hops):
+                address = _address(hop)
+                if address is None:
+                    break  # a malformed hop: stop believing the header here
+                if not self._trusted(address):
+                    request.META["REMOTE_ADDR"] = str(address)
+                    break
+        return self.get_response(request)
 
 
 class NoStoreMiddleware:
