@@ -125,6 +125,7 @@ class Stack:
             "OPENCSC_SECRET_KEY": secrets.token_urlsafe(50),
             "OPENCSC_ALLOWED_HOSTS": f"{HOST},127.0.0.1",
             "OPENCSC_PROXY_SSL_HEADER": "1",
+            "OPENCSC_TRUSTED_PROXIES": "127.0.0.1,::1",
             # Not needed when the proxy passes the Host header with its port (deploy/nginx/opencsc.conf does):
             # CSRF's origin check then passes on the host alone. Left out to prove it.
             "DATABASE_URL": f"postgres://{credentials}@{host}:{port}/{self.database}",
