@@ -64,8 +64,10 @@ def one(sql, alias):
 
 
 def caught_up(timeout=20.0):
-    """Wait until the replica has replayed everything the primary has written so far."""
-    target = one("SELECT pg_current_wal_lsn()::text", DEFAULT_DB_ALIAS)
+    """Wait until the replica has replayed everything the primary has written so far. The insert position,
+    not the write position: the primary commits asynchronously (synchronous_commit=off), so a commit just
+    made may still be in its WAL buffers, behind pg_current_wal_lsn()."""
+    target = one("SELECT pg_current_wal_insert_lsn()::text", DEFAULT_DB_ALIAS)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if one(f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn", REPLICA):
@@ -129,6 +131,10 @@ def main() -> int:
         check(any("UPDATE" in s for s in writes(DEFAULT_DB_ALIAS)), "a write inside the context went to the primary")
         check(not writes(REPLICA), "and not to the replica")
         caught_up()
+        deadline = time.monotonic() + 10
+        while (Team.objects.using(REPLICA).get(pk=team.pk).name != "Renamed by the replica check"
+               and time.monotonic() < deadline):
+            time.sleep(0.1)
         check(Team.objects.using(REPLICA).get(pk=team.pk).name == "Renamed by the replica check",
               "the replica has it by streaming replication")
 
