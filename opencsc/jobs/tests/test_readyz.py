@@ -9,7 +9,7 @@ import pytest
 from django.db import OperationalError
 from django.utils import timezone
 
-from opencsc.jobs import services, views
+from opencsc.jobs import readiness, services
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def test_not_ready_with_migrations_not_applied(client, worker, monkeypatch):
         def migration_plan(self, targets):
             return [("jobs", "0002_new"), ("care", "0009_more")]
 
-    monkeypatch.setattr(views, "MigrationExecutor", Executor)
+    monkeypatch.setattr(readiness, "MigrationExecutor", Executor)
     assert _get(client) == (503, "not ready\nmigrations: 2 not applied\n")
 
 
@@ -67,7 +67,7 @@ def test_not_ready_when_the_database_does_not_answer(client, monkeypatch):
         def __exit__(self, *exc):
             return False
 
-    monkeypatch.setattr(views.connection, "cursor", lambda: Broken())
+    monkeypatch.setattr(readiness.connection, "cursor", lambda: Broken())
     status, body = _get(client)
     assert status == 503 and body == "not ready\ndatabase: not answering\n"
     assert "password" not in body  # no detail that could help an attacker
