@@ -31,8 +31,6 @@ Slow queries (over OPENCSC_SLOW_QUERY_MS, 200 ms) logged during the run are coun
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
 import http.client
 import json
 import os
@@ -43,7 +41,6 @@ import signal
 import socket
 import sqlite3
 import statistics
-import struct
 import subprocess
 import sys
 import threading
@@ -52,6 +49,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
+
+from django_otp.oath import hotp
 
 from bench import common
 
@@ -213,9 +212,7 @@ class Authenticator:
         now = int(time.time() // 30)
         step = max(now + self.drift - 1, (self.last + 1) if self.last is not None else now)
         self.last, self.drift = step, step - now
-        digest = hmac.new(self.key, struct.pack(">Q", step), hashlib.sha1).digest()
-        offset = digest[-1] & 0x0F
-        return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+        return f"{hotp(self.key, step):06d}"  # django-otp's, as the server checks it
 
 
 # --- one simulated user --------------------------------------------------------------------------------------

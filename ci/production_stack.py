@@ -22,7 +22,6 @@ Run it alone:  PGHOST=127.0.0.1 PGPORT=5432 PGUSER=opencsc .venv/bin/python ci/p
 from __future__ import annotations
 
 import base64
-import hmac
 import http.client
 import json
 import os
@@ -32,12 +31,13 @@ import shutil
 import signal
 import socket
 import ssl
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from django_otp.oath import hotp
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -65,9 +65,7 @@ def free_port() -> int:
 def totp(secret: str, *, at: float | None = None) -> str:
     """The authenticator app's 6-digit code for a base32 key (RFC 6238: SHA-1, 30-second steps)."""
     key = base64.b32decode(secret.replace(" ", "").upper() + "=" * (-len(secret.replace(" ", "")) % 8))
-    digest = hmac.new(key, struct.pack(">Q", int((time.time() if at is None else at) // 30)), "sha1").digest()
-    offset = digest[-1] & 0x0F
-    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+    return f"{hotp(key, int((time.time() if at is None else at) // 30)):06d}"  # django-otp's, as the server
 
 
 class Failure(Exception):

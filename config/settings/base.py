@@ -174,9 +174,7 @@ def with_replica(databases: dict) -> dict:
     url = os.environ.get("OPENCSC_REPLICA_URL", "")
     if not url:
         return databases
-    import dj_database_url
-
-    replica = dj_database_url.parse(url, conn_max_age=60)
+    replica = database_from_url(url)
     if replica["ENGINE"] == "django.db.backends.postgresql":
         replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)  # an unreachable replica: fall back soon
     replica["TEST"] = {"MIRROR": "default"}  # test runs read their own test database through the alias
