@@ -22,6 +22,7 @@ from django.utils import timezone
 from opencsc.core import chain
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
+from opencsc.core.relations import reverse_relations
 
 from . import access, policy
 from .models import (
@@ -358,9 +359,7 @@ MERGE_FILL_FIELDS = ("nhs_number", "upn", "date_of_birth", "middle_names", "pref
 
 def _child_foreign_keys():
     """Every (model, field name) that points at Child, including other apps' models and hidden relations."""
-    for rel in Child._meta.get_fields(include_hidden=True):
-        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
-            continue
+    for rel in reverse_relations(Child):
         if rel.field.model is Child and rel.field.name == "merged_into":
             continue  # merged records are handled below
         if rel.related_model in chain.CHAINED:

@@ -22,15 +22,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from opencsc.core import chain
+from opencsc.core.relations import reverse_relations
 from opencsc.people.models import Child, Person, Relationship
 
 OWNING = (models.CASCADE, models.PROTECT, models.RESTRICT)
-
-
-def _reverse_relations(model):
-    for rel in model._meta.get_fields(include_hidden=True):
-        if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one):
-            yield rel
 
 
 def collect(child_ids: set[int]) -> dict[type[models.Model], set]:
@@ -44,7 +39,7 @@ def collect(child_ids: set[int]) -> dict[type[models.Model], set]:
     queue = [(Child, set(child_ids))]
     while queue:
         model, pks = queue.pop()
-        for rel in _reverse_relations(model):
+        for rel in reverse_relations(model):
             related, fk = rel.related_model, rel.field
             if related in chain.CHAINED or fk.remote_field.on_delete not in OWNING:
                 continue
