@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
-from . import chain
+from . import chain, events
 from .models import AuditEvent
 
 
@@ -71,6 +71,8 @@ def audit(
         changes=changes or {},
         summary=summary[:300],
     )
+    if instance is not None and action != AuditEvent.Action.DELETED and instance.pk is not None:
+        events.announce(instance)  # the event log follows every audited change (core/events.py)
     return chain.append(AuditEvent, [event])[0]
 
 

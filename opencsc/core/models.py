@@ -75,3 +75,51 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"Form sent to {self.path}"
+
+
+class Event(models.Model):
+    """One moment in a child's life, as its source record implies it (core/events.py).
+
+    Written only by core.events, from the services, in the same transaction as the source record;
+    read by the chronology, the due lists and the indicators. ``kind`` names the registered source and
+    ``source_id`` its record: (kind, source_id) finds every event a record implies.
+    """
+
+    child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=40)
+    source_id = models.BigIntegerField()
+    seq = models.PositiveSmallIntegerField(default=0)
+    occurred_on = models.DateField()
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    title = models.CharField(max_length=300, blank=True)
+    category = models.CharField(max_length=100, blank=True)
+    detail = models.CharField(max_length=600, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    significant = models.BooleanField(default=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    scope = models.CharField(max_length=60, blank=True)
+    clock = models.CharField(max_length=60, blank=True)
+    timed = models.BooleanField(default=False)
+    settled_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["child", "-occurred_on", "kind", "-source_id", "-seq"], name="event_chronology"),
+            models.Index(fields=["kind", "source_id"], name="event_source"),
+            models.Index(fields=["clock", "child", "scope"], name="event_clock",
+                         condition=~models.Q(clock="")),
+        ]
+
+    def __str__(self):
+        return f"{self.occurred_on.isoformat()} {self.title or self.clock}"
+
+    # The names the chronology's templates read (as the ChronologyItem they replace).
+    @property
+    def date(self):
+        return self.occurred_on
+
+    @property
+    def source(self):
+        return self.kind

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from opencsc.accounts.models import Team, User
+from opencsc.core import events
 from opencsc.core.audit import audit
 from opencsc.core.models import AuditEvent
 from opencsc.people.models import Child
@@ -65,6 +66,8 @@ def authority_generate(
             if on_step is not None:
                 on_step(step)
             step.run(ctx)
+        # The steps write in bulk, as an import would: the event log is filled from the records once.
+        ctx.counts["events"] = sum(events.rebuild().values())
         audit(
             actor=actor,
             action=AuditEvent.Action.CREATED,

@@ -1,8 +1,8 @@
 import factory
-from factory.django import DjangoModelFactory
 
 from opencsc.accounts.models import Team, User
 from opencsc.accounts.roles import Role, TeamKind
+from opencsc.core.testing import RecordFactory
 from opencsc.core.tests import names
 
 TEAM_FOR_ROLE = {
@@ -21,7 +21,7 @@ TEAM_FOR_ROLE = {
 }
 
 
-class TeamFactory(DjangoModelFactory):
+class TeamFactory(RecordFactory):
     class Meta:
         model = Team
         django_get_or_create = ("name",)
@@ -30,7 +30,7 @@ class TeamFactory(DjangoModelFactory):
     kind = TeamKind.REFERRAL_ASSESSMENT
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(RecordFactory):
     class Meta:
         model = User
         skip_postgeneration_save = True

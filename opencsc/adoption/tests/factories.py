@@ -1,7 +1,6 @@
 import datetime as dt
 
 import factory
-from factory.django import DjangoModelFactory
 
 from opencsc.accounts.tests.factories import UserFactory
 from opencsc.adoption.models import (
@@ -11,10 +10,11 @@ from opencsc.adoption.models import (
     AdoptionVisit,
     PermanenceOrder,
 )
+from opencsc.core.testing import RecordFactory
 from opencsc.people.tests.factories import ChildFactory
 
 
-class AdopterHouseholdFactory(DjangoModelFactory):
+class AdopterHouseholdFactory(RecordFactory):
     """Approved adopters (enquiry Jan 2024, approved Sep 2024) unless told otherwise."""
 
     class Meta:
@@ -29,7 +29,7 @@ class AdopterHouseholdFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class AdoptionPlanFactory(DjangoModelFactory):
+class AdoptionPlanFactory(RecordFactory):
     """A plan decided on 3 Jun 2025 for a child looked after since 6 Jan 2025; nothing after it yet."""
 
     class Meta:
@@ -42,7 +42,7 @@ class AdoptionPlanFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class AdoptionReviewFactory(DjangoModelFactory):
+class AdoptionReviewFactory(RecordFactory):
     class Meta:
         model = AdoptionReview
 
@@ -51,7 +51,7 @@ class AdoptionReviewFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class AdoptionVisitFactory(DjangoModelFactory):
+class AdoptionVisitFactory(RecordFactory):
     class Meta:
         model = AdoptionVisit
 
@@ -60,7 +60,7 @@ class AdoptionVisitFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class PermanenceOrderFactory(DjangoModelFactory):
+class PermanenceOrderFactory(RecordFactory):
     class Meta:
         model = PermanenceOrder
 

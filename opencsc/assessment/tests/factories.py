@@ -1,14 +1,14 @@
 import datetime as dt
 
 import factory
-from factory.django import DjangoModelFactory
 
 from opencsc.accounts.tests.factories import UserFactory
 from opencsc.assessment.models import Assessment, CINEpisode
+from opencsc.core.testing import RecordFactory
 from opencsc.people.tests.factories import ChildFactory
 
 
-class CINEpisodeFactory(DjangoModelFactory):
+class CINEpisodeFactory(RecordFactory):
     class Meta:
         model = CINEpisode
 
@@ -19,7 +19,7 @@ class CINEpisodeFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class AssessmentFactory(DjangoModelFactory):
+class AssessmentFactory(RecordFactory):
     class Meta:
         model = Assessment
 

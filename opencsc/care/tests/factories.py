@@ -3,18 +3,18 @@
 import datetime as dt
 
 import factory
-from factory.django import DjangoModelFactory
 
 from opencsc.accounts.tests.factories import UserFactory
 from opencsc.care import services
 from opencsc.care.models import CareEpisode, IROEscalation, PeriodOfCare, Placement
+from opencsc.core.testing import RecordFactory
 from opencsc.people.tests.factories import ChildFactory
 
 FOSTER = {"placement_type": "U3", "provider": "PR1", "carer_name": "Mr and Mrs Okafor", "postcode": "TW4 5HB",
           "in_authority": True, "distance_km": "3.2", "siblings_placed_together": "none"}
 
 
-class PeriodOfCareFactory(DjangoModelFactory):
+class PeriodOfCareFactory(RecordFactory):
     class Meta:
         model = PeriodOfCare
 
@@ -23,7 +23,7 @@ class PeriodOfCareFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class PlacementFactory(DjangoModelFactory):
+class PlacementFactory(RecordFactory):
     class Meta:
         model = Placement
 
@@ -37,7 +37,7 @@ class PlacementFactory(DjangoModelFactory):
     created_by = factory.SelfAttribute("period.created_by")
 
 
-class CareEpisodeFactory(DjangoModelFactory):
+class CareEpisodeFactory(RecordFactory):
     class Meta:
         model = CareEpisode
 
@@ -52,7 +52,7 @@ class CareEpisodeFactory(DjangoModelFactory):
     created_by = factory.SelfAttribute("placement.created_by")
 
 
-class IROEscalationFactory(DjangoModelFactory):
+class IROEscalationFactory(RecordFactory):
     class Meta:
         model = IROEscalation
 

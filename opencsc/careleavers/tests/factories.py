@@ -2,7 +2,6 @@ import datetime as dt
 
 import factory
 from django.utils import timezone
-from factory.django import DjangoModelFactory
 
 from opencsc.accounts.roles import Role
 from opencsc.accounts.tests.factories import UserFactory
@@ -15,6 +14,7 @@ from opencsc.careleavers.models import (
     PathwayPlan,
     PathwayPlanReview,
 )
+from opencsc.core.testing import RecordFactory
 from opencsc.people.tests.factories import ChildFactory
 
 
@@ -40,7 +40,7 @@ class AdviserFactory(UserFactory):
     role = Role.PERSONAL_ADVISER
 
 
-class CareLeaverFactory(DjangoModelFactory):
+class CareLeaverFactory(RecordFactory):
     class Meta:
         model = CareLeaver
 
@@ -48,7 +48,7 @@ class CareLeaverFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class EligibilityDecisionFactory(DjangoModelFactory):
+class EligibilityDecisionFactory(RecordFactory):
     class Meta:
         model = EligibilityDecision
 
@@ -58,7 +58,7 @@ class EligibilityDecisionFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class AdviserAllocationFactory(DjangoModelFactory):
+class AdviserAllocationFactory(RecordFactory):
     class Meta:
         model = AdviserAllocation
 
@@ -68,7 +68,7 @@ class AdviserAllocationFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class PathwayPlanFactory(DjangoModelFactory):
+class PathwayPlanFactory(RecordFactory):
     class Meta:
         model = PathwayPlan
 
@@ -80,7 +80,7 @@ class PathwayPlanFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class PathwayPlanReviewFactory(DjangoModelFactory):
+class PathwayPlanReviewFactory(RecordFactory):
     class Meta:
         model = PathwayPlanReview
 
@@ -91,7 +91,7 @@ class PathwayPlanReviewFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class ContactFactory(DjangoModelFactory):
+class ContactFactory(RecordFactory):
     class Meta:
         model = Contact
 

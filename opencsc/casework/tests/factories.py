@@ -1,7 +1,6 @@
 import datetime as dt
 
 import factory
-from factory.django import DjangoModelFactory
 
 from opencsc.accounts.tests.factories import TeamFactory, UserFactory
 from opencsc.casework.models import (
@@ -18,10 +17,11 @@ from opencsc.casework.models import (
     PlanAction,
     Visit,
 )
+from opencsc.core.testing import RecordFactory
 from opencsc.people.tests.factories import ChildFactory
 
 
-class AllocationFactory(DjangoModelFactory):
+class AllocationFactory(RecordFactory):
     class Meta:
         model = Allocation
 
@@ -31,7 +31,7 @@ class AllocationFactory(DjangoModelFactory):
     start_date = dt.date(2026, 1, 5)
 
 
-class CaseNoteFactory(DjangoModelFactory):
+class CaseNoteFactory(RecordFactory):
     class Meta:
         model = CaseNote
 
@@ -43,7 +43,7 @@ class CaseNoteFactory(DjangoModelFactory):
     body = "Saw the child in the living room."
 
 
-class ChronologyEntryFactory(DjangoModelFactory):
+class ChronologyEntryFactory(RecordFactory):
     class Meta:
         model = ChronologyEntry
 
@@ -53,7 +53,7 @@ class ChronologyEntryFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Event {n}")
 
 
-class DocumentFactory(DjangoModelFactory):
+class DocumentFactory(RecordFactory):
     class Meta:
         model = Document
 
@@ -67,7 +67,7 @@ class DocumentFactory(DjangoModelFactory):
     uploaded_by = factory.SubFactory(UserFactory)
 
 
-class PlanFactory(DjangoModelFactory):
+class PlanFactory(RecordFactory):
     class Meta:
         model = Plan
 
@@ -80,7 +80,7 @@ class PlanFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class PlanActionFactory(DjangoModelFactory):
+class PlanActionFactory(RecordFactory):
     class Meta:
         model = PlanAction
 
@@ -93,7 +93,7 @@ class PlanActionFactory(DjangoModelFactory):
     order = factory.Sequence(lambda n: n)
 
 
-class MeetingFactory(DjangoModelFactory):
+class MeetingFactory(RecordFactory):
     class Meta:
         model = Meeting
 
@@ -103,7 +103,7 @@ class MeetingFactory(DjangoModelFactory):
     recorded_by = factory.SubFactory(UserFactory)
 
 
-class MeetingAttendanceFactory(DjangoModelFactory):
+class MeetingAttendanceFactory(RecordFactory):
     class Meta:
         model = MeetingAttendance
 
@@ -112,7 +112,7 @@ class MeetingAttendanceFactory(DjangoModelFactory):
     agency = "Education"
 
 
-class ActionProgressFactory(DjangoModelFactory):
+class ActionProgressFactory(RecordFactory):
     class Meta:
         model = ActionProgress
 
@@ -122,7 +122,7 @@ class ActionProgressFactory(DjangoModelFactory):
     comment = "Going well"
 
 
-class VisitFactory(DjangoModelFactory):
+class VisitFactory(RecordFactory):
     class Meta:
         model = Visit
 
@@ -134,7 +134,7 @@ class VisitFactory(DjangoModelFactory):
     visitor = factory.SubFactory(UserFactory)
 
 
-class OversightRecordFactory(DjangoModelFactory):
+class OversightRecordFactory(RecordFactory):
     class Meta:
         model = OversightRecord
 
@@ -144,7 +144,7 @@ class OversightRecordFactory(DjangoModelFactory):
     recorded_by = factory.SubFactory(UserFactory, role="team_manager")
 
 
-class OversightActionFactory(DjangoModelFactory):
+class OversightActionFactory(RecordFactory):
     class Meta:
         model = OversightAction
 

@@ -1,9 +1,9 @@
 import datetime as dt
 
 import factory
-from factory.django import DjangoModelFactory
 
 from opencsc.accounts.tests.factories import UserFactory
+from opencsc.core.testing import RecordFactory
 from opencsc.earlyhelp.models import EarlyHelpEpisode, Family, OutcomeArea, StepRequest
 from opencsc.people.tests.factories import ChildFactory
 
@@ -18,7 +18,7 @@ ACTION = {
 }
 
 
-class FamilyFactory(DjangoModelFactory):
+class FamilyFactory(RecordFactory):
     class Meta:
         model = Family
 
@@ -26,7 +26,7 @@ class FamilyFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class EarlyHelpEpisodeFactory(DjangoModelFactory):
+class EarlyHelpEpisodeFactory(RecordFactory):
     class Meta:
         model = EarlyHelpEpisode
 
@@ -38,7 +38,7 @@ class EarlyHelpEpisodeFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class StepRequestFactory(DjangoModelFactory):
+class StepRequestFactory(RecordFactory):
     class Meta:
         model = StepRequest
 

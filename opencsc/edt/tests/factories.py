@@ -2,17 +2,17 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import factory
-from factory.django import DjangoModelFactory
 
 from opencsc.accounts.roles import Role, TeamKind
 from opencsc.accounts.tests.factories import TeamFactory, UserFactory
+from opencsc.core.testing import RecordFactory
 from opencsc.edt.models import OutOfHoursEntry
 from opencsc.people.tests.factories import ChildFactory
 
 LONDON = ZoneInfo("Europe/London")
 
 
-class OutOfHoursEntryFactory(DjangoModelFactory):
+class OutOfHoursEntryFactory(RecordFactory):
     class Meta:
         model = OutOfHoursEntry
 

@@ -2,9 +2,9 @@ import datetime as dt
 
 import factory
 from django.utils import timezone
-from factory.django import DjangoModelFactory
 
 from opencsc.accounts.tests.factories import UserFactory
+from opencsc.core.testing import RecordFactory
 from opencsc.frontdoor.models import Contact, ContactChild, DomesticAbuseNotification, InformationRequest
 from opencsc.frontdoor.rules import request_due
 
@@ -15,7 +15,7 @@ def at(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=TZ)
 
 
-class ContactFactory(DjangoModelFactory):
+class ContactFactory(RecordFactory):
     class Meta:
         model = Contact
         skip_postgeneration_save = True
@@ -41,7 +41,7 @@ def screened(contact, user, level="3"):
     return contact
 
 
-class DomesticAbuseNotificationFactory(DjangoModelFactory):
+class DomesticAbuseNotificationFactory(RecordFactory):
     class Meta:
         model = DomesticAbuseNotification
 
@@ -52,7 +52,7 @@ class DomesticAbuseNotificationFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory, role="mash_practitioner")
 
 
-class InformationRequestFactory(DjangoModelFactory):
+class InformationRequestFactory(RecordFactory):
     class Meta:
         model = InformationRequest
 

@@ -1,14 +1,14 @@
 import datetime as dt
 
 import factory
-from factory.django import DjangoModelFactory
 
 from opencsc.accounts.roles import Role
 from opencsc.accounts.tests.factories import UserFactory
+from opencsc.core.testing import RecordFactory
 from opencsc.inspection.models import Action, ActionUpdate, AreaForImprovement, Inspection
 
 
-class InspectionFactory(DjangoModelFactory):
+class InspectionFactory(RecordFactory):
     class Meta:
         model = Inspection
 
@@ -20,7 +20,7 @@ class InspectionFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory, role=Role.SERVICE_MANAGER)
 
 
-class AreaFactory(DjangoModelFactory):
+class AreaFactory(RecordFactory):
     class Meta:
         model = AreaForImprovement
 
@@ -30,7 +30,7 @@ class AreaFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory, role=Role.SERVICE_MANAGER)
 
 
-class ActionFactory(DjangoModelFactory):
+class ActionFactory(RecordFactory):
     class Meta:
         model = Action
 
@@ -41,7 +41,7 @@ class ActionFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory, role=Role.SERVICE_MANAGER)
 
 
-class ActionUpdateFactory(DjangoModelFactory):
+class ActionUpdateFactory(RecordFactory):
     class Meta:
         model = ActionUpdate
 

@@ -2,9 +2,9 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import factory
-from factory.django import DjangoModelFactory
 
 from opencsc.accounts.tests.factories import UserFactory
+from opencsc.core.testing import RecordFactory
 from opencsc.missing.models import ExploitationAssessment, MissingEpisode, ReturnInterview, RiskLevel
 from opencsc.people.tests.factories import ChildFactory
 
@@ -15,7 +15,7 @@ def at(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
 
 
-class MissingEpisodeFactory(DjangoModelFactory):
+class MissingEpisodeFactory(RecordFactory):
     class Meta:
         model = MissingEpisode
 
@@ -31,7 +31,7 @@ class MissingEpisodeFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class ReturnInterviewFactory(DjangoModelFactory):
+class ReturnInterviewFactory(RecordFactory):
     class Meta:
         model = ReturnInterview
 
@@ -44,7 +44,7 @@ class ReturnInterviewFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class ExploitationAssessmentFactory(DjangoModelFactory):
+class ExploitationAssessmentFactory(RecordFactory):
     class Meta:
         model = ExploitationAssessment
 

@@ -1,14 +1,14 @@
 import datetime as dt
 
 import factory
-from factory.django import DjangoModelFactory
 
 from opencsc.accounts.tests.factories import UserFactory
+from opencsc.core.testing import RecordFactory
 from opencsc.otherduties.models import CareProceedings, LadoAllegation, PrivateFostering
 from opencsc.people.tests.factories import ChildFactory
 
 
-class PrivateFosteringFactory(DjangoModelFactory):
+class PrivateFosteringFactory(RecordFactory):
     class Meta:
         model = PrivateFostering
 
@@ -21,7 +21,7 @@ class PrivateFosteringFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class CareProceedingsFactory(DjangoModelFactory):
+class CareProceedingsFactory(RecordFactory):
     class Meta:
         model = CareProceedings
 
@@ -32,7 +32,7 @@ class CareProceedingsFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class LadoAllegationFactory(DjangoModelFactory):
+class LadoAllegationFactory(RecordFactory):
     class Meta:
         model = LadoAllegation
 

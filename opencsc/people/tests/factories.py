@@ -1,13 +1,13 @@
 import datetime as dt
 
 import factory
-from factory.django import DjangoModelFactory
 
+from opencsc.core.testing import RecordFactory
 from opencsc.core.tests import names
 from opencsc.people.models import Address, Child, Person, Relationship
 
 
-class ChildFactory(DjangoModelFactory):
+class ChildFactory(RecordFactory):
     class Meta:
         model = Child
 
@@ -22,7 +22,7 @@ class ChildFactory(DjangoModelFactory):
     ethnicity = "WBRI"
 
 
-class AddressFactory(DjangoModelFactory):
+class AddressFactory(RecordFactory):
     class Meta:
         model = Address
 
@@ -33,7 +33,7 @@ class AddressFactory(DjangoModelFactory):
     start_date = dt.date(2020, 1, 1)
 
 
-class PersonFactory(DjangoModelFactory):
+class PersonFactory(RecordFactory):
     class Meta:
         model = Person
 
@@ -44,7 +44,7 @@ class PersonFactory(DjangoModelFactory):
     last_name = factory.LazyAttribute(lambda o: names.last_name(o.name_number))
 
 
-class RelationshipFactory(DjangoModelFactory):
+class RelationshipFactory(RecordFactory):
     class Meta:
         model = Relationship
 

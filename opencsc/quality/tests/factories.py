@@ -1,15 +1,15 @@
 import datetime as dt
 
 import factory
-from factory.django import DjangoModelFactory
 
 from opencsc.accounts.roles import Role
 from opencsc.accounts.tests.factories import UserFactory
+from opencsc.core.testing import RecordFactory
 from opencsc.people.tests.factories import ChildFactory
 from opencsc.quality.models import AuditAction, AuditQuestion, CaseAudit, Grade, Moderation, ThemedAudit
 
 
-class AuditQuestionFactory(DjangoModelFactory):
+class AuditQuestionFactory(RecordFactory):
     class Meta:
         model = AuditQuestion
 
@@ -19,7 +19,7 @@ class AuditQuestionFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory, role=Role.AUDITOR)
 
 
-class ThemedAuditFactory(DjangoModelFactory):
+class ThemedAuditFactory(RecordFactory):
     class Meta:
         model = ThemedAudit
 
@@ -30,7 +30,7 @@ class ThemedAuditFactory(DjangoModelFactory):
     created_on = dt.date(2026, 3, 2)
 
 
-class CaseAuditFactory(DjangoModelFactory):
+class CaseAuditFactory(RecordFactory):
     class Meta:
         model = CaseAudit
 
@@ -45,7 +45,7 @@ class CompletedAuditFactory(CaseAuditFactory):
     summary = "The child's wishes are clear and the plan has reduced the risk at home."
 
 
-class ModerationFactory(DjangoModelFactory):
+class ModerationFactory(RecordFactory):
     class Meta:
         model = Moderation
 
@@ -55,7 +55,7 @@ class ModerationFactory(DjangoModelFactory):
     grade = Grade.REQUIRES_IMPROVEMENT
 
 
-class AuditActionFactory(DjangoModelFactory):
+class AuditActionFactory(RecordFactory):
     class Meta:
         model = AuditAction
 

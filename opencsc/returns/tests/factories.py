@@ -1,11 +1,11 @@
 import factory
-from factory.django import DjangoModelFactory
 
 from opencsc.accounts.tests.factories import UserFactory
+from opencsc.core.testing import RecordFactory
 from opencsc.returns.models import ReturnRun, ReturnRunFile, ValidationIssue
 
 
-class ReturnRunFactory(DjangoModelFactory):
+class ReturnRunFactory(RecordFactory):
     """A finished, validated CIN census run for 2026."""
 
     class Meta:
@@ -18,7 +18,7 @@ class ReturnRunFactory(DjangoModelFactory):
     validated = True
 
 
-class ReturnRunFileFactory(DjangoModelFactory):
+class ReturnRunFileFactory(RecordFactory):
     class Meta:
         model = ReturnRunFile
 
@@ -29,7 +29,7 @@ class ReturnRunFileFactory(DjangoModelFactory):
     size = 10
 
 
-class ValidationIssueFactory(DjangoModelFactory):
+class ValidationIssueFactory(RecordFactory):
     class Meta:
         model = ValidationIssue
 

@@ -1,10 +1,10 @@
 import datetime as dt
 
 import factory
-from factory.django import DjangoModelFactory
 
 from opencsc.accounts.tests.factories import UserFactory
 from opencsc.care.models import PeriodOfCare
+from opencsc.core.testing import RecordFactory
 from opencsc.people.tests.factories import ChildFactory
 from opencsc.wellbeing.models import (
     PEP,
@@ -16,7 +16,7 @@ from opencsc.wellbeing.models import (
 )
 
 
-class PeriodOfCareFactory(DjangoModelFactory):
+class PeriodOfCareFactory(RecordFactory):
     """A period of care, made directly (the care app's services are tested there)."""
 
     class Meta:
@@ -27,7 +27,7 @@ class PeriodOfCareFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class HealthAssessmentFactory(DjangoModelFactory):
+class HealthAssessmentFactory(RecordFactory):
     class Meta:
         model = HealthAssessment
 
@@ -39,7 +39,7 @@ class HealthAssessmentFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class DentalCheckFactory(DjangoModelFactory):
+class DentalCheckFactory(RecordFactory):
     class Meta:
         model = DentalCheck
 
@@ -49,7 +49,7 @@ class DentalCheckFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class PEPFactory(DjangoModelFactory):
+class PEPFactory(RecordFactory):
     class Meta:
         model = PEP
 
@@ -60,7 +60,7 @@ class PEPFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class SDQFactory(DjangoModelFactory):
+class SDQFactory(RecordFactory):
     class Meta:
         model = SDQ
 
@@ -71,7 +71,7 @@ class SDQFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class ContactArrangementFactory(DjangoModelFactory):
+class ContactArrangementFactory(RecordFactory):
     class Meta:
         model = ContactArrangement
 
@@ -84,7 +84,7 @@ class ContactArrangementFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class ComplaintFactory(DjangoModelFactory):
+class ComplaintFactory(RecordFactory):
     class Meta:
         model = Complaint
 

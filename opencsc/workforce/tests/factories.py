@@ -2,14 +2,14 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
-from factory.django import DjangoModelFactory
 
 from opencsc.accounts.roles import Role
 from opencsc.accounts.tests.factories import UserFactory
+from opencsc.core.testing import RecordFactory
 from opencsc.workforce.models import SupervisionSession, WorkerProfile
 
 
-class WorkerProfileFactory(DjangoModelFactory):
+class WorkerProfileFactory(RecordFactory):
     class Meta:
         model = WorkerProfile
 
@@ -18,7 +18,7 @@ class WorkerProfileFactory(DjangoModelFactory):
     fte = Decimal("1.00")
 
 
-class SupervisionSessionFactory(DjangoModelFactory):
+class SupervisionSessionFactory(RecordFactory):
     class Meta:
         model = SupervisionSession
         skip_postgeneration_save = True
