@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from opencsc.accounts.roles import TeamKind
-from opencsc.core.prepared import prepared
 
 ServiceSource = Callable[..., list[str]]
 
@@ -68,13 +67,8 @@ def service_sources() -> list[ServiceSource | ServiceCheck]:
     return list(_SOURCES)
 
 
-@prepared
 def _check_row(child_id, *, checks: tuple[ServiceCheck, ...]):
-    """The child's row with every check's expressions, named ``service_<check number>_<name>``.
-
-    Prepared (see opencsc.core.prepared): checks may read today's date, and prepared queries are
-    made again each day.
-    """
+    """The child's row with every check's expressions, named ``service_<check number>_<name>``."""
     from opencsc.people.models import Child
 
     renamed = {f"service_{number}_{name}": expression

@@ -79,8 +79,8 @@ def chronology(request, child_id):
         "child": child,
         "form": form,
         "filtered": bool(criteria) and any(criteria.values()),
-        "page_obj": _page(request, items, CHRONOLOGY_PER_PAGE),
-        "total": len(items),
+        "page_obj": (page := _page(request, items, CHRONOLOGY_PER_PAGE)),
+        "total": page.paginator.count,
         "can_record": can(request.user, "record", child),
     })
 
