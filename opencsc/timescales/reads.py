@@ -144,7 +144,6 @@ def clock_facts(children, *, rules=(), on_or_before: dt.date | None = None, only
     children. With ``on_or_before``, only what a list of what is outstanding on that day needs
     (``clock_reads``). With ``only``, the events of other children are left out."""
     full, latest, open_ = clock_reads(rules, on_or_before)
-    rank = {source.key: index for index, source in enumerate(events.clock_sources())}
     base = narrowed(Event.objects.exclude(clock=""), children)
     wanted = Q(kind__in=sorted(full))
     if open_:
@@ -160,6 +159,20 @@ def clock_facts(children, *, rules=(), on_or_before: dt.date | None = None, only
         for kind, child_id, name, scope, on in grouped:
             if only is None or child_id in only:
                 rows[kind].append((child_id, name, on, scope))
+    yield from _in_order(rows)
+
+
+def ordered_facts(facts: Iterable):
+    """``clock_facts`` over clock facts already read (core.Event rows, any order): all of them."""
+    by_kind: dict[str, list] = defaultdict(list)
+    for e in sorted(facts, key=lambda e: (e.kind, e.child_id, e.occurred_on, e.source_id, e.seq)):
+        if e.clock:
+            by_kind[e.kind].append((e.child_id, e.clock, e.occurred_at if e.timed else e.occurred_on, e.scope))
+    return _in_order(by_kind)
+
+
+def _in_order(rows: dict[str, list]):
+    rank = {source.key: index for index, source in enumerate(events.clock_sources())}
     for kind in sorted(rows, key=lambda k: rank.get(k, len(rank))):
         block = rank.get(kind, len(rank)) * _SOURCE_BLOCK
         for index, (child_id, name, on, scope) in enumerate(rows[kind]):

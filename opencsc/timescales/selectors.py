@@ -44,7 +44,7 @@ from .core import (
 )
 from .core.engine import _relevant_names
 from .models import DueReminder, MissedTimescaleReason
-from .reads import clock_facts, narrowed, reads_latest, reads_open
+from .reads import clock_facts, narrowed, ordered_facts, reads_latest, reads_open
 
 USE_OLD_REGISTRY = False  # the comparison of the two reads, until the old registry goes
 
@@ -355,19 +355,24 @@ def _log_children(children: QuerySet) -> tuple[object, frozenset[int] | None]:
 
 
 def _events_by_name_from_log(
-    children: QuerySet, *, rules=(), on_or_before: dt.date | None = None
+    children: QuerySet, *, rules=(), on_or_before: dt.date | None = None, facts: Iterable | None = None
 ) -> tuple[dict[tuple[int, str], dict[str, list]], set[tuple[int, str]]]:
     """The children's clock events from the event log, grouped by (child id, scope) and filed by name
     as ``(order, name, on)``, and the groups that choose which of alternative rules applies (an
     ``ONLY`` event). ``order`` keeps the sources' order, a scope's events after the child's unscoped
     ones, so that a rule can be given its own events without going through all the others.
-    With ``on_or_before``, only what is needed to know what is outstanding then (``reads.clock_reads``)."""
-    narrow, only = _log_children(children)
+    With ``on_or_before``, only what is needed to know what is outstanding then (``reads.clock_reads``).
+    ``facts``: the children's clock facts (core.Event rows), if the page has read them already."""
     grouped: dict[tuple[int, str], dict[str, list]] = {}
     choosing: set[tuple[int, str]] = set()
-    if narrow == []:
-        return grouped, choosing
-    for order, child_id, name, on, scope in clock_facts(narrow, rules=rules, on_or_before=on_or_before, only=only):
+    if facts is not None:
+        ordered = ordered_facts(facts)
+    else:
+        narrow, only = _log_children(children)
+        if narrow == []:
+            return grouped, choosing
+        ordered = clock_facts(narrow, rules=rules, on_or_before=on_or_before, only=only)
+    for order, child_id, name, on, scope in ordered:
         key = (child_id, scope)
         by_name = grouped.get(key)
         if by_name is None:
@@ -409,6 +414,7 @@ def due_items(
     today: dt.date | None = None,
     rules: Iterable[str] | None = None,
     completed_since: dt.date | None = None,
+    facts: Iterable | None = None,
 ) -> list[DueItem]:
     """The outstanding clocks for these children (and those completed on or after
     ``completed_since``, if given), red first, then by due date.
@@ -442,7 +448,8 @@ def due_items(
     else:
         # For what is outstanding, some sources need give only their latest events or open scopes.
         grouped, choosing = _events_by_name_from_log(
-            children, rules=effective.values(), on_or_before=today if completed_since is None else None)
+            children, rules=effective.values(), on_or_before=today if completed_since is None else None,
+            facts=facts)
     items: list[DueItem] = []
     for key, own in grouped.items():
         started = [run for name in own for run in starters.get(name, ())]
@@ -613,9 +620,14 @@ def overdue(*, user, rule: str | None = None, team=None, today: dt.date | None =
     return items
 
 
-def child_next_due(*, user, child, today: dt.date | None = None, completed_since: dt.date | None = None):
-    """What is next due for one child, soonest first (for the child's record page)."""
-    children = children_for(user).filter(pk=child.pk)
-    items = due_items(children=children, today=today, completed_since=completed_since)
+def child_next_due(*, user, child, today: dt.date | None = None, completed_since: dt.date | None = None,
+                   facts: Iterable | None = None):
+    """What is next due for one child, soonest first (for the child's record page).
+
+    ``facts``: the child's clock facts (core.Event rows), if the page has read them already
+    (casework.selectors.record_events); the child must then be one the user may see (``child_for``).
+    """
+    children = children_for(user).filter(pk=child.pk) if facts is None else Child.objects.filter(pk=child.pk)
+    items = due_items(children=children, today=today, completed_since=completed_since, facts=facts)
     items.sort(key=lambda i: (i.rag not in OUTSTANDING, i.due_date, i.rule_code))
     return items
