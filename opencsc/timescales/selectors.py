@@ -27,7 +27,7 @@ from opencsc.casework.models import Allocation
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
 
-from .authority import authority_calendar, authority_settings
+from .authority import authority_timescales
 from .core import (
     AMBER,
     DONE,
@@ -427,8 +427,7 @@ def due_items(
         now = timezone.now()
     else:
         now = timezone.make_aware(dt.datetime.combine(today, dt.time(23, 59, 59)))
-    calendar = authority_calendar()
-    settings = authority_settings()
+    calendar, settings = authority_timescales()
     wanted = set(rules) if rules is not None else None
     # A rule whose end is not yet recorded anywhere in OpenCSC would only ever show as overdue.
     recorded = recorded_event_names()
