@@ -20,6 +20,7 @@ from opencsc.assessment.selectors import open_episode_for
 from opencsc.casework import services as casework
 from opencsc.casework.models import Meeting, Plan
 from opencsc.codes import CATEGORY_OF_ABUSE
+from opencsc.core import events
 from opencsc.core.audit import audit, field_values
 from opencsc.core.models import AuditEvent
 from opencsc.core.templatetags.govuk import govuk_date
@@ -408,6 +409,7 @@ def cp_plan_start(
         for row in actions:
             casework.plan_action_add(actor=actor, plan=plan, **row)
         Meeting.objects.filter(pk=conference.meeting_id).update(plan=plan)
+        events.announce(conference.meeting)  # the meeting now belongs to the plan (not audited itself)
         cp_plan = CPPlan(child=child, episode=episode, conference=conference, plan=plan, initial_category=category,
                          latest_category=category)
         cp_plan.full_clean()
