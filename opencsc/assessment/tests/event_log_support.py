@@ -20,8 +20,11 @@ def _item(child_id, date, title, category, detail, url, significant, author, sou
     return (child_id, date, title, category, detail, url, significant, author, source_id)
 
 
-def chronology_differences(key: str, child_ids) -> list[str]:
-    """The items of one side only, and the children whose items come in another order."""
+def chronology_differences(key: str, child_ids, *, old_key_of=None) -> list[str]:
+    """The items of one side only, and the children whose items come in another order.
+
+    `old_key_of`: {source_id: the pk the old source sorted by}, where they differ (a contact's entries
+    are its ContactChild rows' in the log, the contact's in the old source)."""
     source = old_events.get_source(key)
     old: dict[int, list] = {}
     for child in Child.objects.filter(pk__in=set(child_ids)).order_by("pk"):
@@ -30,19 +33,21 @@ def chronology_differences(key: str, child_ids) -> list[str]:
             old[child.pk] = [
                 _item(child.pk, i.date, i.title, i.category, i.detail, i.url, i.significant, i.author,
                       i.sort_key[0]) for i in items]
-    new: dict[int, list] = defaultdict(list)
+    new: dict[int, list] = defaultdict(list)  # (seq, item), then the items by date, old key and seq
     rows = (Event.objects.filter(kind=key).exclude(title="").select_related("author")
             .order_by("child_id", "occurred_on", "source_id", "seq"))
     for e in rows:
-        new[e.child_id].append(_item(e.child_id, e.occurred_on, e.title, e.category, e.detail, e.url,
-                                     e.significant, e.author.display_name if e.author else "", e.source_id))
+        source_id = old_key_of[e.source_id] if old_key_of is not None else e.source_id
+        new[e.child_id].append((e.seq, _item(e.child_id, e.occurred_on, e.title, e.category, e.detail, e.url,
+                                             e.significant, e.author.display_name if e.author else "", source_id)))
+    new = {pk: [i for _, i in sorted(items, key=lambda s: (s[1][1], s[1][-1], s[0]))] for pk, items in new.items()}
     problems = []
     only_old = Counter(i for items in old.values() for i in items) - Counter(i for items in new.values() for i in items)
     only_new = Counter(i for items in new.values() for i in items) - Counter(i for items in old.values() for i in items)
     problems += [f"{key}: only in the old source: {i}" for i in only_old.elements()]
     problems += [f"{key}: only in the event log: {i}" for i in only_new.elements()]
     if not problems:  # the same items: (source_id, seq) must order each child's as sort_key did
-        problems += [f"{key}: child {pk} in another order" for pk in old if old[pk] != new[pk]]
+        problems += [f"{key}: child {pk} in another order" for pk in old if old[pk] != new.get(pk)]
     return problems
 
 
