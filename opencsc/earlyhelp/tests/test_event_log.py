@@ -76,7 +76,8 @@ def test_the_assessment_and_each_review_are_in_the_log(worker, reviews):
         (D(2026, 2, 20), "Early help assessment completed", 1),
         *[(D(2026, 3 + n, 20), "Early help plan reviewed", 2 + n) for n in range(reviews)],
     ]
-    assert set(Event.objects.filter(kind="early_help_work").values_list("source_id", flat=True)) == {episode.pk}
+    assert set(Event.objects.filter(kind="early_help_work", child=episode.child)
+               .values_list("source_id", flat=True)) == {episode.pk}
     assert events.verify(kinds=KINDS) == []
 
 
