@@ -50,6 +50,19 @@ class ChronologyEntryForm(forms.Form):
     )
 
 
+def source_choices() -> list[tuple[str, str]]:
+    """The chronology's sources by label: one choice for the sources that share a label (its value the
+    keys joined by commas, as kinds_chosen reads them)."""
+    keys: dict[str, list[str]] = {}
+    for source in events.sources():
+        keys.setdefault(source.label, []).append(source.key)
+    return [(",".join(sorted(group)), label) for label, group in keys.items()]
+
+
+def kinds_chosen(values) -> list[str]:
+    return [key for value in values or () for key in value.split(",")]
+
+
 class ChronologyFilterForm(forms.Form):
     source = forms.MultipleChoiceField(label="Show", required=False, widget=forms.CheckboxSelectMultiple)
     date_from = GovukDateField(label="From", required=False)
@@ -58,7 +71,7 @@ class ChronologyFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [(s.key, s.label) for s in events.sources()]
+        self.fields["source"].choices = source_choices()
 
     def clean(self):
         data = super().clean()

@@ -74,8 +74,8 @@ def chronology_for(
     return items if limit is None else items[:limit]
 
 
-# Newest first; within a day, by source and then by record, as the sources give them.
-CHRONOLOGY_ORDER = ("-occurred_on", "-kind", "-source_id", "-seq")
+# Newest first; within a day, by source, then by time where it is known, then by record.
+CHRONOLOGY_ORDER = ("-occurred_on", "-kind", F("occurred_at").desc(nulls_last=True), "-source_id", "-seq")
 
 
 def _hidden_kinds(user, child: Child) -> list[str]:

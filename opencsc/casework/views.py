@@ -26,6 +26,7 @@ from .forms import (
     ChronologyEntryForm,
     ChronologyFilterForm,
     DocumentForm,
+    kinds_chosen,
 )
 from .templatetags.casework_tags import can_in_request
 
@@ -69,7 +70,7 @@ def chronology(request, child_id):
     criteria = {}
     if form.is_bound and form.is_valid():
         criteria = {
-            "sources": form.cleaned_data["source"] or None,
+            "sources": kinds_chosen(form.cleaned_data["source"]) or None,
             "date_from": form.cleaned_data["date_from"],
             "date_to": form.cleaned_data["date_to"],
             "significant_only": form.cleaned_data["significant"],

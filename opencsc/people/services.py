@@ -19,9 +19,9 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from opencsc.core import chain
+from opencsc.core import chain, events
 from opencsc.core.audit import audit, field_values, update_with_history
-from opencsc.core.models import AuditEvent
+from opencsc.core.models import AuditEvent, Event
 from opencsc.core.relations import reverse_relations
 
 from . import access, policy
@@ -364,6 +364,8 @@ def _child_foreign_keys():
             continue  # merged records are handled below
         if rel.related_model in chain.CHAINED:
             continue  # the audit and access logs are append-only: they keep the record as it was then
+        if rel.related_model is Event:
+            continue  # the event log is written again from the moved records (events.announce_child)
         yield rel.related_model, rel.field.name
 
 
@@ -405,6 +407,7 @@ def child_merge(*, actor, keep: Child, duplicate: Child) -> dict:
                 ) from None
             if count:
                 moved[model._meta.label] = moved.get(model._meta.label, 0) + count
+        events.announce_child(keep.pk)  # the moved records' events: on the kept child, linked to its pages
         earlier = Child.objects.filter(merged_into=duplicate).update(merged_into=keep)
         if earlier:
             moved["people.Child (earlier merges)"] = earlier

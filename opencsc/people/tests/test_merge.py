@@ -9,8 +9,10 @@ from opencsc.accounts.access_records import log_access
 from opencsc.accounts.models import AccessLog
 from opencsc.casework.models import Allocation, CaseNote
 from opencsc.casework.selectors import history_for
+from opencsc.casework.tests.factories import CaseNoteFactory, VisitFactory
+from opencsc.core import events
 from opencsc.core.audit import audit
-from opencsc.core.models import AuditEvent
+from opencsc.core.models import AuditEvent, Event
 from opencsc.people import access_log, services
 from opencsc.people.access import child_for
 from opencsc.people.models import (
@@ -151,3 +153,19 @@ def test_merge_refusals_change_nothing(manager, case):
         services.child_merge(actor=manager, keep=keep, duplicate=duplicate)
     assert _counts() == before
     assert list(Relationship.objects.values_list("id", "child_id")) == rels_before
+
+
+@pytest.mark.django_db
+def test_after_a_merge_the_event_log_shows_the_moved_records_on_the_kept_child(manager):
+    keep, duplicate = ChildFactory(), ChildFactory()
+    note = CaseNoteFactory(child=duplicate)
+    VisitFactory(child=duplicate, visited_on=dt.date(2026, 2, 9))
+    assert Event.objects.filter(child=duplicate).count() == 2
+
+    services.child_merge(actor=manager, keep=keep, duplicate=duplicate)
+
+    assert not Event.objects.filter(child=duplicate).exists()
+    [moved] = Event.objects.filter(child=keep, kind="case_note")
+    assert moved.url == f"/children/{keep.pk}/notes/{note.pk}/"
+    assert Event.objects.filter(child=keep, kind="visit", clock="cin_visit").exists()
+    assert events.verify() == []
