@@ -5,6 +5,7 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from django.urls import reverse
 
 from opencsc.care import services
 from opencsc.care.models import (
@@ -195,4 +196,24 @@ def test_every_record_of_a_whole_journey_is_in_the_log_once(worker, child, make_
                         (CarePlan, "care_plan"), (IROAppointment, "iro_appointment")):
         ids = set(model.objects.filter(child=child).values_list("pk", flat=True))
         assert ids and set(Event.objects.filter(kind=kind, child=child).values_list("source_id", flat=True)) == ids, kind
+    assert events.verify(kinds=KINDS) == []
+
+
+def test_dates_edited_through_the_placement_page_move_the_clock_events(signed_in, worker, child):
+    looked_after(worker, child, D(2026, 4, 1))
+    placement = Placement.objects.get(child=child)
+    client = signed_in("social_worker")
+    url = reverse("care:placement_edit", args=[child.pk, placement.pk])
+
+    for version, (plan_on, regime) in enumerate([(D(2026, 4, 2), "until_18"), (D(2026, 4, 6), "standard")], 1):
+        response = client.post(url, {
+            "carer_name": "Mr and Mrs Okafor", "postcode": "TW4 5HB", "distance_km": "3.2",
+            "siblings_placed_together": "none", "visit_regime": regime, "version": version,
+            "placement_plan_on_0": plan_on.day, "placement_plan_on_1": plan_on.month,
+            "placement_plan_on_2": plan_on.year})
+        assert response.status_code == 302
+
+    scope = f"placement:{placement.pk}"
+    assert sorted((c, on) for c, on, s in clocks(child) if s == scope) == [
+        ("only:cla_visit", D(2026, 4, 1)), ("placement_plan", D(2026, 4, 6)), ("placement_started", D(2026, 4, 1))]
     assert events.verify(kinds=KINDS) == []
