@@ -26,20 +26,20 @@ def _both(monkeypatch, **kwargs):
 
 
 @pytest.mark.parametrize("today", [TODAY, TODAY - dt.timedelta(days=200), TODAY + dt.timedelta(days=40)])
-def test_the_whole_authority_due_list_is_the_same_item_for_item(authority, monkeypatch, today):
+def test_the_whole_authority_due_list_is_the_same_item_for_item(db, authority, monkeypatch, today):
     old, new = _both(monkeypatch, children=Child.objects.all(), today=today)
     assert len(old) > 100
     assert old == new
 
 
-def test_completed_clocks_are_the_same(authority, monkeypatch):
+def test_completed_clocks_are_the_same(db, authority, monkeypatch):
     old, new = _both(monkeypatch, children=Child.objects.all(), today=TODAY,
                      completed_since=TODAY - dt.timedelta(days=365))
     assert old == new
 
 
 @pytest.mark.parametrize("how_many", [1, 7, 1500])
-def test_a_few_children_and_a_caseload_read_the_same(authority, monkeypatch, how_many):
+def test_a_few_children_and_a_caseload_read_the_same(db, authority, monkeypatch, how_many):
     children = Child.objects.filter(pk__in=Child.objects.order_by("pk").values("pk")[:how_many])
     old, new = _both(monkeypatch, children=children, today=TODAY)
     assert old == new
