@@ -1,10 +1,9 @@
-"""What is due, when, and its RAG status: set-based reads over the event registry.
+"""What is due, when, and its RAG status: set-based reads over the event log.
 
-``due_items`` asks every clock source in ``casework.events`` for the clock events
-of a whole queryset of children once (each source runs a bounded number of
-queries), groups them by child and scope in Python and runs the pure engine
-(``core.engine``) for each rule. The number of queries does not depend on the
-number of children.
+``due_items`` reads the clock facts of a whole queryset of children from the event
+log (core.Event, two queries: ``reads.clock_facts``), groups them by child and scope
+in Python and runs the pure engine (``core.engine``) for each rule. The number of
+queries does not depend on the number of children.
 
 Every public selector starts from ``people.access.children_for(user)``: a user
 only ever sees due items for children they may see.
@@ -13,17 +12,16 @@ only ever sees due items for children they may see.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.db.models import QuerySet
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
-from opencsc.casework.events import children_by_ids, clock_sources, of_children
 from opencsc.casework.models import Allocation
+from opencsc.core import events
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
 
@@ -44,9 +42,7 @@ from .core import (
 )
 from .core.engine import _relevant_names
 from .models import DueReminder, MissedTimescaleReason
-from .reads import clock_facts, narrowed, ordered_facts, reads_latest, reads_open
-
-USE_OLD_REGISTRY = False  # the comparison of the two reads, until the old registry goes
+from .reads import clock_facts, narrowed, ordered_facts
 
 RAG_ORDER = {RED: 0, AMBER: 1, GREEN: 2, DONE_LATE: 3, DONE: 4}
 RAG_LABELS = {RED: "Overdue", AMBER: "Due soon", GREEN: "On track", DONE: "Done on time", DONE_LATE: "Done late"}
@@ -258,27 +254,12 @@ def _only_chosen(candidates: dict, names) -> dict:
                                          for c in picked)}
 
 
-def collect_clock_events(
-    children: QuerySet, *, only: frozenset[int] | None = None
-) -> dict[tuple[int, str], list[tuple[str, object]]]:
-    """Every clock event for these children, grouped by (child id, scope): one pass per source.
-
-    With ``only``, events of children whose id is not in it are left out.
-    """
-    grouped: dict[tuple[int, str], list[tuple[str, object]]] = defaultdict(list)
-    for source in clock_sources():
-        for child_id, name, on, scope in source.clock_events(children):  # ClockEvent is a named tuple
-            if only is None or child_id in only:
-                grouped[(child_id, scope or "")].append((name, on))
-    return grouped
-
-
-# Up to this many children, their ids are read once and each clock source filters on the list
-# itself: cheaper than running the visibility subquery of ``children_for`` once per source.
+# Up to this many children, their ids are read once and the event log is read for that list of ids:
+# cheaper than running the visibility subquery of ``children_for`` in the log's query.
 NARROW_UP_TO = 1000
-# From this many children (an authority-wide list), each source reads every child's events and
-# those of children not in the set are dropped here: much cheaper, in SQLite above all, than
-# working out the set again in every source's query.
+# From this many children (an authority-wide list), every child's events are read and those of
+# children not in the set are dropped here: much cheaper, in SQLite above all, than working out the
+# set again in the log's query.
 WHOLE_FROM = 5000
 
 
@@ -289,57 +270,8 @@ def _ids(children: QuerySet) -> list[int]:
     return [row[0] for chunk in compiler.execute_sql(MULTI) for row in chunk]
 
 
-def _sources_children(children: QuerySet) -> tuple[QuerySet, frozenset[int] | None]:
-    """What to give the clock sources for these children, and the ids to keep (None: keep all).
-
-    One query, whatever the number of children.
-    """
-    unordered = children if children.query.is_sliced else children.order_by()
-    ids = _ids(unordered)
-    if len(ids) <= NARROW_UP_TO:
-        return children_by_ids(ids), None
-    if len(ids) >= WHOLE_FROM:
-        return Child.objects.all(), frozenset(ids)
-    return children, None
-
-
 # Events that belong to a scope come after the child's unscoped ones when the two are read together.
 _SCOPED = 1 << 40
-
-
-def _events_by_name(
-    children: QuerySet, only: frozenset[int] | None, *, readers: dict[str, Callable] | None = None
-) -> tuple[dict[tuple[int, str], dict[str, list]], set[tuple[int, str]]]:
-    """``collect_clock_events``, with each group's events filed by name as ``(order, name, on)``,
-    and the groups that choose which of alternative rules applies (an ``ONLY`` event).
-
-    ``order`` keeps the order the sources gave them in, a scope's after the child's unscoped ones,
-    so that a rule can be given its own events without going through all the others.
-
-    ``readers``: for some sources (by key), a cheaper read to take instead of their ``clock_events``
-    (see ``_outstanding_readers``).
-    """
-    grouped: dict[tuple[int, str], dict[str, list]] = {}
-    choosing: set[tuple[int, str]] = set()
-    order = 0
-    readers = readers or {}
-    for source in clock_sources():
-        events = readers.get(source.key, source.clock_events)(children)
-        for child_id, name, on, scope in events:  # ClockEvent is a named tuple
-            if only is not None and child_id not in only:
-                continue
-            order += 1
-            key = (child_id, scope or "")
-            by_name = grouped.get(key)
-            if by_name is None:
-                by_name = grouped[key] = {}
-            bucket = by_name.get(name)
-            if bucket is None:
-                bucket = by_name[name] = []
-                if name.startswith(ONLY):
-                    choosing.add(key)
-            bucket.append((order + _SCOPED if scope else order, name, on))
-    return grouped, choosing
 
 
 def _log_children(children: QuerySet) -> tuple[object, frozenset[int] | None]:
@@ -354,7 +286,7 @@ def _log_children(children: QuerySet) -> tuple[object, frozenset[int] | None]:
     return children, None
 
 
-def _events_by_name_from_log(
+def _events_by_name(
     children: QuerySet, *, rules=(), on_or_before: dt.date | None = None, facts: Iterable | None = None
 ) -> tuple[dict[tuple[int, str], dict[str, list]], set[tuple[int, str]]]:
     """The children's clock events from the event log, grouped by (child id, scope) and filed by name
@@ -388,24 +320,7 @@ def _events_by_name_from_log(
 
 def recorded_event_names() -> frozenset[str]:
     """Every clock event some registered source records (its declared starts and stops)."""
-    names: set[str] = set()
-    for source in clock_sources():
-        names.update(source.starts_clocks)
-        names.update(source.stops_clocks)
-    return frozenset(names)
-
-
-def _outstanding_readers(rules, on_or_before: dt.date) -> dict[str, Callable]:
-    """For the sources that can give less and still tell what is outstanding on the date under
-    these rules (their latest events, or their open scopes: see ``reads.py``), that read, by key."""
-    readers: dict[str, Callable] = {}
-    for source in clock_sources():
-        if source.latest_clock_events is not None and reads_latest(
-                (*source.starts_clocks, *source.stops_clocks), rules):
-            readers[source.key] = functools.partial(source.latest_clock_events, on_or_before=on_or_before)
-        elif source.open_clock_events is not None and reads_open(source.closes, rules):
-            readers[source.key] = functools.partial(source.open_clock_events, on_or_before=on_or_before)
-    return readers
+    return events.recorded_clock_events()
 
 
 def due_items(
@@ -440,15 +355,9 @@ def due_items(
     runs = {code: _RuleRun(rule) for code, rule in effective.items()}
     starters: dict[str, tuple[_RuleRun, ...]] = {
         name: tuple(runs[rule.code] for rule in rules_) for name, rules_ in by_start.items()}
-    if USE_OLD_REGISTRY:
-        for_sources, only = _sources_children(children)
-        readers = _outstanding_readers(effective.values(), today) if completed_since is None else None
-        grouped, choosing = _events_by_name(for_sources, only, readers=readers)
-    else:
-        # For what is outstanding, some sources need give only their latest events or open scopes.
-        grouped, choosing = _events_by_name_from_log(
-            children, rules=effective.values(), on_or_before=today if completed_since is None else None,
-            facts=facts)
+    # For what is outstanding, some sources need give only their latest events or open scopes.
+    grouped, choosing = _events_by_name(
+        children, rules=effective.values(), on_or_before=today if completed_since is None else None, facts=facts)
     items: list[DueItem] = []
     for key, own in grouped.items():
         started = [run for name in own for run in starters.get(name, ())]

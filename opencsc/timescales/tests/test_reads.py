@@ -13,6 +13,8 @@ import pytest
 from opencsc.timescales import selectors
 from opencsc.timescales.core import RULES, RULES_BY_CODE, Period, WorkingDayCalendar
 from opencsc.timescales.core.engine import _relevant_names
+from opencsc.core import events
+from opencsc.timescales import reads
 from opencsc.timescales.reads import closed_by, latest_is_enough, reads_latest, reads_open
 
 START = dt.date(2025, 1, 1)
@@ -136,8 +138,9 @@ def test_a_scope_is_left_out_only_if_every_rule_its_start_starts_is_closed():
 def test_the_largest_sources_are_read_cheaply_under_the_default_rules():
     """If a rule change stopped these reads, every due list would quietly get slower: say so here."""
     effective = selectors.effective_rules(None, [r for r in RULES if r.end_event in selectors.recorded_event_names()])
-    readers = selectors._outstanding_readers(effective.values(), dt.date(2026, 11, 23))
-    assert {"visit", "meeting", "plan", "contact", "cin_episode"} <= set(readers)
+    full, latest, open_ = reads.clock_reads(effective.values(), dt.date(2026, 11, 23))
+    assert {"visit", "meeting"} <= latest
+    assert {"plan", "contact", "cin_episode"} <= open_
 
 
 @pytest.mark.django_db
@@ -153,9 +156,9 @@ def test_an_authority_setting_that_makes_a_latest_read_wrong_reads_every_visit(m
     settings = authority.authority_settings()
     effective = selectors.effective_rules(settings, [r for r in RULES if r.end_event in selectors.recorded_event_names()])
 
-    readers = selectors._outstanding_readers(effective.values(), dt.date(2026, 11, 23))
+    full, latest, open_ = reads.clock_reads(effective.values(), dt.date(2026, 11, 23))
 
-    assert "visit" not in readers and "meeting" in readers
+    assert "visit" in full and "meeting" in latest
 
 
 # --- Whole due lists of a synthetic authority, read both ways -----------------------------------
@@ -184,11 +187,12 @@ def test_a_synthetic_authoritys_due_list_is_the_same_read_in_full(synthetic, mon
 
     as_at = TODAY - dt.timedelta(days=days_before)
     children = Child.objects.all()
-    used = selectors._outstanding_readers(
+    _, latest, open_ = reads.clock_reads(
         [r for r in RULES if r.end_event in selectors.recorded_event_names()], as_at)
     fast = selectors.due_items(children=children, today=as_at)
-    monkeypatch.setattr(selectors, "_outstanding_readers", lambda rules, on_or_before: {})
+    everything = {source.key for source in events.clock_sources()}
+    monkeypatch.setattr(reads, "clock_reads", lambda rules, on_or_before: (everything, set(), set()))
     full = selectors.due_items(children=children, today=as_at)
 
-    assert used and len(full) > 50
+    assert latest and open_ and len(full) > 50
     assert _listed(fast) == _listed(full)
