@@ -4,9 +4,8 @@ import pytest
 from django.utils import timezone
 
 from opencsc.accounts.roles import Role
-from opencsc.timescales import authority
-
 from opencsc.core import events
+from opencsc.timescales import authority
 
 from .sources import SOURCES
 

@@ -10,11 +10,10 @@ import random
 
 import pytest
 
-from opencsc.timescales import selectors
+from opencsc.core import events
+from opencsc.timescales import reads, selectors
 from opencsc.timescales.core import RULES, RULES_BY_CODE, Period, WorkingDayCalendar
 from opencsc.timescales.core.engine import _relevant_names
-from opencsc.core import events
-from opencsc.timescales import reads
 from opencsc.timescales.reads import closed_by, latest_is_enough, reads_latest, reads_open
 
 START = dt.date(2025, 1, 1)
