@@ -1,6 +1,7 @@
 """The pages, for each role, and what the rest of the record reads from this app."""
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from django.urls import reverse
@@ -9,11 +10,12 @@ from opencsc.accounts.models import AccessLog
 from opencsc.accounts.roles import CASEWORK_ROLES, READ_ALL_ROLES, Role
 from opencsc.assessment import policy
 from opencsc.assessment.models import Assessment, CINEpisode, CINPlan
-from opencsc.casework.events import get_source
 from opencsc.casework.selectors import chronology_for
 from opencsc.casework.summary import services_for
+from opencsc.core.models import Event
 from opencsc.people.models import Child
 from opencsc.people.tests.factories import ChildFactory
+from opencsc.timescales.reads import clock_facts
 
 from .factories import AssessmentFactory, CINEpisodeFactory
 
@@ -149,30 +151,27 @@ def test_empty_state(signed_in):
         reverse("assessment:episodes", args=[child.pk])).content.decode()
 
 
-def test_clock_events_name_the_timescales_events_and_scope_by_episode():
+def test_the_log_names_the_timescales_events_and_scopes_them_by_episode():
     episode = CINEpisodeFactory(referral_date=D(2026, 3, 2), closure_date=D(2026, 9, 1), reason_for_closure="RC8")
     AssessmentFactory(episode=episode, completed_date=D(2026, 4, 1), outcome="nfa")
-    AssessmentFactory(episode=CINEpisodeFactory())  # in progress: no event
-    children = Child.objects.filter(pk=episode.child_id)
-    events = [
-        (e.event, e.on, e.scope)
-        for key in ("cin_episode", "assessment")
-        for e in get_source(key).clock_events(children)
-    ]
+    in_progress = AssessmentFactory()
+    clocks = Event.objects.filter(child=episode.child, kind__in=["cin_episode", "assessment"]).exclude(clock="")
     scope = f"episode:{episode.pk}"
-    assert sorted(events) == sorted([
+    assert sorted((e.clock, e.occurred_on, e.scope) for e in clocks) == sorted([
         ("referral", D(2026, 3, 2), scope), ("case_closed", D(2026, 9, 1), scope),
         ("assessment_completed", D(2026, 4, 1), scope),
     ])
+    assert not Event.objects.filter(kind="assessment", source_id=in_progress.pk).exclude(clock="").exists()
+    assert Event.objects.filter(kind="assessment", source_id=in_progress.pk).exists()  # its start is in the log
 
 
-def test_clock_events_run_a_bounded_number_of_queries(django_assert_num_queries):
+def test_the_clock_facts_of_any_number_of_children_take_a_bounded_number_of_queries(django_assert_max_num_queries):
     for _ in range(5):
         AssessmentFactory(completed_date=D(2026, 4, 1), outcome="nfa")
-    children = Child.objects.all()
-    with django_assert_num_queries(2):
-        list(get_source("cin_episode").clock_events(children))
-        list(get_source("assessment").clock_events(children))
+    with django_assert_max_num_queries(2):
+        facts = list(clock_facts(Child.objects.all()))
+    names = Counter(name for _, _, name, _, _ in facts)
+    assert (names["referral"], names["assessment_completed"]) == (5, 5)
 
 
 def test_the_chronology_shows_referral_assessment_and_closure(make_user):
@@ -181,7 +180,7 @@ def test_the_chronology_shows_referral_assessment_and_closure(make_user):
                                 step_down_to_early_help=True, is_re_referral=True)
     AssessmentFactory(episode=episode, start_date=D(2026, 3, 3), completed_date=D(2026, 4, 1), outcome="early_help")
     items = chronology_for(user=user, child=episode.child, sources=["cin_episode", "assessment"])
-    assert sorted((i.date, i.title) for i in items) == [
+    assert sorted((i.occurred_on, i.title) for i in items) == [
         (D(2026, 3, 2), "Re-referral received"),
         (D(2026, 3, 3), "Child and family assessment started"),
         (D(2026, 4, 1), "Child and family assessment authorised"),

@@ -6,31 +6,17 @@ import datetime as dt
 import pytest
 
 from opencsc.accounts.roles import Role
-from opencsc.assessment.tests.event_log_support import chronology_differences, clock_differences
 from opencsc.assessment.tests.factories import CINEpisodeFactory
 from opencsc.core import events
 from opencsc.core.models import Event
 from opencsc.earlyhelp import services
-from opencsc.earlyhelp.models import EarlyHelpEpisode, StepRequest
 from opencsc.people.tests.factories import ChildFactory
 
 from .factories import ACTION, ALL_FIVES, EarlyHelpEpisodeFactory
 
 D = dt.date
 KINDS = ["early_help", "early_help_work", "early_help_steps"]
-pytestmark = [pytest.mark.django_db, pytest.mark.shared_authority]
-
-
-def test_old_and_new_sources_agree(authority):
-    children = EarlyHelpEpisode.objects.values_list("child_id", flat=True)
-    problems = chronology_differences("early_help", children)
-    problems += chronology_differences("early_help_work", children)
-    problems += chronology_differences("early_help_steps", StepRequest.objects.values_list("child_id", flat=True))
-    for key in KINDS:
-        problems += clock_differences(key)
-    assert problems == []
-    assert Event.objects.filter(kind="early_help_work", seq__gt=2).exists()  # episodes with several reviews
-    assert events.verify(kinds=KINDS) == []
+pytestmark = pytest.mark.django_db
 
 
 def facts(kind, child):

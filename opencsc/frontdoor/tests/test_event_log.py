@@ -5,32 +5,16 @@ import datetime as dt
 import pytest
 
 from opencsc.accounts.roles import Role
-from opencsc.assessment.tests.event_log_support import chronology_differences, clock_differences
 from opencsc.core import events
 from opencsc.core.models import Event
 from opencsc.frontdoor import services
-from opencsc.frontdoor.models import ContactChild
 from opencsc.people.tests.factories import ChildFactory
-from opencsc.synthetic.testing import SHARED
 
 from .factories import at
 
 D = dt.date
 KINDS = ["contact", "cin_episode"]
-pytestmark = [pytest.mark.django_db, pytest.mark.shared_authority]
-
-
-def test_old_and_new_sources_agree(authority):
-    today = SHARED["today"]
-    links = dict(ContactChild.objects.values_list("pk", "contact_id"))  # the log's source_id: the link's
-    problems = chronology_differences("contact", ContactChild.objects.values_list("child_id", flat=True),
-                                      old_key_of=links)
-    problems += clock_differences("contact", dates=[today, today - dt.timedelta(days=1),
-                                                    today - dt.timedelta(days=30), today - dt.timedelta(days=400)])
-    assert problems == []
-    assert Event.objects.filter(kind="contact", settled_on__isnull=False).exists()
-    assert Event.objects.filter(kind="contact", clock="cp_concern").exists()
-    assert events.verify(kinds=["contact"]) == []
+pytestmark = pytest.mark.django_db
 
 
 def facts(child):

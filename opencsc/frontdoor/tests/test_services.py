@@ -9,13 +9,14 @@ from django.utils import timezone
 from opencsc.accounts.roles import Role
 from opencsc.assessment.models import CINEpisode
 from opencsc.assessment.tests.factories import CINEpisodeFactory
-from opencsc.casework.events import get_source
+from opencsc.casework.selectors import chronology_for
 from opencsc.core.audit import StaleRecordError
-from opencsc.core.models import AuditEvent
+from opencsc.core.models import AuditEvent, Event
 from opencsc.frontdoor import policy, selectors, services
 from opencsc.frontdoor.models import Contact, ContactChild, EncompassNotice, InformationRequest
 from opencsc.people.models import Child
 from opencsc.people.tests.factories import ChildFactory
+from opencsc.timescales.selectors import due_items
 
 from .factories import (
     ContactFactory,
@@ -210,27 +211,39 @@ def test_a_referral_the_assessment_rules_refuse_changes_nothing(make_user):
     assert CINEpisode.objects.count() == 1
 
 
-def test_clock_events_run_the_one_working_day_clock_and_start_the_strategy_clock(make_user):
+def test_the_log_runs_the_one_working_day_clock_and_starts_the_strategy_clock(make_user):
     manager = make_user(Role.TEAM_MANAGER)
     a, b = ChildFactory.create_batch(2)
     contact = screened(ContactFactory(children=[a, b]), manager)
     decide(manager, contact, outcome="strategy", primary_need="N1", decided_at=at(D(2026, 3, 3), 16))
-    events = list(get_source("contact").clock_events(Child.objects.filter(pk__in=[a.pk, b.pk])))
+    clocks = Event.objects.filter(kind="contact", child__in=[a, b]).exclude(clock="")
     scope = f"contact:{contact.pk}"
-    assert {(e.child_id, e.event, e.on, e.scope) for e in events} == {
+    assert {(e.child_id, e.clock, e.occurred_on, e.scope) for e in clocks} == {
         (child.pk, event, on, scope) for child in (a, b)
         for event, on in (("contact_received", D(2026, 3, 2)), ("contact_decided", D(2026, 3, 3)),
                           ("cp_concern", D(2026, 3, 3)))
     }
 
 
-def test_clock_events_take_one_query_for_any_number_of_children(django_assert_num_queries):
-    children = ChildFactory.create_batch(3)
-    for child in children:
-        ContactFactory(children=[child])
-    with django_assert_num_queries(1):
-        events = list(get_source("contact").clock_events(Child.objects.all()))
-    assert len(events) == 3
+def test_the_contacts_clocks_follow_the_services(make_user):
+    """Received: each child named has a decision due within one working day. Decided for a strategy
+    discussion: that clock is done and the strategy discussion's has started, for each child."""
+    mash, manager = make_user(Role.MASH_PRACTITIONER), make_user(Role.TEAM_MANAGER)
+    siblings = ChildFactory.create_batch(2)
+    children = Child.objects.filter(pk__in=[c.pk for c in siblings])
+    contact = services.contact_create(actor=mash, children=siblings, received_at=at(D(2026, 11, 2), 11),
+                                      referrer_name="Ms Adeyemi", referral_source="2A",
+                                      concerns="Came to school hungry.")
+    scope = f"contact:{contact.pk}"
+
+    def due(today):
+        items = due_items(children=children, today=today, rules=["contact_decision", "strategy_discussion"])
+        return {(i.child_id, i.rule_code, i.scope, i.due_date) for i in items}
+
+    assert due(D(2026, 11, 2)) == {(c.pk, "contact_decision", scope, D(2026, 11, 3)) for c in siblings}
+    contact = screened(contact, mash)
+    decide(manager, contact, outcome="strategy", primary_need="N1", decided_at=at(D(2026, 11, 3), 9))
+    assert due(D(2026, 11, 3)) == {(c.pk, "strategy_discussion", scope, D(2026, 11, 5)) for c in siblings}
 
 
 def test_the_chronology_shows_the_contact_and_the_decision(make_user):
@@ -238,9 +251,9 @@ def test_the_chronology_shows_the_contact_and_the_decision(make_user):
     child = ChildFactory()
     contact = screened(ContactFactory(children=[child]), manager)
     decide(manager, contact, outcome="advice", decided_at=at(D(2026, 3, 3), 9))
-    items = list(get_source("contact").fetch(child))
-    assert [(i.date, i.title) for i in items] == [
-        (D(2026, 3, 2), "Contact received"), (D(2026, 3, 3), "Contact decided: information and advice")]
+    items = chronology_for(user=manager, child=child, sources=["contact"])
+    assert [(i.occurred_on, i.title) for i in items] == [
+        (D(2026, 3, 3), "Contact decided: information and advice"), (D(2026, 3, 2), "Contact received")]
 
 
 # --- Domestic abuse and Operation Encompass -----------------------------------------------
