@@ -7,6 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from opencsc.accounts.roles import Role
+from opencsc.core import events
+from opencsc.core.models import Event
 from opencsc.people.models import Child
 from opencsc.people.tests.factories import ChildFactory
 from opencsc.timescales import selectors, services
@@ -249,20 +251,15 @@ def test_the_event_log_is_read_in_two_queries_whatever_the_sources(casework_cloc
 
 def test_scoped_events_run_their_own_clocks(monkeypatch, db):
     """Placement-scoped events start a clock per placement; child-wide events apply to every scope."""
-    from opencsc.casework import events
-
     child = ChildFactory()
-
-    def fetch(children):
-        return [
-            events.ClockEvent(child.pk, "placement_started", dt.date(2026, 1, 5), scope="placement:1"),
-            events.ClockEvent(child.pk, "placement_ended", dt.date(2026, 2, 2), scope="placement:1"),
-            events.ClockEvent(child.pk, "placement_started", dt.date(2026, 2, 2), scope="placement:2"),
-        ]
-
-    monkeypatch.setattr(events, "_REGISTRY", {"placements": events.EventSource(
-        key="placements", label="Placements", fetch=lambda *a, **k: [], clock_events=fetch,
+    monkeypatch.setattr(events, "_REGISTRY", {"placements": events.Source(
+        key="placements", label="Placements", model="casework.Visit", project=lambda row: [],
         starts_clocks=("placement_started",), stops_clocks=("placement_ended", "cla_visit"))})
+    for seq, (name, day, scope) in enumerate([("placement_started", dt.date(2026, 1, 5), "placement:1"),
+                                              ("placement_ended", dt.date(2026, 2, 2), "placement:1"),
+                                              ("placement_started", dt.date(2026, 2, 2), "placement:2")]):
+        Event.objects.create(child=child, kind="placements", source_id=1, seq=seq, occurred_on=day, clock=name,
+                             scope=scope)
 
     items = selectors.due_items(children=Child.objects.all(), today=dt.date(2026, 2, 3), rules=["cla_visit"])
 
