@@ -1,14 +1,15 @@
 """This app's entries in the event registry."""
 
 
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from opencsc.core import events as event_log
 from opencsc.core.events import Fact
 
-from .models import CaseNote, ChronologyEntry, Meeting, Plan, Visit
+from .models import CaseNote, ChronologyEntry, Meeting, OversightAction, Plan, Visit
 
 # Clock events named as in timescales/docs/rules.md. A plan's events, and those of the meetings
 # that belong to it, share the scope `plan:<pk>` (protection's `cp_review` uses it too).
@@ -168,7 +169,11 @@ def _oversight_facts(record):
 
 
 def _with_action_count(queryset):
-    return queryset.annotate(action_count=Count("actions"))
+    # A subquery, not Count("actions"): announcing an action reads its record through
+    # filter(actions=<pk>), and an annotation over that same join would count that one action only.
+    counts = (OversightAction.objects.filter(record=OuterRef("pk")).order_by().values("record")
+              .annotate(n=Count("pk")).values("n"))
+    return queryset.annotate(action_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
 
 
 event_log.register(event_log.Source(

@@ -15,6 +15,7 @@ from opencsc.casework.models import (
     ChronologyEntry,
     Document,
     Meeting,
+    OversightAction,
     OversightRecord,
     Plan,
     Visit,
@@ -173,6 +174,20 @@ def test_oversight_is_written_with_its_actions_counted(manager, child, actions):
         actions=[{"action": f"Action {n}", "owner": "Social worker", "due_date": TODAY()} for n in range(actions)])
     [event] = Event.objects.filter(kind="oversight", source_id=record.pk)
     assert event.detail == "Continue the plan" + (f" {actions} actions set." if actions else "")
+    assert events.verify(kinds=["oversight"]) == []
+
+
+def test_an_action_added_to_an_oversight_record_counts_with_those_before_it(manager, child):
+    """The record is written again through `follows`; its count is of all its actions, not the new one only."""
+    record = services.oversight_record(
+        actor=manager, child=child, held_on=TODAY(), decisions="Continue the plan",
+        actions=[{"action": f"Action {n}", "owner": "Social worker", "due_date": TODAY()} for n in range(2)])
+
+    events.announce(OversightAction.objects.create(record=record, action="Action 3", owner="Social worker",
+                                                   due_date=TODAY()))
+
+    [event] = Event.objects.filter(kind="oversight", source_id=record.pk)
+    assert event.detail == "Continue the plan 3 actions set."
     assert events.verify(kinds=["oversight"]) == []
 
 
