@@ -1,125 +1,15 @@
 """This app's entries in the event registry."""
 
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from opencsc.core import events as event_log
 from opencsc.core.events import Fact
-from opencsc.core.prepared import prepared
 
-from .events import (
-    ChronologyItem,
-    ClockEvent,
-    EventSource,
-    children_query,
-    latest_of,
-    of_children,
-    register,
-    within,
-)
-from .models import Allocation, CaseNote, ChronologyEntry, Document, Meeting, OversightRecord, Plan, Visit
-
-
-@prepared
-def _case_note_rows(child_id, *, limit=None):
-    qs = CaseNote.objects.filter(child_id=child_id).select_related("author")
-    return qs if limit is None else qs.order_by("-contact_date", "-pk")[:limit]
-
-
-def _case_notes(child, date_from=None, date_to=None, limit=None):
-    for note in _case_note_rows(child.pk, limit=limit):
-        if not within(note.contact_date, date_from, date_to):
-            continue
-        seen = ""
-        if note.child_seen:
-            seen = "Child seen alone" if note.child_seen_alone else "Child seen"
-        yield ChronologyItem(
-            date=note.contact_date,
-            source="case_note",
-            category=note.get_note_type_display(),
-            title=note.subject,
-            detail=seen,
-            url=reverse("casework:note_detail", args=[child.pk, note.pk]),
-            significant=note.note_type == CaseNote.NoteType.MANAGEMENT_OVERSIGHT,
-            author=note.author.display_name,
-            sort_key=(note.pk,),
-        )
-
-
-@prepared
-def _manual_entry_rows(child_id, *, limit=None):
-    qs = ChronologyEntry.objects.filter(child_id=child_id).select_related("author")
-    return qs if limit is None else qs.order_by("-event_date", "-pk")[:limit]
-
-
-def _manual_entries(child, date_from=None, date_to=None, limit=None):
-    for entry in _manual_entry_rows(child.pk, limit=limit):
-        if not within(entry.event_date, date_from, date_to):
-            continue
-        yield ChronologyItem(
-            date=entry.event_date,
-            source="manual",
-            category="Significant event",
-            title=entry.title,
-            detail=entry.detail,
-            significant=entry.significance == ChronologyEntry.Significance.HIGH,
-            author=entry.author.display_name,
-            sort_key=(entry.pk,),
-        )
-
-
-@prepared
-def _allocation_rows(child_id, *, limit=None):
-    qs = Allocation.objects.filter(child_id=child_id).select_related("worker", "team")
-    return qs if limit is None else qs.order_by("-start_date", "-pk")[:limit]
-
-
-def _allocations(child, date_from=None, date_to=None, limit=None):
-    for allocation in _allocation_rows(child.pk, limit=limit):
-        if not within(allocation.start_date, date_from, date_to):
-            continue
-        who = allocation.worker.display_name if allocation.worker else "unallocated"
-        yield ChronologyItem(
-            date=allocation.start_date,
-            source="allocation",
-            category="Allocation",
-            title=f"Allocated to {who}, {allocation.team.name}",
-            detail=allocation.reason,
-            sort_key=(allocation.pk,),
-        )
-
-
-@prepared
-def _document_rows(child_id):
-    return Document.objects.filter(child_id=child_id).select_related("uploaded_by")
-
-
-def _documents(child, date_from=None, date_to=None):
-    for doc in _document_rows(child.pk):
-        day = timezone.localdate(doc.uploaded_at)
-        if not within(day, date_from, date_to):
-            continue
-        yield ChronologyItem(
-            date=day,
-            source="document",
-            category="Document",
-            title=doc.title,
-            url=reverse("casework:document_download", args=[child.pk, doc.pk]),
-            author=doc.uploaded_by.display_name,
-            sort_key=(doc.pk,),
-        )
-
-
-register(EventSource(key="case_note", label="Case notes and visits", fetch=_case_notes, takes_limit=True))
-register(EventSource(key="manual", label="Significant events entered by hand", fetch=_manual_entries,
-                     takes_limit=True))
-register(EventSource(key="allocation", label="Allocations", fetch=_allocations, takes_limit=True))
-register(EventSource(key="document", label="Documents", fetch=_documents))
-
-
-# --- Plans, meetings, visits and oversight ------------------------------------------------
+from .models import CaseNote, ChronologyEntry, Meeting, OversightAction, Plan, Visit
 
 # Clock events named as in timescales/docs/rules.md. A plan's events, and those of the meetings
 # that belong to it, share the scope `plan:<pk>` (protection's `cp_review` uses it too).
@@ -151,216 +41,9 @@ def shown_elsewhere(*, plan_kinds=(), meeting_kinds=()) -> None:
     _SHOWN_ELSEWHERE["meeting"].update(meeting_kinds)
 
 
-@prepared
-def _plan_rows(child_id, *, hidden):
-    return Plan.objects.filter(child_id=child_id).exclude(kind__in=hidden).select_related("created_by")
-
-
-def _plans(child, date_from=None, date_to=None):
-    for plan in _plan_rows(child.pk, hidden=tuple(sorted(_SHOWN_ELSEWHERE["plan"]))):
-        if (date_to and plan.start_date > date_to) or (
-                date_from and plan.start_date < date_from and not (plan.end_date and plan.end_date >= date_from)):
-            continue
-        url = reverse("casework:plan_detail", args=[child.pk, plan.pk])
-        label = plan.get_kind_display()
-        yield ChronologyItem(
-            date=plan.start_date, source="plan", category="Plan", title=f"{label} started",
-            detail=plan.summary[:200], url=url, significant=True, author=plan.created_by.display_name,
-            sort_key=(plan.pk, 0),
-        )
-        if plan.end_date:
-            yield ChronologyItem(
-                date=plan.end_date, source="plan", category="Plan", title=f"{label} ended", url=url,
-                significant=True, sort_key=(plan.pk, 1),
-            )
-
-
-def _clock_plans(children):
-    return of_children(Plan.objects.filter(kind__in=list(PLAN_CLOCK_EVENTS)), children)
-
-
-@children_query
-def _plan_clock_rows(children):
-    return _clock_plans(children).values_list("child_id", "kind", "start_date", "end_date", "pk").order_by(
-        "child_id", "start_date", "id")
-
-
-def _plan_clock_events(children):
-    return _plan_events(_plan_clock_rows(children))
-
-
-@children_query
-def _open_plan_rows(children, *, on_or_before):
-    still_open = Q(end_date__isnull=True) | Q(end_date__gt=on_or_before) | Q(end_date__lt=F("start_date"))
-    return _clock_plans(children).filter(still_open).values_list(
-        "child_id", "kind", "start_date", "end_date", "pk").order_by("child_id", "start_date", "id")
-
-
-def _open_plan_clock_events(children, on_or_before):
-    """The plans not ended on or before the date (see the source's `closes`)."""
-    return _plan_events(_open_plan_rows(children, on_or_before=on_or_before))
-
-
-def _plan_events(rows):
-    for child_id, kind, start, end, pk in rows:
-        started, ended = PLAN_CLOCK_EVENTS[kind]
-        yield ClockEvent(child_id=child_id, event=started, on=start, scope=f"plan:{pk}")
-        if end:
-            yield ClockEvent(child_id=child_id, event=ended, on=end, scope=f"plan:{pk}")
-
-
-@prepared
-def _meeting_rows(child_id, *, hidden, limit=None):
-    qs = Meeting.objects.filter(child_id=child_id).exclude(kind__in=hidden).select_related("recorded_by", "plan")
-    return qs if limit is None else qs.order_by("-held_on", "-pk")[:limit]
-
-
-def _meetings(child, date_from=None, date_to=None, limit=None):
-    hidden = tuple(sorted(_SHOWN_ELSEWHERE["meeting"]))
-    for meeting in _meeting_rows(child.pk, hidden=hidden, limit=limit):
-        if not within(meeting.held_on, date_from, date_to):
-            continue
-        detail = []
-        if meeting.chair:
-            detail.append(f"Chaired by {meeting.chair}")
-        if meeting.child_attended:
-            detail.append("Child attended")
-        if meeting.child_contributed:
-            detail.append("Child's views shared")
-        url = reverse("casework:plan_detail", args=[child.pk, meeting.plan_id]) if meeting.plan_id else ""
-        yield ChronologyItem(
-            date=meeting.held_on, source="meeting", category="Meeting", title=meeting.get_kind_display(),
-            detail=". ".join(detail), url=url,
-            significant=meeting.kind in (Meeting.Kind.STRATEGY, Meeting.Kind.ICPC, Meeting.Kind.CP_REVIEW),
-            author=meeting.recorded_by.display_name, sort_key=(meeting.pk,),
-        )
-
-
-def _clock_meetings(children):
-    return of_children(Meeting.objects.filter(kind__in=list(MEETING_CLOCK_EVENTS)), children)
-
-
-@children_query
-def _meeting_clock_rows(children):
-    return _clock_meetings(children).values_list("child_id", "kind", "held_on", "plan_id").order_by(
-        "child_id", "held_on", "id")
-
-
-def _meeting_clock_events(children):
-    for child_id, kind, held_on, plan_id in _meeting_clock_rows(children):
-        yield ClockEvent(child_id=child_id, event=MEETING_CLOCK_EVENTS[kind], on=held_on,
-                         scope=f"plan:{plan_id}" if plan_id else "")
-
-
-@children_query
-def _latest_meeting_rows(children, *, on_or_before):
-    return latest_of(_clock_meetings(children).filter(held_on__lte=on_or_before), "held_on",
-                     ("child_id", "kind", "plan_id"))
-
-
-def _latest_meeting_clock_events(children, on_or_before):
-    for child_id, kind, plan_id, held_on in _latest_meeting_rows(children, on_or_before=on_or_before):
-        yield ClockEvent(child_id=child_id, event=MEETING_CLOCK_EVENTS[kind], on=held_on,
-                         scope=f"plan:{plan_id}" if plan_id else "")
-
-
-@prepared
-def _visit_rows(child_id, *, limit=None):
-    qs = Visit.objects.filter(child_id=child_id).select_related("visitor")
-    return qs if limit is None else qs.order_by("-visited_on", "-pk")[:limit]
-
-
-def _visits(child, date_from=None, date_to=None, limit=None):
-    for visit in _visit_rows(child.pk, limit=limit):
-        if not within(visit.visited_on, date_from, date_to):
-            continue
-        if not visit.child_seen:
-            seen = "Child not seen"
-        elif visit.child_seen_alone:
-            seen = "Child seen alone"
-        else:
-            seen = "Child seen, not alone"
-        yield ChronologyItem(
-            date=visit.visited_on, source="visit", category="Visit", title=visit.get_kind_display(),
-            detail=seen, url=reverse("casework:visits", args=[child.pk]), author=visit.visitor.display_name,
-            sort_key=(visit.pk,),
-        )
-
-
-def _clock_visits(children):
-    """The visits that count for the clocks: those of a kind that needs the child seen, only if seen."""
-    seen_kinds = [kind for kind, (_, needs_seen) in VISIT_CLOCK_EVENTS.items() if needs_seen]
-    any_kinds = [kind for kind, (_, needs_seen) in VISIT_CLOCK_EVENTS.items() if not needs_seen]
-    return of_children(Visit.objects.all(), children).filter(
-        Q(kind__in=seen_kinds, child_seen=True) | Q(kind__in=any_kinds))
-
-
-@children_query
-def _visit_clock_rows(children):
-    return _clock_visits(children).values_list("child_id", "kind", "visited_on").order_by(
-        "child_id", "visited_on", "id")
-
-
-def _visit_clock_events(children):
-    for child_id, kind, visited_on in _visit_clock_rows(children):
-        yield ClockEvent(child_id=child_id, event=VISIT_CLOCK_EVENTS[kind][0], on=visited_on)
-
-
-@children_query
-def _latest_visit_rows(children, *, on_or_before):
-    return latest_of(_clock_visits(children).filter(visited_on__lte=on_or_before), "visited_on", ("child_id", "kind"))
-
-
-def _latest_visit_clock_events(children, on_or_before):
-    for child_id, kind, visited_on in _latest_visit_rows(children, on_or_before=on_or_before):
-        yield ClockEvent(child_id=child_id, event=VISIT_CLOCK_EVENTS[kind][0], on=visited_on)
-
-
-@prepared
-def _oversight_rows(child_id, *, limit=None):
-    qs = OversightRecord.objects.filter(child_id=child_id).select_related("recorded_by").annotate(
-        action_count=Count("actions")
-    )
-    return qs if limit is None else qs.order_by("-held_on", "-pk")[:limit]
-
-
-def _oversight(child, date_from=None, date_to=None, limit=None):
-    for record in _oversight_rows(child.pk, limit=limit):
-        if not within(record.held_on, date_from, date_to):
-            continue
-        actions = f" {record.action_count} action{'s' if record.action_count != 1 else ''} set." \
-            if record.action_count else ""
-        yield ChronologyItem(
-            date=record.held_on, source="oversight", category=record.get_kind_display(),
-            title=f"{record.get_kind_display()} by {record.recorded_by.display_name}",
-            detail=(record.decisions[:300] + actions).strip(), url=reverse("casework:oversight", args=[child.pk]),
-            significant=True, author=record.recorded_by.display_name, sort_key=(record.pk,),
-        )
-
-
-register(EventSource(
-    key="plan", label="Plans", fetch=_plans,
-    starts_clocks=("cin_plan_started", "cp_plan_started"), stops_clocks=("cin_plan_ended", "cp_plan_ended"),
-    clock_events=_plan_clock_events, open_clock_events=_open_plan_clock_events,
-    closes=tuple(PLAN_CLOCK_EVENTS.values()),
-))
-register(EventSource(
-    key="meeting", label="Meetings", fetch=_meetings, stops_clocks=("cin_review", "core_group"),
-    clock_events=_meeting_clock_events, latest_clock_events=_latest_meeting_clock_events, takes_limit=True,
-))
-register(EventSource(
-    key="visit", label="Visits", fetch=_visits, stops_clocks=("cin_visit", "cp_visit", "cla_visit", "pa_visit"),
-    clock_events=_visit_clock_events, latest_clock_events=_latest_visit_clock_events, takes_limit=True,
-))
-register(EventSource(key="oversight", label="Management oversight and supervision", fetch=_oversight,
-                     takes_limit=True))
-
-
-# --- The event log (core/events.py): the same sources, as facts written by the services --------------
+# --- The event log (core/events.py): facts written by the services ------------------------------------
 #
-# Each source below gives, for one row, exactly what the EventSource of the same key above gives: its
-# chronology items and its clock events (one fact for both when they fall on the same day). The kinds
-# an owning app shows in the chronology itself (_SHOWN_ELSEWHERE) give clock facts only (no title).
+# The kinds an owning app shows in the chronology itself (_SHOWN_ELSEWHERE) give clock facts only (no title).
 
 
 def _author(user_id) -> int | None:
@@ -486,7 +169,11 @@ def _oversight_facts(record):
 
 
 def _with_action_count(queryset):
-    return queryset.annotate(action_count=Count("actions"))
+    # A subquery, not Count("actions"): announcing an action reads its record through
+    # filter(actions=<pk>), and an annotation over that same join would count that one action only.
+    counts = (OversightAction.objects.filter(record=OuterRef("pk")).order_by().values("record")
+              .annotate(n=Count("pk")).values("n"))
+    return queryset.annotate(action_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
 
 
 event_log.register(event_log.Source(

@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opencsc.accounts.roles import Role
-from opencsc.casework import events
-from opencsc.casework.events import ChronologyItem, EventSource
 from opencsc.casework.models import ChronologyEntry
 from opencsc.casework.selectors import chronology_for
+from opencsc.core import events
 from opencsc.core.models import AuditEvent
 from opencsc.people.tests.factories import ChildFactory
 
@@ -78,15 +77,18 @@ def test_chronology_selector_refuses_a_user_who_cannot_read_casework(make_user, 
 
 
 def test_other_apps_add_to_the_chronology_through_the_registry(signed_in, child):
-    def fetch(c, date_from=None, date_to=None):
-        yield ChronologyItem(date=dt.date(2026, 4, 1), source="test_icpc", category="Conference",
-                             title="Initial child protection conference", significant=True)
+    def project(entry):
+        yield events.Fact(child_id=entry.child_id, on=dt.date(2026, 4, 1), category="Conference",
+                          title="Initial child protection conference", significant=True)
 
-    source = events.register(EventSource(key="test_icpc", label="Conferences", fetch=fetch))
+    source = events.register(events.Source(key="test_icpc", label="Conferences", model="casework.ChronologyEntry",
+                                           project=project))
     try:
+        ChronologyEntryFactory(child=child, event_date=dt.date(2026, 3, 1), title="Moved school")
         html = signed_in(Role.SOCIAL_WORKER).get(reverse("casework:chronology", args=[child.pk])).content.decode()
     finally:
         events._REGISTRY.pop(source.key)
+        events._by_model.cache_clear()
 
     assert "Initial child protection conference" in html
     assert 'value="test_icpc"' in html

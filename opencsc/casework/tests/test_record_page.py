@@ -11,6 +11,7 @@ from django.utils import timezone
 from opencsc.accounts.roles import Role, TeamKind
 from opencsc.accounts.tests.factories import TeamFactory, UserFactory
 from opencsc.casework import summary as summary_registry
+from opencsc.casework.selectors import chronology_for, record_events
 from opencsc.core.audit import audit
 from opencsc.core.models import AuditEvent
 from opencsc.people.models import ChildAlias, PartnerShare
@@ -217,8 +218,6 @@ def test_recent_chronology_and_notes_show_the_ten_newest(signed_in):
 
 
 def test_recent_chronology_is_the_newest_ten_of_the_full_chronology(db):
-    from opencsc.casework.selectors import chronology_for
-
     child = ChildFactory(date_of_birth=dt.date(2015, 1, 1))
     for day in range(1, 9):  # several sources, some on the same days, so the order between them counts
         CaseNoteFactory(child=child, contact_date=dt.date(2026, 1, day))
@@ -229,10 +228,15 @@ def test_recent_chronology_is_the_newest_ten_of_the_full_chronology(db):
     AllocationFactory(child=child, start_date=dt.date(2026, 1, 8))
     user = UserFactory(role=Role.SOCIAL_WORKER)
 
-    everything = chronology_for(user=user, child=child)
+    everything = list(chronology_for(user=user, child=child))
+    with CaptureQueriesContext(connection) as captured:
+        recent, notes, _clocks = record_events(user=user, child=child, limit=10)
 
     assert len(everything) > 10
-    assert chronology_for(user=user, child=child, limit=10) == everything[:10]
+    assert list(chronology_for(user=user, child=child, limit=10)) == everything[:10]
+    assert recent == everything[:10]  # what the record page shows
+    assert notes == [e for e in everything if e.kind == "case_note"][:10]
+    assert len(captured) == 1  # one read of the event log
 
 
 def test_empty_record_shows_empty_states(signed_in):

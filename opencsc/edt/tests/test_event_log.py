@@ -1,5 +1,4 @@
-"""Out-of-hours entries in the event log (core/events.py): recorded through the page, acknowledged, and as the
-old registry gave them."""
+"""Out-of-hours entries in the event log (core/events.py): recorded through the page and acknowledged."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -9,14 +8,12 @@ from django.urls import reverse
 
 from opencsc.accounts.roles import Role, TeamKind
 from opencsc.accounts.tests.factories import TeamFactory
-from opencsc.casework.tests import event_log_compare as compare
 from opencsc.core import events
 from opencsc.core.models import Event
 from opencsc.edt.models import OutOfHoursEntry
 from opencsc.people.tests.factories import ChildFactory
 
-# The comparison with the old registry reads the shared synthetic authority (last in the module).
-pytestmark = [pytest.mark.django_db, pytest.mark.shared_authority]
+pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -46,11 +43,3 @@ def test_an_entry_recorded_through_the_page_is_in_the_log(signed_in, time, flags
     assert Event.objects.filter(kind="out_of_hours", source_id=entry.pk).count() == 1
     assert events.verify(kinds=["out_of_hours"]) == []
 
-
-def test_old_and_new_sources_agree(authority):
-    children = set(OutOfHoursEntry.objects.values_list("child_id", flat=True))
-    assert children
-    # The old items were ordered by local time then pk: sort_key (time, pk).
-    assert compare.new_items("out_of_hours") == compare.old_items(
-        "out_of_hours", children, position=lambda key: (key[1], 0))
-    assert events.verify(kinds=["out_of_hours"]) == []

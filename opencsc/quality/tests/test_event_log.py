@@ -1,5 +1,4 @@
-"""Completed case audits in the event log (core/events.py): started, completed and moderated, and as the
-old registry gave them."""
+"""Completed case audits in the event log (core/events.py): started, completed and moderated."""
 
 import datetime as dt
 
@@ -7,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from opencsc.accounts.roles import Role
-from opencsc.casework.tests import event_log_compare as compare
 from opencsc.core import events
 from opencsc.core.models import Event
 from opencsc.people.tests.factories import ChildFactory
@@ -16,8 +14,7 @@ from opencsc.quality.models import CaseAudit
 
 from .factories import AuditQuestionFactory
 
-# The comparison with the old registry reads the shared synthetic authority (last in the module).
-pytestmark = [pytest.mark.django_db, pytest.mark.shared_authority]
+pytestmark = pytest.mark.django_db
 
 
 def days_ago(n):
@@ -46,9 +43,3 @@ def test_an_audit_enters_the_log_when_completed_and_its_title_follows_moderation
         assert facts(audit) == [(days_ago(3), "Case audit: good (moderated: requires improvement)", auditor.pk)]
     assert events.verify(kinds=["case_audit"]) == []
 
-
-def test_old_and_new_sources_agree(authority):
-    children = set(CaseAudit.objects.values_list("child_id", flat=True))
-    assert children
-    assert compare.new_items("case_audit") == compare.old_items("case_audit", children)
-    assert events.verify(kinds=["case_audit"]) == []
