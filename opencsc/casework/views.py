@@ -18,7 +18,7 @@ from opencsc.codes import ETHNICITY
 from opencsc.core.forms import submit
 from opencsc.people.access import can, child_for
 
-from . import policy, selectors, services, uploads
+from . import chronology_export, policy, selectors, services, uploads
 from .forms import (
     CaseNoteEditForm,
     CaseNoteFilterForm,
@@ -75,6 +75,7 @@ def chronology(request, child_id):
             "significant_only": form.cleaned_data["significant"],
         }
     items = selectors.chronology_for(user=request.user, child=child, **criteria)
+    items = chronology_export.entries(items, child)  # with the worker's analysis of each
     return render(request, "casework/chronology.html", {
         "child": child,
         "form": form,
