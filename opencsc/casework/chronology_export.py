@@ -293,7 +293,7 @@ def render_pdf(chronology: Chronology) -> bytes:
         data.append([_para(text, small, bold) for bold, text in chronology.cells(entry)])
     if not chronology.rows:
         data.append([_para(EMPTY, small)] + [""] * (len(widths) - 1))
-    table = Table(data, repeatRows=1, colWidths=widths)
+    table = Table(data, repeatRows=1, colWidths=widths, splitInRow=1)  # a long entry runs over pages
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f2f1")),

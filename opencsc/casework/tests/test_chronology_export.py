@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import re
+import zlib
 
 import pytest
 from django.urls import reverse
@@ -64,6 +66,16 @@ def word_text(content: bytes) -> str:
 
 def pdf_pages(content: bytes) -> int:
     return len(re.findall(rb"/Type /Page[^s]", content))
+
+
+def pdf_text(content: bytes) -> str:
+    """The text drawn on the PDF's pages (reportlab's page streams are ASCII85 and Flate encoded)."""
+    drawn = []
+    for body in re.findall(rb"stream\r?\n(.*?)endstream", content, re.S):
+        data = body.strip()
+        data = base64.a85decode(data.removesuffix(b"~>").removeprefix(b"<~"))
+        drawn += re.findall(rb"\((.*?)\) Tj", zlib.decompress(data))
+    return "\n".join(d.decode("latin-1") for d in drawn)
 
 
 def analysis_url(child, kind, source_id, seq=0):
@@ -225,6 +237,10 @@ def test_pdf_for_court(signed_in, history):
     assert response["Content-Disposition"].endswith('.pdf"')
     assert response.content.startswith(b"%PDF")
     assert pdf_pages(response.content) == 1
+    text = pdf_text(response.content)
+    for shown in ("Social work chronology", "Amira Hussain", "LA-0042", "Police called to the home",
+                  "Moved school", "Home visit in March", "Significance for the child", "Page 1 of 1"):
+        assert shown in text
 
 
 def test_a_long_history_runs_over_several_pages(signed_in, child, make_user):
@@ -235,9 +251,30 @@ def test_a_long_history_runs_over_several_pages(signed_in, child, make_user):
 
     response = download(signed_in(Role.SOCIAL_WORKER), child, format="pdf")
 
-    assert pdf_pages(response.content) > 1
+    pages = pdf_pages(response.content)
+    assert pages > 1
+    text = pdf_text(response.content)
+    assert text.count("Significance for the child") == pages  # the header row on every page
+    assert [f"Page {n} of {pages}" in text for n in range(1, pages + 1)] == [True] * pages
     rows = word_rows(download(signed_in(Role.SOCIAL_WORKER), child).content)
     assert len(rows) == 61
+
+
+def test_an_entry_longer_than_a_page_runs_on_to_the_next(signed_in, child, make_user):
+    client = signed_in(Role.SOCIAL_WORKER)
+    ChronologyEntryFactory(child=child, author=client.user, event_date=dt.date(2025, 1, 1),
+                           title="Strategy <discussion> & outcome", detail="What was said at the meeting. " * 300)
+    note = CaseNoteFactory(child=child, author=client.user, contact_date=dt.date(2025, 1, 2))
+    ChronologyAnalysis.objects.create(child=child, kind="case_note", source_id=note.pk, seq=0,
+                                      text="A long analysis. " * 290, author=client.user)
+
+    response = download(client, child, format="pdf")
+
+    assert response.status_code == 200
+    assert pdf_pages(response.content) > 2
+    text = pdf_text(response.content)
+    assert "Strategy <" in text and "> & outcome" in text  # shown as typed (drawn in pieces around the marks)
+    assert "A long analysis." in text
 
 
 # --- Who may export -----------------------------------------------------------------------------
