@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -160,6 +161,9 @@ class Chronology:
         return COURT_COLUMNS if self.for_court else FAMILY_COLUMNS
 
     def heading(self) -> list[tuple[str, str]]:
+        return [(label, _clean(value)) for label, value in self._heading()]
+
+    def _heading(self) -> list[tuple[str, str]]:
         return [("Name", self.child_name), ("Date of birth", self.date_of_birth), ("LA child ID", self.la_child_id),
                 ("Period", self.period), ("Events included", self.selection), ("Produced", self.produced)]
 
@@ -170,7 +174,16 @@ class Chronology:
         cells = [("", govuk_date(entry.date)), ("", entry.title), ("", source), significance]
         if self.for_court:
             cells.append(("", entry.analysis.text if entry.analysis else ""))
-        return cells
+        return [(bold, _clean(text)) for bold, text in cells]
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    """Text as both formats can hold it: line breaks as \\n, and no control characters (pasted text may
+    carry some; a Word document may not hold them at all)."""
+    return _NOT_XML.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _period(date_from, date_to) -> str:
@@ -205,7 +218,8 @@ def build(*, user, child, audience: str, kinds: list[str], date_from=None, date_
     else:
         born = "Not recorded"
     return Chronology(
-        audience=audience, child_name=child.full_name, date_of_birth=born, la_child_id=child.la_child_id,
+        audience=audience, child_name=_clean(child.full_name), date_of_birth=born,
+        la_child_id=_clean(child.la_child_id),
         period=_period(date_from, date_to), selection=_selection(allowed, chosen, significant_only),
         produced=f"Produced by {user.display_name} on {today}" if audience == COURT else f"Produced on {today}",
         rows=rows,

@@ -206,6 +206,21 @@ def test_the_family_version_has_no_analysis_and_no_worker_names(signed_in, histo
         assert hidden not in text
 
 
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_pasted_control_characters_do_not_stop_the_download(signed_in, child, make_user, fmt):
+    client = signed_in(Role.SOCIAL_WORKER)
+    ChronologyEntryFactory(child=child, author=client.user, event_date=dt.date(2025, 1, 1), title="Pasted\x0bnote",
+                           detail="Line one\r\nLine two\x00\x1f")
+
+    response = download(client, child, format=fmt)
+
+    assert response.status_code == 200
+    if fmt == "docx":
+        rows = word_rows(response.content)
+        assert rows[1][1] == "Pastednote"
+        assert rows[1][3] == "Line one\nLine two"
+
+
 def test_an_empty_period_still_downloads(signed_in, history):
     response = download(signed_in(Role.SOCIAL_WORKER), history, date_to_0="1", date_to_1="1", date_to_2="2000")
 
