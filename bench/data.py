@@ -74,6 +74,7 @@ def build() -> dict:
     call_command("migrate", interactive=False, verbosity=0)
 
     from opencsc.accounts.models import User
+    from opencsc.core.models import Event
     from opencsc.synthetic.services import authority_generate
 
     today = timezone.localdate()
@@ -103,6 +104,12 @@ def build() -> dict:
             addresses=1,
             name=("Mia", "Pearson-Ward"),
         )
+        # The two children's histories were written in bulk, as an import is: into the event log once.
+        from opencsc.core import events
+
+        events.rebuild(child_ids=[long_child["pk"], short_child["pk"]])
+        long_child["events"] = Event.objects.filter(child_id=long_child["pk"]).exclude(title="").count()
+        short_child["events"] = Event.objects.filter(child_id=short_child["pk"]).exclude(title="").count()
     info = {
         "version": common.DATA_VERSION,
         "generator": generator_fingerprint(),

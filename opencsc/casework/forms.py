@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from opencsc.core import events
 from opencsc.core.forms import ConcurrencyMixin, GovukDateField
 
-from . import events
 from .models import CaseNote, ChronologyEntry, Meeting, MeetingAttendance, OversightRecord, PlanAction, Visit
 
 

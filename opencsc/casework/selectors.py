@@ -6,19 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from opencsc.core.models import AuditEvent
-from opencsc.core.prepared import prepared
+from opencsc.core import events
+from opencsc.core.models import AuditEvent, Event
 from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.people.access import can, children_for
 from opencsc.people.models import Address, Child, ChildAlias, Relationship
 
-from . import events, policy
-from .events import ChronologyItem
+from . import policy
 from .models import (
     ActionProgress,
     Allocation,
@@ -32,7 +32,7 @@ from .models import (
     PlanAction,
     Visit,
 )
-from .summary import services_for
+from .summary import check_expressions, services_for
 
 RECENT_ITEMS = 10
 
@@ -45,10 +45,6 @@ def _require(user, action: str, child: Child) -> None:
 # --- Chronology -------------------------------------------------------------------------
 
 
-def _newest_first(item: ChronologyItem):
-    return (item.date, item.source, item.sort_key)
-
-
 def chronology_for(
     *,
     user,
@@ -58,32 +54,33 @@ def chronology_for(
     date_to: dt.date | None = None,
     significant_only: bool = False,
     limit: int | None = None,
-) -> list[ChronologyItem]:
-    """Every registered event source merged, newest first (one query per source).
-
-    With ``limit``, only the ``limit`` newest items (sources that can stop at their newest
-    items are asked for no more than that).
-    """
+) -> QuerySet[Event]:
+    """The child's chronology from the event log, newest first, filtered in SQL (page it: a ten-year
+    history has thousands of entries). Entries of sources the user may not see are left out."""
     _require(user, "view_casework", child)
-    wanted = set(sources) if sources else None
-    items: list[ChronologyItem] = []
-    for source in events.sources():
-        if wanted is not None and source.key not in wanted:
-            continue
-        if limit is not None and source.takes_limit and not (significant_only or date_from or date_to):
-            fetched = source.fetch(child, date_from=date_from, date_to=date_to, limit=limit)
-        else:
-            fetched = source.fetch(child, date_from=date_from, date_to=date_to)
-        for item in fetched:
-            if date_from and item.date < date_from:
-                continue
-            if date_to and item.date > date_to:
-                continue
-            if significant_only and not item.significant:
-                continue
-            items.append(item)
-    items.sort(key=_newest_first, reverse=True)
+    hidden = _hidden_kinds(user, child)
+    items = Event.objects.filter(child=child).exclude(title="")
+    if sources:
+        items = items.filter(kind__in=sources)
+    if hidden:
+        items = items.exclude(kind__in=hidden)
+    if date_from:
+        items = items.filter(occurred_on__gte=date_from)
+    if date_to:
+        items = items.filter(occurred_on__lte=date_to)
+    if significant_only:
+        items = items.filter(significant=True)
+    items = items.select_related("author").order_by(*CHRONOLOGY_ORDER)
     return items if limit is None else items[:limit]
+
+
+# Newest first; within a day, by source and then by record, as the sources give them.
+CHRONOLOGY_ORDER = ("-occurred_on", "-kind", "-source_id", "-seq")
+
+
+def _hidden_kinds(user, child: Child) -> list[str]:
+    """The sources whose entries this user may not see on this child (``Source.visible_to``)."""
+    return [s.key for s in events.sources() if s.visible_to and not can(user, s.visible_to, child)]
 
 
 # --- Case notes ---------------------------------------------------------------------------
@@ -156,30 +153,13 @@ class RecordSummary:
     services: list[str] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
     family: list = field(default_factory=list)
-    recent_chronology: list[ChronologyItem] = field(default_factory=list)
+    recent_chronology: list[Event] = field(default_factory=list)
     recent_notes: list = field(default_factory=list)
     open_plans: list = field(default_factory=list)
     last_visit: Visit | None = None
+    clock_facts: list[Event] = field(default_factory=list)  # the child's, for timescales' child_next_due
 
 
-# The record page's own reads, prepared (see opencsc.core.prepared): `today` is part of what is kept.
-
-
-@prepared
-def _address_rows(child_id, *, today):
-    return (
-        Address.objects.filter(child_id=child_id, start_date__lte=today)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .order_by("-start_date", "-id")[:1]
-    )
-
-
-def _current_address(child: Child) -> Address | None:
-    rows = _address_rows(child.pk, today=timezone.localdate())
-    return rows[0] if rows else None
-
-
-@prepared
 def _relationship_rows(child_id, *, today):
     return (
         Relationship.objects.filter(child_id=child_id)
@@ -192,30 +172,60 @@ def _relationship_rows(child_id, *, today):
 def _family(user, child: Child) -> list[Relationship]:
     """Current relationships, hiding related children this user may not see (one query, and one more
     if the network names other children)."""
-    relationships = _relationship_rows(child.pk, today=timezone.localdate())
+    relationships = list(_relationship_rows(child.pk, today=timezone.localdate()))
     related = {r.related_child_id for r in relationships if r.related_child_id}
     visible = set(children_for(user).filter(pk__in=related).values_list("pk", flat=True)) if related else set()
     return [r for r in relationships if r.related_child_id is None or r.related_child_id in visible]
 
 
-@prepared
-def _adult_flag_rows(child_id, *, today):
-    return (
-        Relationship.objects.filter(child_id=child_id, person__isnull=False)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .filter(Q(person__mappa=True) | Q(person__marac=True) | Q(person__poses_risk=True))
-        .values_list("person__mappa", "person__marac", "person__poses_risk")
-    )
+_ADDRESS_FIELDS = ("line_1", "line_2", "town", "postcode", "start_date")
+_VISIT_FIELDS = ("kind", "visited_on", "child_seen", "child_seen_alone")
+_ADULT_FLAGS = {"risk": "person__poses_risk", "mappa": "person__mappa", "marac": "person__marac"}
 
 
-def _adult_alerts(child: Child) -> list[Alert]:
-    """Adults in the family network flagged MAPPA, MARAC or posing a risk (one query)."""
-    flags = _adult_flag_rows(child.pk, today=timezone.localdate())
-    mappa = marac = risk = 0
-    for is_mappa, is_marac, is_risk in flags:
-        mappa += bool(is_mappa)
-        marac += bool(is_marac)
-        risk += bool(is_risk)
+def _first(queryset, field: str):
+    return Subquery(queryset.values(field)[:1])
+
+
+def _record_row(child: Child, *, casework: bool) -> dict:
+    """ONE query: the child's row with every single value the record page shows (the current address,
+    counts of flagged adults, the last visit, whether there are aliases, family or open plans to read,
+    and the services checks of every app: casework.summary.check_expressions)."""
+    today = timezone.localdate()
+    current = Q(end_date__isnull=True) | Q(end_date__gte=today)
+    address = Address.objects.filter(child=OuterRef("pk"), start_date__lte=today).filter(current).order_by(
+        "-start_date", "-id")
+    adults = Relationship.objects.filter(child=OuterRef("pk"), person__isnull=False).filter(current)
+    expressions = {f"address_{name}": _first(address, name) for name in _ADDRESS_FIELDS}
+    expressions["address_id"] = _first(address, "pk")
+    for key, flag in _ADULT_FLAGS.items():
+        flagged = adults.filter(**{flag: True}).order_by().values("child").annotate(n=Count("pk")).values("n")
+        expressions[f"adults_{key}"] = Coalesce(Subquery(flagged[:1]), 0)
+    expressions["has_aliases"] = Exists(ChildAlias.objects.filter(child=OuterRef("pk")))
+    if casework:
+        expressions["has_family"] = Exists(Relationship.objects.filter(child=OuterRef("pk")).filter(current))
+        expressions["has_open_plans"] = Exists(Plan.objects.filter(child=OuterRef("pk"), end_date__isnull=True))
+        visits = Visit.objects.filter(child=OuterRef("pk")).order_by("-visited_on", "-id")
+        expressions.update({f"visit_{name}": _first(visits, name) for name in _VISIT_FIELDS})
+    expressions.update(check_expressions())
+    return Child.objects.filter(pk=child.pk).annotate(**expressions).values(*expressions).first() or {}
+
+
+def _current_address(child: Child, row: dict) -> Address | None:
+    if row.get("address_id") is None:
+        return None
+    return Address(pk=row["address_id"], child=child, **{name: row[f"address_{name}"] for name in _ADDRESS_FIELDS})
+
+
+def _last_visit(child: Child, row: dict) -> Visit | None:
+    if row.get("visit_visited_on") is None:
+        return None
+    return Visit(child=child, **{name: row[f"visit_{name}"] for name in _VISIT_FIELDS})
+
+
+def _adult_alerts(row: dict) -> list[Alert]:
+    """Adults in the family network flagged MAPPA, MARAC or posing a risk."""
+    risk, mappa, marac = (row.get(f"adults_{key}") or 0 for key in _ADULT_FLAGS)
     alerts = []
     if risk:
         alerts.append(Alert("Poses a risk", _adults(risk, "poses a risk to children", "pose a risk to children")))
@@ -232,7 +242,7 @@ def _adults(count: int, singular: str, plural: str) -> str:
     return f"{count} adults in the family network {plural}"
 
 
-def _alerts(child: Child) -> list[Alert]:
+def _alerts(child: Child, row: dict) -> list[Alert]:
     alerts = []
     if child.is_restricted:
         alerts.append(Alert("Restricted record", child.restriction_reason or "Only named people may see this record"))
@@ -240,7 +250,7 @@ def _alerts(child: Child) -> list[Alert]:
         alerts.append(Alert("Deceased", f"Died {govuk_date(child.date_of_death)}", colour="grey"))
     if child.is_unborn:
         alerts.append(Alert("Unborn", f"Expected {govuk_date(child.expected_date_of_birth)}", colour="purple"))
-    alerts.extend(_adult_alerts(child))
+    alerts.extend(_adult_alerts(row))
     if child.interpreter_needed:
         language = f": {child.first_language}" if child.first_language else ""
         alerts.append(Alert("Interpreter needed", f"Needs an interpreter{language}", colour="yellow"))
@@ -249,12 +259,10 @@ def _alerts(child: Child) -> list[Alert]:
     return alerts
 
 
-@prepared
 def _alias_rows(child_id):
     return ChildAlias.objects.filter(child_id=child_id).order_by("kind", "last_name", "first_name", "id")
 
 
-@prepared
 def _open_allocation_rows(child_id):
     return (
         Allocation.objects.filter(child_id=child_id, end_date__isnull=True)
@@ -263,29 +271,41 @@ def _open_allocation_rows(child_id):
     )
 
 
-@prepared
-def _recent_note_rows(child_id, *, limit):
-    """As case_notes_for(), newest first, for the record page (which has checked view_casework)."""
-    return CaseNote.objects.filter(child_id=child_id).select_related("author").order_by(
-        "-contact_date", "-id")[:limit]
-
-
 def child_record_summary(*, user, child: Child) -> RecordSummary:
-    """Everything the record page shows, in a number of queries that does not grow with the history."""
+    """Everything the record page shows, in a number of queries that does not grow with the history:
+    the child's row with its single values (``_record_row``), the open allocations, the events (the
+    recent chronology, the recent case notes and the clock facts, in one query: ``record_events``),
+    and the aliases, family and open plans only when there are some."""
     casework = can(user, "view_casework", child)
     summary = RecordSummary(child=child, can_view_casework=casework)
-    summary.aliases = _alias_rows(child.pk)
-    summary.current_address = _current_address(child)
-    summary.allocations = _open_allocation_rows(child.pk)
-    summary.services = services_for(child, allocations=summary.allocations)
-    summary.alerts = _alerts(child)
+    row = _record_row(child, casework=casework)
+    summary.aliases = list(_alias_rows(child.pk)) if row.get("has_aliases") else []
+    summary.current_address = _current_address(child, row)
+    summary.allocations = list(_open_allocation_rows(child.pk))
+    child.open_allocations_read = summary.allocations  # people.access reads them rather than asking again
+    summary.services = services_for(child, allocations=summary.allocations, row=row)
+    summary.alerts = _alerts(child, row)
     if casework:
-        summary.family = _family(user, child)
-        summary.recent_chronology = chronology_for(user=user, child=child, limit=RECENT_ITEMS)
-        summary.recent_notes = _recent_note_rows(child.pk, limit=RECENT_ITEMS)
-        summary.open_plans = open_plans_for(child)
-        summary.last_visit = last_visit_for(child)
+        summary.family = _family(user, child) if row.get("has_family") else []
+        chronology, notes, clocks = record_events(user=user, child=child, limit=RECENT_ITEMS)
+        summary.recent_chronology, summary.recent_notes, summary.clock_facts = chronology, notes, clocks
+        summary.open_plans = open_plans_for(child) if row.get("has_open_plans") else []
+        summary.last_visit = _last_visit(child, row)
     return summary
+
+
+def record_events(*, user, child: Child, limit: int) -> tuple[list[Event], list[Event], list[Event]]:
+    """ONE query of the event log for the record page: the ``limit`` newest chronology entries, the
+    ``limit`` newest case notes, and every clock fact of the child (for what is next due)."""
+    shown = chronology_for(user=user, child=child)
+    newest = shown.values("pk")[:limit]
+    notes = shown.filter(kind="case_note").values("pk")[:limit]
+    rows = list(Event.objects.filter(child=child).filter(
+        Q(pk__in=newest) | Q(pk__in=notes) | ~Q(clock="")).select_related("author").order_by(*CHRONOLOGY_ORDER))
+    chronology = [e for e in rows if e.title and e.kind not in _hidden_kinds(user, child)][:limit]
+    note_rows = [e for e in rows if e.title and e.kind == "case_note"][:limit]
+    clocks = [e for e in rows if e.clock]
+    return chronology, note_rows, clocks
 
 
 def age_text(child: Child, on: dt.date | None = None) -> str:
@@ -386,12 +406,10 @@ def oversight_for(*, user, child: Child) -> QuerySet[OversightRecord]:
     )
 
 
-@prepared
 def _open_plan_rows(child_id):
     return Plan.objects.filter(child_id=child_id, end_date__isnull=True).order_by("-start_date", "-id")
 
 
-@prepared
 def _last_visit_rows(child_id):
     return Visit.objects.filter(child_id=child_id).order_by("-visited_on", "-id")[:1]
 

@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from opencsc.accounts.roles import TeamKind
-from opencsc.core.prepared import prepared
 
 ServiceSource = Callable[..., list[str]]
 
@@ -68,43 +67,41 @@ def service_sources() -> list[ServiceSource | ServiceCheck]:
     return list(_SOURCES)
 
 
-@prepared
-def _check_row(child_id, *, checks: tuple[ServiceCheck, ...]):
-    """The child's row with every check's expressions, named ``service_<check number>_<name>``.
+def check_expressions() -> dict[str, object]:
+    """Every check's expressions over the child's row, named ``service_<check number>_<name>``: a page
+    that reads the child's row anyway adds them to that query (the record page: casework.selectors)."""
+    checks = [s for s in _SOURCES if isinstance(s, ServiceCheck)]
+    return {f"service_{number}_{name}": expression
+            for number, check in enumerate(checks) for name, expression in check.expressions().items()}
 
-    Prepared (see opencsc.core.prepared): checks may read today's date, and prepared queries are
-    made again each day.
-    """
+
+def _check_row(child_id) -> dict:
     from opencsc.people.models import Child
 
-    renamed = {f"service_{number}_{name}": expression
-               for number, check in enumerate(checks) for name, expression in check.expressions().items()}
-    return Child.objects.filter(pk=child_id).annotate(**renamed).values(*renamed)
+    renamed = check_expressions()
+    if not renamed:
+        return {}
+    return Child.objects.filter(pk=child_id).annotate(**renamed).values(*renamed).first() or {}
 
 
-def _check_values(child, checks: list[ServiceCheck]) -> list[dict]:
-    """The values of every check's expressions for this child, in one query."""
-    if not checks:
-        return []
-    rows = _check_row(child.pk, checks=tuple(checks))
-    values: list[dict] = [defaultdict(lambda: None) for _ in checks]  # as row.get(): None if no row
-    for alias, value in (rows[0] if rows else {}).items():
-        number, name = alias[len("service_"):].split("_", 1)
-        values[int(number)][name] = value
-    return values
-
-
-def services_for(child, *, allocations=None) -> list[str]:
+def services_for(child, *, allocations=None, row: dict | None = None) -> list[str]:
     """The services the child receives now, from every registered source.
 
-    ``allocations``: the child's open allocations with their teams, newest first, if already read.
+    ``allocations``: the child's open allocations with their teams, newest first, if already read;
+    ``row``: the values of ``check_expressions()`` for the child, if already read (else one query).
     """
     checks = [s for s in _SOURCES if isinstance(s, ServiceCheck)]
-    values = dict(zip((id(c) for c in checks), _check_values(child, checks), strict=True))
+    row = _check_row(child.pk) if row is None else row
+    values: list[dict] = [defaultdict(lambda: None) for _ in checks]  # as row.get(): None if no row
+    for alias, value in row.items():
+        if alias.startswith("service_"):
+            number, name = alias[len("service_"):].split("_", 1)
+            values[int(number)][name] = value
+    by_check = dict(zip((id(c) for c in checks), values, strict=True))
     labels: list[str] = []
     for source in _SOURCES:
         if isinstance(source, ServiceCheck):
-            found = source.labels(values[id(source)])
+            found = source.labels(by_check[id(source)])
         elif source is allocated_team_services and allocations is not None:
             found = _team_labels(a.team.kind for a in allocations)
         else:

@@ -45,7 +45,7 @@ def child_record(request, child_id):
     if summary.can_view_casework:
         from opencsc.timescales.selectors import child_next_due  # timescales reads casework's registry
 
-        next_due = child_next_due(user=request.user, child=child)
+        next_due = child_next_due(user=request.user, child=child, facts=summary.clock_facts)
     return render(request, "casework/child_record.html", {
         "next_due": next_due,
         "child": child,
@@ -80,8 +80,8 @@ def chronology(request, child_id):
         "child": child,
         "form": form,
         "filtered": bool(criteria) and any(criteria.values()),
-        "page_obj": _page(request, items, CHRONOLOGY_PER_PAGE),
-        "total": len(items),
+        "page_obj": (page := _page(request, items, CHRONOLOGY_PER_PAGE)),
+        "total": page.paginator.count,
         "can_record": can(request.user, "record", child),
     })
 

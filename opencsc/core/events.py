@@ -246,6 +246,9 @@ def rebuild(*, kinds: Iterable[str] | None = None, child_ids: Iterable[int] | No
     wanted = [get_source(k) for k in kinds] if kinds else sources()
     written: dict[str, int] = {}
     with transaction.atomic():
+        if not kinds:  # rows of sources no longer registered go too
+            stray = Event.objects.exclude(kind__in=list(_REGISTRY))
+            (stray if child_ids is None else stray.filter(child_id__in=child_ids)).delete()
         for source in wanted:
             old = Event.objects.filter(kind=source.key)
             if child_ids is not None:

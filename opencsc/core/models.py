@@ -123,3 +123,7 @@ class Event(models.Model):
     @property
     def source(self):
         return self.kind
+
+    @property
+    def author_name(self) -> str:
+        return self.author.display_name if self.author_id else ""

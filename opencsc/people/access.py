@@ -94,7 +94,11 @@ def _small_id(pk) -> bool:
 
 
 def _is_allocated(user, child) -> bool:
-    # Allocations belong to casework, a layer above: read them through the child's reverse relation.
+    # Allocations belong to casework, a layer above: read them through the child's reverse relation,
+    # or from the open allocations a page has already read (``child.open_allocations_read``).
+    known = getattr(child, "open_allocations_read", None)
+    if known is not None:
+        return any(a.worker_id == user.pk or (user.team_id and a.team_id == user.team_id) for a in known)
     open_allocations = child.allocations.filter(end_date__isnull=True)
     if not open_allocations.exists():
         return False

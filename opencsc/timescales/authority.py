@@ -64,6 +64,25 @@ def authority_calendar() -> AuthorityCalendar:
     return calendar_for(ClosureDay.objects.values_list("date", flat=True))
 
 
+def authority_timescales() -> tuple[AuthorityCalendar, dict[str, dict[str, Any]]]:
+    """``authority_calendar()`` and ``authority_settings()`` from ONE query (every due list needs both)."""
+    from django.db.models import CharField, DateField, JSONField, Value
+
+    from .models import ClosureDay, LocalRuleSetting
+
+    days = ClosureDay.objects.order_by().values_list(
+        "date", Value("", output_field=CharField()), Value(None, output_field=JSONField()))
+    values = LocalRuleSetting.objects.order_by().values_list(
+        Value(None, output_field=DateField()), "rule_code", "values")
+    closures, settings = [], []
+    for day, code, rule_values in days.union(values, all=True):
+        if day is not None:
+            closures.append(day)
+        else:
+            settings.append((code, rule_values))
+    return calendar_for(closures), _settings_from(settings)
+
+
 def _from_json(values: dict[str, Any]) -> dict[str, Any]:
     out = dict(values)
     if "then" in out:
@@ -77,8 +96,12 @@ def authority_settings() -> dict[str, dict[str, Any]]:
     """The authority's values for local rules (rules it has not changed are left out)."""
     from .models import LocalRuleSetting
 
+    return _settings_from(LocalRuleSetting.objects.values_list("rule_code", "values"))
+
+
+def _settings_from(rows) -> dict[str, dict[str, Any]]:
     out = {}
-    for code, values in LocalRuleSetting.objects.values_list("rule_code", "values"):
+    for code, values in rows:
         rule = RULES_BY_CODE.get(code)
         if rule is None or not values:
             continue

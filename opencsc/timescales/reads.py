@@ -27,7 +27,14 @@ What changes, and what does not:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.db.models import Max, Q, QuerySet
+
+from opencsc.core import events
+from opencsc.core.models import Event
 
 from .core import NONE, Rule
 from .core.engine import _relevant_names
@@ -89,3 +96,84 @@ def reads_open(closes: Iterable[tuple[str, str]], rules: Iterable[Rule]) -> bool
     over, for these rules? Every rule each start event starts must be closed by its event."""
     rules = tuple(rules)
     return all(closed_by(rule, closing) for start, closing in closes for rule in rules if rule.start_event == start)
+
+
+# --- Reading the clock facts from the event log (core.Event) --------------------------------------
+
+# Events that belong to a scope come after the child's unscoped ones when the two are read together.
+_SCOPED = 1 << 40
+# Each source's events come in a block of orders of their own, in the order of the sources' labels.
+_SOURCE_BLOCK = 1 << 32
+_COLUMNS = ("kind", "child_id", "clock", "occurred_on", "occurred_at", "timed", "scope")
+_ORDER = ("kind", "child_id", "occurred_on", "source_id", "seq")
+
+
+def narrowed(queryset: QuerySet, children: QuerySet | Sequence[int] | None) -> QuerySet:
+    """``queryset`` (of a model with a ``child`` key) narrowed to these children: a list of ids
+    (``child_id IN``), None for every child (nothing to narrow), or a queryset of children (a subquery)."""
+    if children is None:
+        return queryset
+    if isinstance(children, QuerySet):
+        return queryset.filter(child__in=children.order_by().values("pk"))
+    ids = list(children)
+    return queryset.filter(child_id=ids[0]) if len(ids) == 1 else queryset.filter(child_id__in=ids)
+
+
+def clock_reads(rules, on_or_before: dt.date | None) -> tuple[set[str], set[str], set[str]]:
+    """The source kinds whose clock facts a due list reads (all, only the latest of each, only those
+    of open scopes) for these rules as at the date (None: everything, all of it)."""
+    full: set[str] = set()
+    latest: set[str] = set()
+    open_: set[str] = set()
+    rules = tuple(rules)
+    for source in events.clock_sources():
+        if on_or_before is not None and source.latest and reads_latest(
+                (*source.starts_clocks, *source.stops_clocks), rules):
+            latest.add(source.key)
+        elif on_or_before is not None and source.closes and reads_open(source.closes, rules):
+            open_.add(source.key)
+        else:
+            full.add(source.key)
+    return full, latest, open_
+
+
+def clock_facts(children, *, rules=(), on_or_before: dt.date | None = None, only: frozenset[int] | None = None):
+    """The clock events of these children (see ``narrowed``) from the event log, as
+    ``(order, child_id, name, on, scope)``, each source's in a block of its own, sources in the order of
+    their labels, and within a source by child, day and record: two queries whatever the number of
+    children. With ``on_or_before``, only what a list of what is outstanding on that day needs
+    (``clock_reads``). With ``only``, the events of other children are left out."""
+    full, latest, open_ = clock_reads(rules, on_or_before)
+    base = narrowed(Event.objects.exclude(clock=""), children)
+    wanted = Q(kind__in=sorted(full))
+    if open_:
+        wanted |= Q(kind__in=sorted(open_)) & (Q(settled_on__isnull=True) | Q(settled_on__gt=on_or_before))
+    rows: dict[str, list] = defaultdict(list)
+    for kind, child_id, name, on, at, timed, scope in base.filter(wanted).order_by(*_ORDER).values_list(*_COLUMNS):
+        if only is None or child_id in only:
+            rows[kind].append((child_id, name, at if timed else on, scope))
+    if latest:
+        grouped = (base.filter(kind__in=sorted(latest), occurred_on__lte=on_or_before).order_by()
+                   .values("kind", "child_id", "clock", "scope").annotate(latest=Max("occurred_on"))
+                   .values_list("kind", "child_id", "clock", "scope", "latest").order_by("kind", "child_id", "latest"))
+        for kind, child_id, name, scope, on in grouped:
+            if only is None or child_id in only:
+                rows[kind].append((child_id, name, on, scope))
+    yield from _in_order(rows)
+
+
+def ordered_facts(facts: Iterable):
+    """``clock_facts`` over clock facts already read (core.Event rows, any order): all of them."""
+    by_kind: dict[str, list] = defaultdict(list)
+    for e in sorted(facts, key=lambda e: (e.kind, e.child_id, e.occurred_on, e.source_id, e.seq)):
+        if e.clock:
+            by_kind[e.kind].append((e.child_id, e.clock, e.occurred_at if e.timed else e.occurred_on, e.scope))
+    return _in_order(by_kind)
+
+
+def _in_order(rows: dict[str, list]):
+    rank = {source.key: index for index, source in enumerate(events.clock_sources())}
+    for kind in sorted(rows, key=lambda k: rank.get(k, len(rank))):
+        block = rank.get(kind, len(rank)) * _SOURCE_BLOCK
+        for index, (child_id, name, on, scope) in enumerate(rows[kind]):
+            yield block + index, child_id, name, on, scope

@@ -27,7 +27,7 @@ from opencsc.casework.models import Allocation
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
 
-from .authority import authority_calendar, authority_settings
+from .authority import authority_timescales
 from .core import (
     AMBER,
     DONE,
@@ -44,7 +44,9 @@ from .core import (
 )
 from .core.engine import _relevant_names
 from .models import DueReminder, MissedTimescaleReason
-from .reads import reads_latest, reads_open
+from .reads import clock_facts, narrowed, ordered_facts, reads_latest, reads_open
+
+USE_OLD_REGISTRY = False  # the comparison of the two reads, until the old registry goes
 
 RAG_ORDER = {RED: 0, AMBER: 1, GREEN: 2, DONE_LATE: 3, DONE: 4}
 RAG_LABELS = {RED: "Overdue", AMBER: "Due soon", GREEN: "On track", DONE: "Done on time", DONE_LATE: "Done late"}
@@ -340,6 +342,50 @@ def _events_by_name(
     return grouped, choosing
 
 
+def _log_children(children: QuerySet) -> tuple[object, frozenset[int] | None]:
+    """What to narrow the event log to for these children (see ``reads.narrowed``), and the ids to
+    keep (None: keep all). One query, whatever the number of children."""
+    unordered = children if children.query.is_sliced else children.order_by()
+    ids = _ids(unordered)
+    if len(ids) <= NARROW_UP_TO:
+        return ids, None
+    if len(ids) >= WHOLE_FROM:
+        return None, frozenset(ids)
+    return children, None
+
+
+def _events_by_name_from_log(
+    children: QuerySet, *, rules=(), on_or_before: dt.date | None = None, facts: Iterable | None = None
+) -> tuple[dict[tuple[int, str], dict[str, list]], set[tuple[int, str]]]:
+    """The children's clock events from the event log, grouped by (child id, scope) and filed by name
+    as ``(order, name, on)``, and the groups that choose which of alternative rules applies (an
+    ``ONLY`` event). ``order`` keeps the sources' order, a scope's events after the child's unscoped
+    ones, so that a rule can be given its own events without going through all the others.
+    With ``on_or_before``, only what is needed to know what is outstanding then (``reads.clock_reads``).
+    ``facts``: the children's clock facts (core.Event rows), if the page has read them already."""
+    grouped: dict[tuple[int, str], dict[str, list]] = {}
+    choosing: set[tuple[int, str]] = set()
+    if facts is not None:
+        ordered = ordered_facts(facts)
+    else:
+        narrow, only = _log_children(children)
+        if narrow == []:
+            return grouped, choosing
+        ordered = clock_facts(narrow, rules=rules, on_or_before=on_or_before, only=only)
+    for order, child_id, name, on, scope in ordered:
+        key = (child_id, scope)
+        by_name = grouped.get(key)
+        if by_name is None:
+            by_name = grouped[key] = {}
+        bucket = by_name.get(name)
+        if bucket is None:
+            bucket = by_name[name] = []
+            if name.startswith(ONLY):
+                choosing.add(key)
+        bucket.append((order + _SCOPED if scope else order, name, on))
+    return grouped, choosing
+
+
 def recorded_event_names() -> frozenset[str]:
     """Every clock event some registered source records (its declared starts and stops)."""
     names: set[str] = set()
@@ -368,6 +414,7 @@ def due_items(
     today: dt.date | None = None,
     rules: Iterable[str] | None = None,
     completed_since: dt.date | None = None,
+    facts: Iterable | None = None,
 ) -> list[DueItem]:
     """The outstanding clocks for these children (and those completed on or after
     ``completed_since``, if given), red first, then by due date.
@@ -380,8 +427,7 @@ def due_items(
         now = timezone.now()
     else:
         now = timezone.make_aware(dt.datetime.combine(today, dt.time(23, 59, 59)))
-    calendar = authority_calendar()
-    settings = authority_settings()
+    calendar, settings = authority_timescales()
     wanted = set(rules) if rules is not None else None
     # A rule whose end is not yet recorded anywhere in OpenCSC would only ever show as overdue.
     recorded = recorded_event_names()
@@ -394,10 +440,15 @@ def due_items(
     runs = {code: _RuleRun(rule) for code, rule in effective.items()}
     starters: dict[str, tuple[_RuleRun, ...]] = {
         name: tuple(runs[rule.code] for rule in rules_) for name, rules_ in by_start.items()}
-    for_sources, only = _sources_children(children)
-    # For what is outstanding, some sources need give only their latest events or open scopes.
-    readers = _outstanding_readers(effective.values(), today) if completed_since is None else None
-    grouped, choosing = _events_by_name(for_sources, only, readers=readers)
+    if USE_OLD_REGISTRY:
+        for_sources, only = _sources_children(children)
+        readers = _outstanding_readers(effective.values(), today) if completed_since is None else None
+        grouped, choosing = _events_by_name(for_sources, only, readers=readers)
+    else:
+        # For what is outstanding, some sources need give only their latest events or open scopes.
+        grouped, choosing = _events_by_name_from_log(
+            children, rules=effective.values(), on_or_before=today if completed_since is None else None,
+            facts=facts)
     items: list[DueItem] = []
     for key, own in grouped.items():
         started = [run for name in own for run in starters.get(name, ())]
@@ -445,7 +496,7 @@ def due_items(
                     rag=status, started=clock.started, measured_from=clock.measured_from, step=clock.step,
                     completed_on=clock.completed_on, days_left=(_as_date(due) - today).days,
                 ))
-    items = _with_reasons(items, children if only is not None else for_sources)
+    items = _with_reasons(items, children)
     items.sort(key=sort_key)
     return items
 
@@ -455,7 +506,7 @@ def _with_reasons(items: list[DueItem], children: QuerySet) -> list[DueItem]:
         return items
     reasons = {
         (child_id, code, scope, due): reason
-        for child_id, code, scope, due, reason in of_children(MissedTimescaleReason.objects.all(), children)
+        for child_id, code, scope, due, reason in narrowed(MissedTimescaleReason.objects.all(), children)
         .values_list("child_id", "rule_code", "scope", "due_date", "reason")
     }
     out = []
@@ -568,9 +619,14 @@ def overdue(*, user, rule: str | None = None, team=None, today: dt.date | None =
     return items
 
 
-def child_next_due(*, user, child, today: dt.date | None = None, completed_since: dt.date | None = None):
-    """What is next due for one child, soonest first (for the child's record page)."""
-    children = children_for(user).filter(pk=child.pk)
-    items = due_items(children=children, today=today, completed_since=completed_since)
+def child_next_due(*, user, child, today: dt.date | None = None, completed_since: dt.date | None = None,
+                   facts: Iterable | None = None):
+    """What is next due for one child, soonest first (for the child's record page).
+
+    ``facts``: the child's clock facts (core.Event rows), if the page has read them already
+    (casework.selectors.record_events); the child must then be one the user may see (``child_for``).
+    """
+    children = children_for(user).filter(pk=child.pk) if facts is None else Child.objects.filter(pk=child.pk)
+    items = due_items(children=children, today=today, completed_since=completed_since, facts=facts)
     items.sort(key=lambda i: (i.rag not in OUTSTANDING, i.due_date, i.rule_code))
     return items

@@ -6,7 +6,9 @@ from django.utils import timezone
 from opencsc.accounts.roles import Role
 from opencsc.timescales import authority
 
-from .sources import SOURCE
+from opencsc.core import events
+
+from .sources import SOURCES
 
 
 @pytest.fixture(autouse=True)
@@ -18,11 +20,12 @@ def fresh_calendar():
 
 @pytest.fixture
 def casework_clocks(monkeypatch):
-    """Only the test source over plans, meetings and visits, whatever else is registered."""
-    from opencsc.casework import events
-
-    monkeypatch.setattr(events, "_REGISTRY", {SOURCE.key: SOURCE})
-    return SOURCE
+    """Only the test sources over plans, meetings and visits, whatever else is registered: records made
+    after this (announced to the event log) have only their rows."""
+    monkeypatch.setattr(events, "_REGISTRY", {source.key: source for source in SOURCES})
+    events._by_model.cache_clear()
+    yield SOURCES
+    events._by_model.cache_clear()
 
 
 @pytest.fixture
@@ -47,8 +50,10 @@ def allocate(db, team):
     from opencsc.casework.models import Allocation
 
     def allocate_(child, worker, *, to_team=None, start=dt.date(2025, 1, 6), end=None):
-        return Allocation.objects.create(child=child, worker=worker, team=to_team or team, start_date=start,
-                                         end_date=end)
+        allocation = Allocation.objects.create(child=child, worker=worker, team=to_team or team, start_date=start,
+                                               end_date=end)
+        events.announce(allocation)
+        return allocation
 
     return allocate_
 
@@ -63,9 +68,10 @@ def cp_plan(db, make_user):
 
     def make(start, *, child=None, visits=(), ended=None, kind="cp"):
         child = child or ChildFactory()
-        Plan.objects.create(child=child, kind=kind, start_date=start, end_date=ended, created_by=author)
+        events.announce(Plan.objects.create(child=child, kind=kind, start_date=start, end_date=ended,
+                                            created_by=author))
         for day in visits:
-            Visit.objects.create(child=child, kind=kind, visited_on=day, visitor=author)
+            events.announce(Visit.objects.create(child=child, kind=kind, visited_on=day, visitor=author))
         return child
 
     return make
