@@ -44,7 +44,9 @@ FAMILY_COLUMNS = ("Date", "What happened", "Type of record", "Why it matters")
 
 
 def _author(item) -> str:
-    return getattr(item, "author_name", None) or getattr(item, "author", "") or ""
+    if hasattr(item, "author_name"):
+        return item.author_name or ""
+    return getattr(item, "author", "") or ""
 
 
 def _key(item) -> tuple[str, int, int]:
@@ -126,7 +128,10 @@ def entries(items, child) -> list[Entry]:
 
 def entry_for(*, user, child, kind: str, source_id: int, seq: int) -> Entry:
     """The entry of the child's chronology the user may read with this key, or 404."""
-    for entry in entries(selectors.chronology_for(user=user, child=child, sources=[kind]), child):
+    items = selectors.chronology_for(user=user, child=child, sources=[kind])
+    if hasattr(items, "filter"):  # the event log: only the entry's own row
+        items = items.filter(source_id=source_id, seq=seq)
+    for entry in entries(items, child):
         if entry.key == (kind, source_id, seq):
             return entry
     raise Http404("No chronology entry found")

@@ -75,12 +75,13 @@ def chronology(request, child_id):
             "significant_only": form.cleaned_data["significant"],
         }
     items = selectors.chronology_for(user=request.user, child=child, **criteria)
-    items = chronology_export.entries(items, child)  # with the worker's analysis of each
+    page = _page(request, items, CHRONOLOGY_PER_PAGE)
+    page.object_list = chronology_export.entries(page.object_list, child)  # with the worker's analysis of each
     return render(request, "casework/chronology.html", {
         "child": child,
         "form": form,
         "filtered": bool(criteria) and any(criteria.values()),
-        "page_obj": (page := _page(request, items, CHRONOLOGY_PER_PAGE)),
+        "page_obj": page,
         "total": page.paginator.count,
         "can_record": can(request.user, "record", child),
     })
