@@ -11,5 +11,9 @@ MATRIX = {
 
 
 def extend_world(world, *, author, child, episode):
-    # The matrix's case note, as its chronology entry is named
+    """The matrix's case note, as its chronology entry is named (made without a service: put in the log here)."""
+    from opencsc.casework.models import CaseNote
+    from opencsc.core import events
+
+    events.announce(CaseNote.objects.get(pk=world["note"]))
     world.update(chronology_kind="case_note", chronology_source_id=world["note"], chronology_seq=0)
