@@ -243,3 +243,51 @@ class OversightForm(forms.Form):
 
     def record_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in ("kind", "held_on", "decisions")}
+
+
+class ChronologyExportForm(forms.Form):
+    """What to put in the chronology for court or for the family (the kinds are those the reader may see)."""
+
+    audience = forms.ChoiceField(
+        label="Who is it for?", widget=forms.RadioSelect,
+        choices=[("court", "The court: social work chronology, with your analysis"),
+                 ("family", "The family: a plainer version without the analysis or the names of workers")],
+        error_messages={"required": "Select who the chronology is for",
+                        "invalid_choice": "Select who the chronology is for"})
+    date_from = GovukDateField(label="Date from", required=False, past_only=True,
+                               help_text="Leave empty to start at the first event. For example, 27 3 2026")
+    date_to = GovukDateField(label="Date to", required=False, past_only=True,
+                             help_text="Leave empty to end at today. For example, 27 3 2026")
+    kinds = forms.MultipleChoiceField(
+        label="Kinds of event", widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one kind of event",
+                        "invalid_choice": "Select kinds of event from the list"})
+    significant = forms.ChoiceField(
+        label="Which events?", widget=forms.RadioSelect, initial="no",
+        choices=[("no", "All events"), ("yes", "Significant events only")],
+        error_messages={"required": "Select whether to include all events or significant events only",
+                        "invalid_choice": "Select whether to include all events or significant events only"})
+    format = forms.ChoiceField(
+        label="Format", widget=forms.RadioSelect,
+        choices=[("pdf", "PDF"), ("docx", "Word document")],
+        error_messages={"required": "Select a format", "invalid_choice": "Select a format"})
+
+    def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = kinds
+        self.fields["kinds"].initial = [key for key, _ in kinds]
+
+    def clean(self):
+        data = super().clean()
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", "Date to must be the same as or after date from")
+        return data
+
+
+class ChronologyAnalysisForm(ConcurrencyMixin, forms.Form):
+    text = forms.CharField(
+        label="Your analysis", widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="What this event means for the child: the risk, the impact and what it shows about the "
+                  "care they receive.",
+        error_messages={"required": "Enter your analysis"})

@@ -276,3 +276,31 @@ class OversightAction(models.Model):
 
     def __str__(self):
         return self.action[:80]
+
+
+class ChronologyAnalysis(models.Model):
+    """The worker's analysis of one chronology entry: what it means for the child (the court chronology's
+    last column).
+
+    Keyed to the entry by (child, kind, source_id, seq), as the event log (core.Event) names it, and not
+    by a foreign key: the event log's rows are written again whenever their record changes.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="chronology_analyses")
+    kind = models.CharField(max_length=64)
+    source_id = models.BigIntegerField()
+    seq = models.PositiveIntegerField(default=0)
+    text = models.TextField("analysis")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name_plural = "chronology analyses"
+        constraints = [
+            models.UniqueConstraint(fields=["child", "kind", "source_id", "seq"], name="chronology_analysis_once"),
+        ]
+
+    def __str__(self):
+        return f"Analysis of {self.kind} {self.source_id}"

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from opencsc.accounts.policy import refuse
-from opencsc.core.audit import audit, field_values, update_with_history
+from opencsc.core.audit import StaleRecordError, audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
 from opencsc.people import access
 from opencsc.people.access import can
@@ -30,6 +30,7 @@ from .models import (
     ActionProgress,
     Allocation,
     CaseNote,
+    ChronologyAnalysis,
     ChronologyEntry,
     Document,
     Meeting,
@@ -158,6 +159,57 @@ def chronology_entry_create(
         audit(actor=actor, action=AuditEvent.Action.CREATED, instance=entry, child=child, changes=_created(entry),
               summary=f"Chronology entry added: {entry.title}")
     return entry
+
+
+ANALYSIS_MAX_CHARS = 5000
+
+
+def chronology_analysis_set(
+    *, child: Child, actor, kind: str, source_id: int, seq: int, text: str, expected_version: int | None
+) -> ChronologyAnalysis:
+    """Write the worker's analysis of one chronology entry, or change it (then audited with the old and new
+    text; refused as stale if someone saved it after the form was opened).
+
+    ``expected_version`` is the version the form was opened at: 0 when there was no analysis then (so two
+    workers adding one at once cannot both win). The caller has found the entry in the chronology the actor
+    may read (chronology_export.entry_for).
+    """
+    access.require(actor, "record", child)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Enter your analysis"})
+    if len(text) > ANALYSIS_MAX_CHARS:
+        raise ValidationError({"text": f"Analysis must be {ANALYSIS_MAX_CHARS:,} characters or fewer"})
+    with transaction.atomic():
+        existing = (ChronologyAnalysis.objects.select_for_update()
+                    .filter(child=child, kind=kind, source_id=source_id, seq=seq).first())
+        if existing is not None:
+            update_with_history(existing, actor=actor, expected_version=expected_version, child=child,
+                                text=text, author=actor)
+            return existing
+        if expected_version:  # it was there when the form was opened: it cannot have gone
+            raise StaleRecordError()
+        analysis = ChronologyAnalysis(child=child, kind=kind, source_id=source_id, seq=seq, text=text, author=actor)
+        analysis.full_clean()
+        analysis.save()
+        audit(actor=actor, action=AuditEvent.Action.CREATED, instance=analysis, child=child,
+              changes=_created(analysis), summary="Analysis added to a chronology entry")
+    return analysis
+
+
+def chronology_exported(*, child: Child, actor, audience: str, fmt: str, kinds: list[str], date_from, date_to,
+                        significant_only: bool, entries: int, file_name: str) -> None:
+    """Audit a chronology downloaded for court or for the family: what was chosen, and how many entries it
+    held (the download is also in the access log, as a view of the record)."""
+    access.require(actor, "view_casework", child)
+    chosen = {"audience": audience, "format": fmt, "kinds": sorted(kinds), "date_from": date_from,
+              "date_to": date_to, "significant_only": significant_only, "entries": entries, "file_name": file_name}
+    who = "for court" if audience == "court" else "for the family"
+    with transaction.atomic():
+        audit(actor=actor, action=AuditEvent.Action.OTHER, child=child,
+              changes={k: [None, v.isoformat() if isinstance(v, dt.date) else v] for k, v in chosen.items()},
+              summary=f"Chronology exported {who} ({fmt.upper() if fmt == 'pdf' else 'Word'}, {entries} "
+                      f"entr{'y' if entries == 1 else 'ies'})")
 
 
 # --- Documents ----------------------------------------------------------------------------

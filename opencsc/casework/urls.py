@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import plan_views, views
+from . import chronology_views, plan_views, views
 
 app_name = "casework"
 urlpatterns = [
     path("<int:child_id>/", views.child_record, name="child_record"),
     path("<int:child_id>/chronology/", views.chronology, name="chronology"),
     path("<int:child_id>/chronology/add/", views.chronology_add, name="chronology_add"),
+    path("<int:child_id>/chronology/export/", chronology_views.chronology_export, name="chronology_export"),
+    path("<int:child_id>/chronology/analysis/<slug:kind>/<int:source_id>/<int:seq>/",
+         chronology_views.chronology_analysis, name="chronology_analysis"),
     path("<int:child_id>/notes/", views.notes, name="notes"),
     path("<int:child_id>/notes/add/", views.note_add, name="note_add"),
     path("<int:child_id>/notes/<int:note_id>/", views.note_detail, name="note_detail"),

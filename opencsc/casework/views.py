@@ -18,7 +18,7 @@ from opencsc.codes import ETHNICITY
 from opencsc.core.forms import submit
 from opencsc.people.access import can, child_for
 
-from . import policy, selectors, services, uploads
+from . import chronology_export, policy, selectors, services, uploads
 from .forms import (
     CaseNoteEditForm,
     CaseNoteFilterForm,
@@ -76,11 +76,13 @@ def chronology(request, child_id):
             "significant_only": form.cleaned_data["significant"],
         }
     items = selectors.chronology_for(user=request.user, child=child, **criteria)
+    page = _page(request, items, CHRONOLOGY_PER_PAGE)
+    page.object_list = chronology_export.entries(page.object_list, child)  # with the worker's analysis of each
     return render(request, "casework/chronology.html", {
         "child": child,
         "form": form,
         "filtered": bool(criteria) and any(criteria.values()),
-        "page_obj": (page := _page(request, items, CHRONOLOGY_PER_PAGE)),
+        "page_obj": page,
         "total": page.paginator.count,
         "can_record": can(request.user, "record", child),
     })

@@ -102,6 +102,13 @@ def _worker_profile(w):
     WorkerProfile.objects.get_or_create(user_id=w["worker"])
 
 
+def _chronology_analysis(w):
+    from opencsc.casework.models import ChronologyAnalysis
+
+    ChronologyAnalysis.objects.create(child_id=w["child"], kind="case_note", source_id=w["note"], seq=0,
+                                      text="An analysis", author=w["users"][Role.SOCIAL_WORKER])
+
+
 def _workforce_settings(w):
     from opencsc.workforce.models import WorkforceSettings
 
@@ -126,6 +133,9 @@ EDIT_VIEWS: dict[str, Edit] = {
     "care:escalation_progress": Edit("care.IROEscalation", _pk("care_escalation")),
     "careleavers:support": Edit("careleavers.CareLeaver", lambda w: {"child": w["child"]},
                                 {"staying_put_carer": "Mrs Stale"}, fill=False),
+    "casework:chronology_analysis": Edit(
+        "casework.ChronologyAnalysis", lambda w: {"child": w["child"], "kind": "case_note", "source_id": w["note"]},
+        {"text": "What I typed, now stale"}, setup=_chronology_analysis),
     "casework:note_edit": Edit("casework.CaseNote", _pk("note"), {"body": "What I typed, now stale"}),
     "earlyhelp:assessment": Edit("earlyhelp.EarlyHelpAssessment", lambda w: {"episode": w["eh_episode"]},
                                  setup=_eh_assessment),
