@@ -19,6 +19,9 @@ from dataclasses import dataclass
 
 from opencsc.accounts.roles import TeamKind
 from opencsc.core.prepared import prepared
+from opencsc.people.models import Child
+
+from .models import Allocation
 
 ServiceSource = Callable[..., list[str]]
 
@@ -75,8 +78,6 @@ def _check_row(child_id, *, checks: tuple[ServiceCheck, ...]):
     Prepared (see opencsc.core.prepared): checks may read today's date, and prepared queries are
     made again each day.
     """
-    from opencsc.people.models import Child
-
     renamed = {f"service_{number}_{name}": expression
                for number, check in enumerate(checks) for name, expression in check.expressions().items()}
     return Child.objects.filter(pk=child_id).annotate(**renamed).values(*renamed)
@@ -123,8 +124,6 @@ def _team_labels(kinds) -> list[str]:
 def allocated_team_services(child) -> list[str]:
     """For now: the kind of team that holds the child's open allocation (one query, none on the record
     page, which has read the allocations already)."""
-    from .models import Allocation
-
     kinds = (
         Allocation.objects.filter(child=child, end_date__isnull=True)
         .order_by("-start_date", "-id")

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from .core import HOURS, RULES_BY_CODE, WorkingDayCalendar, rule_override_errors
+from .models import ClosureDay, LocalRuleSetting
 
 _CACHE_LIMIT = 500_000
 
@@ -59,8 +60,6 @@ def calendar_for(closures) -> AuthorityCalendar:
 
 
 def authority_calendar() -> AuthorityCalendar:
-    from .models import ClosureDay
-
     return calendar_for(ClosureDay.objects.values_list("date", flat=True))
 
 
@@ -75,8 +74,6 @@ def _from_json(values: dict[str, Any]) -> dict[str, Any]:
 
 def authority_settings() -> dict[str, dict[str, Any]]:
     """The authority's values for local rules (rules it has not changed are left out)."""
-    from .models import LocalRuleSetting
-
     out = {}
     for code, values in LocalRuleSetting.objects.values_list("rule_code", "values"):
         rule = RULES_BY_CODE.get(code)
