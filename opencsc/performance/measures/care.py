@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
-from opencsc.care import rules
+from opencsc.care import rules as care_rules
 from opencsc.care.models import PeriodOfCare, Placement
 from opencsc.care.selectors import (
     every_child,
@@ -21,7 +21,7 @@ from opencsc.missing.selectors import rhi_due
 from opencsc.people.models import Child
 from opencsc.timescales.authority import authority_calendar
 from opencsc.timescales.core import RED
-from opencsc.wellbeing import selectors
+from opencsc.wellbeing import selectors as wellbeing_selectors
 from opencsc.wellbeing.selectors import dental_checks_in_date, health_checks_in_date, oc2_cohort
 
 from .base import Row
@@ -104,9 +104,9 @@ def stability_3_placements(as_at: dt.date) -> list[Row]:
     """
     rows = []
     for child_id, count, since in _stability_facts(as_at).values_list("pk", "placements_this_year", "care_since"):
-        rows.append(Row(child_id=child_id, met=count >= rules.MANY_PLACEMENTS, on=since,
+        rows.append(Row(child_id=child_id, met=count >= care_rules.MANY_PLACEMENTS, on=since,
                         ref=f"Looked after since {in_words(since)}: {count} placement{'' if count == 1 else 's'} "
-                            f"since {in_words(rules.year_start(as_at))}"))
+                            f"since {in_words(care_rules.year_start(as_at))}"))
     return rows
 
 
@@ -169,8 +169,8 @@ def peps_in_date(as_at: dt.date) -> list[Row]:
     `pep_review` rule; `wellbeing.selectors.peps_in_date`; "Promoting the education of looked-after
     and previously looked-after children", DfE 2018). Source: PEPs in the wellbeing app.
     """
-    cohort = selectors.pep_cohort(on=as_at, children=every_child())
-    return _checks(as_at, cohort, selectors.peps_in_date(on=as_at, children=cohort), "Personal education plan")
+    cohort = wellbeing_selectors.pep_cohort(on=as_at, children=every_child())
+    return _checks(as_at, cohort, wellbeing_selectors.peps_in_date(on=as_at, children=cohort), "Personal education plan")
 
 
 def rhi_72_hours(as_at: dt.date) -> list[Row]:
