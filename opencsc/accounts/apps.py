@@ -1,5 +1,10 @@
 from django.apps import AppConfig
 
+from opencsc.core.navigation import NavItem, register
+from opencsc.people import policy as people_policy
+
+from . import permissions  # declares the accounts area's permissions in the registry
+
 
 class AccountsConfig(AppConfig):
     name = "opencsc.accounts"
@@ -7,11 +12,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts, teams and roles"
 
     def ready(self):
-        from opencsc.core.navigation import NavItem, register
-        from opencsc.people import policy as people_policy
-
-        from . import permissions  # declares the accounts area's permissions in the registry
-
         register(NavItem("Access log", "accounts:access_log", permission=people_policy.may_view_access_log,
                          order=80))
         register(NavItem("Users and teams", "accounts:user_list", permission=permissions.may_administer_users,

@@ -10,6 +10,8 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .roles import TWO_FACTOR_ROLES
+
 # Paths that anyone may reach without signing in. (/sso/sign-in/: single sign-on's start and callback.)
 PUBLIC_PREFIXES = ("/accounts/sign-in/", "/sso/sign-in/", "/static/", "/accessibility/", "/healthz", "/readyz")
 # Paths a signed-in user may reach before completing two-factor sign-in.
@@ -83,8 +85,6 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from .roles import TWO_FACTOR_ROLES
-
         user = request.user
         if (
             settings.OPENCSC_TWO_FACTOR_REQUIRED

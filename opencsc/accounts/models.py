@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from opencsc.core.chain import chained
 
-from .roles import Agency, Role, TeamKind
+from .roles import AccessOutcome, Agency, Role, TeamKind
 
 
 class Team(models.Model):
@@ -62,9 +62,7 @@ class AccessLog(models.Model):
     merged or deleted), with its LA child ID at the time.
     """
 
-    class Outcome(models.TextChoices):
-        VIEWED = "viewed", "Viewed"
-        REFUSED = "refused", "Refused"
+    Outcome = AccessOutcome
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_logs")
     child = models.ForeignKey(

@@ -24,12 +24,15 @@ is decided by the access selectors of that record, which use these permissions f
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 
+from .access_records import REFUSED, log_access
 from .roles import Role
 
 __all__ = ["Permission", "allowed", "permission", "permissions", "refuse"]
@@ -80,8 +83,6 @@ def refuse(message: str, *, permission: Permission | None = None, user=None, req
 
 
 def log_refusal(user, *, reference: str, path: str, child=None) -> None:
-    from .access_records import REFUSED, log_access
-
     log_access(user, child=child, reference=reference, path=path, outcome=REFUSED)
 
 
@@ -108,10 +109,6 @@ def permissions() -> dict[str, Permission]:
 
 
 def load_policies() -> None:
-    import importlib
-
-    from django.apps import apps
-
     for config in apps.get_app_configs():
         if config.name.startswith("opencsc."):
             try:

@@ -67,3 +67,10 @@ TWO_FACTOR_ROLES = frozenset(Role.values)
 # Roles that can see children's records (partner agency users see the records shared with them):
 # every role but Administrator. Giving an account one of these takes a service manager's approval.
 PRIVILEGED_ROLES = frozenset(Role.values) - {Role.ADMINISTRATOR}
+
+
+class AccessOutcome(models.TextChoices):
+    """What the access log records of an attempt to see a record (AccessLog.Outcome)."""
+
+    VIEWED = "viewed", "Viewed"
+    REFUSED = "refused", "Refused"

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from opencsc.core.navigation import NavItem, add_record_section, register
+
+from . import policy
+
 
 class AdoptionConfig(AppConfig):
     name = "opencsc.adoption"
@@ -7,12 +11,8 @@ class AdoptionConfig(AppConfig):
     verbose_name = "Adoption, special guardianship and adopters"
 
     def ready(self):
-        from opencsc.casework.templatetags.casework_tags import add_record_section
-        from opencsc.core.navigation import NavItem, register
-
         from . import (
             event_sources,  # noqa: F401  (registers chronology and clock sources)
-            policy,
             summary,  # noqa: F401  (registers "Plan for adoption" / "Placed for adoption")
         )
 

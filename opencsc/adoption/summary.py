@@ -4,10 +4,10 @@ from django.db.models import Exists, OuterRef, Subquery
 
 from opencsc.casework.summary import register_service_check
 
+from .models import AdoptionPlan
+
 
 def _open_plans():
-    from .models import AdoptionPlan
-
     return AdoptionPlan.objects.filter(child=OuterRef("pk"), ended_on__isnull=True, adoption_order_on__isnull=True)
 
 

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from opencsc.core.navigation import NavItem, add_record_section, register
+
+from . import policy
+
 
 class CareConfig(AppConfig):
     name = "opencsc.care"
@@ -7,13 +11,7 @@ class CareConfig(AppConfig):
     verbose_name = "Children in care: periods of care, episodes, placements, care plans, reviews and visits"
 
     def ready(self):
-        from opencsc.casework.templatetags.casework_tags import add_record_section
-        from opencsc.core.navigation import NavItem, register
-
-        from . import (
-            event_sources,  # noqa: F401  (registers chronology, clock and service sources)
-            policy,
-        )
+        from . import event_sources  # noqa: F401  (registers chronology, clock and service sources)
 
         add_record_section("Care", "care:overview", "view_casework", before="Plans")
         register(NavItem("Children in care", "care:list", permission=policy.may_view_children_in_care, order=42))

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
+from opencsc.timescales.selectors import due_items
 
 from . import rules
 from .models import (
@@ -209,8 +210,6 @@ def permanence_flag(reviews: list[LookedAfterReview], care_plans: list[CarePlan]
 
 def care_overview(*, user, child: Child, today: dt.date | None = None) -> dict:
     """Everything on the child's Care page, in a bounded number of queries."""
-    from opencsc.timescales.selectors import due_items
-
     today = today or timezone.localdate()
     periods = list(
         PeriodOfCare.objects.filter(child=child).order_by("-start_date", "-id").prefetch_related(

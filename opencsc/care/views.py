@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -63,8 +64,6 @@ def become_looked_after(request, child_id):
 
 
 def _open_or_404(child):
-    from django.http import Http404
-
     if services.open_period(child) is None:
         raise Http404("This child is not looked after")
 

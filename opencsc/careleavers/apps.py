@@ -1,5 +1,10 @@
 from django.apps import AppConfig
 
+from opencsc.accounts.roles import Role
+from opencsc.core.navigation import NavItem, add_record_section, register
+
+from . import policy
+
 
 class CareleaversConfig(AppConfig):
     name = "opencsc.careleavers"
@@ -7,13 +12,8 @@ class CareleaversConfig(AppConfig):
     verbose_name = "Care leavers: eligibility, personal advisers and pathway plans"
 
     def ready(self):
-        from opencsc.accounts.roles import Role
-        from opencsc.casework.templatetags.casework_tags import add_record_section
-        from opencsc.core.navigation import NavItem, register
-
         from . import (
             event_sources,  # noqa: F401  (registers this app's chronology and clock sources)
-            policy,
             summary,  # noqa: F401  (registers "Leaving care" in the record's services now)
         )
 

@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from opencsc.accounts.models import User
 from opencsc.accounts.roles import Role
+from opencsc.care.models import PeriodOfCare
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
+from opencsc.timescales.selectors import due_items
 
 from . import rules
 from .codes import EET_CODES, IN_TOUCH_YES, NEET_CODES, SUITABLE_ACCOMMODATION, UNSUITABLE_ACCOMMODATION
@@ -169,8 +171,6 @@ def advisers() -> QuerySet[User]:
 def caseload(*, user, adviser, on: dt.date | None = None) -> list[dict]:
     """The adviser's young people, with next pathway plan review, last contact, NEET, unsuitable
     accommodation and the OC3 birthday contact: a bounded number of queries."""
-    from opencsc.timescales.selectors import due_items
-
     on = on or timezone.localdate()
     allocated = AdviserAllocation.objects.filter(adviser=adviser, end_date__isnull=True).values("child_id")
     children = with_latest(children_for(user).filter(pk__in=allocated)).order_by("last_name", "first_name", "id")
@@ -195,8 +195,6 @@ def caseload(*, user, adviser, on: dt.date | None = None) -> list[dict]:
 
 
 def _periods_of_care(child: Child) -> list[tuple[dt.date, dt.date | None]]:
-    from opencsc.care.models import PeriodOfCare
-
     return list(PeriodOfCare.objects.filter(child=child).values_list("start_date", "end_date"))
 
 
@@ -208,8 +206,6 @@ def suggested_category(child: Child, on: dt.date | None = None, periods=None) ->
 
 def care_leaver_overview(*, user, child: Child) -> dict:
     """Everything on the child's "Leaving care" page, in a bounded number of queries."""
-    from opencsc.timescales.selectors import due_items
-
     today = timezone.localdate()
     care_leaver = CareLeaver.objects.filter(child=child).first()
     decisions = list(EligibilityDecision.objects.filter(child=child).select_related("created_by"))

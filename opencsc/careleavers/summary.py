@@ -4,12 +4,12 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from opencsc.casework.summary import register_service_check
+from opencsc.people.models import Child
+
+from .selectors import care_leavers
 
 
 def _expressions():
-    from opencsc.people.models import Child
-
-    from .selectors import care_leavers
 
     return {"leaving_care": Exists(care_leavers(Child.objects.filter(pk=OuterRef("pk")), timezone.localdate()))}
 

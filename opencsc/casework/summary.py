@@ -18,6 +18,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from opencsc.accounts.roles import TeamKind
+from opencsc.people.models import Child
+
+from .models import Allocation
 
 ServiceSource = Callable[..., list[str]]
 
@@ -76,8 +79,6 @@ def check_expressions() -> dict[str, object]:
 
 
 def _check_row(child_id) -> dict:
-    from opencsc.people.models import Child
-
     renamed = check_expressions()
     if not renamed:
         return {}
@@ -120,8 +121,6 @@ def _team_labels(kinds) -> list[str]:
 def allocated_team_services(child) -> list[str]:
     """For now: the kind of team that holds the child's open allocation (one query, none on the record
     page, which has read the allocations already)."""
-    from .models import Allocation
-
     kinds = (
         Allocation.objects.filter(child=child, end_date__isnull=True)
         .order_by("-start_date", "-id")

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from django.conf import settings
+from PIL import Image
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,6 @@ def _is_pdf(data: bytes) -> bool:
 
 def _image(data: bytes) -> str | None:
     """"jpeg" or "png" when Pillow decodes the whole image; None otherwise (a bomb is refused too)."""
-    from PIL import Image
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -17,6 +17,7 @@ from opencsc.accounts.policy import refuse
 from opencsc.codes import ETHNICITY
 from opencsc.core.forms import submit
 from opencsc.people.access import can, child_for
+from opencsc.timescales.selectors import child_next_due
 
 from . import chronology_export, policy, selectors, services, uploads
 from .forms import (
@@ -44,7 +45,6 @@ def child_record(request, child_id):
     summary = selectors.child_record_summary(user=request.user, child=child)
     next_due = []
     if summary.can_view_casework:
-        from opencsc.timescales.selectors import child_next_due  # timescales reads casework's registry
 
         next_due = child_next_due(user=request.user, child=child, facts=summary.clock_facts)
     return render(request, "casework/child_record.html", {

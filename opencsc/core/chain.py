@@ -25,7 +25,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 HASH_FIELD = "row_hash"
@@ -173,9 +175,6 @@ def chain_existing_rows(model, child_model) -> int:
 
     On PostgreSQL the append-only trigger, if there already is one, is switched off for this step only.
     """
-    from django.db.models import OuterRef, Subquery, Value
-    from django.db.models.functions import Coalesce
-
     with _trigger_off(model):
         model._default_manager.filter(child__isnull=False).update(child_identifier=Coalesce(Subquery(
             child_model._default_manager.filter(pk=OuterRef("child_id")).values("la_child_id")[:1]
@@ -226,8 +225,6 @@ $$ LANGUAGE plpgsql
 
 def install_append_only_triggers(*, using: str = "default", **_) -> list[str]:
     """Create (or re-create) the trigger refusing UPDATE and DELETE on every chained table (PostgreSQL only)."""
-    from django.db import connections
-
     conn = connections[using]
     if conn.vendor != "postgresql":
         return []

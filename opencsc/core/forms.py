@@ -9,8 +9,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.shortcuts import redirect
 from django.utils import timezone
+
+from opencsc.core.audit import StaleRecordError
 
 
 class DateInputWidget(forms.MultiWidget):
@@ -96,8 +101,6 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     IN lookup Django uses here (unlike =) passes 99999999999999999999999 to the database, a server error."""
 
     def _check_values(self, value):
-        from django.db import connection
-
         meta = self.queryset.model._meta
         kind = meta.get_field(self.to_field_name or meta.pk.name).get_internal_type()
         if kind.endswith(("IntegerField", "AutoField")) and isinstance(value, (list, tuple)):
@@ -129,10 +132,6 @@ def apply_errors(form: forms.Form, error: ValidationError, aliases: dict[str, st
 
 def _write_from_form(request, form: forms.Form, write, success, aliases=None, also=()):
     """The one 'valid POST, then service, then show its refusal' step: (True, result) when it saved."""
-    from django.contrib import messages
-
-    from opencsc.core.audit import StaleRecordError
-
     if request.method != "POST":
         return False, None
     valid = all([f.is_valid() for f in (form, *also)])  # every form validated, so each shows its errors
@@ -176,8 +175,6 @@ def submit(request, form: forms.Form, write, *, success, then, aliases: dict[str
             return done
         return render(request, "casework/note_form.html", {"form": form})
     """
-    from django.shortcuts import redirect
-
     saved, result = _write_from_form(request, form, write, success, aliases, also)
     if not saved:
         return None

@@ -22,6 +22,11 @@ import time
 import uuid
 from contextlib import ExitStack
 
+from django.conf import settings
+from django.db import connections
+from django.urls import Resolver404, resolve
+from django.utils.functional import empty
+
 # The request being served on this thread: {"request_id", "user_id", "route"}; None outside a request.
 _current: contextvars.ContextVar[dict | None] = contextvars.ContextVar("opencsc_request", default=None)
 
@@ -88,8 +93,6 @@ class _SlowQueries:
 
 
 def _route(request) -> str | None:
-    from django.urls import Resolver404, resolve
-
     match = getattr(request, "resolver_match", None)
     if match is None:
         try:
@@ -101,8 +104,6 @@ def _route(request) -> str | None:
 
 def _user_id(request):
     """The signed-in user's pk, without loading the user when nothing in the request has (no extra query)."""
-    from django.utils.functional import empty
-
     user = getattr(request, "user", None)
     if user is None:
         return None
@@ -117,9 +118,6 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-        from django.db import connections
-
         started = time.perf_counter()
         supplied = request.headers.get("X-Request-ID", "")
         request_id = supplied if REQUEST_ID.fullmatch(supplied) else uuid.uuid4().hex

@@ -7,9 +7,14 @@ import datetime as dt
 import ipaddress
 import re
 
+from django.conf import settings
+from django.contrib import messages
 from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from .models import FormSubmission
 
 
 def _address(text: str):
@@ -32,8 +37,6 @@ class ClientAddressMiddleware:
     the header itself is never believed: only what trusted proxies added, read from the right."""
 
     def __init__(self, get_response):
-        from django.conf import settings
-
         self.get_response = get_response
         self.proxies = trusted_proxies(getattr(settings, "OPENCSC_TRUSTED_PROXIES", ""))
 
@@ -103,7 +106,6 @@ class FormTokenMiddleware:
         token = request.POST.get(FORM_TOKEN_FIELD, "").strip()
         if not FORM_TOKEN_SHAPE.fullmatch(token):  # none, or not one this site made (the form is still checked)
             return self.get_response(request)
-        from .models import FormSubmission
 
         now = timezone.now()
         with transaction.atomic():
@@ -127,11 +129,6 @@ class FormTokenMiddleware:
 
     @staticmethod
     def _already_sent(request, user, token):
-        from django.contrib import messages
-        from django.shortcuts import redirect
-
-        from .models import FormSubmission
-
         first = FormSubmission.objects.filter(user=user, token=token).first()
         if first is not None and first.result_url:
             messages.info(request, ALREADY_SENT)

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from opencsc.core.navigation import NavItem, add_record_section, register
+
+from .policy import may_view_early_help
+
 
 class EarlyhelpConfig(AppConfig):
     name = "opencsc.earlyhelp"
@@ -7,11 +11,7 @@ class EarlyhelpConfig(AppConfig):
     verbose_name = "Early help: assessments, team around the family, plans, reviews, step-up and step-down"
 
     def ready(self):
-        from opencsc.casework.templatetags.casework_tags import add_record_section
-        from opencsc.core.navigation import NavItem, register
-
         from . import event_sources  # noqa: F401  (chronology sources and "Early help" on the summary)
-        from .policy import may_view_early_help
 
         add_record_section("Early help", "earlyhelp:overview", "view_casework", before="Need and assessment")
         register(NavItem("Early help", "earlyhelp:dashboard", permission=may_view_early_help, order=45))

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from opencsc.core.navigation import NavItem, add_record_section, register
+
+from .policy import may_view_handovers
+
 
 class EdtConfig(AppConfig):
     name = "opencsc.edt"
@@ -7,11 +11,7 @@ class EdtConfig(AppConfig):
     verbose_name = "Out of hours (EDT): actions and decisions, and the day team's handover"
 
     def ready(self):
-        from opencsc.casework.templatetags.casework_tags import add_record_section
-        from opencsc.core.navigation import NavItem, register
-
         from . import event_sources  # noqa: F401  (registers out-of-hours entries in the chronology)
-        from .policy import may_view_handovers
 
         add_record_section("Out of hours", "edt:entries", "view_casework", before="Plans")
         register(NavItem("Handovers", "edt:handovers", permission=may_view_handovers, order=40))

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from opencsc.core.navigation import NavItem, add_record_section, register
+
+from .policy import may_answer_information_request, may_record_contact
+
 
 class FrontdoorConfig(AppConfig):
     name = "opencsc.frontdoor"
@@ -7,11 +11,7 @@ class FrontdoorConfig(AppConfig):
     verbose_name = "Front door and MASH: contacts, screening, decisions and information requests"
 
     def ready(self):
-        from opencsc.casework.templatetags.casework_tags import add_record_section
-        from opencsc.core.navigation import NavItem, register
-
         from . import event_sources  # noqa: F401  (registers chronology and clock sources)
-        from .policy import may_answer_information_request, may_record_contact
 
         # The front door itself; performance analysts reach its figures through the performance pages.
         register(NavItem("Front door", "frontdoor:contacts", permission=may_record_contact, order=15))

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from opencsc.core.navigation import NavItem, register
+
+from . import policy
+
 
 class InspectionConfig(AppConfig):
     name = "opencsc.inspection"
@@ -7,10 +11,6 @@ class InspectionConfig(AppConfig):
     verbose_name = "Inspection action plans"
 
     def ready(self):
-        from opencsc.core.navigation import NavItem, register
-
-        from . import policy
-
         register(NavItem("Inspection", "inspection:list", permission=policy.may_view_inspections, order=80))
         # Staff who cannot read the plans may still own actions: they reach their own from here.
         register(NavItem("Inspection actions", "inspection:my_actions", order=81,

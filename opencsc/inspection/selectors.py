@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
@@ -150,7 +151,5 @@ def overdue_actions(user, *, today: dt.date | None = None):
 
 def owners():
     """Who may be named as an action's owner: active staff (not partner agency practitioners)."""
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.filter(is_active=True, role__in=policy.may_own_inspection_actions.roles).order_by(
         "first_name", "last_name", "username")

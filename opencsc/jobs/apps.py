@@ -1,4 +1,9 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+
+from opencsc.core.navigation import NavItem, register
+
+from . import policy
 
 
 class JobsConfig(AppConfig):
@@ -7,12 +12,6 @@ class JobsConfig(AppConfig):
     verbose_name = "Background jobs"
 
     def ready(self):
-        from django.utils.module_loading import autodiscover_modules
-
-        from opencsc.core.navigation import NavItem, register
-
-        from . import policy
-
         # Each app registers its jobs in opencsc/<app>/jobs.py (as admin.py is found for the admin site).
         autodiscover_modules("jobs")
         register(NavItem("Jobs", "jobs:list", permission=policy.may_view_all_jobs, order=95))

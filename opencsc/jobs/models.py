@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 
@@ -76,8 +77,6 @@ class Job(models.Model):
 
     @property
     def result_url(self) -> str:
-        from django.urls import NoReverseMatch, reverse
-
         if not self.result_url_name:
             return ""
         try:

@@ -18,9 +18,11 @@ import traceback
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django_tasks import task, task_backends
+from django_tasks_db import DatabaseBackend
 
 from . import registry
 from .models import Job, NightlyRun, WorkerHeartbeat
@@ -43,23 +45,14 @@ def _active(lock_key: str) -> Job | None:
 
 
 def _uses_database_backend() -> bool:
-    from django_tasks import task_backends
-    from django_tasks_db import DatabaseBackend
-
-    return isinstance(task_backends[_task().backend], DatabaseBackend)
-
-
-def _task():
-    from .tasks import run_job
-
-    return run_job
+    return isinstance(task_backends[run_job.backend], DatabaseBackend)
 
 
 def _enqueue(job: Job, *, run_after: dt.datetime | None = None) -> None:
     """Queue the job's task (in the caller's transaction with the database backend, else on commit)."""
     def enqueue():
-        task = _task() if run_after is None else _task().using(run_after=run_after)
-        result = task.enqueue(job.pk)
+        queued = run_job if run_after is None else run_job.using(run_after=run_after)
+        result = queued.enqueue(job.pk)
         Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
         job.task_result_id = str(result.id)
 
@@ -146,8 +139,6 @@ class Progress:
 
 def _write_elsewhere(job_id: int, values: dict, outcome: list) -> None:
     """Write progress on this thread's own connection, giving up at once if the row is locked."""
-    from django.db import connections
-
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -254,6 +245,15 @@ def run(job_id: int, *, task_result_id: str = "", worker_id: str = "") -> str:
         fields += ["result_url_name", "result_args", "result_label"]
     job.save(update_fields=fields)
     return job.state
+
+
+@task(takes_context=True)
+def run_job(context, job_id: int) -> str:
+    """The one django-tasks task: run a Job. Every job kind goes through it (it sits here, beside `run`,
+    because a failed attempt enqueues it again)."""
+    task_result = context.task_result
+    worker_ids = list(getattr(task_result, "worker_ids", None) or [])
+    return run(job_id, task_result_id=str(task_result.id), worker_id=worker_ids[-1] if worker_ids else "")
 
 
 # --- Workers: heartbeats, lost jobs and the nightly scheduler ------------------------------------------

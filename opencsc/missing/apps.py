@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from opencsc.core.navigation import NavItem, add_record_section, register
+
+from . import policy
+
 
 class MissingConfig(AppConfig):
     name = "opencsc.missing"
@@ -7,12 +11,8 @@ class MissingConfig(AppConfig):
     verbose_name = "Missing children, return home interviews and exploitation"
 
     def ready(self):
-        from opencsc.casework.templatetags.casework_tags import add_record_section
-        from opencsc.core.navigation import NavItem, register
-
         from . import (
             event_sources,  # noqa: F401  (registers this app's chronology and clock sources)
-            policy,
             summary,  # noqa: F401  (registers "Missing now" / "At risk of exploitation")
         )
 

@@ -4,10 +4,10 @@ from django.db.models import Exists, OuterRef, Subquery
 
 from opencsc.casework.summary import register_service_check
 
+from .models import ExploitationAssessment, MissingEpisode, RiskLevel
+
 
 def _expressions():
-    from .models import ExploitationAssessment, MissingEpisode
-
     latest = ExploitationAssessment.objects.filter(child=OuterRef("pk")).order_by("-assessed_on", "-id")
     return {
         "missing": Exists(MissingEpisode.objects.filter(child=OuterRef("pk"), ended_at__isnull=True)),
@@ -19,8 +19,6 @@ def _expressions():
 
 @register_service_check(_expressions)
 def missing_services(values) -> list[str]:
-    from .models import RiskLevel
-
     labels = []
     if values["missing"]:
         labels.append("Missing now")

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from opencsc.core.navigation import NavItem, add_record_section, register
+
+from . import policy
+
 
 class OtherdutiesConfig(AppConfig):
     name = "opencsc.otherduties"
@@ -7,12 +11,8 @@ class OtherdutiesConfig(AppConfig):
     verbose_name = "Other duties: private fostering, LADO allegations and care proceedings"
 
     def ready(self):
-        from opencsc.casework.templatetags.casework_tags import add_record_section
-        from opencsc.core.navigation import NavItem, register
-
         from . import (
             event_sources,  # noqa: F401  (registers this app's chronology and clock sources)
-            policy,
             summary,  # noqa: F401  (registers "Privately fostered" / "Care proceedings")
         )
 

@@ -4,10 +4,10 @@ from django.db.models import Exists, OuterRef
 
 from opencsc.casework.summary import register_service_check
 
+from .models import CareProceedings, PrivateFostering
+
 
 def _expressions():
-    from .models import CareProceedings, PrivateFostering
-
     return {
         "fostered": Exists(PrivateFostering.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)),
         "proceedings": Exists(CareProceedings.objects.filter(child=OuterRef("pk"), final_order_on__isnull=True)),

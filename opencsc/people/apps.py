@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from opencsc.core.navigation import NavItem, register
+
+from . import policy
+
 
 class PeopleConfig(AppConfig):
     name = "opencsc.people"
@@ -7,8 +11,4 @@ class PeopleConfig(AppConfig):
     verbose_name = "Children, families and professionals"
 
     def ready(self):
-        from opencsc.core.navigation import NavItem, register
-
-        from . import policy
-
         register(NavItem("Find a child", "people:search", permission=policy.may_search, order=10))

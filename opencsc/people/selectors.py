@@ -18,7 +18,10 @@ import re
 from dataclasses import dataclass, field
 
 import jellyfish
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from . import access
 from .models import Address, Child, ChildAlias, PartnerShare, Relationship, RestrictedAccessGrant
@@ -333,8 +336,6 @@ def family_for(*, user, child: Child) -> list[Relationship]:
 
 
 def relationship_for(*, child: Child, relationship_id) -> Relationship:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(Relationship.objects.select_related("person", "related_child"), child=child,
                              pk=relationship_id)
 
@@ -366,9 +367,6 @@ def merge_candidate(*, user, keep: Child, la_child_id: str) -> Child | None:
 
 def active_user(*, username: str):
     """The active user with this username (any letter case), or ValidationError."""
-    from django.contrib.auth import get_user_model
-    from django.core.exceptions import ValidationError
-
     user = get_user_model().objects.filter(is_active=True, username__iexact=(username or "").strip()).first()
     if user is None:
         raise ValidationError({"username": ["There is no active user with this username"]})

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from opencsc.core.navigation import NavItem, register
+
+from . import policy
+
 
 class PerformanceConfig(AppConfig):
     name = "opencsc.performance"
@@ -7,8 +11,4 @@ class PerformanceConfig(AppConfig):
     verbose_name = "Performance indicators and scorecards"
 
     def ready(self):
-        from opencsc.core.navigation import NavItem, register
-
-        from . import policy
-
         register(NavItem("Performance", "performance:scorecard", permission=policy.may_view_scorecards, order=65))

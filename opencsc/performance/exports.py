@@ -8,6 +8,14 @@ from __future__ import annotations
 
 import io
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
 from opencsc.core.templatetags.govuk import govuk_date
 
 from .scopes import Scope
@@ -45,9 +53,6 @@ def _sheet_title(key: str, used: set[str]) -> str:
 
 
 def scorecard_xlsx(scope: Scope, snapshot, lines: list[dict]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     book = Workbook()
     sheet = book.active
     sheet.title = "Scorecard"
@@ -78,12 +83,6 @@ def scorecard_xlsx(scope: Scope, snapshot, lines: list[dict]) -> bytes:
 
 
 def scorecard_pdf(scope: Scope, snapshot, lines: list[dict]) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
     out = io.BytesIO()

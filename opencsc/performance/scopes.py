@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from opencsc.accounts.models import Team
 from opencsc.accounts.roles import TeamKind
 
 AUTHORITY = "authority"
@@ -56,8 +57,6 @@ AUTHORITY_SCOPE = Scope(AUTHORITY, "", "The authority")
 
 def scope_parse(value: str | None) -> Scope | None:
     """"authority", "service:<key>", "team:<id>" or "team:unallocated" as a Scope; None if not one."""
-    from opencsc.accounts.models import Team
-
     value = (value or AUTHORITY).strip()
     if value == AUTHORITY:
         return AUTHORITY_SCOPE
@@ -79,8 +78,6 @@ def scope_parse(value: str | None) -> Scope | None:
 
 def scope_choices() -> list[tuple[str, str]]:
     """Every scope a scorecard can be shown for, as (param, label) for a select."""
-    from opencsc.accounts.models import Team
-
     choices = [(AUTHORITY, "The authority")]
     choices += [(f"{SERVICE}:{s.key}", f"Service: {s.name}") for s in SERVICES]
     teams = Team.objects.exclude(kind=TeamKind.PARTNER).order_by("name")  # partner agencies hold no cases

@@ -4,10 +4,10 @@ from django.db.models import Exists, OuterRef
 
 from opencsc.casework.summary import register_service_check
 
+from .models import CPPlan, Section47
+
 
 def _expressions():
-    from .models import CPPlan, Section47
-
     return {
         "plan": Exists(CPPlan.objects.filter(child=OuterRef("pk"), plan__end_date__isnull=True)),
         "enquiry": Exists(

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from opencsc.core.navigation import NavItem, add_record_section, register
+
+from . import policy
+
 
 class QualityConfig(AppConfig):
     name = "opencsc.quality"
@@ -7,13 +11,7 @@ class QualityConfig(AppConfig):
     verbose_name = "Quality assurance: case audits, moderation and practice quality"
 
     def ready(self):
-        from opencsc.casework.templatetags.casework_tags import add_record_section
-        from opencsc.core.navigation import NavItem, register
-
-        from . import (
-            event_sources,  # noqa: F401  (registers completed audits in the chronology)
-            policy,
-        )
+        from . import event_sources  # noqa: F401  (registers completed audits in the chronology)
 
         add_record_section("Case audits", "quality:child", "view_casework", before="History")
         register(NavItem("Practice quality", "quality:dashboard", permission=policy.may_view_quality, order=60))

@@ -15,9 +15,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from opencsc.accounts.policy import log_refusal
+from opencsc.assessment.models import CINEpisode
 from opencsc.casework.models import Allocation
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
+from opencsc.protection.models import CPPlan
 from opencsc.workforce.selectors import in_care_child_ids
 
 from .models import GRADE_RANK, AuditAction, AuditQuestion, CaseAudit, Grade, Moderation, ThemedAudit
@@ -62,9 +64,6 @@ def active_questions() -> list[AuditQuestion]:
 
 def cohort(*, user, cohort: str, team=None) -> QuerySet[Child]:
     """The children in a cohort that this user may see, optionally only those a team holds now."""
-    from opencsc.assessment.models import CINEpisode
-    from opencsc.protection.models import CPPlan
-
     children = children_for(user)
     if team is not None:
         children = children.filter(allocations__team=team, allocations__end_date__isnull=True)

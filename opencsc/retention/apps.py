@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from opencsc.core.navigation import NavItem, register
+
+from . import policy
+
 
 class RetentionConfig(AppConfig):
     name = "opencsc.retention"
@@ -7,10 +11,6 @@ class RetentionConfig(AppConfig):
     verbose_name = "Records retention"
 
     def ready(self):
-        from opencsc.core.navigation import NavItem, register
-
-        from . import policy
-
         register(NavItem("Records retention", "retention:report", permission=policy.may_approve_destruction,
                          order=85))
         # Administrators and auditors see the periods and the record of what was destroyed.

@@ -19,10 +19,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 
+from opencsc.casework.models import Document
 from opencsc.core import chain
 from opencsc.core.relations import reverse_relations
+from opencsc.earlyhelp.models import EarlyHelpEpisode, Family
+from opencsc.frontdoor.models import Contact, ContactChild
 from opencsc.people.models import Child, Person, Relationship
 
 OWNING = (models.CASCADE, models.PROTECT, models.RESTRICT)
@@ -93,10 +97,6 @@ def _order(owned: dict) -> list:
 def destroy(child_ids: set[int]) -> dict[str, int]:
     """Delete these children's records (a child and the duplicates merged into it); {table: rows}.
     Call inside a transaction, after the approvals are checked."""
-    from opencsc.casework.models import Document
-    from opencsc.earlyhelp.models import EarlyHelpEpisode, Family
-    from opencsc.frontdoor.models import Contact, ContactChild
-
     owned = collect(child_ids)
     all_children = owned[Child]
     people = set(Relationship.objects.filter(child_id__in=all_children, person__isnull=False)
@@ -134,8 +134,6 @@ def destroy(child_ids: set[int]) -> dict[str, int]:
 
 
 def _remove_files(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
-
     for name in names:
         try:
             default_storage.delete(name)

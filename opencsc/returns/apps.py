@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from opencsc.core.navigation import NavItem, register
+
+from . import policy
+
 
 class ReturnsConfig(AppConfig):
     name = "opencsc.returns"
@@ -7,8 +11,4 @@ class ReturnsConfig(AppConfig):
     verbose_name = "Statutory returns: CIN census, SSDA903 and Ofsted Annex A"
 
     def ready(self):
-        from opencsc.core.navigation import NavItem, register
-
-        from . import policy
-
         register(NavItem("Returns", "returns:home", permission=policy.may_read_return_reports, order=80))

@@ -21,6 +21,7 @@ from opencsc.core.models import AuditEvent
 from opencsc.people.models import Child
 
 from . import policy, registry
+from .annexa import default_period
 from .base import CollectionYear, Issue
 from .models import ReturnRun, ReturnRunFile, ValidationIssue
 
@@ -46,8 +47,6 @@ def check_year(year) -> CollectionYear:
 
 
 def check_period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
-    from .annexa import default_period
-
     default_start, default_end = default_period()
     start, end = start or default_start, end or default_end
     if start > end:

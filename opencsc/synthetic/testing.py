@@ -13,6 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import contextmanager
 
+from django.apps import apps
+from django.db import connection, transaction
+
+from opencsc.synthetic.services import authority_generate
+
 # The authority most generator and integration tests share: every step, one seed, one size.
 SHARED = {"seed": 7, "size": 0.5, "today": dt.date(2026, 11, 23)}
 
@@ -20,16 +25,12 @@ _CACHE: dict[tuple, tuple[object, list]] = {}
 
 
 def _tables() -> list:
-    from django.apps import apps
-
     return [m for m in apps.get_models(include_auto_created=True)
             if m._meta.managed and not m._meta.proxy and not m._meta.swapped]
 
 
 def _dump() -> list[tuple[str, list[str], list[tuple]]]:
     """Every row of every table: (table, columns, rows)."""
-    from django.db import connection
-
     quote = connection.ops.quote_name
     out = []
     with connection.cursor() as cursor:
@@ -47,8 +48,6 @@ def _dump() -> list[tuple[str, list[str], list[tuple]]]:
 
 def _load(dump) -> None:
     """Put the rows back, foreign keys checked at commit (the dump is in no particular order)."""
-    from django.db import connection
-
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -67,10 +66,6 @@ def _load(dump) -> None:
 
 def authority_rows(**options):
     """Generate (or copy in) the authority for `options` inside the current transaction; its context."""
-    from django.db import connection
-
-    from opencsc.synthetic.services import authority_generate
-
     key = tuple(sorted(options.items()))
     if key in _CACHE:
         ctx, dump = _CACHE[key]
@@ -93,8 +88,6 @@ def rolled_back_authority(django_db_blocker, **options):
     """Generate an authority (``authority_generate(**options)``) in a transaction, give its
     context, and roll everything back at the end. For a module-scoped fixture: the module's tests
     each run inside their own transaction, on top of this one."""
-    from django.db import transaction
-
     with django_db_blocker.unblock(), transaction.atomic():
         yield authority_rows(**options)
         transaction.set_rollback(True)
@@ -117,8 +110,6 @@ class _Shared:
 
 def shared_authority(django_db_blocker):
     """The SHARED authority, in the database until the run leaves the `shared_authority` tests."""
-    from django.db import transaction
-
     if _Shared.atomic is None:
         with django_db_blocker.unblock():
             atomic = transaction.atomic()
@@ -135,8 +126,6 @@ def shared_authority(django_db_blocker):
 
 def release_shared_authority() -> None:
     """Roll the shared authority back (the run has moved on to other tests)."""
-    from django.db import transaction
-
     if _Shared.atomic is None:
         return
     atomic, blocker = _Shared.atomic, _Shared.blocker

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from opencsc.core.navigation import NavItem, register
+
+from . import policy
+
 
 class TimescalesConfig(AppConfig):
     name = "opencsc.timescales"
@@ -7,10 +11,6 @@ class TimescalesConfig(AppConfig):
     verbose_name = "Statutory timescales"
 
     def ready(self):
-        from opencsc.core.navigation import NavItem, register
-
-        from . import policy
-
         register(NavItem("My work", "timescales:my_work", permission=policy.may_view_my_work, order=10))
         register(NavItem("Team", "timescales:team", permission=policy.may_view_team_work, order=20))
         register(NavItem("Overdue", "timescales:overdue", permission=policy.may_view_overdue, order=30))

@@ -12,7 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import CharField, DateField, JSONField, Value
+
 from .core import HOURS, RULES_BY_CODE, WorkingDayCalendar, rule_override_errors
+from .models import ClosureDay, LocalRuleSetting
 
 _CACHE_LIMIT = 500_000
 
@@ -59,17 +62,11 @@ def calendar_for(closures) -> AuthorityCalendar:
 
 
 def authority_calendar() -> AuthorityCalendar:
-    from .models import ClosureDay
-
     return calendar_for(ClosureDay.objects.values_list("date", flat=True))
 
 
 def authority_timescales() -> tuple[AuthorityCalendar, dict[str, dict[str, Any]]]:
     """``authority_calendar()`` and ``authority_settings()`` from ONE query (every due list needs both)."""
-    from django.db.models import CharField, DateField, JSONField, Value
-
-    from .models import ClosureDay, LocalRuleSetting
-
     days = ClosureDay.objects.order_by().values_list(
         "date", Value("", output_field=CharField()), Value(None, output_field=JSONField()))
     values = LocalRuleSetting.objects.order_by().values_list(
@@ -94,8 +91,6 @@ def _from_json(values: dict[str, Any]) -> dict[str, Any]:
 
 def authority_settings() -> dict[str, dict[str, Any]]:
     """The authority's values for local rules (rules it has not changed are left out)."""
-    from .models import LocalRuleSetting
-
     return _settings_from(LocalRuleSetting.objects.values_list("rule_code", "values"))
 
 

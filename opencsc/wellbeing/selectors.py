@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.http import Http404
 from django.utils import timezone
 
+from opencsc.care.models import PeriodOfCare
 from opencsc.care.selectors import looked_after_on
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
@@ -142,8 +143,6 @@ def sdq_band_filter(band: str) -> Q:
 
 def sdq_distribution(*, on: dt.date | None = None, children: QuerySet[Child]) -> list[dict]:
     """How many children of the SDQ cohort fall in each band (and how many have no recent score): one query."""
-    from django.db.models import Count
-
     qs = sdq_latest(on=on, children=children)
     aggregates = {code: Count("pk", filter=sdq_band_filter(code)) for code, *_ in rules.SDQ_BANDS}
     aggregates["none"] = Count("pk", filter=sdq_band_filter("none"))
@@ -203,8 +202,6 @@ def children_list(*, user, measure: str, band: str = "", query: str = "", on: dt
 
 
 def was_ever_looked_after(child: Child) -> bool:
-    from opencsc.care.models import PeriodOfCare
-
     return PeriodOfCare.objects.filter(child=child).exists()
 
 
@@ -257,8 +254,6 @@ def complaint_for(*, user, child: Child, complaint_id) -> Complaint:
 
 def oc2_cohort(*, year_end: dt.date, children: QuerySet[Child]) -> QuerySet[Child]:
     """Children looked after continuously for at least 12 months at `year_end` (31 March): the OC2 cohort."""
-    from opencsc.care.models import PeriodOfCare
-
     periods = PeriodOfCare.objects.filter(child=OuterRef("pk"), start_date__lte=rules.months_before(year_end, 12)
                                           ).filter(Q(end_date__isnull=True) | Q(end_date__gt=year_end))
     return children.filter(Exists(periods))

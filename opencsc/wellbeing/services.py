@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from opencsc.care.models import PeriodOfCare
 from opencsc.codes.lists import SDQ_REASON
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
@@ -73,8 +74,6 @@ def _require_text(errors: dict, values: dict, field: str, message: str) -> None:
 
 def was_looked_after_by(child: Child, day: dt.date) -> bool:
     """Had the child become looked after on or before `day` (in any period of care)?"""
-    from opencsc.care.models import PeriodOfCare
-
     return PeriodOfCare.objects.filter(child=child, start_date__lte=day).exists()
 
 
@@ -116,7 +115,6 @@ def health_assessment_record(
     _require_text(errors, values, "assessed_by", "Enter who carried out the assessment")
     _require_text(errors, values, "outcome", "Enter the outcome and recommendations")
     if not errors and kind == HealthAssessment.Kind.INITIAL:
-        from opencsc.care.models import PeriodOfCare
 
         start = (PeriodOfCare.objects.filter(child=child, start_date__lte=assessment_date)
                  .order_by("-start_date").values_list("start_date", flat=True).first())

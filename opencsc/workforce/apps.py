@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from opencsc.core.navigation import NavItem, add_record_section, register
+
+from . import policy
+
 
 class WorkforceConfig(AppConfig):
     name = "opencsc.workforce"
@@ -7,11 +11,6 @@ class WorkforceConfig(AppConfig):
     verbose_name = "Workforce: allocation, caseloads and supervision"
 
     def ready(self):
-        from opencsc.casework.templatetags.casework_tags import add_record_section
-        from opencsc.core.navigation import NavItem, register
-
-        from . import policy
-
         add_record_section("Allocation", "workforce:child", "view_casework", before="History")
         register(NavItem("Workload", "workforce:workload", permission=policy.may_view_workload, order=25))
         register(NavItem("Supervision", "workforce:supervision_list", permission=policy.may_view_supervision,

@@ -22,6 +22,7 @@ from opencsc.accounts.roles import Role
 from opencsc.casework.models import Allocation
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
+from opencsc.protection.models import CPPlan
 
 from . import policy
 from .models import SupervisionSession, WorkerProfile, WorkforceSettings
@@ -50,8 +51,6 @@ def experience_of(user: User, profile: WorkerProfile | None, today: dt.date | No
 # --- Complexity of each child ---------------------------------------------------------------
 
 def cp_child_ids(child_ids) -> set[int]:
-    from opencsc.protection.models import CPPlan
-
     return set(CPPlan.objects.filter(child_id__in=child_ids, plan__end_date__isnull=True)
                .values_list("child_id", flat=True))
 

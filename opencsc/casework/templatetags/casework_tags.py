@@ -5,36 +5,10 @@ from __future__ import annotations
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from opencsc.core.navigation import RECORD_SECTIONS
 from opencsc.people.access import can
 
 register = template.Library()
-
-# The sections of the record, in order: (label, url name, access action needed to open it).
-# Other apps add theirs with `add_record_section` from their AppConfig.ready().
-RECORD_SECTIONS = [
-    ("Summary", "casework:child_record", "view"),
-    ("Chronology", "casework:chronology", "view_casework"),
-    ("Case notes", "casework:notes", "view_casework"),
-    ("Documents", "casework:documents", "view_casework"),
-    ("Need and assessment", "assessment:episodes", "view_casework"),
-    ("Child protection", "protection:overview", "view_casework"),
-    ("Plans", "casework:plans", "view_casework"),
-    ("Visits", "casework:visits", "view_casework"),
-    ("Oversight", "casework:oversight", "view_casework"),
-    ("Family network", "people:family", "edit"),
-    ("Addresses", "people:addresses", "edit"),
-    ("History", "casework:history", "view_casework"),
-]
-
-
-def add_record_section(label: str, url_name: str, action: str = "view_casework", *, before: str = "Plans") -> None:
-    """Add a section to the child's record navigation, before the section labelled `before`."""
-    if any(name == url_name for _, name, _ in RECORD_SECTIONS):
-        return
-    labels = [existing for existing, _, _ in RECORD_SECTIONS]
-    position = labels.index(before) if before in labels else len(RECORD_SECTIONS) - 1
-    RECORD_SECTIONS.insert(position, (label, url_name, action))
-
 
 # Pages that manage the record, linked from the summary page.
 MANAGE_SECTIONS = (

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from opencsc.adoption import rules
+from opencsc.adoption.models import AdoptionPlan
+
 from .base import Row
 from .common import in_words
 
@@ -16,9 +19,6 @@ WORDS = {
 def _days(code: str, as_at: dt.date) -> list[Row]:
     """One row per child adopted in the 3 years to the date, with the measure's days as the value, as the
     adoption app's scorecard works them out (`adoption.rules.MEASURES`, `window`, `days_between`)."""
-    from opencsc.adoption import rules
-    from opencsc.adoption.models import AdoptionPlan
-
     measure = rules.MEASURES[code]
     first, last = rules.window(as_at)
     rows = []

@@ -7,7 +7,22 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
+from opencsc.care import rules as care_rules
+from opencsc.care.models import PeriodOfCare, Placement
+from opencsc.care.selectors import (
+    every_child,
+    long_term_cohort_q,
+    long_term_stability_q,
+    looked_after_on,
+    with_care_facts,
+)
+from opencsc.missing.models import MissingEpisode
+from opencsc.missing.selectors import rhi_due
+from opencsc.people.models import Child
+from opencsc.timescales.authority import authority_calendar
 from opencsc.timescales.core import RED
+from opencsc.wellbeing import selectors as wellbeing_selectors
+from opencsc.wellbeing.selectors import dental_checks_in_date, health_checks_in_date, oc2_cohort
 
 from .base import Row
 from .common import clocks_as_at, day_bounds, in_words, year_to
@@ -31,8 +46,6 @@ def _latest_open(model, as_at: dt.date) -> list[tuple[int, int, dt.date]]:
 
 
 def _clock_rows(model, scope: str, rules, as_at: dt.date, label: str, what: str) -> list[Row]:
-    from opencsc.people.models import Child
-
     records = _latest_open(model, as_at)
     children = Child.objects.filter(pk__in=model.objects.filter(_open_on(as_at)).values("child_id"))
     clocks = clocks_as_at(children, list(rules), as_at)
@@ -59,8 +72,6 @@ def cla_reviews_in_time(as_at: dt.date) -> list[Row]:
     not more than 6 months after the actual previous review). Source: periods of care and reviews
     in the care app, through the timescales engine.
     """
-    from opencsc.care.models import PeriodOfCare
-
     return _clock_rows(PeriodOfCare, "period", ["cla_review"], as_at, "Looked after since", "reviews:")
 
 
@@ -75,14 +86,10 @@ def cla_visits_in_time(as_at: dt.date) -> list[Row]:
     person). Only visits where the child was seen count. Source: placements in the care app and
     casework visits, through the timescales engine.
     """
-    from opencsc.care.models import Placement
-
     return _clock_rows(Placement, "placement", VISIT_RULES, as_at, "Placed since", "visits:")
 
 
 def _stability_facts(as_at: dt.date):
-    from opencsc.care.selectors import every_child, looked_after_on, with_care_facts
-
     return with_care_facts(looked_after_on(as_at, every_child()), as_at)
 
 
@@ -95,13 +102,11 @@ def stability_3_placements(as_at: dt.date) -> list[Row]:
     T0 to T4 not counted, as in the DfE measure for children looked after at 31 March). Lower is
     better. Source: placements in the care app.
     """
-    from opencsc.care import rules
-
     rows = []
     for child_id, count, since in _stability_facts(as_at).values_list("pk", "placements_this_year", "care_since"):
-        rows.append(Row(child_id=child_id, met=count >= rules.MANY_PLACEMENTS, on=since,
+        rows.append(Row(child_id=child_id, met=count >= care_rules.MANY_PLACEMENTS, on=since,
                         ref=f"Looked after since {in_words(since)}: {count} placement{'' if count == 1 else 's'} "
-                            f"since {in_words(rules.year_start(as_at))}"))
+                            f"since {in_words(care_rules.year_start(as_at))}"))
     return rows
 
 
@@ -113,8 +118,6 @@ def stability_long_term(as_at: dt.date) -> list[Row]:
     stability"; `care.selectors.long_term_cohort_q` and `long_term_stability_q`). Source:
     periods of care and placements in the care app.
     """
-    from opencsc.care.selectors import long_term_cohort_q, long_term_stability_q
-
     cohort = _stability_facts(as_at).filter(long_term_cohort_q(as_at))
     stable = set(cohort.filter(long_term_stability_q(as_at)).values_list("pk", flat=True))
     rows = []
@@ -143,9 +146,6 @@ def health_assessments(as_at: dt.date) -> list[Row]:
     (`wellbeing.selectors.health_checks_in_date`; CPPCR 2010 reg 7, "Promoting the health and
     wellbeing of looked-after children"). Source: health assessments in the wellbeing app.
     """
-    from opencsc.care.selectors import every_child
-    from opencsc.wellbeing.selectors import health_checks_in_date, oc2_cohort
-
     cohort = oc2_cohort(year_end=as_at, children=every_child())
     return _checks(as_at, cohort, health_checks_in_date(on=as_at, children=cohort), "Health assessment")
 
@@ -157,9 +157,6 @@ def dental_checks(as_at: dt.date) -> list[Row]:
     the 12 months to the date (`wellbeing.selectors.dental_checks_in_date`; SSDA903 OC2
     TEETH_CHECK). Source: dental checks in the wellbeing app.
     """
-    from opencsc.care.selectors import every_child
-    from opencsc.wellbeing.selectors import dental_checks_in_date, oc2_cohort
-
     cohort = oc2_cohort(year_end=as_at, children=every_child())
     return _checks(as_at, cohort, dental_checks_in_date(on=as_at, children=cohort), "Dental check")
 
@@ -172,11 +169,8 @@ def peps_in_date(as_at: dt.date) -> list[Row]:
     `pep_review` rule; `wellbeing.selectors.peps_in_date`; "Promoting the education of looked-after
     and previously looked-after children", DfE 2018). Source: PEPs in the wellbeing app.
     """
-    from opencsc.care.selectors import every_child
-    from opencsc.wellbeing import selectors
-
-    cohort = selectors.pep_cohort(on=as_at, children=every_child())
-    return _checks(as_at, cohort, selectors.peps_in_date(on=as_at, children=cohort), "Personal education plan")
+    cohort = wellbeing_selectors.pep_cohort(on=as_at, children=every_child())
+    return _checks(as_at, cohort, wellbeing_selectors.peps_in_date(on=as_at, children=cohort), "Personal education plan")
 
 
 def rhi_72_hours(as_at: dt.date) -> list[Row]:
@@ -190,10 +184,6 @@ def rhi_72_hours(as_at: dt.date) -> list[Row]:
     figure (met None) while the 72 hours are still running, then counts as not met; an interview
     offered after the date counts as not yet offered. Source: the missing app.
     """
-    from opencsc.missing.models import MissingEpisode
-    from opencsc.missing.selectors import rhi_due
-    from opencsc.timescales.authority import authority_calendar
-
     first, last = year_to(as_at)
     start, end = day_bounds(first, last)
     calendar = authority_calendar()

@@ -6,6 +6,18 @@ import datetime as dt
 
 from django.db.models import OuterRef, Subquery
 
+from opencsc.careleavers.codes import (
+    ACCOMMODATION,
+    ACTIVITY_NAMES,
+    EET_CODES,
+    IN_TOUCH_NAMES,
+    IN_TOUCH_YES,
+    SUITABLE_ACCOMMODATION,
+)
+from opencsc.careleavers.models import Contact
+from opencsc.careleavers.selectors import care_leavers, in_age_group
+from opencsc.people.models import Child
+
 from .base import Row
 from .common import in_words
 
@@ -19,10 +31,6 @@ def _cohort(as_at: dt.date):
     `careleavers.selectors.with_latest` takes the latest contact ever recorded, so it cannot look back
     to a date: the same annotation is made here with contacts after the date left out.
     """
-    from opencsc.careleavers.models import Contact
-    from opencsc.careleavers.selectors import care_leavers, in_age_group
-    from opencsc.people.models import Child
-
     latest = Contact.objects.filter(child=OuterRef("pk"), contact_date__lte=as_at).order_by("-contact_date", "-id")
     return (in_age_group(care_leavers(Child.objects.all(), as_at), AGE_GROUP, as_at)
             .annotate(last_contact_date=Subquery(latest.values("contact_date")[:1]),
@@ -51,8 +59,6 @@ def care_leavers_in_touch(as_at: dt.date) -> list[Row]:
     the date recorded them as in touch (SSDA903 OC3 IN_TOUCH "YES"). No contact recorded counts as
     not met. Source: care leaver contacts in the careleavers app.
     """
-    from opencsc.careleavers.codes import IN_TOUCH_NAMES, IN_TOUCH_YES
-
     return _rows(as_at, "last_in_touch", {IN_TOUCH_YES}, IN_TOUCH_NAMES)
 
 
@@ -63,8 +69,6 @@ def care_leavers_eet(as_at: dt.date) -> list[Row]:
     education, employment or training (SSDA903 OC3 ACTIV codes `careleavers.codes.EET_CODES`).
     No contact recorded counts as not met. Source: care leaver contacts in the careleavers app.
     """
-    from opencsc.careleavers.codes import ACTIVITY_NAMES, EET_CODES
-
     return _rows(as_at, "last_activity", EET_CODES, ACTIVITY_NAMES)
 
 
@@ -75,6 +79,4 @@ def care_leavers_suitable_accommodation(as_at: dt.date) -> list[Row]:
     recorded as suitable (SSDA903 OC3 ACCOM suitability, `careleavers.codes.SUITABLE_ACCOMMODATION`).
     No contact recorded counts as not met. Source: care leaver contacts in the careleavers app.
     """
-    from opencsc.careleavers.codes import ACCOMMODATION, SUITABLE_ACCOMMODATION
-
     return _rows(as_at, "last_accommodation", SUITABLE_ACCOMMODATION, dict(ACCOMMODATION.items))

@@ -7,6 +7,10 @@ from collections import defaultdict
 
 from django.db.models import Q
 
+from opencsc.assessment import rules
+from opencsc.assessment.models import Assessment, CINEpisode
+from opencsc.casework.models import Plan
+from opencsc.people.models import Child
 from opencsc.timescales.core import RED
 
 from .base import Row
@@ -22,9 +26,6 @@ def re_referrals_12m(as_at: dt.date) -> list[Row]:
     is_re_referral`). Lower is better. Only referrals recorded on or before the date count.
     Source: episodes of need in the assessment app.
     """
-    from opencsc.assessment import rules
-    from opencsc.assessment.models import CINEpisode
-
     first, last = year_to(as_at)
     in_year = list(CINEpisode.objects.filter(referral_date__gte=first, referral_date__lte=last)
                    .values_list("pk", "child_id", "referral_date").order_by("referral_date", "id"))
@@ -57,9 +58,6 @@ def assessments_45wd(as_at: dt.date) -> list[Row]:
     C2; Working together 2018, ch.1 "Timeliness"; `assessment.rules.assessment_is_late`).
     Source: assessments in the assessment app.
     """
-    from opencsc.assessment import rules
-    from opencsc.assessment.models import Assessment
-
     first, last = year_to(as_at)
     rows = []
     for child_id, referral_date, completed in (
@@ -80,9 +78,6 @@ def assessments_45wd(as_at: dt.date) -> list[Row]:
 def plan_clock_rows(*, plan_kind: str, rule: str, as_at: dt.date, label: str, what: str) -> list[Row]:
     """One row per child on a plan of `plan_kind` on the date: met when the engine's `rule` clock for
     that plan is not overdue on the date (shared by the child in need and child protection visits)."""
-    from opencsc.casework.models import Plan
-    from opencsc.people.models import Child
-
     open_on = Q(start_date__lte=as_at) & (Q(end_date__isnull=True) | Q(end_date__gt=as_at))
     plans = list(Plan.objects.filter(open_on, kind=plan_kind).values_list("pk", "child_id", "start_date")
                  .order_by("child_id", "-start_date", "-id"))
@@ -120,7 +115,5 @@ def cin_visits_in_time(as_at: dt.date) -> list[Row]:
     timescales settings page). Only visits where the child was seen count. Source: casework plans and
     visits, through the timescales engine.
     """
-    from opencsc.casework.models import Plan
-
     return plan_clock_rows(plan_kind=Plan.Kind.CHILD_IN_NEED, rule="cin_visit", as_at=as_at,
                            label="Child in need plan", what="visit")

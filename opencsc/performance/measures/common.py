@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.timescales.core import WorkingDayCalendar
+from opencsc.timescales.selectors import due_items
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -41,8 +42,6 @@ def clocks_as_at(children: QuerySet, rules: list[str], as_at: dt.date, *, all_cl
     and local settings, events after `as_at` ignored): a bounded number of queries for any number of
     children. With `all_clocks`, completed clocks are included as well as the one still running.
     """
-    from opencsc.timescales.selectors import due_items
-
     items = due_items(children=children, today=as_at, rules=rules,
                       completed_since=dt.date.min if all_clocks else None)
     grouped: dict[tuple[int, str], list] = defaultdict(list)

@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from opencsc.frontdoor.models import ContactChild
 from opencsc.timescales.authority import authority_calendar, authority_settings
 from opencsc.timescales.core import due_date, get_rule
 
@@ -30,8 +31,6 @@ def contacts_decided_1wd(as_at: dt.date) -> list[Row]:
     left out of the figure (met None) until its decision is due, then counts as not met. Decisions
     recorded after the date count as not yet made. Source: the front door's contact records.
     """
-    from opencsc.frontdoor.models import ContactChild
-
     first, last = year_to(as_at)
     start, end = day_bounds(first, last)
     calendar = authority_calendar()

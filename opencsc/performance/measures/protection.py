@@ -6,6 +6,12 @@ import datetime as dt
 
 from django.db.models import Q
 
+from opencsc.casework.models import Plan
+from opencsc.people.models import Child
+from opencsc.protection import rules
+from opencsc.protection.models import Conference
+from opencsc.protection.selectors import cp_plans_for
+from opencsc.timescales.authority import authority_calendar
 from opencsc.timescales.core import DONE_LATE, RED
 
 from .base import Row
@@ -23,10 +29,6 @@ def icpc_15wd(as_at: dt.date) -> list[Row]:
     `protection.rules.icpc_is_late`. A conference with no section 47 enquiry recorded is shown but
     left out of the figure (met None). Source: conferences in the protection app.
     """
-    from opencsc.protection import rules
-    from opencsc.protection.models import Conference
-    from opencsc.timescales.authority import authority_calendar
-
     first, last = year_to(as_at)
     calendar = authority_calendar()
     rows = []
@@ -50,9 +52,6 @@ def icpc_15wd(as_at: dt.date) -> list[Row]:
 
 
 def _cp_plans():
-    from opencsc.people.models import Child
-    from opencsc.protection.selectors import cp_plans_for
-
     return cp_plans_for(Child.objects.all()).select_related(None).order_by("plan__start_date", "id")
 
 
@@ -63,8 +62,6 @@ def cp_plans_2_years(as_at: dt.date) -> list[Row]:
     2 years or more: it ended on or after the same day two years after it started (DfE CIN table D7;
     `protection.rules.is_long_plan`). Lower is better. Source: plans in the protection app.
     """
-    from opencsc.protection import rules
-
     first, last = year_to(as_at)
     rows = []
     for child_id, start, end in _cp_plans().filter(plan__end_date__gte=first, plan__end_date__lte=last).values_list(
@@ -104,8 +101,6 @@ def cp_visits_in_time(as_at: dt.date) -> list[Row]:
     of the plan; the authority can change it on the timescales settings page). Only visits where the
     child was seen count. Source: casework plans and visits, through the timescales engine.
     """
-    from opencsc.casework.models import Plan
-
     return plan_clock_rows(plan_kind=Plan.Kind.CHILD_PROTECTION, rule="cp_visit", as_at=as_at,
                            label="Child protection plan", what="visit")
 
@@ -121,9 +116,6 @@ def cp_reviews_in_time(as_at: dt.date) -> list[Row]:
     2018, "Child protection review conference". Source: plans and review conferences in the protection
     app, through the timescales engine.
     """
-    from opencsc.casework.models import Plan
-    from opencsc.people.models import Child
-
     since = months_before(as_at, 3)
     open_on = (Q(kind=Plan.Kind.CHILD_PROTECTION, start_date__lte=since)
                & (Q(end_date__isnull=True) | Q(end_date__gt=as_at)))

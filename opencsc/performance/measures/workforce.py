@@ -6,6 +6,9 @@ import datetime as dt
 
 from django.db.models import Q
 
+from opencsc.casework.models import Allocation
+from opencsc.workforce.policy import CASE_HOLDING_ROLES
+
 from .base import Row
 from .common import in_words
 
@@ -19,9 +22,6 @@ def average_caseload(as_at: dt.date) -> list[Row]:
     twice to the same worker counts once. The figure is the rows per worker: children per worker,
     restricted children included, as the workload pages count them. Source: casework allocations.
     """
-    from opencsc.casework.models import Allocation
-    from opencsc.workforce.policy import CASE_HOLDING_ROLES
-
     rows, seen = [], set()
     for child_id, worker_id, start in (
         Allocation.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=as_at), start_date__lte=as_at,

@@ -26,7 +26,12 @@ from django.db.models import Q
 from django.utils import timezone
 from lxml import etree
 
+from opencsc.assessment.models import Assessment, CINEpisode, CINPlan
+from opencsc.people.models import Child
+from opencsc.protection.models import Conference, CPPlan, Section47
 from opencsc.returns.base import CollectionYear, ReturnFile
+from opencsc.timescales.authority import authority_calendar
+from opencsc.timescales.core import RULES_BY_CODE
 
 SPECS = Path(__file__).parent / "specs"
 CHUNK = 1000
@@ -106,8 +111,6 @@ def episode_filter(year: CollectionYear, prefix: str = "") -> Q:
 
 
 def child_ids(year: CollectionYear) -> list[int]:
-    from opencsc.assessment.models import CINEpisode
-
     return list(
         CINEpisode.objects.filter(episode_filter(year), child__merged_into__isnull=True)
         .order_by("child_id")
@@ -118,10 +121,6 @@ def child_ids(year: CollectionYear) -> list[int]:
 
 def _load_chunk(ids: list[int], year: CollectionYear, icpc_target: Callable[[dt.date], dt.date]):
     """Eight queries for a chunk of children: the children and every module of their episodes."""
-    from opencsc.assessment.models import Assessment, CINEpisode, CINPlan
-    from opencsc.people.models import Child
-    from opencsc.protection.models import Conference, CPPlan, Section47
-
     children = list(
         Child.objects.filter(pk__in=ids)
         .order_by("pk")
@@ -338,9 +337,6 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
 
 
 def build_xml(year: CollectionYear, *, progress=None, chunk: int = CHUNK) -> bytes:
-    from opencsc.timescales.authority import authority_calendar
-    from opencsc.timescales.core import RULES_BY_CODE
-
     calendar = authority_calendar()
     rule = RULES_BY_CODE["icpc"]
 

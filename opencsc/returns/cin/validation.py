@@ -13,6 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from opencsc.people.models import Child
 from opencsc.returns.base import CollectionYear, Issue
 
 from . import census as census_module
@@ -41,8 +42,6 @@ def schema_for(census_year: str) -> etree.XMLSchema:
 
 
 def _child_pks(references: set[str]) -> dict[str, int]:
-    from opencsc.people.models import Child
-
     refs = sorted(r for r in references if r)
     found: dict[str, int] = {}
     for i in range(0, len(refs), 2000):

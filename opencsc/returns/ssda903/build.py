@@ -13,7 +13,14 @@ from collections import defaultdict
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from opencsc.adoption.models import AdoptionPlan, PermanenceOrder
+from opencsc.care.models import CareEpisode, LookedAfterReview, PeriodOfCare
+from opencsc.careleavers.models import CareLeaver, Contact
+from opencsc.casework.models import Allocation
+from opencsc.missing.models import MissingEpisode
+from opencsc.people.models import Child
 from opencsc.returns.base import CollectionYear, ReturnFile
+from opencsc.wellbeing.selectors import oc2_health, oc2_row
 
 from .tables import COLUMNS, FILE_NAMES, fmt_date, to_csv
 
@@ -66,14 +73,6 @@ def _flag(value) -> str:
 
 def build_rows(year: CollectionYear, *, progress=None) -> tuple[dict[str, list[dict[str, str]]], dict[str, int]]:
     """The rows of every table, and the map from CHILD (LA child ID) to Child.pk."""
-    from opencsc.adoption.models import AdoptionPlan, PermanenceOrder
-    from opencsc.care.models import CareEpisode, LookedAfterReview, PeriodOfCare
-    from opencsc.careleavers.models import CareLeaver, Contact
-    from opencsc.casework.models import Allocation
-    from opencsc.missing.models import MissingEpisode
-    from opencsc.people.models import Child
-    from opencsc.wellbeing.selectors import oc2_health, oc2_row
-
     start, end = year.start, year.end
     steps = 10
     done = 0

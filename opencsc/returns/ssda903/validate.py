@@ -6,19 +6,18 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from opencsc.returns.base import CollectionYear, Issue
 
 from . import rules as _rules  # noqa: F401  (registers the rules)
+from .build import build_rows
 from .engine import REGISTRY, Data
-from .tables import read_csv
+from .tables import parse_date, read_csv
 
 
 def _year_of(tables: dict[str, list[dict[str, str]]]) -> CollectionYear:
     """The collection year of files that do not say: the one containing the latest episode start or review."""
-    from django.utils import timezone
-
-    from .tables import parse_date
-
     today = timezone.localdate()
     latest = None
     for table, column in (("Episodes", "DECOM"), ("Reviews", "REVIEW"), ("Missing", "MIS_START")):
@@ -64,7 +63,5 @@ def validate_files(files: dict[str, bytes], *, year: CollectionYear | None = Non
 
 def validate(year: CollectionYear, *, progress=None) -> list[Issue]:
     """Build the year's files from the records and check them; each issue carries the child's pk."""
-    from .build import build_rows
-
     tables, child_ids = build_rows(year, progress=progress)
     return run(tables, year, child_ids=child_ids, progress=progress)

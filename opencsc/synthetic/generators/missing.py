@@ -20,6 +20,7 @@ from collections import defaultdict
 
 from opencsc.accounts.models import User
 from opencsc.accounts.roles import CASEWORK_ROLES
+from opencsc.care.models import PeriodOfCare
 from opencsc.casework.models import Meeting, MeetingAttendance
 from opencsc.missing.models import (
     ExploitationAssessment,
@@ -77,13 +78,7 @@ def _care_periods(ctx) -> dict[int, list[tuple[dt.date, dt.date]]]:
     """Each looked-after child's periods of care within the lookback, (from, to)."""
     window = ctx.today - dt.timedelta(days=LOOKBACK_DAYS)
     periods: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    try:
-        from opencsc.care.models import PeriodOfCare
-    except ImportError:  # pragma: no cover - the care app is always installed with this step
-        PeriodOfCare = None  # noqa: N806
-    rows = []
-    if PeriodOfCare is not None:
-        rows = list(PeriodOfCare.objects.values_list("child_id", "start_date", "end_date"))
+    rows = list(PeriodOfCare.objects.values_list("child_id", "start_date", "end_date"))
     if not rows:
         rows = [(c.pk, c.known_from or window, c.closed_on) for c in ctx.children if c.service == "in_care"]
     for child_id, start, end in rows:

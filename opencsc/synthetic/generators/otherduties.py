@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from opencsc.accounts.models import User
 from opencsc.accounts.roles import CASEWORK_ROLES, MANAGER_ROLES
+from opencsc.care.models import PeriodOfCare
 from opencsc.otherduties.models import (
     CareProceedings,
     Extension,
@@ -96,16 +97,11 @@ def generate_otherduties(ctx: GenerationContext) -> None:
 
 def _in_care(ctx) -> dict[int, dt.date]:
     """Looked-after children and when their current (or latest) period of care started."""
-    try:
-        from opencsc.care.models import PeriodOfCare
-    except ImportError:  # pragma: no cover
-        PeriodOfCare = None  # noqa: N806
     found: dict[int, dt.date] = {}
     window = ctx.today - dt.timedelta(days=LOOKBACK_DAYS)
-    if PeriodOfCare is not None:
-        recent = PeriodOfCare.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=window))
-        for child_id, start in recent.values_list("child_id", "start_date").order_by("start_date", "id"):
-            found[child_id] = start
+    recent = PeriodOfCare.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=window))
+    for child_id, start in recent.values_list("child_id", "start_date").order_by("start_date", "id"):
+        found[child_id] = start
     if not found:
         found = {c.pk: c.known_from or window for c in ctx.children
                  if c.service in ("in_care", "child_protection") and c.pk}

@@ -13,6 +13,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from opencsc.care.models import PeriodOfCare
 from opencsc.people.models import Child
 from opencsc.timescales.core.calendar import WorkingDayCalendar
 from opencsc.wellbeing import rules
@@ -86,8 +87,6 @@ COMPLAINTS = (
 
 def _periods(ctx: GenerationContext) -> list[tuple[int, dt.date, dt.date, dt.date | None]]:
     """(child id, date of birth, start, end) for every period of care, from the database."""
-    from opencsc.care.models import PeriodOfCare
-
     rows = list(PeriodOfCare.objects.filter(child__date_of_birth__isnull=False).order_by("child_id", "start_date")
                 .values_list("child_id", "child__date_of_birth", "start_date", "end_date"))
     if rows:
