@@ -27,6 +27,8 @@ from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
 
+from .models import Event
+
 
 @dataclass(frozen=True, slots=True)
 class Fact:
@@ -163,8 +165,6 @@ def _by_model() -> tuple[dict[str, list[Source]], dict[str, list[tuple[Source, s
 
 
 def _event(source: Source, source_id: int, fact: Fact):
-    from .models import Event  # core.models imports nothing from here; a cycle only at import time
-
     fact = _normalised(fact)
     values = {_COLUMNS.get(name, name): getattr(fact, name) for name in FACT_FIELDS}
     return Event(kind=source.key, source_id=source_id, **values)
@@ -177,8 +177,6 @@ def facts_of(source: Source, rows: Iterable[models.Model]) -> Iterator[tuple[int
 
 
 def _write(source: Source, queryset: models.QuerySet, *, pks: Iterable[int] | None = None) -> None:
-    from .models import Event
-
     rows = list(source.rows(queryset))
     ids = set(pks or ()) | {row.pk for row in rows}
     if not ids:
@@ -208,8 +206,6 @@ def withdraw(instance: models.Model) -> None:
     """``instance`` is about to be deleted: remove its facts (call before deleting it, in the same
     transaction). Rows that follow it are written again after it has gone: call ``announce`` on them,
     or let the delete cascade to them (their facts go with ``withdraw`` of each)."""
-    from .models import Event
-
     own, followers = _by_model()
     label = instance._meta.label
     for source in own.get(label, ()):
@@ -240,8 +236,6 @@ def rebuild(*, kinds: Iterable[str] | None = None, child_ids: Iterable[int] | No
             progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
     """Fill the table from the source records (all, or these kinds, or these children's): returns the
     number of events written for each kind. One transaction."""
-    from .models import Event
-
     child_ids = list(child_ids) if child_ids is not None else None
     wanted = [get_source(k) for k in kinds] if kinds else sources()
     written: dict[str, int] = {}
@@ -297,8 +291,6 @@ def _stored_fact(row: tuple) -> Fact:
 
 def verify(*, kinds: Iterable[str] | None = None) -> list[Difference]:
     """Every difference between the table and what the source records imply (empty: they agree)."""
-    from .models import Event
-
     differences: list[Difference] = []
     known = set(_REGISTRY)
     stray = Event.objects.exclude(kind__in=known)
@@ -324,8 +316,6 @@ def verify(*, kinds: Iterable[str] | None = None) -> list[Difference]:
 
 def _normalised(fact: Fact) -> Fact:
     """As stored and read back: text cut to the columns' lengths, moments in UTC to the microsecond."""
-    from .models import Event
-
     changes = {}
     for name in ("title", "category", "detail", "url", "scope", "clock"):
         limit = Event._meta.get_field(name).max_length
