@@ -18,11 +18,24 @@ from xml.sax.saxutils import escape
 
 from django.http import Http404
 from django.utils import timezone
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from opencsc.core import events
 from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.people.access import can
 
-from . import events, selectors
+from . import selectors
 from .models import ChronologyAnalysis
 
 COURT = "court"
@@ -39,43 +52,25 @@ FAMILY_COLUMNS = ("Date", "What happened", "Type of record", "Why it matters")
 
 
 # --- Reading the chronology ---------------------------------------------------------------------
-# chronology_for gives items of the event log (source_id, seq, author_name) or, until the readers move
-# onto it, the old registry's ChronologyItem (sort_key, author): these two read either.
 
 
 def _author(item) -> str:
-    if hasattr(item, "author_name"):
-        return item.author_name or ""
-    return getattr(item, "author", "") or ""
+    return item.author_name or ""
 
 
 def _key(item) -> tuple[str, int, int]:
     """(kind, source_id, seq): how an analysis names the entry it is about."""
-    if hasattr(item, "source_id"):
-        return item.source, int(item.source_id), int(item.seq or 0)
-    numbers = [part for part in item.sort_key if isinstance(part, int)]
-    source_id = numbers[0] if numbers else 0
-    if len(numbers) == 2:
-        seq = numbers[1]
-    elif len(numbers) > 2:
-        seq = numbers[2] * 100 + numbers[1]
-    else:
-        seq = 0
-    return item.source, source_id, seq
+    return item.kind, int(item.source_id), int(item.seq or 0)
 
 
 def kinds_for(user, child) -> list[tuple[str, str]]:
-    """The kinds of entry (key, label) this reader may see in the child's chronology."""
-    from opencsc.core import events as event_log
-
-    registered = event_log.sources()
-    if registered:
-        seen = {}
-        for source in registered:
-            if source.visible_to is None or can(user, source.visible_to, child):
-                seen.setdefault(source.key, source.label)
-        return sorted(seen.items(), key=lambda pair: pair[1])
-    return [(source.key, source.label) for source in events.sources()]
+    """The kinds of entry this reader may see in the child's chronology, as choices by label (the keys of
+    the sources that share a label joined by commas: casework.forms.kinds_chosen reads them)."""
+    keys: dict[str, list[str]] = {}
+    for source in events.sources():
+        if source.visible_to is None or can(user, source.visible_to, child):
+            keys.setdefault(source.label, []).append(source.key)
+    return sorted(((",".join(sorted(group)), label) for label, group in keys.items()), key=lambda pair: pair[1])
 
 
 @dataclass(frozen=True)
@@ -248,7 +243,6 @@ EMPTY = "No events in this period."
 
 
 def _para(text: str, style, bold: str = ""):
-    from reportlab.platypus import Paragraph
 
     parts = []
     if bold:
@@ -259,12 +253,6 @@ def _para(text: str, style, bold: str = ""):
 
 
 def render_pdf(chronology: Chronology) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.lib.units import mm
-    from reportlab.pdfgen.canvas import Canvas
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     footer_text = f"{chronology.title}: {chronology.child_name} ({chronology.la_child_id})"
 
@@ -328,8 +316,6 @@ def render_pdf(chronology: Chronology) -> bytes:
 
 def _field(paragraph, instruction: str) -> None:
     """A Word field (PAGE, NUMPAGES) in the paragraph, shown as 1 until Word updates it."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     run = paragraph.add_run()
     for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
@@ -360,12 +346,6 @@ def _cell_text(cell, bold: str, text: str) -> None:
 
 
 def render_docx(chronology: Chronology) -> bytes:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
 
     document = Document()
     document.core_properties.title = f"{chronology.title}: {chronology.child_name}"

@@ -16,7 +16,7 @@ from opencsc.people.access import child_for
 
 from . import chronology_export as export
 from . import services
-from .forms import ChronologyAnalysisForm, ChronologyExportForm
+from .forms import ChronologyAnalysisForm, ChronologyExportForm, kinds_chosen
 
 
 @require_GET
@@ -26,12 +26,13 @@ def chronology_export(request, child_id):
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         chronology = export.build(
-            user=request.user, child=child, audience=data["audience"], kinds=data["kinds"],
+            user=request.user, child=child, audience=data["audience"], kinds=kinds_chosen(data["kinds"]),
             date_from=data["date_from"], date_to=data["date_to"], significant_only=data["significant"] == "yes")
         content = export.render(chronology, data["format"])
         name = export.file_name(chronology, child, data["format"])
         services.chronology_exported(child=child, actor=request.user, audience=data["audience"],
-                                     fmt=data["format"], kinds=data["kinds"], date_from=data["date_from"],
+                                     fmt=data["format"], kinds=kinds_chosen(data["kinds"]),
+                                     date_from=data["date_from"],
                                      date_to=data["date_to"], significant_only=data["significant"] == "yes",
                                      entries=len(chronology.rows), file_name=name)
         response = HttpResponse(content, content_type=export.CONTENT_TYPES[data["format"]])
