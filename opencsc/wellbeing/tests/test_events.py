@@ -1,13 +1,14 @@
-"""What this app puts in the event registry: chronology items and the health and PEP clocks."""
+"""What this app puts in the event log: chronology items and the health and PEP clocks."""
 
 import datetime as dt
 
 import pytest
 from django.urls import reverse
 
-from opencsc.casework.events import ClockEvent, get_source
 from opencsc.casework.selectors import chronology_for
+from opencsc.core import events
 from opencsc.people.models import Child
+from opencsc.timescales.reads import clock_facts
 from opencsc.timescales.selectors import due_items
 
 from .factories import ComplaintFactory, HealthAssessmentFactory, PEPFactory, PeriodOfCareFactory
@@ -31,6 +32,12 @@ def _due(child, today, rule):
     return items
 
 
+def _clocks(children, *names):
+    """(child id, clock event, day, scope) of these children in the event log, of these clock events."""
+    return sorted((child_id, name, on, scope) for _order, child_id, name, on, scope in clock_facts(children)
+                  if name in names)
+
+
 def test_health_assessments_and_peps_belong_to_their_period_of_care():
     period = _child(start=D(2026, 1, 5), end=D(2026, 6, 1))
     child = period.child
@@ -39,15 +46,15 @@ def test_health_assessments_and_peps_belong_to_their_period_of_care():
     HealthAssessmentFactory(child=child, assessment_date=D(2025, 12, 1))  # before care
     PEPFactory(child=child, meeting_date=D(2026, 1, 15))
     children = Child.objects.filter(pk=child.pk)
-    health = set(get_source("health_assessment").clock_events(children))
-    assert health == {
-        ClockEvent(child_id=child.pk, event="health_assessment", on=D(2026, 1, 20), scope=f"period:{period.pk}"),
-        ClockEvent(child_id=child.pk, event="fifth_birthday", on=D(2020, 6, 1)),
-    }
-    assert list(get_source("pep").clock_events(children)) == [
-        ClockEvent(child_id=child.pk, event="pep_due", on=D(2026, 1, 5), scope=f"period:{period.pk}"),
-        ClockEvent(child_id=child.pk, event="pep", on=D(2026, 1, 15), scope=f"period:{period.pk}"),
+    assert _clocks(children, "health_assessment", "fifth_birthday") == [
+        (child.pk, "fifth_birthday", D(2020, 6, 1), ""),
+        (child.pk, "health_assessment", D(2026, 1, 20), f"period:{period.pk}"),
     ]
+    assert _clocks(children, "pep_due", "pep") == [
+        (child.pk, "pep", D(2026, 1, 15), f"period:{period.pk}"),
+        (child.pk, "pep_due", D(2026, 1, 5), f"period:{period.pk}"),
+    ]
+    assert events.verify() == []
 
 
 @pytest.mark.parametrize("birth, start, end, due", [
@@ -59,8 +66,8 @@ def test_health_assessments_and_peps_belong_to_their_period_of_care():
 ])
 def test_a_pep_is_due_for_children_aged_3_to_17(birth, start, end, due):
     child = _child(birth=birth, start=start, end=end).child
-    events = [e for e in get_source("pep").clock_events(Child.objects.filter(pk=child.pk)) if e.event == "pep_due"]
-    assert [e.on for e in events] == ([due] if due else [])
+    assert [on for _child, _name, on, _scope in _clocks(Child.objects.filter(pk=child.pk), "pep_due")] == (
+        [due] if due else [])
 
 
 def test_no_pep_clock_runs_for_a_baby_until_the_third_birthday():
@@ -74,10 +81,9 @@ def test_clock_events_take_a_bounded_number_of_queries(django_assert_max_num_que
         child = _child().child
         HealthAssessmentFactory(child=child, assessment_date=D(2026, 1, 20))
         PEPFactory(child=child, meeting_date=D(2026, 1, 15))
-    with django_assert_max_num_queries(3):
-        list(get_source("health_assessment").clock_events(Child.objects.all()))
-    with django_assert_max_num_queries(3):
-        list(get_source("pep").clock_events(Child.objects.all()))
+    with django_assert_max_num_queries(2):
+        read = _clocks(Child.objects.all(), "health_assessment", "fifth_birthday", "pep_due", "pep")
+    assert len(read) == 5 * 4
 
 
 def test_the_initial_health_assessment_and_pep_are_due_after_becoming_looked_after():
@@ -123,8 +129,8 @@ def test_the_chronology_shows_health_education_and_rights(make_user):
     PEPFactory(child=child, meeting_date=D(2026, 1, 15))
     ComplaintFactory(child=child, received_on=D(2026, 2, 2), outcome="upheld", outcome_date=D(2026, 3, 2))
     items = chronology_for(user=make_user(role="social_worker"), child=child)
-    titles = {(i.date, i.title) for i in items}
+    titles = {(i.occurred_on, i.title) for i in items}
     assert {(D(2026, 1, 20), "Initial health assessment"), (D(2026, 1, 15), "Personal education plan meeting"),
             (D(2026, 2, 2), "Complaint received"), (D(2026, 3, 2), "Complaint closed")} <= titles
     assert all(i.url == reverse("wellbeing:overview", args=[child.pk]) for i in items
-               if i.source in ("health_assessment", "pep", "rights"))
+               if i.kind in ("health_assessment", "pep", "complaint"))
