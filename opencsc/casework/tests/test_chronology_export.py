@@ -15,7 +15,6 @@ from docx import Document as WordDocument
 
 from opencsc.accounts.models import AccessLog
 from opencsc.accounts.roles import Role
-from opencsc.casework import chronology_export
 from opencsc.casework.models import ChronologyAnalysis
 from opencsc.core.models import AuditEvent
 from opencsc.people.tests.factories import ChildFactory
@@ -443,30 +442,3 @@ def test_analysis_of_an_entry_not_in_the_childs_chronology_is_not_found(signed_i
     assert response.status_code == 404
     assert not ChronologyAnalysis.objects.exists()
 
-
-@pytest.mark.parametrize(
-    ("item", "key"),
-    [
-        ({"source": "manual", "sort_key": (12,)}, ("manual", 12, 0)),
-        ({"source": "missing_episode", "sort_key": (12, 2)}, ("missing_episode", 12, 2)),
-        ({"source": "care_proceedings", "sort_key": (12, 1, 40)}, ("care_proceedings", 12, 4001)),
-        ({"source": "out_of_hours", "sort_key": ("09:30:00", 12)}, ("out_of_hours", 12, 0)),
-        ({"source": "manual", "source_id": 12, "seq": 3, "sort_key": (99,)}, ("manual", 12, 3)),
-    ],
-)
-def test_the_key_of_an_entry_from_either_reader(item, key):
-    class Item:
-        def __init__(self, **values):
-            self.__dict__.update(values)
-
-    assert chronology_export._key(Item(**item)) == key
-
-
-def test_the_author_from_either_reader():
-    class Old:
-        author = "Priya Shah"
-
-    class New:
-        author_name = "Priya Shah"
-
-    assert chronology_export._author(Old()) == chronology_export._author(New()) == "Priya Shah"

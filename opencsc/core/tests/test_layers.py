@@ -101,7 +101,6 @@ def test_the_check_finds_an_upward_import(tmp_path, monkeypatch):
 REWRITTEN_ELSEWHERE = {
     "opencsc/casework/events.py",
     "opencsc/care/event_sources.py",
-    "opencsc/wellbeing/event_sources.py",
 }
 
 
