@@ -232,7 +232,7 @@ OPENCSC_OIDC_TRUST_IDP_MFA = os.environ.get("OPENCSC_OIDC_TRUST_IDP_MFA", "").lo
 OPENCSC_OIDC_MFA_ACR_VALUES = [v for v in os.environ.get("OPENCSC_OIDC_MFA_ACR_VALUES", "").split(",") if v]
 OPENCSC_OIDC_SCOPES = os.environ.get("OPENCSC_OIDC_SCOPES", "openid email profile")
 # Passwords, then single sign-on (which does nothing unless configured and called from its callback page).
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "opencsc.sso.backend.SsoBackend"]
+AUTHENTICATION_BACKENDS = ["opencsc.accounts.backends.ModelBackend", "opencsc.sso.backend.SsoBackend"]
 
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -18,10 +18,11 @@ from __future__ import annotations
 import jwt
 import requests
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.utils.crypto import constant_time_compare
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+from opencsc.accounts.backends import ModelBackend
 
 from . import config, refusals, selectors
 from .refusals import SsoRefused
