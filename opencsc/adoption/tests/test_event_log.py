@@ -1,69 +1,21 @@
-"""The adoption records in the event log (core.Event): what each service writes, and (until the readers move
-to the table) that the table holds exactly what the old registry gathered."""
+"""The adoption records in the event log (core.Event): what each service writes."""
 
 import datetime as dt
-from collections import Counter
 
 import pytest
 
 from opencsc.accounts.roles import Role, TeamKind
 from opencsc.accounts.tests.factories import TeamFactory
 from opencsc.adoption import services
-from opencsc.adoption.models import AdoptionPlan, AdoptionReview, AdoptionVisit, PermanenceOrder
 from opencsc.adoption.tests.factories import AdopterHouseholdFactory, AdoptionPlanFactory
-from opencsc.casework import events as old_events
 from opencsc.core import events
 from opencsc.core.models import Event
-from opencsc.people.models import Child
 from opencsc.people.tests.factories import ChildFactory
 
-# The comparison with the old registry reads the shared synthetic authority (the module must be marked to
-# use it); the other tests make their own records, on top of it when it is loaded.
-pytestmark = [pytest.mark.django_db, pytest.mark.shared_authority]
+pytestmark = pytest.mark.django_db
 
 D = dt.date
 KINDS = ["adoption_plan", "adoption_review", "adoption_visit", "permanence_order"]
-# Each old source, with how to find the children it has anything for.
-OLD = {
-    "adoption_plan": AdoptionPlan.objects.values_list("child_id", flat=True),
-    "adoption_review": AdoptionReview.objects.values_list("plan__child_id", flat=True),
-    "adoption_visit": AdoptionVisit.objects.values_list("plan__child_id", flat=True),
-    "permanence_order": PermanenceOrder.objects.values_list("child_id", flat=True),
-}
-OLD_CLOCKS = ["adoption_plan", "adoption_review", "adoption_visit"]
-
-
-def _item(child_id, item):
-    key = item.sort_key
-    return (child_id, item.date, item.title, item.category, item.detail, item.url, item.significant, item.author,
-            key[0], key[1] if len(key) > 1 else 0)
-
-
-def _logged(kind):
-    rows = Event.objects.filter(kind=kind).exclude(title="").select_related("author")
-    return [(e.child_id, e.occurred_on, e.title, e.category, e.detail, e.url, e.significant,
-             e.author.display_name if e.author else "", e.source_id, e.seq) for e in rows]
-
-
-def test_old_and_new_sources_agree(authority, db):
-    for key, children in OLD.items():
-        source = old_events.get_source(key)
-        ids = set(children.all()) | set(Event.objects.filter(kind=key).values_list("child_id", flat=True))
-        old = Counter(_item(child.pk, i) for child in Child.objects.filter(pk__in=ids) for i in source.fetch(child))
-        new = Counter(_logged(key))
-        assert old == new, (key, old - new, new - old)
-        if key == "adoption_plan":
-            assert old
-
-    for key in OLD_CLOCKS:
-        old = Counter((e.child_id, e.event, e.on, e.scope)
-                      for e in old_events.get_source(key).clock_events(Child.objects.all()))
-        new = Counter(Event.objects.filter(kind=key).exclude(clock="").values_list(
-            "child_id", "clock", "occurred_on", "scope"))
-        assert old == new, (key, old - new, new - old)
-    assert Event.objects.filter(kind="adoption_plan").exclude(clock="").exists()
-    assert not Event.objects.filter(kind__in=KINDS, timed=True).exists()
-    assert events.verify(kinds=KINDS) == []
 
 
 # --- What each service leaves in the log ------------------------------------------------------------

@@ -1,8 +1,6 @@
-"""The care records in the event log (core.Event): what each service writes, and (until the readers move
-to the table) that the table holds exactly what the old registry gathered."""
+"""The care records in the event log (core.Event): what each service writes."""
 
 import datetime as dt
-from collections import Counter
 
 import pytest
 from django.urls import reverse
@@ -12,58 +10,18 @@ from opencsc.care.models import (
     CareEpisode,
     CarePlan,
     IROAppointment,
-    LookedAfterReview,
     PeriodOfCare,
     Placement,
 )
 from opencsc.care.tests.factories import looked_after
-from opencsc.casework import events as old_events
 from opencsc.core import events
 from opencsc.core.models import Event
-from opencsc.people.models import Child
 from opencsc.people.tests.factories import ChildFactory
 
-# The comparison with the old registry reads the shared synthetic authority (the module must be marked to
-# use it); the other tests make their own records, on top of it when it is loaded.
-pytestmark = [pytest.mark.django_db, pytest.mark.shared_authority]
+pytestmark = pytest.mark.django_db
 
 D = dt.date
 KINDS = ["care_episode", "care_period", "care_placement", "care_plan", "cla_review", "iro_appointment"]
-# The old sources, each with the model whose rows give its chronology (for the children to ask it about).
-OLD_CHRONOLOGY = {"care_episode": CareEpisode, "cla_review": LookedAfterReview, "care_plan": CarePlan}
-OLD_CLOCKS = ["care_episode", "care_placement"]
-
-
-def _item(child_id, item):
-    key = item.sort_key
-    return (child_id, item.date, item.title, item.category, item.detail, item.url, item.significant, item.author,
-            key[0], key[1] if len(key) > 1 else 0)
-
-
-def _logged(kind, **filters):
-    rows = Event.objects.filter(kind=kind, **filters).exclude(title="").select_related("author")
-    return [(e.child_id, e.occurred_on, e.title, e.category, e.detail, e.url, e.significant,
-             e.author.display_name if e.author else "", e.source_id, e.seq) for e in rows]
-
-
-def test_old_and_new_sources_agree(authority, db):
-    for key, model in OLD_CHRONOLOGY.items():
-        source = old_events.get_source(key)
-        ids = set(model.objects.values_list("child_id", flat=True)) | set(
-            Event.objects.filter(kind=key).values_list("child_id", flat=True))
-        old = Counter(_item(child.pk, i) for child in Child.objects.filter(pk__in=ids) for i in source.fetch(child))
-        new = Counter(_logged(key))
-        assert old, key
-        assert old == new, (key, old - new, new - old)
-
-    old = Counter(
-        (e.child_id, e.event, e.on, e.scope)
-        for key in OLD_CLOCKS for e in old_events.get_source(key).clock_events(Child.objects.all()))
-    new = Counter(Event.objects.filter(kind__in=KINDS).exclude(clock="").values_list(
-        "child_id", "clock", "occurred_on", "scope"))
-    assert old and not Event.objects.filter(kind__in=KINDS, timed=True).exists()
-    assert old == new, (old - new, new - old)
-    assert events.verify(kinds=KINDS) == []
 
 
 # --- What each service leaves in the log ------------------------------------------------------------

@@ -7,14 +7,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from opencsc.care import services
-from opencsc.care.event_sources import period_clock_events, placement_clock_events
 from opencsc.care.models import Placement
 from opencsc.care.selectors import CARE_RULES
 from opencsc.care.tests.factories import looked_after
-from opencsc.casework.events import get_source
 from opencsc.casework.services import visit_record
+from opencsc.core import events
+from opencsc.core.models import Event
 from opencsc.people.models import Child
 from opencsc.people.tests.factories import ChildFactory
+from opencsc.timescales import selectors as timescales_selectors
 from opencsc.timescales.selectors import due_items
 
 D = dt.date
@@ -87,8 +88,6 @@ def test_each_placement_runs_exactly_one_visit_rule(worker, child, regime, rule)
 
 def test_without_a_chosen_rule_every_alternative_would_run(worker, child, monkeypatch):
     """What the `only:` event prevents: the four visit rules share their start and end events."""
-    from opencsc.timescales import selectors as timescales_selectors
-
     looked_after(worker, child, D(2026, 4, 1), visit_regime="until_18")
     monkeypatch.setattr(timescales_selectors, "_only_chosen", lambda candidates, events: candidates)
     assert {code for code, _ in due(child, D(2026, 4, 2), rules=VISIT_RULES)} == VISIT_RULES
@@ -107,22 +106,22 @@ def test_ceasing_to_be_looked_after_stops_the_review_clock(worker, child):
     assert ("cla_review", f"period:{period.pk}") not in due(child, D(2026, 6, 1))
 
 
-def test_clock_events_take_a_fixed_number_of_queries(worker, make_user):
+def test_writing_the_clock_events_takes_a_fixed_number_of_queries(worker, make_user):
     iro = make_user("iro")
     for n in range(4):
         child = ChildFactory(date_of_birth=D(2012, 1, 1))
         looked_after(worker, child, D(2026, 4, 1))
         services.review_record(actor=worker, child=child, held_on=D(2026, 4, 20 + n), participation="PN1",
                                decisions="OK", iro=iro)
-    children = Child.objects.all()
-    one = children.filter(pk=children.first().pk)
+    children = list(Child.objects.values_list("pk", flat=True))
+    kinds = ["care_period", "care_placement"]
     with CaptureQueriesContext(connection) as few:
-        list(period_clock_events(one))
-        list(placement_clock_events(one))
+        events.rebuild(kinds=kinds, child_ids=children[:1])
     with CaptureQueriesContext(connection) as many:
-        list(period_clock_events(children))
-        list(placement_clock_events(children))
+        written = events.rebuild(kinds=kinds, child_ids=children)
     assert len(many) == len(few), [q["sql"][:150] for q in many.captured_queries]
+    assert written["care_placement"] == 4 * 2  # each placement: started, and the one visit rule it runs
+    assert events.verify(kinds=kinds) == []
 
 
 def test_the_chronology_shows_becoming_looked_after_moves_and_reviews(worker, child):
@@ -132,8 +131,9 @@ def test_the_chronology_shows_becoming_looked_after_moves_and_reviews(worker, ch
     services.review_record(actor=worker, child=child, held_on=D(2026, 4, 28), participation="PN1", decisions="OK")
     services.period_end(actor=worker, child=child, end_date=D(2026, 8, 1), reason_ceased="E4A")
 
-    titles = [i.title for i in get_source("care_episode").fetch(child)]
-    titles += [i.title for i in get_source("cla_review").fetch(child)]
+    logged = Event.objects.filter(child=child).exclude(title="").order_by("occurred_on", "source_id", "seq")
+    titles = [e.title for e in logged.filter(kind="care_episode")]
+    titles += [e.title for e in logged.filter(kind="cla_review")]
 
     assert titles == ["Became looked after", "Placement changed", "Ceased to be looked after",
                       "Looked-after review held"]
