@@ -1,18 +1,17 @@
 """How little of the clock events a list of what is outstanding needs to read.
 
 A whole authority's due list would otherwise read every visit, contact and referral ever
-recorded. For what is *outstanding* as at a date, far less is needed, and a clock source may
-offer two cheaper reads (``casework.events.EventSource``):
+recorded. For what is *outstanding* as at a date, far less is needed, and the event log
+(core.Event) offers two cheaper reads of a source's clock facts (``core.events.Source``):
 
-- ``latest_clock_events``: for each child, scope and event name, only the latest event on or
-  before the date. A child on a plan for two years has fifty visits; the next visit is due from
-  the last one, and the others change nothing. The due list takes this read when every rule that
-  reads the source's events is one for which the latest is enough (``latest_is_enough``).
-- ``open_clock_events``: the events of the scopes still open on the date; a scope is left out
-  when, for each clock it starts, the event that closes it for good (``EventSource.closes``: a
-  contact decided, a plan ended) happened on or before the date, and not before the start. The
-  due list takes this read when every rule each such start event starts is indeed over once
-  that event happens (``closed_by``).
+- ``latest``: for each child, scope and event name, only the latest event on or before the
+  date. A child on a plan for two years has fifty visits; the next visit is due from the last
+  one, and the others change nothing. The due list takes this read when every rule that reads
+  the source's events is one for which the latest is enough (``latest_is_enough``).
+- ``closes``: only the facts of records not yet settled on the date (each fact's ``settled_on``:
+  the day the event that closes the record's clocks for good happened, a contact decided, a plan
+  ended, not before the start). The due list takes this read when every rule each such start
+  event starts is indeed over once that event happens (``closed_by``).
 
 What changes, and what does not:
 
