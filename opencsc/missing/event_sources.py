@@ -1,4 +1,4 @@
-"""This app's entries in the event registry: chronology items and statutory clock events.
+"""This app's sources in the event log (core/events.py): chronology items and statutory clock events.
 
 Return home interviews (rule `return_home_interview`, 72 hours): each return starts a clock,
 `missing_returned` at the moment the child came back, and the interview's offer stops it,
@@ -12,104 +12,11 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from opencsc.casework.events import (
-    ChronologyItem,
-    ClockEvent,
-    EventSource,
-    children_query,
-    of_children,
-    recorded_rows,
-    register,
-    within,
-)
 from opencsc.core import events
 from opencsc.core.events import Fact
-from opencsc.core.prepared import prepared
 
 from .models import ExploitationAssessment, MissingEpisode, RiskLevel
 
-
-def _url(child):
-    return reverse("missing:overview", args=[child.pk])
-
-
-@prepared
-def _episode_rows(child_id):
-    return MissingEpisode.objects.filter(child_id=child_id).select_related("created_by", "return_interview")
-
-
-def _episodes(child, date_from=None, date_to=None):
-    for item in _episode_rows(child.pk):
-        start = timezone.localtime(item.started_at)
-        if within(start.date(), date_from, date_to):
-            police = f"Reported to police ({item.police_reference})" if item.reported_to_police else ""
-            yield ChronologyItem(
-                date=start.date(), source="missing_episode", category="Missing",
-                title=f"{item.get_kind_display()} from {item.get_missing_from_display().lower()} at {start:%H:%M}",
-                detail=". ".join(x for x in (police, item.risks[:200]) if x), url=_url(child), significant=True,
-                author=item.created_by.display_name, sort_key=(item.pk, 0),
-            )
-        if item.ended_at:
-            end = timezone.localtime(item.ended_at)
-            if within(end.date(), date_from, date_to):
-                yield ChronologyItem(
-                    date=end.date(), source="missing_episode", category="Missing",
-                    title=f"Returned at {end:%H:%M}", detail=item.where_found, url=_url(child), significant=True,
-                    sort_key=(item.pk, 1),
-                )
-        interview = getattr(item, "return_interview", None)  # the reverse one-to-one raises AttributeError if none
-        if interview is not None:
-            offered = timezone.localtime(interview.offered_at)
-            if within(offered.date(), date_from, date_to):
-                yield ChronologyItem(
-                    date=offered.date(), source="missing_episode", category="Missing",
-                    title=f"Return home interview offered: {interview.get_response_display().lower()}",
-                    detail=interview.findings[:300], url=_url(child), sort_key=(item.pk, 2),
-                )
-
-
-@children_query
-def _episode_clock_rows(children):
-    return of_children(MissingEpisode.objects.filter(ended_at__isnull=False), children).values_list(
-        "child_id", "pk", "ended_at", "return_interview__offered_at"
-    ).order_by("child_id", "ended_at", "id")
-
-
-def _episode_clock_events(children):
-    for child_id, pk, ended_at, offered_at in _episode_clock_rows(children):
-        scope = f"missing:{pk}"
-        yield ClockEvent(child_id=child_id, event="missing_returned", on=ended_at, scope=scope)
-        if offered_at is not None:
-            yield ClockEvent(child_id=child_id, event="return_home_interview", on=offered_at, scope=scope)
-
-
-_assessment_rows = recorded_rows(ExploitationAssessment)
-
-
-def _assessments(child, date_from=None, date_to=None):
-    for item in _assessment_rows(child.pk):
-        if within(item.assessed_on, date_from, date_to):
-            yield ChronologyItem(
-                date=item.assessed_on, source="exploitation_assessment", category="Missing",
-                title="Exploitation risk assessment",
-                detail=(f"Sexual exploitation: {item.get_sexual_risk_display().lower()}. "
-                        f"Criminal exploitation: {item.get_criminal_risk_display().lower()}. "
-                        f"Review by {item.review_on:%d %b %Y}"),
-                url=_url(child), significant=item.at_risk and RiskLevel.HIGH in (item.sexual_risk, item.criminal_risk),
-                author=item.created_by.display_name, sort_key=(item.pk,),
-            )
-
-
-register(EventSource(
-    key="missing_episode", label="Missing episodes and return home interviews", fetch=_episodes,
-    starts_clocks=("missing_returned",), stops_clocks=("return_home_interview",),
-    clock_events=_episode_clock_events,
-))
-register(EventSource(key="exploitation_assessment", label="Exploitation risk assessments", fetch=_assessments))
-
-
-# --- The event log (core/events.py): the same entries and clock events, written by the services ---
-#
 # An episode's facts: going missing (0), the return (1, with the `missing_returned` clock event at
 # the moment of return) and the return home interview's offer (2, with `return_home_interview`
 # when the episode has ended). The interview is a row of its own, read with its episode: a change

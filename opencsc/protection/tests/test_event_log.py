@@ -1,24 +1,21 @@
 """Child protection in the event log (core/events.py): what each service writes there."""
 
 import datetime as dt
-from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from opencsc.casework import events as old_events
 from opencsc.casework.models import Meeting
 from opencsc.core import events
 from opencsc.core.audit import update_with_history
 from opencsc.core.models import Event
-from opencsc.people.models import Child
 from opencsc.people.tests.factories import ChildFactory
 from opencsc.protection import services
 from opencsc.protection.models import Conference, CPPlan
 from opencsc.protection.tests.helpers import ACTION, POLICE, cp_plan, icpc, referral, strategy
 
-pytestmark = [pytest.mark.django_db, pytest.mark.shared_authority]
+pytestmark = pytest.mark.django_db
 D = dt.date
 KINDS = ["strategy_discussion", "section47", "cp_conference", "cp_plan", "police_protection", "epo"]
 
@@ -65,45 +62,6 @@ def every_case(worker):
     services.epo_record(actor=worker, child=other, made_on=D(2025, 8, 1), expires_on=D(2025, 8, 8),
                         circumstances="Court")
     return child, other, plan
-
-
-# --- The old sources and the new agree (deleted with the old sources) ------------------------------------
-
-
-def test_old_and_new_sources_agree(authority, make_user):
-    every_case(make_user("social_worker"))
-    names = {}
-
-    def author(event):
-        if event.author_id is None:
-            return ""
-        if event.author_id not in names:
-            names[event.author_id] = event.author.display_name
-        return names[event.author_id]
-
-    for kind in KINDS:
-        old, new = old_events.get_source(kind), events.get_source(kind)
-        child_ids = set(new.model_class.objects.values_list(new.child, flat=True))
-        before = Counter()
-        for child in Child.objects.filter(pk__in=child_ids):
-            for item in old.fetch(child):
-                pk, seq = item.sort_key if len(item.sort_key) == 2 else (item.sort_key[0], 0)
-                before[(child.pk, item.date, item.title, item.category, item.detail, item.url, item.significant,
-                        item.author, pk, seq)] += 1
-        after = Counter(
-            (e.child_id, e.occurred_on, e.title, e.category, e.detail, e.url, e.significant, author(e), e.source_id,
-             e.seq)
-            for e in Event.objects.filter(kind=kind).exclude(title="").select_related("author"))
-        assert before, kind
-        assert before == after, kind
-        if old.clock_events is not None:
-            clocks_before = Counter(tuple(e) for e in old.clock_events(Child.objects.all()))
-            clocks_after = Counter(
-                (e.child_id, e.clock, e.occurred_at if e.timed else e.occurred_on, e.scope)
-                for e in Event.objects.filter(kind=kind).exclude(clock=""))
-            assert clocks_before, kind
-            assert clocks_before == clocks_after, kind
-    assert events.verify(kinds=KINDS) == []
 
 
 # --- What each service writes ---------------------------------------------------------------------------

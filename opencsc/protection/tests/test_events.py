@@ -1,20 +1,23 @@
-"""Chronology items and statutory clock events from child protection records."""
+"""Chronology entries and statutory clock events from child protection records, in the event log."""
 
 import datetime as dt
 import re
+from collections import defaultdict
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from opencsc.casework import services as casework
-from opencsc.casework.events import get_source
 from opencsc.casework.models import Meeting
+from opencsc.casework.selectors import chronology_for
 from opencsc.casework.summary import services_for
-from opencsc.people.models import Child
+from opencsc.core import events as event_log
+from opencsc.core.models import Event
 from opencsc.people.tests.factories import ChildFactory
 from opencsc.protection import services
 from opencsc.protection.tests.helpers import POLICE, cp_plan, referral, strategy
-from opencsc.timescales.selectors import collect_clock_events
 
 D = dt.date
 
@@ -24,8 +27,14 @@ def worker(make_user):
     return make_user("social_worker")
 
 
+def logged_clocks(child, **where):
+    """The child's clock events in the log, as the due lists read them: (name, day or moment, scope)."""
+    return [(e.clock, e.occurred_at if e.timed else e.occurred_on, e.scope)
+            for e in Event.objects.filter(child=child, **where).exclude(clock="")]
+
+
 def events(key, child):
-    return sorted((e.event, e.on, e.scope) for e in get_source(key).clock_events(Child.objects.filter(pk=child.pk)))
+    return sorted(logged_clocks(child, kind=key))
 
 
 def test_strategy_s47_and_icpc_clock_events(worker, db):
@@ -84,8 +93,8 @@ def test_police_protection_and_epo_clock_events(worker, db):
 def test_chronology_marks_protection_events_highly_significant(worker, db):
     child = ChildFactory()
     cp_plan(worker, child, D(2025, 3, 3), end=D(2025, 9, 1))
-    items = [i for key in ("strategy_discussion", "section47", "cp_conference", "cp_plan")
-             for i in get_source(key).fetch(child)]
+    kinds = ["strategy_discussion", "section47", "cp_conference", "cp_plan"]
+    items = list(chronology_for(user=worker, child=child, sources=kinds))
     titles = sorted(i.title for i in items)
     assert titles == sorted([
         "Strategy discussion: start a section 47 enquiry", "Section 47 enquiry started",
@@ -93,15 +102,27 @@ def test_chronology_marks_protection_events_highly_significant(worker, db):
         "Child protection plan started: neglect", "Child protection plan ended: child no longer at risk of "
         "significant harm"])
     assert all(i.significant for i in items)
-    assert [i.title for i in get_source("cp_plan").fetch(child, date_from=D(2025, 6, 1))] == [
+    assert [i.title for i in chronology_for(user=worker, child=child, sources=["cp_plan"], date_from=D(2025, 6, 1))] == [
         "Child protection plan ended: child no longer at risk of significant harm"]
 
 
-def test_clock_events_take_a_bounded_number_of_queries(worker, db, django_assert_max_num_queries):
-    for day in (D(2024, 1, 8), D(2025, 1, 6)):
-        cp_plan(worker, ChildFactory(), day)
-    with django_assert_max_num_queries(1):
-        list(get_source("cp_conference").clock_events(Child.objects.all()))
+def queries_to_rebuild(kinds):
+    with CaptureQueriesContext(connection) as queries:
+        event_log.rebuild(kinds=kinds)
+    return len(queries.captured_queries)
+
+
+def test_writing_the_events_takes_a_number_of_queries_that_does_not_grow_with_the_records(worker, db):
+    """Each source reads what its facts need with its records (`related`): no query per record."""
+    kinds = ["strategy_discussion", "section47", "cp_conference", "cp_plan", "police_protection", "epo"]
+    cp_plan(worker, ChildFactory(), D(2024, 1, 8))
+    few = queries_to_rebuild(kinds)
+    for day in (D(2025, 1, 6), D(2025, 2, 3), D(2025, 3, 3)):
+        plan = cp_plan(worker, ChildFactory(), day)
+        services.conference_record(actor=worker, child=plan.child, kind="review", held_on=day + dt.timedelta(days=90),
+                                   decision="continues", attendance=[POLICE])
+    assert Event.objects.filter(kind="cp_conference").count() == 7
+    assert queries_to_rebuild(kinds) == few
 
 
 def test_services_now(worker, db):
@@ -131,7 +152,9 @@ def test_clock_scopes_are_namespaced_and_related_events_meet_in_one_group(worker
     services.epo_record(actor=worker, child=child, made_on=D(2025, 2, 2), expires_on=D(2025, 2, 9),
                         circumstances="Court")
 
-    grouped = collect_clock_events(Child.objects.filter(pk=child.pk))
+    grouped = defaultdict(list)
+    for name, on, scope in logged_clocks(child):
+        grouped[(child.pk, scope)].append((name, on))
 
     scopes = {scope for _, scope in grouped}
     assert {s for s in scopes if s and not SCOPE.match(s)} == set()
