@@ -97,11 +97,6 @@ def test_the_check_finds_an_upward_import(tmp_path, monkeypatch):
 # summaries, policies) when they cannot be imported while apps.py is, because they read the models,
 # which Django loads only after every apps.py (the check below proves each one does).
 
-# Modules being rewritten elsewhere in issue 17 (the event log): the lead takes them off this list.
-REWRITTEN_ELSEWHERE = {
-    "opencsc/casework/events.py",
-}
-
 
 def _code_modules():
     """(module name, path) of every module of opencsc's own code (not its tests or migrations)."""
@@ -158,8 +153,6 @@ def _function_level_imports():
     reads_models = _reads_models(modules)
     for name, path in modules.items():
         relative = path.relative_to(OPENCSC.parent).as_posix()
-        if relative in REWRITTEN_ELSEWHERE:
-            continue
         inner, _ = _imports_by_place(path)
         for node, function in inner:
             named = _imported(node, name, path.name == "__init__.py", set(modules))
@@ -173,12 +166,6 @@ def test_no_imports_inside_functions():
     assert not found, ("Move these imports to the top of their module (an import cycle means a design to "
                        "fix: a function in the wrong layer, a dependency to pass in, a registry to read):\n"
                        + "\n".join(found))
-
-
-def test_the_modules_rewritten_elsewhere_are_listed_only_while_they_need_it():
-    for relative in sorted(REWRITTEN_ELSEWHERE):
-        path = OPENCSC.parent / relative
-        assert path.exists() and _imports_by_place(path)[0], f"Take {relative} off REWRITTEN_ELSEWHERE"
 
 
 def test_the_check_finds_an_import_inside_a_function(tmp_path, monkeypatch):
@@ -195,7 +182,6 @@ def test_the_check_finds_an_import_inside_a_function(tmp_path, monkeypatch):
     }.items():
         (package / name).write_text(text)
     monkeypatch.setattr(__import__(__name__, fromlist=["OPENCSC"]), "OPENCSC", tmp_path / "opencsc")
-    monkeypatch.setattr(__import__(__name__, fromlist=["REWRITTEN_ELSEWHERE"]), "REWRITTEN_ELSEWHERE", set())
     assert list(_function_level_imports()) == [
         "opencsc/people/apps.py:4 in ready(): from . import policy",
         "opencsc/people/bad.py:2 in f(): from opencsc.people.models import Child",
