@@ -83,3 +83,12 @@ def write_results(results: dict) -> Path:
     path.write_text(json.dumps(existing, indent=2, default=str) + "\n")
     print(f"\nResults written to {path}")
     return path
+
+
+_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+def statements(captured) -> list[str]:
+    """The SQL statements a CaptureQueriesContext saw, without transaction control (SQLite's driver logs its
+    BEGIN and COMMIT as queries, PostgreSQL's does not: counting them would make the two disagree)."""
+    return [q["sql"] for q in captured.captured_queries if not q["sql"].lstrip().upper().startswith(_TRANSACTION_CONTROL)]

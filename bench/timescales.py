@@ -106,7 +106,7 @@ def run() -> dict:
                 authority()
             with CaptureQueriesContext(connection) as part:
                 selectors.due_items(children=everyone.filter(pk__in=built["ids"][:1000]))
-            whole_queries, part_queries = len(whole.captured_queries), len(part.captured_queries)
+            whole_queries, part_queries = len(common.statements(whole)), len(common.statements(part))
             figures = common.summary(common.timings(authority, repeat=REPEAT_AUTHORITY, warmup=1))
             counts = {rag: sum(1 for i in items if i.rag == rag) for rag in ("red", "amber", "green")}
             results["authority"] = {
@@ -122,7 +122,7 @@ def run() -> dict:
                 raise RuntimeError(f"{url} answered {response.status_code}")
             with CaptureQueriesContext(connection) as page:
                 client.get(url)
-            page_queries = len(page.captured_queries)
+            page_queries = len(common.statements(page))
             page_figures = common.summary(common.timings(lambda: client.get(url), repeat=REPEAT_PAGE))
             results["my_work"] = {"cases": WORKER_CASES, "queries": page_queries, **page_figures}
             raise _Rollback

@@ -99,10 +99,8 @@ def _is_allocated(user, child) -> bool:
     known = getattr(child, "open_allocations_read", None)
     if known is not None:
         return any(a.worker_id == user.pk or (user.team_id and a.team_id == user.team_id) for a in known)
-    open_allocations = child.allocations.filter(end_date__isnull=True)
-    if not open_allocations.exists():
-        return False
-    return open_allocations.filter(Q(worker=user) | Q(team_id=user.team_id, team_id__isnull=False)).exists()
+    mine = Q(worker=user) | Q(team_id=user.team_id, team_id__isnull=False)
+    return child.allocations.filter(mine, end_date__isnull=True).exists()
 
 
 def can(user, action: str, child: Child) -> bool:
