@@ -124,13 +124,8 @@ def _meeting_facts(meeting):
             yield Fact(child_id=meeting.child_id, on=meeting.held_on, recorded_at=meeting.created_at, scope=scope,
                        clock=clock)
         return
-    detail = []
-    if meeting.chair:
-        detail.append(f"Chaired by {meeting.chair}")
-    if meeting.child_attended:
-        detail.append("Child attended")
-    if meeting.child_contributed:
-        detail.append("Child's views shared")
+    detail = [f"Chaired by {meeting.chair}"] if meeting.chair else []
+    detail += child_participation(meeting)
     url = reverse("casework:plan_detail", args=[meeting.child_id, meeting.plan_id]) if meeting.plan_id else ""
     yield Fact(
         child_id=meeting.child_id, on=meeting.held_on, title=meeting.get_kind_display(), category="Meeting",
@@ -204,3 +199,9 @@ event_log.register(event_log.Source(
     project=_oversight_facts, related=("recorded_by",), prepare=_with_action_count,
     follows={"casework.OversightAction": "actions"},
 ))
+
+
+def child_participation(meeting) -> list[str]:
+    """How the child took part in a meeting, as a chronology entry's detail says it."""
+    return [text for took_part, text in ((meeting.child_attended, "Child attended"),
+                                         (meeting.child_contributed, "Child's views shared")) if took_part]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from opencsc.casework.event_sources import child_participation
 from opencsc.codes import CATEGORY_OF_ABUSE
 from opencsc.core import events
 from opencsc.core.events import Fact
@@ -70,10 +71,7 @@ def _conference_facts(row: Conference):
     detail = []
     if row.category:
         detail.append(f"Category: {CATEGORY_OF_ABUSE.label(row.category)}")
-    if meeting.child_attended:
-        detail.append("Child attended")
-    if meeting.child_contributed:
-        detail.append("Child's views shared")
+    detail += child_participation(meeting)
     if row.kind == Conference.Kind.INITIAL:
         clock, scope = "icpc", f"s47:{row.section47_id}" if row.section47_id else ""
     elif row.kind == Conference.Kind.REVIEW:
