@@ -74,6 +74,7 @@ def build() -> dict:
     call_command("migrate", interactive=False, verbosity=0)
 
     from opencsc.accounts.models import User
+    from opencsc.core import events, statistics
     from opencsc.core.models import Event
     from opencsc.synthetic.services import authority_generate
 
@@ -105,11 +106,10 @@ def build() -> dict:
             name=("Mia", "Pearson-Ward"),
         )
         # The two children's histories were written in bulk, as an import is: into the event log once.
-        from opencsc.core import events
-
         events.rebuild(child_ids=[long_child["pk"], short_child["pk"]])
         long_child["events"] = Event.objects.filter(child_id=long_child["pk"]).exclude(title="").count()
         short_child["events"] = Event.objects.filter(child_id=short_child["pk"]).exclude(title="").count()
+        statistics.refresh()  # the top-up was a bulk load too
     info = {
         "version": common.DATA_VERSION,
         "generator": generator_fingerprint(),

@@ -70,10 +70,11 @@ def _build(today: dt.date) -> dict:
     Allocation.objects.bulk_create(
         [Allocation(child_id=child_id, worker=worker, team=team, start_date=today - dt.timedelta(days=30))
          for child_id in ids[:WORKER_CASES]])
-    from opencsc.core import events
+    from opencsc.core import events, statistics
     from opencsc.core.models import Event
 
     events.rebuild(kinds=["plan", "meeting", "visit", "allocation"], child_ids=ids)  # written in bulk: into the log
+    statistics.refresh(Event)  # as a bulk load is followed (core/statistics.py)
     return {"worker": worker, "manager": manager, "ids": ids,
             "events": Event.objects.filter(child_id__in=ids).exclude(clock="").count()}
 

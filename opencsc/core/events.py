@@ -27,6 +27,7 @@ from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import statistics
 from .models import Event
 
 
@@ -265,6 +266,8 @@ def rebuild(*, kinds: Iterable[str] | None = None, child_ids: Iterable[int] | No
             written[source.key] = count
             if progress:
                 progress(source.key, count)
+        if child_ids is None:
+            statistics.refresh(Event)  # a table written afresh: the planner must know it (core/statistics.py)
     return written
 
 

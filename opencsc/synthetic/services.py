@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from opencsc.accounts.models import Team, User
-from opencsc.core import events
+from opencsc.core import events, statistics
 from opencsc.core.audit import audit
 from opencsc.core.models import AuditEvent
 from opencsc.people.models import Child
@@ -68,6 +68,7 @@ def authority_generate(
             step.run(ctx)
         # The steps write in bulk, as an import would: the event log is filled from the records once.
         ctx.counts["events"] = sum(events.rebuild().values())
+        statistics.refresh()  # every table was loaded in bulk: the planner's statistics (core/statistics.py)
         audit(
             actor=actor,
             action=AuditEvent.Action.CREATED,

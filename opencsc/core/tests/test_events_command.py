@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from opencsc.casework.models import Visit
 from opencsc.casework.tests.factories import VisitFactory
@@ -64,3 +65,15 @@ def test_verify_names_the_record_and_can_be_narrowed_to_one_source():
 def test_an_unknown_source_is_refused_with_the_list_of_sources():
     with pytest.raises(CommandError, match="No event source called nonsense"):
         _verify("--kind", "nonsense")
+
+
+def test_a_full_rebuild_gives_the_planner_statistics_of_the_log():
+    VisitFactory.create_batch(3)
+    call_command("events", "rebuild", stdout=StringIO())
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'core_event'")
+            assert cursor.fetchone()[0] > 0
+        else:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'core_event'")
+            assert cursor.fetchone()[0] >= 3
