@@ -108,7 +108,9 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["child", "-occurred_on", "kind", "-source_id", "-seq"], name="event_chronology"),
             models.Index(fields=["kind", "source_id"], name="event_source"),
-            models.Index(fields=["clock", "child", "scope"], name="event_clock",
+            # The due lists' reads: a source's clock facts by child (and the latest of each clock, read
+            # from this index alone: timescales/reads.py).
+            models.Index(fields=["kind", "child", "clock", "scope", "occurred_on"], name="event_clock",
                          condition=~models.Q(clock="")),
         ]
 

@@ -31,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.db.models import Max, Q, QuerySet
+from django.db.models.sql.constants import MULTI
 
 from opencsc.core import events
 from opencsc.core.models import Event
@@ -142,37 +143,70 @@ def clock_facts(children, *, rules=(), on_or_before: dt.date | None = None, only
     their labels, and within a source by child, day and record: two queries whatever the number of
     children. With ``on_or_before``, only what a list of what is outstanding on that day needs
     (``clock_reads``). With ``only``, the events of other children are left out."""
+    for block, rows in clock_fact_blocks(children, rules=rules, on_or_before=on_or_before, only=only):
+        for index, (child_id, name, on, scope) in enumerate(rows):
+            yield block + index, child_id, name, on, scope
+
+
+def clock_fact_blocks(children, *, rules=(), on_or_before: dt.date | None = None,
+                      only: frozenset[int] | None = None) -> list[tuple[int, list]]:
+    """``clock_facts`` as ``(first order, [(child_id, name, on, scope)...])`` for each source, the order of
+    each event being the first order plus its place in the list (what the due lists read: a few hundred
+    thousand events for an authority, made into as few objects as can be)."""
     full, latest, open_ = clock_reads(rules, on_or_before)
     base = narrowed(Event.objects.exclude(clock=""), children)
     wanted = Q(kind__in=sorted(full))
     if open_:
         wanted |= Q(kind__in=sorted(open_)) & (Q(settled_on__isnull=True) | Q(settled_on__gt=on_or_before))
-    rows: dict[str, list] = defaultdict(list)
-    for kind, child_id, name, on, at, timed, scope in base.filter(wanted).order_by(*_ORDER).values_list(*_COLUMNS):
-        if only is None or child_id in only:
-            rows[kind].append((child_id, name, at if timed else on, scope))
+    rows: dict[str, list] = {}
+    current_kind, current = None, None
+    for kind, child_id, name, on, at, timed, scope in _raw(base.filter(wanted).order_by(*_ORDER).values_list(*_COLUMNS)):
+        if only is not None and child_id not in only:
+            continue
+        if kind != current_kind:  # the rows come kind by kind
+            current_kind, current = kind, rows.setdefault(kind, [])
+        current.append((child_id, name, _moment(at) if timed else _day(on), scope))
     if latest:
         grouped = (base.filter(kind__in=sorted(latest), occurred_on__lte=on_or_before).order_by()
                    .values("kind", "child_id", "clock", "scope").annotate(latest=Max("occurred_on"))
                    .values_list("kind", "child_id", "clock", "scope", "latest").order_by("kind", "child_id", "latest"))
-        for kind, child_id, name, scope, on in grouped:
+        for kind, child_id, name, scope, on in _raw(grouped):
             if only is None or child_id in only:
-                rows[kind].append((child_id, name, on, scope))
-    yield from _in_order(rows)
+                rows.setdefault(kind, []).append((child_id, name, _day(on), scope))
+    return _blocks(rows)
 
 
-def ordered_facts(facts: Iterable):
-    """``clock_facts`` over clock facts already read (core.Event rows, any order): all of them."""
+def _raw(queryset: QuerySet):
+    """The rows of a values_list queryset straight from the cursor, without Django's converter for each value
+    (an authority's due list reads a few hundred thousand): dates come through ``_day`` and ``_moment``."""
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    for chunk in compiler.execute_sql(MULTI):
+        yield from chunk
+
+
+def _day(value) -> dt.date:
+    """A date as the database driver gives it: a date (PostgreSQL, SQLite for a date column) or its ISO text
+    (SQLite for an aggregate)."""
+    return value if type(value) is dt.date else dt.date.fromisoformat(str(value)[:10])
+
+
+def _moment(value) -> dt.datetime:
+    """An aware moment as the driver gives it: aware (PostgreSQL), or naive UTC or its text (SQLite)."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.fromisoformat(str(value))
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def ordered_facts(facts: Iterable) -> list[tuple[int, list]]:
+    """``clock_fact_blocks`` over clock facts already read (core.Event rows, any order): all of them."""
     by_kind: dict[str, list] = defaultdict(list)
     for e in sorted(facts, key=lambda e: (e.kind, e.child_id, e.occurred_on, e.source_id, e.seq)):
         if e.clock:
             by_kind[e.kind].append((e.child_id, e.clock, e.occurred_at if e.timed else e.occurred_on, e.scope))
-    return _in_order(by_kind)
+    return _blocks(by_kind)
 
 
-def _in_order(rows: dict[str, list]):
+def _blocks(rows: dict[str, list]) -> list[tuple[int, list]]:
     rank = {source.key: index for index, source in enumerate(events.clock_sources())}
-    for kind in sorted(rows, key=lambda k: rank.get(k, len(rank))):
-        block = rank.get(kind, len(rank)) * _SOURCE_BLOCK
-        for index, (child_id, name, on, scope) in enumerate(rows[kind]):
-            yield block + index, child_id, name, on, scope
+    return [(rank.get(kind, len(rank)) * _SOURCE_BLOCK, rows[kind])
+            for kind in sorted(rows, key=lambda k: rank.get(k, len(rank)))]

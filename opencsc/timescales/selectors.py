@@ -42,7 +42,7 @@ from .core import (
 )
 from .core.engine import _relevant_names
 from .models import DueReminder, MissedTimescaleReason
-from .reads import clock_facts, narrowed, ordered_facts
+from .reads import clock_fact_blocks, narrowed, ordered_facts
 
 RAG_ORDER = {RED: 0, AMBER: 1, GREEN: 2, DONE_LATE: 3, DONE: 4}
 RAG_LABELS = {RED: "Overdue", AMBER: "Due soon", GREEN: "On track", DONE: "Done on time", DONE_LATE: "Done late"}
@@ -298,23 +298,26 @@ def _events_by_name(
     grouped: dict[tuple[int, str], dict[str, list]] = {}
     choosing: set[tuple[int, str]] = set()
     if facts is not None:
-        ordered = ordered_facts(facts)
+        blocks = ordered_facts(facts)
     else:
         narrow, only = _log_children(children)
         if narrow == []:
             return grouped, choosing
-        ordered = clock_facts(narrow, rules=rules, on_or_before=on_or_before, only=only)
-    for order, child_id, name, on, scope in ordered:
-        key = (child_id, scope)
-        by_name = grouped.get(key)
-        if by_name is None:
-            by_name = grouped[key] = {}
-        bucket = by_name.get(name)
-        if bucket is None:
-            bucket = by_name[name] = []
-            if name.startswith(ONLY):
-                choosing.add(key)
-        bucket.append((order + _SCOPED if scope else order, name, on))
+        blocks = clock_fact_blocks(narrow, rules=rules, on_or_before=on_or_before, only=only)
+    for first, rows in blocks:
+        order = first
+        for child_id, name, on, scope in rows:
+            key = (child_id, scope)
+            by_name = grouped.get(key)
+            if by_name is None:
+                by_name = grouped[key] = {}
+            bucket = by_name.get(name)
+            if bucket is None:
+                bucket = by_name[name] = []
+                if name.startswith(ONLY):
+                    choosing.add(key)
+            bucket.append((order + _SCOPED if scope else order, name, on))
+            order += 1
     return grouped, choosing
 
 

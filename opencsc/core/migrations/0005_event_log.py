@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='people.child')),
             ],
             options={
-                'indexes': [models.Index(fields=['child', '-occurred_on', 'kind', '-source_id', '-seq'], name='event_chronology'), models.Index(fields=['kind', 'source_id'], name='event_source'), models.Index(condition=models.Q(('clock', ''), _negated=True), fields=['clock', 'child', 'scope'], name='event_clock')],
+                'indexes': [models.Index(fields=['child', '-occurred_on', 'kind', '-source_id', '-seq'], name='event_chronology'), models.Index(fields=['kind', 'source_id'], name='event_source'), models.Index(condition=models.Q(('clock', ''), _negated=True), fields=['kind', 'child', 'clock', 'scope', 'occurred_on'], name='event_clock')],
             },
         ),
     ]
