@@ -41,8 +41,7 @@ def _episode_facts(episode: CINEpisode):
     which has no chronology entry of its own). Over for good once closed, not before the referral."""
     scope = f"episode:{episode.pk}"
     url = reverse("assessment:episode_detail", args=[episode.child_id, episode.pk])
-    closed = episode.closure_date
-    settled = closed if closed is not None and closed >= episode.referral_date else None
+    closed, settled = episode.closure_date, _episode_settled_on(episode)
     yield events.Fact(
         child_id=episode.child_id, on=episode.referral_date, seq=0,
         title="Re-referral received" if episode.is_re_referral else "Referral received", category="Referral",
@@ -71,7 +70,14 @@ def _assessment_facts(a: Assessment):
         yield events.Fact(child_id=child_id, on=a.completed_date, seq=2,
                           title="Child and family assessment authorised", category="Assessment",
                           detail=a.get_outcome_display(), url=url, significant=True, author_id=a.authorised_by_id,
-                          recorded_at=a.created_at, scope=f"episode:{a.episode_id}", clock="assessment_completed")
+                          recorded_at=a.created_at, scope=f"episode:{a.episode_id}", clock="assessment_completed",
+                          settled_on=_episode_settled_on(a.episode))
+
+
+def _episode_settled_on(episode: CINEpisode):
+    """The day the episode's clocks were over for good: its closure, unless dated before the referral."""
+    closed = episode.closure_date
+    return closed if closed is not None and closed >= episode.referral_date else None
 
 
 events.register(events.Source(
@@ -81,4 +87,6 @@ events.register(events.Source(
 events.register(events.Source(
     key="assessment", label="Assessments", model="assessment.Assessment", project=_assessment_facts,
     child="episode__child", related=("episode",), stops_clocks=("assessment_completed",),
+    # Left out of what is outstanding with their episode's referral (the only start in the episode's scope).
+    closes=(("referral", "case_closed"),), follows={"assessment.CINEpisode": "episode"},
 ))

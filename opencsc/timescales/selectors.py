@@ -42,7 +42,7 @@ from .core import (
 )
 from .core.engine import _relevant_names
 from .models import DueReminder, MissedTimescaleReason
-from .reads import clock_fact_blocks, narrowed, ordered_facts
+from .reads import clock_fact_blocks, ordered_facts
 
 RAG_ORDER = {RED: 0, AMBER: 1, GREEN: 2, DONE_LATE: 3, DONE: 4}
 RAG_LABELS = {RED: "Overdue", AMBER: "Due soon", GREEN: "On track", DONE: "Done on time", DONE_LATE: "Done late"}
@@ -408,18 +408,25 @@ def due_items(
                     rag=status, started=clock.started, measured_from=clock.measured_from, step=clock.step,
                     completed_on=clock.completed_on, days_left=(_as_date(due) - today).days,
                 ))
-    items = _with_reasons(items, children)
+    items = _with_reasons(items)
     items.sort(key=sort_key)
     return items
 
 
-def _with_reasons(items: list[DueItem], children: QuerySet) -> list[DueItem]:
-    if not any(i.rag in (RED, DONE_LATE) for i in items):
+def _with_reasons(items: list[DueItem]) -> list[DueItem]:
+    """The reasons recorded for the items that are late (one query: those of these items' children, or,
+    for more children than a list of ids should hold, every reason recorded, kept only for them)."""
+    late = {i.child_id for i in items if i.rag in (RED, DONE_LATE)}
+    if not late:
         return items
+    recorded = MissedTimescaleReason.objects.all()
+    if len(late) <= NARROW_UP_TO:
+        recorded = recorded.filter(child_id__in=sorted(late))
     reasons = {
         (child_id, code, scope, due): reason
-        for child_id, code, scope, due, reason in narrowed(MissedTimescaleReason.objects.all(), children)
-        .values_list("child_id", "rule_code", "scope", "due_date", "reason")
+        for child_id, code, scope, due, reason in recorded.values_list(
+            "child_id", "rule_code", "scope", "due_date", "reason")
+        if child_id in late
     }
     out = []
     for item in items:
