@@ -94,6 +94,31 @@ def test_other_apps_add_to_the_chronology_through_the_registry(signed_in, child)
     assert 'value="test_icpc"' in html
 
 
+@pytest.mark.parametrize(("role", "shown"), [(Role.SERVICE_MANAGER, True), (Role.PERFORMANCE_ANALYST, False)])
+def test_entries_a_source_restricts_are_left_out_for_readers_who_may_not_see_them(signed_in, child, role, shown):
+    """A source's `visible_to` (an action of people.access.can) hides its entries from the page, the record
+    page and the export of a reader who may read the casework but not do that action."""
+    def project(entry):
+        yield events.Fact(child_id=entry.child_id, on=dt.date(2026, 4, 1), title="Sealed adoption record")
+
+    source = events.register(events.Source(key="test_sealed", label="Sealed records", model="casework.ChronologyEntry",
+                                           project=project, visible_to="edit"))
+    try:
+        ChronologyEntryFactory(child=child, event_date=dt.date(2026, 3, 1), title="Moved school")
+        client = signed_in(role)
+        pages = [client.get(reverse(name, args=[child.pk])).content.decode()
+                 for name in ("casework:chronology", "casework:child_record")]
+        export = client.get(reverse("casework:chronology_export", args=[child.pk]))
+    finally:
+        events._REGISTRY.pop(source.key)
+        events._by_model.cache_clear()
+
+    for html in pages:
+        assert "Moved school" in html
+        assert ("Sealed adoption record" in html) is shown
+    assert ('value="test_sealed"' in export.content.decode()) is shown
+
+
 def test_the_page_filters_by_source_dates_and_significance(signed_in, history):
     client = signed_in(Role.SOCIAL_WORKER)
     url = reverse("casework:chronology", args=[history.pk])
