@@ -12,8 +12,10 @@ only ever sees due items for children they may see.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from django.db.models import QuerySet
@@ -326,6 +328,21 @@ def recorded_event_names() -> frozenset[str]:
     return events.recorded_clock_events()
 
 
+@contextmanager
+def _cycle_collector_paused():
+    """A due list makes a few hundred thousand small objects (events, clocks, items), none of them in a
+    reference cycle: reference counting frees every one. Meanwhile Python's cycle collector would walk
+    every live object of the process several times, a fifth of the time of an authority's list. It is
+    paused while the list is worked out, and runs again as before afterwards."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def due_items(
     *,
     children: QuerySet,
@@ -339,6 +356,11 @@ def due_items(
 
     ``children`` must already be limited to what the user may see (``children_for``).
     """
+    with _cycle_collector_paused():
+        return _due_items(children=children, today=today, rules=rules, completed_since=completed_since, facts=facts)
+
+
+def _due_items(*, children, today, rules, completed_since, facts) -> list[DueItem]:
     real_today = timezone.localdate()
     today = today or real_today
     if today == real_today:

@@ -1,6 +1,7 @@
 """Due lists from the event registry: what is due, when, its RAG, who may see it, and in how many queries."""
 
 import datetime as dt
+import gc
 
 import pytest
 from django.db import connection
@@ -335,3 +336,19 @@ def test_a_rule_whose_end_no_source_records_is_not_shown_as_due(db):
     assert "referral" in recorded_event_names()
     assert "referral_decision" not in {item.rule_code for item in items}
     assert "assessment" in {item.rule_code for item in items}
+
+
+def test_the_cycle_collector_runs_again_after_a_due_list_even_one_that_fails(casework_clocks, cp_plan, monkeypatch):
+    cp_plan(MONDAY)
+    assert gc.isenabled()
+    assert selectors.due_items(children=Child.objects.all(), today=MONDAY)
+    assert gc.isenabled()
+
+    def fails(**kwargs):
+        assert not gc.isenabled()  # paused while the list is worked out
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(selectors, "_due_items", fails)
+    with pytest.raises(RuntimeError):
+        selectors.due_items(children=Child.objects.all(), today=MONDAY)
+    assert gc.isenabled()
