@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from opencsc.accounts.tests.factories import TeamFactory, UserFactory
 from opencsc.casework.models import Allocation, Visit
+from opencsc.core import events
 from opencsc.people.tests.factories import ChildFactory
 from opencsc.protection.tests.helpers import cp_plan
 from opencsc.timescales.core import WorkingDayCalendar
@@ -45,8 +46,9 @@ def test_an_overdue_visit_from_my_work_to_the_team_view_and_local_settings(page,
     child = ChildFactory(first_name="Leo", last_name="Hartley", date_of_birth=dt.date(2015, 6, 1))
     cp_plan(worker, child, today - dt.timedelta(days=60))
     last_visit = calendar.subtract(today, 15, "working_days")
-    Visit.objects.create(child=child, kind="cp", visited_on=last_visit, visitor=worker)
-    Allocation.objects.create(child=child, worker=worker, team=team, start_date=today - dt.timedelta(days=60))
+    events.announce(Visit.objects.create(child=child, kind="cp", visited_on=last_visit, visitor=worker))
+    events.announce(Allocation.objects.create(child=child, worker=worker, team=team,
+                                              start_date=today - dt.timedelta(days=60)))
     due = calendar.add(last_visit, 10, "working_days")  # the default: every 10 working days
 
     # When the social worker signs in, they land on My work and see the visit overdue
