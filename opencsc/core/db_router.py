@@ -190,6 +190,10 @@ class ReplicaWriteRefused(DatabaseError):
 
 
 def _is_read(sql: str) -> bool:
+    if sql.lstrip().startswith("("):  # a compound query: PostgreSQL's UNION of parenthesised SELECTs
+        inner = sql.lstrip(" \t\n(")
+        return (inner[:6].upper() == "SELECT" and not _WRITE_WORD.search(sql)
+                and not re.search(r"\bFOR\s+(UPDATE|SHARE)\b", sql, re.I))
     if _READ.match(sql):
         return not (sql.lstrip()[:6].upper() == "SELECT" and re.search(r"\bFOR\s+(UPDATE|SHARE)\b", sql, re.I))
     if sql.lstrip()[:4].upper() == "WITH":

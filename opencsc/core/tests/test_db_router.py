@@ -27,6 +27,7 @@ from opencsc.core.db_router import (
     reading_from_replica,
 )
 from opencsc.returns.models import ReturnRun
+from opencsc.timescales.authority import authority_timescales
 
 OLD, NEW = "Before the copy", "Renamed on the primary"
 
@@ -128,6 +129,26 @@ def test_writes_in_the_context_go_to_the_primary_never_the_replica(team, replica
     assert Team.objects.get(pk=team.pk).name == "Saved inside the context"
     assert not Team.objects.using(REPLICA).filter(name="Made inside the context").exists()
     assert replica.writes(DEFAULT_DB_ALIAS) and not replica.writes(REPLICA)
+
+
+@pytest.mark.parametrize(("sql", "read"), [
+    ('(SELECT "a" FROM "t") UNION ALL (SELECT "b" FROM "u")', True),
+    ('  ((SELECT "a" FROM "t") UNION (SELECT "b" FROM "u"))', True),
+    ('(SELECT "a" FROM "t" FOR UPDATE) UNION ALL (SELECT "b" FROM "u")', False),
+    ('(DELETE FROM "t" RETURNING "a")', False),
+    ('(SELECT "a" FROM "t") UNION ALL (SELECT "b" FROM "u"); DROP TABLE "t"', False),
+    ('SELECT "updated_at" FROM "t"', True),
+    ('UPDATE "t" SET "a" = 1', False),
+])
+def test_the_replica_guard_knows_a_compound_read_from_a_write(sql, read):
+    assert db_router._is_read(sql) is read
+
+
+def test_a_union_is_read_from_the_replica(replica):
+    """A due list's calendar and local settings are one UNION query: PostgreSQL writes it in parentheses."""
+    with reading_from_replica():
+        calendar, settings = authority_timescales()
+    assert settings == {} and not replica.writes(REPLICA)
 
 
 def test_the_replica_refuses_a_write_sent_to_it_by_name(team, replica):
