@@ -48,7 +48,9 @@ def recorder(alias):
 
 
 def writes(alias) -> list[str]:
-    return [s for s in statements[alias] if not s.lstrip().upper().startswith(READS)]
+    """The statements that are not reads (a compound query, a UNION PostgreSQL writes in parentheses, is read
+    by its first statement)."""
+    return [s for s in statements[alias] if not s.lstrip(" \t\n(").upper().startswith(READS)]
 
 
 def check(condition, message):
