@@ -54,10 +54,6 @@ FAMILY_COLUMNS = ("Date", "What happened", "Type of record", "Why it matters")
 # --- Reading the chronology ---------------------------------------------------------------------
 
 
-def _author(item) -> str:
-    return item.author_name or ""
-
-
 def _key(item) -> tuple[str, int, int]:
     """(kind, source_id, seq): how an analysis names the entry it is about."""
     return item.kind, int(item.source_id), int(item.seq or 0)
@@ -115,7 +111,7 @@ def entries(items, child) -> list[Entry]:
         key = _key(item)
         found.append(Entry(
             date=item.date, kind=key[0], source_id=key[1], seq=key[2], category=item.category, title=item.title,
-            detail=item.detail or "", url=item.url or "", significant=bool(item.significant), author=_author(item),
+            detail=item.detail or "", url=item.url or "", significant=bool(item.significant), author=item.author_name,
             analysis=analyses.get(key),
         ))
     return found

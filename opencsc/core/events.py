@@ -25,7 +25,6 @@ from dataclasses import dataclass, field, fields
 
 from django.apps import apps
 from django.db import models, transaction
-from django.utils import timezone
 
 from . import statistics
 from .models import Event
@@ -64,8 +63,11 @@ class Fact:
 
 
 FACT_FIELDS = tuple(f.name for f in fields(Fact))
-# The Event columns each Fact field is stored in (the rest have the same name).
-_COLUMNS = {"on": "occurred_on", "at": "occurred_at"}
+# The Event column each Fact field is stored in, in the order of FACT_FIELDS (the rest have the same name).
+_COLUMNS = tuple({"on": "occurred_on", "at": "occurred_at"}.get(name, name) for name in FACT_FIELDS)
+# Text that is cut to its column's length when stored (worked out once: rebuild stores 100,000s of facts).
+_TEXT_LIMITS = {name: Event._meta.get_field(name).max_length
+                for name in ("title", "category", "detail", "url", "scope", "clock")}
 
 
 @dataclass(frozen=True)
@@ -146,10 +148,6 @@ def recorded_clock_events() -> frozenset[str]:
     return frozenset(name for s in _REGISTRY.values() for name in (*s.starts_clocks, *s.stops_clocks))
 
 
-def _label(model) -> str:
-    return model._meta.label
-
-
 
 @functools.cache
 def _by_model() -> tuple[dict[str, list[Source]], dict[str, list[tuple[Source, str]]]]:
@@ -167,7 +165,7 @@ def _by_model() -> tuple[dict[str, list[Source]], dict[str, list[tuple[Source, s
 
 def _event(source: Source, source_id: int, fact: Fact):
     fact = _normalised(fact)
-    values = {_COLUMNS.get(name, name): getattr(fact, name) for name in FACT_FIELDS}
+    values = {column: getattr(fact, name) for name, column in zip(FACT_FIELDS, _COLUMNS, strict=True)}
     return Event(kind=source.key, source_id=source_id, **values)
 
 
@@ -233,8 +231,7 @@ def _source_rows(source: Source, child_ids: Iterable[int] | None):
     return source.rows(queryset).order_by("pk")
 
 
-def rebuild(*, kinds: Iterable[str] | None = None, child_ids: Iterable[int] | None = None,
-            progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+def rebuild(*, kinds: Iterable[str] | None = None, child_ids: Iterable[int] | None = None) -> dict[str, int]:
     """Fill the table from the source records (all, or these kinds, or these children's): returns the
     number of events written for each kind. One transaction."""
     child_ids = list(child_ids) if child_ids is not None else None
@@ -250,7 +247,7 @@ def rebuild(*, kinds: Iterable[str] | None = None, child_ids: Iterable[int] | No
                 # By the source record's child, as that is what the rows are chosen by (a merged
                 # child's records moved to another child keep their old child here until written again).
                 ids = _source_rows(source, child_ids).values_list("pk", flat=True)
-                old = old.filter(Q_child_or_source(child_ids, ids))
+                old = old.filter(models.Q(child_id__in=child_ids) | models.Q(source_id__in=models.Subquery(ids)))
             old.delete()
             batch: list = []
             count = 0
@@ -264,15 +261,9 @@ def rebuild(*, kinds: Iterable[str] | None = None, child_ids: Iterable[int] | No
                 Event.objects.bulk_create(batch)
                 count += len(batch)
             written[source.key] = count
-            if progress:
-                progress(source.key, count)
         if child_ids is None:
             statistics.refresh(Event)  # a table written afresh: the planner must know it (core/statistics.py)
     return written
-
-
-def Q_child_or_source(child_ids, source_ids):  # noqa: N802 - reads as a Q
-    return models.Q(child_id__in=child_ids) | models.Q(source_id__in=models.Subquery(source_ids))
 
 
 @dataclass(frozen=True)
@@ -297,7 +288,7 @@ def verify(*, kinds: Iterable[str] | None = None) -> list[Difference]:
     differences: list[Difference] = []
     known = set(_REGISTRY)
     stray = Event.objects.exclude(kind__in=known)
-    for kind, source_id, *row in stray.values_list("kind", "source_id", *(_COLUMNS.get(n, n) for n in FACT_FIELDS)):
+    for kind, source_id, *row in stray.values_list("kind", "source_id", *_COLUMNS):
         differences.append(Difference(kind, source_id, "unexpected", _stored_fact(tuple(row))))
     wanted = [get_source(k) for k in kinds] if kinds else sources()
     for source in wanted:
@@ -305,8 +296,7 @@ def verify(*, kinds: Iterable[str] | None = None) -> list[Difference]:
         for pk, fact in facts_of(source, _source_rows(source, None).iterator(chunk_size=BATCH)):
             expected[(pk, _normalised(fact))] += 1
         actual: dict[tuple[int, Fact], int] = defaultdict(int)
-        columns = [_COLUMNS.get(n, n) for n in FACT_FIELDS]
-        for source_id, *row in Event.objects.filter(kind=source.key).values_list("source_id", *columns).iterator(
+        for source_id, *row in Event.objects.filter(kind=source.key).values_list("source_id", *_COLUMNS).iterator(
                 chunk_size=BATCH):
             actual[(source_id, _normalised(_stored_fact(tuple(row))))] += 1
         for key in expected.keys() | actual.keys():
@@ -320,8 +310,7 @@ def verify(*, kinds: Iterable[str] | None = None) -> list[Difference]:
 def _normalised(fact: Fact) -> Fact:
     """As stored and read back: text cut to the columns' lengths, moments in UTC to the microsecond."""
     changes = {}
-    for name in ("title", "category", "detail", "url", "scope", "clock"):
-        limit = Event._meta.get_field(name).max_length
+    for name, limit in _TEXT_LIMITS.items():
         value = getattr(fact, name) or ""
         if limit and len(value) > limit:
             changes[name] = value[:limit]
@@ -334,7 +323,3 @@ def _normalised(fact: Fact) -> Fact:
         return Fact(**values)
     return fact
 
-
-def local_day(moment: dt.datetime) -> dt.date:
-    """The day of an aware moment in the authority's time zone."""
-    return timezone.localdate(moment)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 
 from opencsc.core import events
 
@@ -21,13 +22,13 @@ def _contact_facts(link: ContactChild):
     scope = f"contact:{contact.pk}"
     url = reverse("frontdoor:child_contacts", args=[link.child_id])
     decided_at = contact.decided_at
-    decided = events.local_day(decided_at) if decided_at else None
+    decided = timezone.localdate(decided_at) if decided_at else None
     settled = decided if (decided_at and decided_at >= contact.received_at
                           and contact.outcome != Contact.Outcome.STRATEGY) else None
     common = {"child_id": link.child_id, "category": "Front door", "url": url, "recorded_at": contact.created_at,
               "scope": scope, "settled_on": settled}
     yield events.Fact(
-        on=events.local_day(contact.received_at), seq=0,
+        on=timezone.localdate(contact.received_at), seq=0,
         title="Contact received" + (" out of hours" if contact.out_of_hours else ""),
         detail=f"From {contact.referrer_name}: {contact.concerns[:200]}", author_id=contact.created_by_id,
         clock="contact_received", **common,

@@ -108,13 +108,13 @@ def _police_protection_facts(row: PoliceProtection):
     if row.ended_at:
         ended = f"Ended {timezone.localtime(row.ended_at):%d %b %Y %H:%M}: {row.get_ended_how_display()}"
     yield Fact(
-        child_id=row.child_id, on=events.local_day(row.started_at), at=row.started_at, seq=0, category=CP,
+        child_id=row.child_id, on=timezone.localdate(row.started_at), at=row.started_at, seq=0, category=CP,
         title="Child taken into police protection", detail=ended or row.circumstances[:300],
         url=_overview(row.child_id), significant=True, author_id=row.recorded_by_id, recorded_at=row.created_at,
         clock="police_protection", scope=scope, timed=True,
     )
     if row.ended_at:
-        yield Fact(child_id=row.child_id, on=events.local_day(row.ended_at), at=row.ended_at, seq=1,
+        yield Fact(child_id=row.child_id, on=timezone.localdate(row.ended_at), at=row.ended_at, seq=1,
                    recorded_at=row.created_at, clock="police_protection_ended", scope=scope, timed=True)
 
 
