@@ -30,6 +30,7 @@ from .engine import (
     amber_from,
     clock_rag,
     clocks,
+    completed_on_time,
     describe_overdue,
     due_date,
     next_due,
@@ -67,6 +68,6 @@ __all__ = [
     "STATUTORY", "STATUTORY_GUIDANCE", "UNITS", "WEEKS", "WORKING_DAYS", "Clock", "Extension", "Period", "Rule",
     "Switch", "WorkingDayCalendar", "amber_from", "clock_rag", "clocks", "default_settings", "describe_period",
     "due_date", "effective_rule", "effective_rules", "england_and_wales_bank_holidays", "get_rule", "next_due",
-    "rag", "rule_override_errors", "Timescale", "Verdict", "describe_overdue", "overdue_by", "overdue_unit",
+    "rag", "rule_override_errors", "Timescale", "Verdict", "completed_on_time", "describe_overdue", "overdue_by", "overdue_unit",
     "rule_calendar",
 ]

@@ -275,7 +275,10 @@ def clock_rag(
     clock: Clock, rule: Rule, today: Moment, calendar: WorkingDayCalendar, settings: Settings = None
 ) -> str:
     rule = effective_rule(rule, settings)
-    return rag(clock.due, today, rule.amber_within, clock.completed_on, calendar=calendar)
+    if clock.completed_on is not None:
+        on_time = completed_on_time(overdue_unit(rule, clock.step), clock.completed_on, clock.due, calendar)
+        return DONE if on_time else DONE_LATE
+    return rag(clock.due, today, rule.amber_within, calendar=calendar)
 
 
 # -- The rule's calendar, overdue in the rule's unit, and the verdict ------------------------------
@@ -297,25 +300,40 @@ def overdue_unit(rule: Rule, step: int = 0) -> str:
 def overdue_by(unit: str, due: Moment, now: Moment, calendar: WorkingDayCalendar) -> int:
     """How far past ``due`` ``now`` is, in ``unit`` (``overdue_unit``); 0 if not past it.
 
-    Working days are those after the due date up to and including today; hours are whole hours of
-    elapsed time. Once past the due date it is at least 1 (a Saturday after a Friday due date is
-    1 working day overdue; a few minutes past a 72-hour clock is 1 hour overdue), so an overdue item
-    never reads "0 ... overdue".
+    Working days are those after the due date up to and including today (0 on the Saturday after a
+    Friday due date: past it, but no working day lost yet); hours are whole hours of elapsed time
+    (0 for a few minutes past a 72-hour clock); days are calendar days (at least 1 once past).
+    ``describe_overdue`` says each in words.
     """
     if _le(now, due):
         return 0
     if unit == HOURS and isinstance(due, dt.datetime) and isinstance(now, dt.datetime):
         a, b = _pair(due, now)
-        return max(1, int((b - a).total_seconds() // 3600))
+        return int((b - a).total_seconds() // 3600)
     due_day, today = _as_date(due), _as_date(now)
     if unit == WORKING_DAYS:
-        return max(1, calendar.working_days_between(due_day, today, count_start_day=False))
+        return calendar.working_days_between(due_day, today, count_start_day=False)
     return max(1, (today - due_day).days)
 
 
 def describe_overdue(amount: int, unit: str) -> str:
-    """'3 working days overdue', '2 days overdue', '5 hours overdue'."""
+    """'3 working days overdue', '2 days overdue', '5 hours overdue' (said so when none is lost yet)."""
+    if amount == 0 and unit == WORKING_DAYS:
+        return "Due date passed, no working day lost yet"
+    if amount == 0 and unit == HOURS:
+        return "Less than 1 hour overdue"
     return f"{describe_period(amount, unit)} overdue"
+
+
+def completed_on_time(unit: str, completed: Moment, due: Moment, calendar: WorkingDayCalendar) -> bool:
+    """Done by the due date; for a step counted in working days, also done before the next working day
+    after it (on the Saturday after a Friday due date it still took the working days allowed, as the DfE
+    counts: the working days after the start up to and including the day it was done)."""
+    if _le(completed, due):
+        return True
+    if unit == WORKING_DAYS:
+        return calendar.working_days_between(_as_date(due), _as_date(completed), count_start_day=False) == 0
+    return False
 
 
 @dataclass(frozen=True)
@@ -360,15 +378,18 @@ class Timescale:
         return (_as_date(end) - _as_date(start)).days
 
     def is_late(self, start: Moment, completed: Moment) -> bool:
-        """Completed after the due date."""
-        return not _le(completed, self.due(start))
+        """Completed after the due date (``completed_on_time``)."""
+        return not completed_on_time(overdue_unit(self.rule), completed, self.due(start), self.calendar)
 
     def verdict(self, start: Moment, now: Moment, completed: Moment | None = None) -> Verdict:
         return self.verdict_for(self.due(start), now, completed)
 
     def verdict_for(self, due: Moment, now: Moment, completed: Moment | None = None, *, step: int = 0) -> Verdict:
         """The verdict on a clock due on ``due`` (a step of a sequence: ``step``) as at ``now``."""
-        status = rag(due, now, self.rule.amber_within, completed, calendar=self.calendar)
         unit = overdue_unit(self.rule, step)
+        if completed is not None:
+            status = DONE if completed_on_time(unit, completed, due, self.calendar) else DONE_LATE
+        else:
+            status = rag(due, now, self.rule.amber_within, calendar=self.calendar)
         amount = overdue_by(unit, due, now, self.calendar) if status == RED else 0
         return Verdict(due=due, rag=status, overdue=amount, unit=unit, completed_on=completed)
