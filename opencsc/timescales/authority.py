@@ -1,13 +1,16 @@
 """The authority's calendar and local rule values, read from the database.
 
 ``authority_calendar()`` is the working-day calendar with the authority's closure
-days; ``authority_settings()`` the local-practice values in the shape
-``core.effective_rule`` accepts. ``timescale(code)`` is one rule with the authority's
-values and the calendar that rule counts in (``calendar_for_rule``): national rules
-count national working days unless the authority has said otherwise. Every page, list,
+days; ``authority_settings()`` the authority's values for rules in the shape
+``core.effective_rule`` accepts. Both cost one small query.
+
+``timescale(code)`` is one rule with the authority's values and the calendar that rule
+counts in (``calendar_for_rule``): national rules count national working days, local
+ones skip the closure days, unless the authority has said otherwise. Every page, list,
 export and indicator takes its due dates and verdicts from there (the due lists through
-``calendar_for_rule`` over ``authority_timescales()``). Both cost one small query. The calendar object
-(with its bank-holiday cache) is reused while the closure days are unchanged, so
+``calendar_for_rule`` over ``authority_timescales()``; see docs/timescales.md).
+
+The calendar object (with its bank-holiday cache) is reused while the closure days are unchanged, so
 a change takes effect at once in every process; ``invalidate()`` drops it.
 """
 
