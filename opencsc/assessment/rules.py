@@ -5,8 +5,7 @@ from __future__ import annotations
 import calendar as _calendar
 import datetime as dt
 
-from opencsc.timescales.core import WorkingDayCalendar, get_rule
-from opencsc.timescales.core import rag as _rag
+from opencsc.timescales.core import Timescale, WorkingDayCalendar, get_rule
 
 RE_REFERRAL_MONTHS = 12
 ASSESSMENT_WORKING_DAYS = 45
@@ -34,29 +33,33 @@ def is_re_referral(referral_date: dt.date, previous_referral_dates) -> bool:
     return any(start <= previous <= referral_date for previous in previous_referral_dates)
 
 
-def calendar() -> WorkingDayCalendar:
-    """The authority's working-day calendar (England and Wales bank holidays)."""
-    return _CALENDAR
-
-
+ASSESSMENT_RULE = "assessment"
 _CALENDAR = WorkingDayCalendar()
+# The rule as published, counted in national working days: what these functions use when not given the
+# authority's (``opencsc.timescales.authority.timescale("assessment")``, which pages and indicators pass).
+_DEFAULT = Timescale(get_rule(ASSESSMENT_RULE), _CALENDAR)
 
 
-def assessment_due(referral_date: dt.date) -> dt.date:
+def calendar(timescale: Timescale | None = None) -> WorkingDayCalendar:
+    """The calendar the assessment rule counts in (national working days unless the authority says otherwise)."""
+    return (timescale or _DEFAULT).calendar
+
+
+def assessment_due(referral_date: dt.date, timescale: Timescale | None = None) -> dt.date:
     """The 45th working day after the referral."""
-    return calendar().add_working_days(referral_date, ASSESSMENT_WORKING_DAYS)
+    return (timescale or _DEFAULT).due(referral_date)
 
 
-def assessment_working_days(referral_date: dt.date, completed: dt.date) -> int:
-    return calendar().working_days_between(referral_date, completed)
+def assessment_working_days(referral_date: dt.date, completed: dt.date, timescale: Timescale | None = None) -> int:
+    return (timescale or _DEFAULT).elapsed(referral_date, completed)
 
 
-def assessment_is_late(referral_date: dt.date, completed: dt.date) -> bool:
-    """Authorised more than 45 working days after the referral."""
-    return assessment_working_days(referral_date, completed) > ASSESSMENT_WORKING_DAYS
+def assessment_is_late(referral_date: dt.date, completed: dt.date, timescale: Timescale | None = None) -> bool:
+    """Authorised after the due date (more than 45 working days after the referral)."""
+    return (timescale or _DEFAULT).is_late(referral_date, completed)
 
 
-def assessment_rag(referral_date: dt.date, today: dt.date, completed: dt.date | None = None) -> str:
+def assessment_rag(referral_date: dt.date, today: dt.date, completed: dt.date | None = None,
+                   timescale: Timescale | None = None) -> str:
     """green / amber / red while open; done / done_late once authorised."""
-    rule = get_rule("assessment")
-    return _rag(assessment_due(referral_date), today, rule.amber_within, completed, calendar=calendar())
+    return (timescale or _DEFAULT).verdict(referral_date, today, completed).rag

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
+from opencsc.timescales.authority import timescale as authority_timescale
+from opencsc.timescales.core import Timescale
 
 from . import rules
 from .models import Assessment, CINEpisode, CINPlan
@@ -63,19 +65,29 @@ class AssessmentTimeliness:
     rag: str
     label: str
     tag_class: str
+    overdue_text: str = ""  # "3 working days overdue" (the due lists' counting), while overdue
 
 
-def assessment_timeliness(episode: CINEpisode, assessment: Assessment, today=None) -> AssessmentTimeliness:
+def assessment_timescale() -> Timescale:
+    """The assessment rule with the authority's settings and the calendar it counts in (one query)."""
+    return authority_timescale(rules.ASSESSMENT_RULE)
+
+
+def assessment_timeliness(episode: CINEpisode, assessment: Assessment, today=None,
+                          timescale: Timescale | None = None) -> AssessmentTimeliness:
+    """Due date and verdict from the one engine (``timescales.authority.timescale``), as every view shows them."""
     today = today or timezone.localdate()
+    timescale = timescale or assessment_timescale()
     end = assessment.completed_date or today
-    status = rules.assessment_rag(episode.referral_date, today, assessment.completed_date)
-    label, tag = RAG_LABELS.get(status, (status, ""))
+    verdict = timescale.verdict(episode.referral_date, today, assessment.completed_date)
+    label, tag = RAG_LABELS.get(verdict.rag, (verdict.rag, ""))
     return AssessmentTimeliness(
-        due=rules.assessment_due(episode.referral_date),
-        working_days=rules.assessment_working_days(episode.referral_date, end),
-        rag=status,
+        due=verdict.due,
+        working_days=rules.assessment_working_days(episode.referral_date, end, timescale),
+        rag=verdict.rag,
         label=label,
         tag_class=tag,
+        overdue_text=verdict.overdue_text,
     )
 
 
@@ -85,7 +97,9 @@ def episode_detail(*, user, child: Child, episode_id) -> dict:
     assessments = list(
         episode.assessments.select_related("authorised_by", "created_by").order_by("-start_date", "-id")
     )
-    rows = [{"assessment": a, "timeliness": assessment_timeliness(episode, a)} for a in assessments]
+    timescale = assessment_timescale() if assessments else None
+    rows = [{"assessment": a, "timeliness": assessment_timeliness(episode, a, timescale=timescale)}
+            for a in assessments]
     plans = list(
         CINPlan.objects.filter(episode=episode).select_related("plan").prefetch_related("plan__actions")
         .order_by("-plan__start_date", "-id")

@@ -20,6 +20,7 @@ from opencsc.core.models import AuditEvent
 from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.people.access import require
 from opencsc.people.models import Child
+from opencsc.timescales.authority import timescale as authority_timescale
 
 from . import policy, rules
 from .models import Assessment, CINEpisode, CINPlan
@@ -218,12 +219,13 @@ def assessment_authorise(
         errors["outcome"] = "Select the outcome of the assessment"
     if not assessment.analysis.strip():
         errors.setdefault("__all__", "Record the analysis before the assessment is authorised")
+    timescale = authority_timescale(rules.ASSESSMENT_RULE)  # the authority's calendar for this rule
     if (authorised_on is not None and "authorised_on" not in errors
-            and rules.assessment_is_late(episode.referral_date, authorised_on) and not reason_late):
+            and rules.assessment_is_late(episode.referral_date, authorised_on, timescale) and not reason_late):
         errors["reason_late"] = LATE_REASON_REQUIRED
     if errors:
         raise ValidationError(errors)
-    late = rules.assessment_is_late(episode.referral_date, authorised_on)
+    late = rules.assessment_is_late(episode.referral_date, authorised_on, timescale)
     with transaction.atomic():
         update_with_history(
             assessment, actor=actor,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from opencsc.timescales.core import WorkingDayCalendar, get_rule
-from opencsc.timescales.core import rag as _rag
+from opencsc.timescales.core import Timescale, WorkingDayCalendar, get_rule
 
 # How long a partner agency has to answer an information request, by its RAG urgency.
 # Defaults agreed across MASH partnerships: red within 4 hours, amber 24 hours, green 72 hours.
@@ -16,6 +15,9 @@ RAG_DEADLINES: dict[str, dt.timedelta] = {
 }
 DECISION_RULE = "contact_decision"
 _CALENDAR = WorkingDayCalendar()
+# The rule as published, counted in national working days: what these functions use when not given the
+# authority's (``opencsc.timescales.authority.timescale("contact_decision")``, which pages and indicators pass).
+_DEFAULT = Timescale(get_rule(DECISION_RULE), _CALENDAR)
 
 
 def request_due(requested_at: dt.datetime, rag: str) -> dt.datetime:
@@ -29,19 +31,19 @@ def request_is_late(due_at: dt.datetime, now: dt.datetime, responded_at: dt.date
     return (responded_at or now) > due_at
 
 
-def decision_due(received_on: dt.date) -> dt.date:
+def decision_due(received_on: dt.date, timescale: Timescale | None = None) -> dt.date:
     """The manager's decision is due by the end of the next working day."""
-    return _CALENDAR.add_working_days(received_on, get_rule(DECISION_RULE).length)
+    return (timescale or _DEFAULT).due(received_on)
 
 
-def decided_in_time(received_on: dt.date, decided_on: dt.date) -> bool:
-    return decided_on <= decision_due(received_on)
+def decided_in_time(received_on: dt.date, decided_on: dt.date, timescale: Timescale | None = None) -> bool:
+    return not (timescale or _DEFAULT).is_late(received_on, decided_on)
 
 
-def decision_rag(received_on: dt.date, today: dt.date, decided_on: dt.date | None = None) -> str:
+def decision_rag(received_on: dt.date, today: dt.date, decided_on: dt.date | None = None,
+                 timescale: Timescale | None = None) -> str:
     """green / amber / red while undecided; done / done_late once decided."""
-    rule = get_rule(DECISION_RULE)
-    return _rag(decision_due(received_on), today, rule.amber_within, decided_on, calendar=_CALENDAR)
+    return (timescale or _DEFAULT).verdict(received_on, today, decided_on).rag
 
 
 def is_out_of_hours(moment: dt.datetime, calendar: WorkingDayCalendar = _CALENDAR) -> bool:

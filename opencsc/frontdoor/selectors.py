@@ -19,6 +19,7 @@ from opencsc.accounts.access_records import REFUSED, log_access, log_accesses
 from opencsc.accounts.roles import Agency
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
+from opencsc.timescales.authority import timescale as authority_timescale
 
 from . import policy, rules
 from .models import Contact, ContactChild, DomesticAbuseNotification, EncompassNotice, InformationRequest
@@ -102,9 +103,11 @@ def contact_detail(contact: Contact) -> dict:
         {"request": r, "late": rules.request_is_late(r.due_at, now, r.responded_at)}
         for r in contact.information_requests.select_related("requested_by", "responded_by").order_by("requested_at")
     ]
+    decision = authority_timescale(rules.DECISION_RULE).verdict(received, today, decided)
     return {
-        "decision_due": rules.decision_due(received),
-        "decision_rag": rules.decision_rag(received, today, decided),
+        "decision_due": decision.due,
+        "decision_rag": decision.rag,
+        "decision_overdue": decision.overdue_text,
         "notification": notification,
         "encompass": [(link, notices.get(link.child_id)) for link in contact.contact_children.all()],
         "requests": requests,
@@ -233,8 +236,8 @@ def _period_contacts(user, date_from: dt.date, date_to: dt.date) -> QuerySet[Con
     return contacts_for(user).filter(received_at__gte=start, received_at__lt=end)
 
 
-def _in_time(received_at, decided_at) -> bool:
-    return rules.decided_in_time(timezone.localdate(received_at), timezone.localdate(decided_at))
+def _in_time(received_at, decided_at, timescale) -> bool:
+    return rules.decided_in_time(timezone.localdate(received_at), timezone.localdate(decided_at), timescale)
 
 
 def dashboard(*, user, date_from: dt.date, date_to: dt.date) -> dict:
@@ -242,7 +245,8 @@ def dashboard(*, user, date_from: dt.date, date_to: dt.date) -> dict:
     rows = list(_period_contacts(user, date_from, date_to).values_list("received_at", "decided_at", "outcome",
                                                                       "out_of_hours"))
     decided = [(r, d) for r, d, _, _ in rows if d]
-    in_time = sum(1 for r, d in decided if _in_time(r, d))
+    decision = authority_timescale(rules.DECISION_RULE)
+    in_time = sum(1 for r, d in decided if _in_time(r, d, decision))
     referrals = sum(1 for _, _, o, _ in rows if o in (Contact.Outcome.REFERRAL, Contact.Outcome.STRATEGY))
     outcomes = {value: 0 for value in Contact.Outcome.values}
     for _, _, outcome, _ in rows:
@@ -275,10 +279,11 @@ def measure_children(*, user, measure: str, date_from: dt.date, date_to: dt.date
     links = (ContactChild.objects.filter(contact__in=qs).select_related("child", "contact")
              .order_by(F("contact__received_at").desc(), "id"))
     out = []
+    decision = authority_timescale(rules.DECISION_RULE)
     for link in links:
         contact = link.contact
         if measure in ("decided_in_time", "decided_late"):
-            if _in_time(contact.received_at, contact.decided_at) != (measure == "decided_in_time"):
+            if _in_time(contact.received_at, contact.decided_at, decision) != (measure == "decided_in_time"):
                 continue
         out.append({"child": link.child, "contact": contact})
     return out

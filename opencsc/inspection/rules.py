@@ -12,7 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from opencsc.timescales.core import AMBER, DONE, DONE_LATE, GREEN, RED, WORKING_DAYS, WorkingDayCalendar, rag
+from opencsc.timescales.core import (
+    AMBER,
+    DONE,
+    DONE_LATE,
+    GREEN,
+    RED,
+    WORKING_DAYS,
+    WorkingDayCalendar,
+    describe_overdue,
+    overdue_by,
+    rag,
+)
 from opencsc.timescales.core.rules import Period
 
 PLAN_WORKING_DAYS = 70
@@ -63,6 +74,8 @@ class PlanDeadline:
     submitted_on: dt.date | None = None
     rag: str = ""
     working_days_left: int | None = None  # negative once overdue; None once submitted or not started
+    # Once overdue, working days past the due date, counted as the due lists count (``core.overdue_by``).
+    working_days_overdue: int = 0
 
     @property
     def rag_label(self) -> str:
@@ -73,8 +86,9 @@ class PlanDeadline:
         return self.rag == RED
 
     @property
-    def working_days_overdue(self) -> int:
-        return max(0, -(self.working_days_left or 0))
+    def overdue_text(self) -> str:
+        """'3 working days overdue', as the due lists say it (empty unless overdue)."""
+        return describe_overdue(self.working_days_overdue, WORKING_DAYS) if self.rag == RED else ""
 
 
 def plan_deadline(
@@ -97,8 +111,9 @@ def plan_deadline(
     draft = draft_due_on(received_on, calendar) if PLAN_REQUIRED.get(kind) == WITH_PRIORITY_ACTION else None
     status = rag(due, today, PLAN_AMBER, submitted_on, calendar=calendar)
     left = None if submitted_on is not None else calendar.working_days_between(today, due)
+    overdue = overdue_by(WORKING_DAYS, due, today, calendar) if status == RED else 0
     return PlanDeadline(required=True, received_on=received_on, due_on=due, draft_due_on=draft,
-                        submitted_on=submitted_on, rag=status, working_days_left=left)
+                        submitted_on=submitted_on, rag=status, working_days_left=left, working_days_overdue=overdue)
 
 
 def action_rag(*, due_on: dt.date, today: dt.date, done: bool, completed_on: dt.date | None) -> str:

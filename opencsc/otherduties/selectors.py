@@ -17,8 +17,10 @@ from django.utils import timezone
 from opencsc.accounts.policy import log_refusal
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
-from opencsc.timescales.authority import authority_calendar
-from opencsc.timescales.core.engine import clocks, due_date
+from opencsc.timescales.authority import authority_calendar, calendar_for_rule
+from opencsc.timescales.authority import timescale as authority_timescale
+from opencsc.timescales.core import RED, Timescale
+from opencsc.timescales.core.engine import clocks
 from opencsc.timescales.core.rules import get_rule
 
 from . import policy
@@ -128,12 +130,24 @@ class LadoTimeliness:
     late: bool
 
 
-def lado_timeliness(allegation: LadoAllegation, today: dt.date, calendar=None) -> LadoTimeliness:
-    due = due_date(get_rule("lado_referral"), allegation.received_on, calendar or authority_calendar())
-    informed = allegation.lado_informed_on
+def lado_timescale(calendar=None) -> Timescale:
+    """The LADO rule and the calendar it counts in (``timescales.authority.timescale``; with ``calendar``
+    given as the authority's, the rule's choice of it or the national one)."""
+    if calendar is None:
+        return authority_timescale("lado_referral")
+    rule = get_rule("lado_referral")
+    return Timescale(rule, calendar_for_rule(rule, calendar))
+
+
+def lado_timeliness(allegation: LadoAllegation, today: dt.date, calendar=None, *,
+                    timescale: Timescale | None = None) -> LadoTimeliness:
+    lado = timescale or lado_timescale(calendar)
+    received, informed = allegation.received_on, allegation.lado_informed_on
+    due = lado.due(received)
     if informed is not None:
-        return LadoTimeliness(due, informed, informed <= due, informed > due)
-    return LadoTimeliness(due, None, None, today > due)
+        late = lado.is_late(received, informed)
+        return LadoTimeliness(due, informed, not late, late)
+    return LadoTimeliness(due, None, None, lado.verdict(received, today).rag == RED)
 
 
 def lado_allegations(*, user, status: str = "open", search: str = ""):

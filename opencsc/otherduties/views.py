@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from opencsc.accounts.policy import allowed
 from opencsc.core.forms import submit
 from opencsc.people.access import can, child_for, children_for
-from opencsc.timescales.authority import authority_calendar
 
 from . import policy, selectors, services
 from .forms import (
@@ -176,8 +175,8 @@ def lado_list(request):
     search = (request.GET.get("q") or "").strip()
     rows = selectors.lado_allegations(user=request.user, status=status, search=search)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    today, calendar = timezone.localdate(), authority_calendar()
-    items = [{"allegation": a, "timeliness": selectors.lado_timeliness(a, today, calendar)} for a in page]
+    today, lado = timezone.localdate(), selectors.lado_timescale()
+    items = [{"allegation": a, "timeliness": selectors.lado_timeliness(a, today, timescale=lado)} for a in page]
     return render(request, "otherduties/lado_list.html", {
         "page_obj": page, "items": items, "status": status, "statuses": STATUSES, "q": search,
     })

@@ -10,28 +10,31 @@ from __future__ import annotations
 
 import datetime as dt
 
-from opencsc.timescales.core import WorkingDayCalendar
+from opencsc.timescales.core import DONE_LATE, RED, Timescale, WorkingDayCalendar, get_rule
 
+ICPC_RULE = "icpc"
 ICPC_WORKING_DAYS = 15
 LONG_PLAN_MONTHS = 24
 FIRST_REVIEW_MONTHS = 3
 
-_CALENDAR = WorkingDayCalendar()
+# The rule as published, counted in national working days: what these functions use when not given the
+# authority's (``opencsc.timescales.authority.timescale("icpc")``, which pages and indicators pass).
+_DEFAULT = Timescale(get_rule(ICPC_RULE), WorkingDayCalendar())
 
 
-def icpc_target(s47_start: dt.date, calendar: WorkingDayCalendar | None = None) -> dt.date:
+def icpc_target(s47_start: dt.date, timescale: Timescale | None = None) -> dt.date:
     """The last day the initial conference can be held on time."""
-    return (calendar or _CALENDAR).add_working_days(s47_start, ICPC_WORKING_DAYS)
+    return (timescale or _DEFAULT).due(s47_start)
 
 
-def icpc_working_days(s47_start: dt.date, held_on: dt.date, calendar: WorkingDayCalendar | None = None) -> int:
-    return (calendar or _CALENDAR).working_days_between(s47_start, held_on)
+def icpc_working_days(s47_start: dt.date, held_on: dt.date, timescale: Timescale | None = None) -> int:
+    return (timescale or _DEFAULT).elapsed(s47_start, held_on)
 
 
 def icpc_is_late(s47_start: dt.date, held_on: dt.date | None, today: dt.date,
-                 calendar: WorkingDayCalendar | None = None) -> bool:
+                 timescale: Timescale | None = None) -> bool:
     """Held after the target, or not held and the target has passed."""
-    return (held_on or today) > icpc_target(s47_start, calendar)
+    return (timescale or _DEFAULT).verdict(s47_start, today, held_on).rag in (RED, DONE_LATE)
 
 
 def long_plan_from(start: dt.date) -> dt.date:

@@ -17,6 +17,8 @@ from django.utils import timezone
 from opencsc.casework.models import MeetingAttendance
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
+from opencsc.timescales.authority import timescale as authority_timescale
+from opencsc.timescales.core import Timescale
 
 from . import rules
 from .models import (
@@ -75,17 +77,29 @@ class Timeliness:
     held_on: dt.date | None
     working_days: int | None
     late: bool
+    overdue_text: str = ""  # "3 working days overdue" (the due lists' counting), while not held and overdue
 
 
-def icpc_timeliness(section47: Section47, icpc: Conference | None, today: dt.date | None = None) -> Timeliness:
+def icpc_timescale() -> Timescale:
+    """The ICPC rule with the authority's settings and the calendar it counts in (one query)."""
+    return authority_timescale(rules.ICPC_RULE)
+
+
+def icpc_timeliness(section47: Section47, icpc: Conference | None, today: dt.date | None = None,
+                    timescale: Timescale | None = None) -> Timeliness:
+    """Target and verdict from the one engine (``timescales.authority.timescale``), as every view shows them."""
     today = today or timezone.localdate()
+    timescale = timescale or icpc_timescale()
     start = section47.start_date
     held_on = icpc.held_on if icpc else None
+    counted = bool(held_on or not section47.icpc_not_required)
+    verdict = timescale.verdict(start, today, held_on)
     return Timeliness(
-        target=rules.icpc_target(start),
+        target=verdict.due,
         held_on=held_on,
-        working_days=rules.icpc_working_days(start, held_on) if held_on else None,
-        late=rules.icpc_is_late(start, held_on, today) if (held_on or not section47.icpc_not_required) else False,
+        working_days=rules.icpc_working_days(start, held_on, timescale) if held_on else None,
+        late=rules.icpc_is_late(start, held_on, today, timescale) if counted else False,
+        overdue_text=verdict.overdue_text if counted and held_on is None else "",
     )
 
 
@@ -109,13 +123,14 @@ def protection_overview(*, user, child: Child) -> dict:
     )
     icpc_by_s47 = {c.section47_id: c for c in conferences if c.kind == Conference.Kind.INITIAL}
     enquiries = []
+    timescale = icpc_timescale()
     for enquiry in (
         Section47.objects.filter(child=child)
         .select_related("strategy_discussion__meeting")
         .order_by("-strategy_discussion__meeting__held_on", "-id")
     ):
         icpc = icpc_by_s47.get(enquiry.pk)
-        enquiries.append({"s47": enquiry, "icpc": icpc, "timeliness": icpc_timeliness(enquiry, icpc, today)})
+        enquiries.append({"s47": enquiry, "icpc": icpc, "timeliness": icpc_timeliness(enquiry, icpc, today, timescale)})
     plans = [
         {"cp_plan": p, "flags": plan_flags(p, today), "number": p.previous_plans + 1}
         for p in cp_plans_for(Child.objects.filter(pk=child.pk)).prefetch_related("plan__actions")

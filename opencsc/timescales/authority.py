@@ -1,9 +1,16 @@
 """The authority's calendar and local rule values, read from the database.
 
 ``authority_calendar()`` is the working-day calendar with the authority's closure
-days; ``authority_settings()`` the local-practice values in the shape
-``core.effective_rule`` accepts. Both cost one small query. The calendar object
-(with its bank-holiday cache) is reused while the closure days are unchanged, so
+days; ``authority_settings()`` the authority's values for rules in the shape
+``core.effective_rule`` accepts. Both cost one small query.
+
+``timescale(code)`` is one rule with the authority's values and the calendar that rule
+counts in (``calendar_for_rule``): national rules count national working days, local
+ones skip the closure days, unless the authority has said otherwise. Every page, list,
+export and indicator takes its due dates and verdicts from there (the due lists through
+``calendar_for_rule`` over ``authority_timescales()``; see docs/timescales.md).
+
+The calendar object (with its bank-holiday cache) is reused while the closure days are unchanged, so
 a change takes effect at once in every process; ``invalidate()`` drops it.
 """
 
@@ -14,7 +21,15 @@ from typing import Any
 
 from django.db.models import CharField, DateField, JSONField, Value
 
-from .core import HOURS, RULES_BY_CODE, WorkingDayCalendar, rule_override_errors
+from .core import (
+    HOURS,
+    RULES_BY_CODE,
+    Rule,
+    Timescale,
+    WorkingDayCalendar,
+    effective_rule,
+    rule_override_errors,
+)
 from .models import ClosureDay, LocalRuleSetting
 
 _CACHE_LIMIT = 500_000
@@ -59,6 +74,30 @@ def calendar_for(closures) -> AuthorityCalendar:
             _CALENDARS.clear()
         calendar = _CALENDARS[key] = AuthorityCalendar(extra_closures=key)
     return calendar
+
+
+def national_calendar() -> AuthorityCalendar:
+    """England and Wales bank holidays only: what national rules count in (unless the authority says not)."""
+    return calendar_for(())
+
+
+def calendar_for_rule(rule: Rule, calendar: WorkingDayCalendar | None = None) -> WorkingDayCalendar:
+    """The calendar ``rule`` (the authority's values applied) counts in: ``calendar`` (the authority's, with its
+    closure days; read if not given) when the rule applies closure days, else the national one."""
+    if not rule.applies_closures:
+        return national_calendar()
+    return calendar if calendar is not None else authority_calendar()
+
+
+def timescale_from(code: str, calendar: WorkingDayCalendar, settings) -> Timescale:
+    """``timescale`` from the authority's calendar and settings already read (``authority_timescales``)."""
+    rule = effective_rule(RULES_BY_CODE[code], settings)
+    return Timescale(rule, calendar_for_rule(rule, calendar))
+
+
+def timescale(code: str) -> Timescale:
+    """The rule ``code`` with the authority's values, and the calendar it counts in (one query)."""
+    return timescale_from(code, *authority_timescales())
 
 
 def authority_calendar() -> AuthorityCalendar:

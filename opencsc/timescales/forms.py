@@ -32,8 +32,26 @@ def _unit(label: str) -> forms.ChoiceField:
                                              "invalid_choice": "Choose working days, days, weeks or months"})
 
 
+CLOSURE_CHOICES = [
+    ("skip", "Skip them: closure days are not working days for this timescale"),
+    ("count", "Count them as working days, as the DfE's national measures do"),
+]
+START_DAY_CHOICES = [
+    ("no", "Day 0: the first working day after it is day 1, as the DfE counts"),
+    ("yes", "Day 1: the day the clock starts counts, if it is a working day"),
+]
+
+
+def _radios(label: str, choices, invalid_message: str) -> forms.ChoiceField:
+    # Not required: a form sent without it keeps the current value (the page always shows one chosen).
+    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, required=False,
+                             error_messages={"invalid_choice": invalid_message})
+
+
 class RuleSettingForm(ConcurrencyMixin, forms.Form):
-    """The values of one local-practice rule."""
+    """The authority's values for one rule: the timescale itself (local-practice rules only), and for any
+    rule counted in working days whether the authority's closure days are skipped and whether the start
+    day counts. Values the same as the rule's default are left out (so the default follows the rule)."""
 
     length = _whole_number("First timescale", minimum=1)
     unit = _unit("Unit of the first timescale")
@@ -41,23 +59,46 @@ class RuleSettingForm(ConcurrencyMixin, forms.Form):
     then_unit = _unit("Unit of the later timescales")
     amber_length = _whole_number("Show as due soon from", minimum=0)
     amber_unit = _unit("Unit for due soon")
+    closures = _radios("The authority's closure days", CLOSURE_CHOICES,
+                       "Choose whether to skip the authority's closure days")
+    count_start_day = _radios("The day the clock starts", START_DAY_CHOICES,
+                              "Choose whether the day the clock starts counts")
 
-    def __init__(self, *args, rule, **kwargs):
+    def __init__(self, *args, rule, current=None, **kwargs):
+        """``rule``: the rule as published; ``current``: with the authority's values (decides what is shown)."""
         super().__init__(*args, **kwargs)
         self.rule = rule
-        self.fields["amber_length"].help_text = "How long before the due date the timescale shows amber (0: on the day)"
-        if rule.is_sequence:
-            self.fields["then_length"].help_text = "Each later meeting or visit is due this long after the last one"
+        self.current = current = current or rule
+        if rule.configurable:
+            self.fields["amber_length"].help_text = "How long before the due date the timescale shows amber (0: on the day)"
+            if rule.is_sequence:
+                self.fields["then_length"].help_text = "Each later meeting or visit is due this long after the last one"
+            else:
+                del self.fields["then_length"]
+                del self.fields["then_unit"]
         else:
-            del self.fields["then_length"]
-            del self.fields["then_unit"]
+            for name in ("length", "unit", "then_length", "then_unit", "amber_length", "amber_unit"):
+                del self.fields[name]
+        if not current.counts_working_days:
+            del self.fields["closures"]
+            del self.fields["count_start_day"]
 
     def values(self) -> dict:
         data = self.cleaned_data
-        values = {"length": data["length"], "unit": data["unit"],
-                  "amber_within": (data["amber_length"], data["amber_unit"])}
-        if "then_length" in self.fields:
-            values["then"] = [(data["then_length"], data["then_unit"])]
+        values: dict = {}
+        if self.rule.configurable:
+            values = {"length": data["length"], "unit": data["unit"],
+                      "amber_within": (data["amber_length"], data["amber_unit"])}
+            if "then_length" in self.fields:
+                values["then"] = [(data["then_length"], data["then_unit"])]
+        if "closures" in self.fields:
+            skip = data["closures"] == "skip" if data["closures"] else self.current.applies_closures
+            if skip != self.rule.applies_closures:
+                values["closures"] = skip
+        if "count_start_day" in self.fields:
+            counts = data["count_start_day"] == "yes" if data["count_start_day"] else self.current.counts_start_day
+            if counts != self.rule.counts_start_day:
+                values["count_start_day"] = counts
         return values
 
 

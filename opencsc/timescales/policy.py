@@ -21,7 +21,8 @@ may_view_overdue = permission(
     "See every overdue timescale across the authority, or for one team.", area=AREA)
 may_change_timescales = permission(
     "change_timescales", {Role.SERVICE_MANAGER, Role.ADMINISTRATOR},
-    "Change the authority's local-practice timescales and its closure days.", area=AREA,
+    "Change the authority's local-practice timescales, its closure days, and whether each timescale counted in "
+    "working days skips the closure days and counts the start day.", area=AREA,
     refusal="You cannot change the authority's timescales")
 may_view_any_team_work = permission(
     "view_any_team_work", {Role.SERVICE_MANAGER},

@@ -27,7 +27,7 @@ from opencsc.core import events
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
 
-from .authority import authority_timescales
+from .authority import authority_timescales, calendar_for_rule
 from .core import (
     AMBER,
     DONE,
@@ -39,8 +39,11 @@ from .core import (
     Clock,
     clock_rag,
     clocks,
+    describe_overdue,
     effective_rules,
     next_due,
+    overdue_by,
+    overdue_unit,
 )
 from .core.engine import _relevant_names
 from .models import DueReminder, MissedTimescaleReason
@@ -73,6 +76,9 @@ class DueItem:
     completed_on: dt.date | dt.datetime | None = None
     late_reason: str = ""
     days_left: int = 0  # calendar days from today to the due date; negative when overdue
+    # Once overdue, by how much in the rule's unit (``core.overdue_by``: the counting every page uses).
+    overdue: int = 0
+    overdue_unit: str = ""
     child: Child | None = field(default=None, compare=False)
     workers: tuple = field(default=(), compare=False)
 
@@ -83,6 +89,20 @@ class DueItem:
     @property
     def days_overdue(self) -> int:
         return max(0, -self.days_left)
+
+    @property
+    def overdue_text(self) -> str:
+        """'3 working days overdue', '2 days overdue', '5 hours overdue' (empty unless overdue)."""
+        return describe_overdue(self.overdue, self.overdue_unit) if self.rag == RED else ""
+
+    @property
+    def timing_text(self) -> str:
+        """One label that never contradicts the status: overdue in the rule's unit, 'Due today', or the days left."""
+        if self.rag == RED:
+            return self.overdue_text
+        if self.days_left <= 0:
+            return "Due today"
+        return f"{self.days_left} day{'' if self.days_left == 1 else 's'} left"
 
     @property
     def rag_label(self) -> str:
@@ -207,10 +227,11 @@ def _replay(rule, relevant, calendar):
 class _RuleRun:
     """What the due list needs to know about a rule, worked out once per list rather than per child."""
 
-    __slots__ = ("rule", "names", "uses_datetimes", "replays")
+    __slots__ = ("rule", "names", "uses_datetimes", "replays", "calendar")
 
-    def __init__(self, rule) -> None:
+    def __init__(self, rule, calendar) -> None:
         self.rule = rule
+        self.calendar = calendar  # the one the rule counts in (``authority.calendar_for_rule``)
         self.names = frozenset(_relevant_names(rule))
         self.uses_datetimes = rule.uses_datetimes
         self.replays = _can_replay(rule)
@@ -377,7 +398,7 @@ def _due_items(*, children, today, rules, completed_since, facts) -> list[DueIte
     by_start = _rules_by_start(effective.values())
 
     # What each rule reads and how its clock is worked out, settled once rather than once per child.
-    runs = {code: _RuleRun(rule) for code, rule in effective.items()}
+    runs = {code: _RuleRun(rule, calendar_for_rule(rule, calendar)) for code, rule in effective.items()}
     starters: dict[str, tuple[_RuleRun, ...]] = {
         name: tuple(runs[rule.code] for rule in rules_) for name, rules_ in by_start.items()}
     # For what is outstanding, some sources need give only their latest events or open scopes.
@@ -394,7 +415,7 @@ def _due_items(*, children, today, rules, completed_since, facts) -> list[DueIte
         # A scope's clocks also read the child's events that belong to no scope (visits...).
         shared = grouped.get((child_id, "")) if scope else None
         for run in started:
-            rule = run.rule
+            rule, calendar = run.rule, run.calendar
             as_of = now if run.uses_datetimes else today
             groups = (own, shared) if shared else (own,)
             try:
@@ -425,11 +446,15 @@ def _due_items(*, children, today, rules, completed_since, facts) -> list[DueIte
                     continue
                 due = clock.due
                 status = clock_rag(clock, rule, as_of, calendar)
-                items.append(DueItem(
+                item = DueItem(
                     child_id=child_id, rule_code=rule.code, rule_name=rule.name, scope=scope, due=due,
                     rag=status, started=clock.started, measured_from=clock.measured_from, step=clock.step,
                     completed_on=clock.completed_on, days_left=(_as_date(due) - today).days,
-                ))
+                )
+                if status == RED:
+                    item.overdue_unit = unit = overdue_unit(rule, clock.step)
+                    item.overdue = overdue_by(unit, due, as_of, calendar)
+                items.append(item)
     items = _with_reasons(items)
     items.sort(key=sort_key)
     return items

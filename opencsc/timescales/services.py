@@ -47,7 +47,9 @@ def _invalidate_after_commit() -> None:
 def rule_setting_update(
     *, rule_code: str, values: dict[str, Any], actor, expected_version: int | None = None
 ) -> LocalRuleSetting:
-    """Set the authority's values for a local-practice rule (empty ``values``: back to the default)."""
+    """Set the authority's values for a rule (empty ``values``: back to the default): the timescale itself for
+    a local-practice rule; for any rule counted in working days, whether the authority's closure days are
+    skipped (``closures``) and whether the start day counts (``count_start_day``)."""
     policy.may_change_timescales.require(actor)
     rule = RULES_BY_CODE.get(rule_code)
     if rule is None:
@@ -75,7 +77,7 @@ def rule_setting_update(
             raise StaleRecordError()
         setting.refresh_from_db(fields=["version", "updated_at"])
         audit(actor=actor, action=AuditEvent.Action.UPDATED, instance=setting,
-              changes={"values": [old, values]}, summary=f"Local timescale changed: {rule.name}")
+              changes={"values": [old, values]}, summary=f"{'Local timescale' if rule.configurable else 'How a timescale is counted'} changed: {rule.name}")
         _invalidate_after_commit()
     return setting
 

@@ -29,6 +29,7 @@ from . import policy, selectors, services
 from .authority import authority_calendar, authority_settings
 from .core import AMBER, GREEN, RED, RULES, RULES_BY_CODE, effective_rule
 from .core.docs import _amber as amber_text
+from .core.docs import counting as counting_text
 from .forms import ClosureDayForm, MissedReasonForm, OverdueFilterForm, RuleSettingForm, TeamFilterForm
 from .models import ClosureDay, LocalRuleSetting
 
@@ -106,7 +107,8 @@ def _rule_rows(settings):
         current = effective_rule(rule, settings)
         rows.append({
             "rule": current, "timescale": current.describe_length(), "amber": amber_text(current),
-            "changed": rule.code in settings,
+            "changed": rule.code in settings, "counting": counting_text(current),
+            "editable": rule.configurable or current.counts_working_days,
         })
     return rows
 
@@ -124,15 +126,19 @@ def rules(request):
 @allowed(policy.may_change_timescales)
 def settings_page(request):
     settings = authority_settings()
-    rows = [r for r in _rule_rows(settings) if r["rule"].configurable]
+    rows = _rule_rows(settings)
     return render(request, "timescales/settings.html", {
-        "rows": rows, "closures": ClosureDay.objects.all(), "closure_form": ClosureDayForm(),
+        "rows": [r for r in rows if r["rule"].configurable],
+        "national_rows": [r for r in rows if not r["rule"].configurable and r["editable"]],
+        "closures": ClosureDay.objects.all(), "closure_form": ClosureDayForm(),
     })
 
 
 def _setting_initial(rule, version):
     initial = {"length": rule.length, "unit": rule.unit, "amber_length": rule.amber_within.length,
-               "amber_unit": rule.amber_within.unit, "version": version}
+               "amber_unit": rule.amber_within.unit, "version": version,
+               "closures": "skip" if rule.applies_closures else "count",
+               "count_start_day": "yes" if rule.counts_start_day else "no"}
     if rule.then:
         initial.update(then_length=rule.then[-1].length, then_unit=rule.then[-1].unit)
     elif rule.is_sequence:
@@ -144,8 +150,8 @@ def _setting_initial(rule, version):
 @allowed(policy.may_change_timescales)
 def setting_edit(request, rule_code):
     default = RULES_BY_CODE.get(rule_code)
-    if default is None or not default.configurable:
-        raise Http404("No such local timescale")
+    if default is None or not (default.configurable or default.counts_working_days):
+        raise Http404("No such timescale setting")
     stored = LocalRuleSetting.objects.filter(rule_code=rule_code).first()
     version = stored.version if stored else 0
     current = effective_rule(default, authority_settings())
@@ -158,7 +164,8 @@ def setting_edit(request, rule_code):
             return redirect("timescales:setting_edit", rule_code)
         messages.success(request, f"{default.name}: back to the default")
         return redirect("timescales:settings")
-    form = RuleSettingForm(request.POST or None, rule=default, initial=_setting_initial(current, version))
+    form = RuleSettingForm(request.POST or None, rule=default, current=current,
+                           initial=_setting_initial(current, version))
     if done := submit(request, form,
                       lambda data: services.rule_setting_update(rule_code=rule_code, values=form.values(),
                                                                 actor=request.user,
@@ -167,6 +174,7 @@ def setting_edit(request, rule_code):
         return done
     return render(request, "timescales/setting_edit.html", {
         "rule": default, "current": current, "form": form, "amber": amber_text(default),
+        "counting": counting_text(current), "default_counting": counting_text(default),
         "changed": stored is not None and bool(stored.values),
     })
 

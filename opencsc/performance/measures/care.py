@@ -17,9 +17,8 @@ from opencsc.care.selectors import (
     with_care_facts,
 )
 from opencsc.missing.models import MissingEpisode
-from opencsc.missing.selectors import rhi_due
 from opencsc.people.models import Child
-from opencsc.timescales.authority import authority_calendar
+from opencsc.timescales.authority import timescale
 from opencsc.timescales.core import RED
 from opencsc.wellbeing import selectors as wellbeing_selectors
 from opencsc.wellbeing.selectors import dental_checks_in_date, health_checks_in_date, oc2_cohort
@@ -180,24 +179,24 @@ def rhi_72_hours(as_at: dt.date) -> list[Row]:
     the date. Met when a return home interview was offered within 72 hours of the return (the
     `return_home_interview` rule; statutory guidance on children who run away or go missing from
     home or care, DfE 2014; `missing.selectors.rhi_due`, as the missing report's "offered within
-    72 hours"). An episode with no interview offered by the end of the date is left out of the
+    72 hours"; 72 hours of elapsed time, from ``timescales.authority.timescale``). An episode with no interview offered by the end of the date is left out of the
     figure (met None) while the 72 hours are still running, then counts as not met; an interview
     offered after the date counts as not yet offered. Source: the missing app.
     """
     first, last = year_to(as_at)
     start, end = day_bounds(first, last)
-    calendar = authority_calendar()
+    rhi = timescale("return_home_interview")
     rows = []
     for child_id, ended_at, offered_at in (
         MissingEpisode.objects.filter(ended_at__gte=start, ended_at__lt=end)
         .values_list("child_id", "ended_at", "return_interview__offered_at").order_by("ended_at", "id")
     ):
         returned = timezone.localtime(ended_at)
-        due = rhi_due(ended_at, calendar)
+        due = rhi.due(ended_at)
         if offered_at is not None and offered_at >= end:
             offered_at = None
         if offered_at is not None:
-            met = offered_at <= due
+            met = not rhi.is_late(ended_at, offered_at)
             ref = f"Returned {in_words(returned.date())}, interview offered {in_words(timezone.localdate(offered_at))}"
         else:
             met = None if end <= due else False

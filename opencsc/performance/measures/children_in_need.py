@@ -11,6 +11,7 @@ from opencsc.assessment import rules
 from opencsc.assessment.models import Assessment, CINEpisode
 from opencsc.casework.models import Plan
 from opencsc.people.models import Child
+from opencsc.timescales.authority import timescale
 from opencsc.timescales.core import RED
 
 from .base import Row
@@ -55,19 +56,21 @@ def assessments_45wd(as_at: dt.date) -> list[Row]:
     Every child and family assessment completed (authorised) in the 12 months to the date. Met when
     it was completed within 45 working days of the referral that opened the episode of need: the
     working days after the referral date up to and including the completion date (DfE CIN table
-    C2; Working together 2018, ch.1 "Timeliness"; `assessment.rules.assessment_is_late`).
-    Source: assessments in the assessment app.
+    C2; Working together 2018, ch.1 "Timeliness"; `assessment.rules.assessment_is_late`), in the calendar
+    the rule counts in (``timescales.authority.timescale("assessment")``). Source: assessments in the
+    assessment app.
     """
     first, last = year_to(as_at)
+    assessment = timescale(rules.ASSESSMENT_RULE)
     rows = []
     for child_id, referral_date, completed in (
         Assessment.objects.filter(completed_date__gte=first, completed_date__lte=last)
         .values_list("episode__child_id", "episode__referral_date", "completed_date")
         .order_by("completed_date", "id")
     ):
-        days = rules.assessment_working_days(referral_date, completed)
+        days = rules.assessment_working_days(referral_date, completed, assessment)
         rows.append(Row(
-            child_id=child_id, met=not rules.assessment_is_late(referral_date, completed),
+            child_id=child_id, met=not rules.assessment_is_late(referral_date, completed, assessment),
             ref=f"Assessment completed {in_words(completed)}, {days} working days after the referral on "
                 f"{in_words(referral_date)}",
             on=completed,

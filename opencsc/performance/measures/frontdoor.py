@@ -11,8 +11,7 @@ import datetime as dt
 from django.utils import timezone
 
 from opencsc.frontdoor.models import ContactChild
-from opencsc.timescales.authority import authority_calendar, authority_settings
-from opencsc.timescales.core import due_date, get_rule
+from opencsc.timescales.authority import timescale
 
 from .base import Row
 from .common import day_bounds, in_words, year_to
@@ -26,16 +25,15 @@ def contacts_decided_1wd(as_at: dt.date) -> list[Row]:
     Every contact received in the 12 months to the date, one row for each child the contact names.
     Met when the manager's decision was recorded by the end of the first working day after the day
     the contact was received (the `contact_decision` timescale: Working together to safeguard
-    children 2023, ch.1, "within one working day"), counted on the authority's working-day calendar
-    (England and Wales bank holidays and its closure days). A contact not yet decided on the date is
+    children 2023, ch.1, "within one working day"), counted in the calendar the rule counts in
+    (``timescales.authority.timescale``: national working days unless the authority applies its closure
+    days to the rule). A contact not yet decided on the date is
     left out of the figure (met None) until its decision is due, then counts as not met. Decisions
     recorded after the date count as not yet made. Source: the front door's contact records.
     """
     first, last = year_to(as_at)
     start, end = day_bounds(first, last)
-    calendar = authority_calendar()
-    rule = get_rule("contact_decision")
-    settings = authority_settings()
+    decision = timescale("contact_decision")
     rows = []
     links = (ContactChild.objects.filter(contact__received_at__gte=start, contact__received_at__lt=end)
              .values_list("child_id", "contact__received_at", "contact__decided_at")
@@ -45,9 +43,9 @@ def contacts_decided_1wd(as_at: dt.date) -> list[Row]:
         decided = timezone.localdate(decided_at) if decided_at else None
         if decided is not None and decided > as_at:
             decided = None
-        due = due_date(rule, received, calendar, settings)
+        due = decision.due(received)
         if decided is not None:
-            met = decided <= due
+            met = not decision.is_late(received, decided)
             ref = f"Contact received {in_words(received)}, decided {in_words(decided)}"
         else:
             met = None if as_at <= due else False

@@ -11,7 +11,7 @@ from opencsc.people.models import Child
 from opencsc.protection import rules
 from opencsc.protection.models import Conference
 from opencsc.protection.selectors import cp_plans_for
-from opencsc.timescales.authority import authority_calendar
+from opencsc.timescales.authority import timescale
 from opencsc.timescales.core import DONE_LATE, RED
 
 from .base import Row
@@ -24,13 +24,13 @@ def icpc_15wd(as_at: dt.date) -> list[Row]:
 
     Every initial child protection conference held in the 12 months to the date. Met when it was held
     within 15 working days of the strategy discussion that started the section 47 enquiry (the
-    working days after that discussion up to and including the conference day, on the authority's
-    calendar): DfE CIN table C4; Working together 2018, "Initial child protection conferences";
+    working days after that discussion up to and including the conference day, in the calendar the
+    rule counts in: ``timescales.authority.timescale("icpc")``): DfE CIN table C4; Working together 2018, "Initial child protection conferences";
     `protection.rules.icpc_is_late`. A conference with no section 47 enquiry recorded is shown but
     left out of the figure (met None). Source: conferences in the protection app.
     """
     first, last = year_to(as_at)
-    calendar = authority_calendar()
+    icpc = timescale(rules.ICPC_RULE)
     rows = []
     for child_id, held_on, s47_start in (
         Conference.objects.filter(kind=Conference.Kind.INITIAL, meeting__held_on__gte=first,
@@ -42,9 +42,9 @@ def icpc_15wd(as_at: dt.date) -> list[Row]:
             rows.append(Row(child_id=child_id, met=None, on=held_on,
                             ref=f"Initial conference {in_words(held_on)}, no section 47 enquiry recorded"))
             continue
-        days = rules.icpc_working_days(s47_start, held_on, calendar)
+        days = rules.icpc_working_days(s47_start, held_on, icpc)
         rows.append(Row(
-            child_id=child_id, met=not rules.icpc_is_late(s47_start, held_on, as_at, calendar), on=held_on,
+            child_id=child_id, met=not rules.icpc_is_late(s47_start, held_on, as_at, icpc), on=held_on,
             ref=f"Initial conference {in_words(held_on)}, {days} working days after the strategy discussion on "
                 f"{in_words(s47_start)}",
         ))

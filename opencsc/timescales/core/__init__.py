@@ -25,14 +25,22 @@ from .engine import (
     RAG_STATUSES,
     RED,
     Clock,
+    Timescale,
+    Verdict,
     amber_from,
     clock_rag,
     clocks,
+    completed_on_time,
+    describe_overdue,
     due_date,
     next_due,
+    overdue_by,
+    overdue_unit,
     rag,
+    rule_calendar,
 )
 from .rules import (
+    CALENDAR_SETTINGS,
     EACH_PLACEMENT,
     FROM_ACTUAL_PREVIOUS,
     LOCAL,
@@ -55,10 +63,11 @@ from .rules import (
 )
 
 __all__ = [
-    "AMBER", "CALENDAR_DAYS", "DONE", "DONE_LATE", "EACH_PLACEMENT", "FROM_ACTUAL_PREVIOUS", "GREEN", "HOURS",
+    "AMBER", "CALENDAR_DAYS", "CALENDAR_SETTINGS", "DONE", "DONE_LATE", "EACH_PLACEMENT", "FROM_ACTUAL_PREVIOUS", "GREEN", "HOURS",
     "LOCAL", "MONTHS", "NONE", "NOT_MODELLED", "RAG_STATUSES", "RED", "RESTARTS", "RULES", "RULES_BY_CODE",
     "STATUTORY", "STATUTORY_GUIDANCE", "UNITS", "WEEKS", "WORKING_DAYS", "Clock", "Extension", "Period", "Rule",
     "Switch", "WorkingDayCalendar", "amber_from", "clock_rag", "clocks", "default_settings", "describe_period",
     "due_date", "effective_rule", "effective_rules", "england_and_wales_bank_holidays", "get_rule", "next_due",
-    "rag", "rule_override_errors",
+    "rag", "rule_override_errors", "Timescale", "Verdict", "completed_on_time", "describe_overdue", "overdue_by", "overdue_unit",
+    "rule_calendar",
 ]

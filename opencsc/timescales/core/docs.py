@@ -34,6 +34,15 @@ def _amber(rule: Rule) -> str:
     return f"{rule.amber_within} before"
 
 
+def counting(rule: Rule) -> str:
+    """How the rule counts working days, in words: which calendar, and whether the start day counts."""
+    if not rule.counts_working_days:
+        return "Not counted in working days"
+    text = ("Working days without the authority's closure days" if rule.applies_closures
+            else "National working days (closure days count)")
+    return text + ("; the start day counts" if rule.counts_start_day else "")
+
+
 def rule_row(rule: Rule) -> str:
     rows = ", ".join(str(r) for r in sorted(set(rule.rows)))
     events = f"{_event(rule.start_event)} → {_event(rule.end_event)}"
@@ -44,6 +53,9 @@ def rule_row(rule: Rule) -> str:
         notes += " Done before the start counts as on time."
     if rule.count_start_day is not None:
         notes += " Start day counted." if rule.count_start_day else " Start day not counted."
+    calendar = "—"
+    if rule.counts_working_days:
+        calendar = "with closure days" if rule.applies_closures else "national"
     cells = [
         f"`{rule.code}`",
         rule.name,
@@ -55,6 +67,7 @@ def rule_row(rule: Rule) -> str:
         rule.source,
         rule.status,
         "yes" if rule.configurable else "no",
+        calendar,
         notes.strip(),
     ]
     return "| " + " | ".join(_cell(c) for c in cells) + " |"
@@ -70,13 +83,23 @@ def generate_markdown() -> str:
         "Status: *statutory* (an Act or regulations), *statutory guidance*, or *local* practice.",
         "Local rules are configurable: the values below are the defaults.",
         "",
-        "Working days exclude weekends and England and Wales bank holidays (and any closure days the",
-        "authority sets). Durations follow the DfE convention: the start day is day 0.",
+        "Working days exclude weekends and England and Wales bank holidays. The *Working days* column says",
+        "which calendar each rule counts in by default: *national* (statutory and statutory-guidance rules, as",
+        "the DfE's published measures count: the authority's closure days are working days) or *with closure",
+        "days* (local rules skip the closure days the authority sets). The authority may change this for any",
+        "rule counted in working days, and whether the start day counts (`closures` and `count_start_day` in",
+        "its timescale settings). Durations follow the DfE convention: the start day is day 0.",
+        "",
+        "Overdue is counted in the rule's own unit, the same on every page: working days after the due date",
+        "up to today for a working-day step, elapsed hours for an hour clock, days otherwise; once past the",
+        "due date it is at least 1. Hour clocks (72 hours) run in elapsed time, so across a clock change 72",
+        "hours are 72 real hours, and so does their amber.",
         f"Example: {describe_period(20, 'working_days')} from Monday 2 March 2026 is "
         f"{_long_date(WorkingDayCalendar().add_working_days(dt.date(2026, 3, 2), 20))}.",
         "",
-        "| Code | Rule | Row | Timescale | Amber | Start → end | Restart | Source | Status | Configurable | Notes |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| Code | Rule | Row | Timescale | Amber | Start → end | Restart | Source | Status | Configurable | "
+        "Working days | Notes |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     lines += [rule_row(rule) for rule in sorted(RULES, key=lambda r: (r.row, r.code))]
     lines += ["", "## Restarts", ""]

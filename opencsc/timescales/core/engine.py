@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .calendar import CALENDAR_DAYS, HOURS, WorkingDayCalendar, _as_date
+from .calendar import CALENDAR_DAYS, HOURS, WORKING_DAYS, WorkingDayCalendar, _as_date, describe_period
 from .rules import NONE, Period, Rule, effective_rule
 
 GREEN = "green"
@@ -209,9 +209,12 @@ def next_due(
 
 
 def _pair(a: Moment, b: Moment) -> tuple[Moment, Moment]:
-    """Compare a date with a datetime by their dates."""
+    """Compare a date with a datetime by their dates; two aware datetimes as instants (Python compares
+    two datetimes in the same time zone by their wall-clock times, wrong across a clock change)."""
     if isinstance(a, dt.datetime) != isinstance(b, dt.datetime):
         return _as_date(a), _as_date(b)
+    if isinstance(a, dt.datetime) and a.tzinfo is not None and b.tzinfo is not None:
+        return a.astimezone(dt.UTC), b.astimezone(dt.UTC)
     return a, b
 
 
@@ -232,6 +235,8 @@ def amber_from(due: Moment, amber_within: int | dt.timedelta | Period, calendar:
         return due - amber_within
     if amber_within.unit == HOURS:
         if isinstance(due, dt.datetime):
+            if due.tzinfo is not None:  # elapsed time: 24 hours before is 24 real hours, across a clock change too
+                return WorkingDayCalendar.add_hours(due, -amber_within.length)
             return due - dt.timedelta(hours=amber_within.length)
         return due - dt.timedelta(days=-(-amber_within.length // 24))
     if calendar is None:
@@ -270,4 +275,121 @@ def clock_rag(
     clock: Clock, rule: Rule, today: Moment, calendar: WorkingDayCalendar, settings: Settings = None
 ) -> str:
     rule = effective_rule(rule, settings)
-    return rag(clock.due, today, rule.amber_within, clock.completed_on, calendar=calendar)
+    if clock.completed_on is not None:
+        on_time = completed_on_time(overdue_unit(rule, clock.step), clock.completed_on, clock.due, calendar)
+        return DONE if on_time else DONE_LATE
+    return rag(clock.due, today, rule.amber_within, calendar=calendar)
+
+
+# -- The rule's calendar, overdue in the rule's unit, and the verdict ------------------------------
+
+
+def rule_calendar(rule: Rule, local: WorkingDayCalendar, national: WorkingDayCalendar) -> WorkingDayCalendar:
+    """The calendar ``rule`` counts in: ``local`` (with the authority's closure days) if the rule applies
+    them (``Rule.applies_closures``: local rules by default), else ``national`` (bank holidays only)."""
+    return local if rule.applies_closures else national
+
+
+def overdue_unit(rule: Rule, step: int = 0) -> str:
+    """The unit overdue is counted in: working days or hours for a step counted in them, else days."""
+    steps = rule.steps
+    unit = steps[min(step, len(steps) - 1)].unit
+    return unit if unit in (WORKING_DAYS, HOURS) else CALENDAR_DAYS
+
+
+def overdue_by(unit: str, due: Moment, now: Moment, calendar: WorkingDayCalendar) -> int:
+    """How far past ``due`` ``now`` is, in ``unit`` (``overdue_unit``); 0 if not past it.
+
+    Working days are those after the due date up to and including today (0 on the Saturday after a
+    Friday due date: past it, but no working day lost yet); hours are whole hours of elapsed time
+    (0 for a few minutes past a 72-hour clock); days are calendar days (at least 1 once past).
+    ``describe_overdue`` says each in words.
+    """
+    if _le(now, due):
+        return 0
+    if unit == HOURS and isinstance(due, dt.datetime) and isinstance(now, dt.datetime):
+        a, b = _pair(due, now)
+        return int((b - a).total_seconds() // 3600)
+    due_day, today = _as_date(due), _as_date(now)
+    if unit == WORKING_DAYS:
+        return calendar.working_days_between(due_day, today, count_start_day=False)
+    return max(1, (today - due_day).days)
+
+
+def describe_overdue(amount: int, unit: str) -> str:
+    """'3 working days overdue', '2 days overdue', '5 hours overdue' (said so when none is lost yet)."""
+    if amount == 0 and unit == WORKING_DAYS:
+        return "Due date passed, no working day lost yet"
+    if amount == 0 and unit == HOURS:
+        return "Less than 1 hour overdue"
+    return f"{describe_period(amount, unit)} overdue"
+
+
+def completed_on_time(unit: str, completed: Moment, due: Moment, calendar: WorkingDayCalendar) -> bool:
+    """Done by the due date; for a step counted in working days, also done before the next working day
+    after it (on the Saturday after a Friday due date it still took the working days allowed, as the DfE
+    counts: the working days after the start up to and including the day it was done)."""
+    if _le(completed, due):
+        return True
+    if unit == WORKING_DAYS:
+        return calendar.working_days_between(_as_date(due), _as_date(completed), count_start_day=False) == 0
+    return False
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Where one clock stands: its due date, RAG and, once past it, by how much, in the rule's unit."""
+
+    due: Moment
+    rag: str
+    overdue: int = 0
+    unit: str = WORKING_DAYS
+    completed_on: Moment | None = None
+
+    @property
+    def on_time(self) -> bool | None:
+        """True/False once completed; None while outstanding."""
+        return None if self.completed_on is None else self.rag == DONE
+
+    @property
+    def overdue_text(self) -> str:
+        return describe_overdue(self.overdue, self.unit) if self.rag == RED else ""
+
+
+@dataclass(frozen=True)
+class Timescale:
+    """One rule (the authority's values applied) with the calendar it counts in: every page, list,
+    export and indicator asks one of these for a due date and a verdict."""
+
+    rule: Rule
+    calendar: WorkingDayCalendar
+
+    def due(self, start: Moment) -> Moment:
+        return due_date(self.rule, start, self.calendar)
+
+    def elapsed(self, start: Moment, end: Moment) -> int:
+        """From ``start`` to ``end`` in the rule's unit, counted as the rule counts (working days after the
+        start up to and including the end, unless the start day counts; whole hours; else days)."""
+        if self.rule.unit == HOURS:
+            a, b = _pair(start, end)
+            return int((b - a).total_seconds() // 3600)
+        if self.rule.unit == WORKING_DAYS:
+            return self.calendar.working_days_between(start, end, count_start_day=self.rule.counts_start_day)
+        return (_as_date(end) - _as_date(start)).days
+
+    def is_late(self, start: Moment, completed: Moment) -> bool:
+        """Completed after the due date (``completed_on_time``)."""
+        return not completed_on_time(overdue_unit(self.rule), completed, self.due(start), self.calendar)
+
+    def verdict(self, start: Moment, now: Moment, completed: Moment | None = None) -> Verdict:
+        return self.verdict_for(self.due(start), now, completed)
+
+    def verdict_for(self, due: Moment, now: Moment, completed: Moment | None = None, *, step: int = 0) -> Verdict:
+        """The verdict on a clock due on ``due`` (a step of a sequence: ``step``) as at ``now``."""
+        unit = overdue_unit(self.rule, step)
+        if completed is not None:
+            status = DONE if completed_on_time(unit, completed, due, self.calendar) else DONE_LATE
+        else:
+            status = rag(due, now, self.rule.amber_within, calendar=self.calendar)
+        amount = overdue_by(unit, due, now, self.calendar) if status == RED else 0
+        return Verdict(due=due, rag=status, overdue=amount, unit=unit, completed_on=completed)

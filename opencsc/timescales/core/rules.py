@@ -21,6 +21,13 @@ Restart kinds (``Rule.restart``):
 
 Local-practice rules (``configurable=True``) carry the defaults from the
 table; ``effective_rule(rule, settings)`` applies the authority's values.
+
+The calendar of each rule: a statutory or statutory-guidance rule counts national
+working days (England and Wales bank holidays only, as the DfE's published measures
+do); a local rule also skips the authority's closure days. ``Rule.closures`` says
+which (None: by the status), and the authority may change it for any rule counted in
+working days, as it may whether the start day counts (``count_start_day``):
+``rule_calendar`` picks the calendar.
 """
 
 from __future__ import annotations
@@ -144,6 +151,8 @@ class Rule:
     stop_events: tuple[str, ...] = ()
     # None: use the calendar's (the authority's) convention.
     count_start_day: bool | None = None
+    # Whether the authority's closure days are skipped (None: local rules skip them, national ones do not).
+    closures: bool | None = None
     # The end event may come first ("before the placement, or within 5 working days"):
     # an end event since the previous start completes the next clock as soon as it starts.
     may_complete_before_start: bool = False
@@ -189,6 +198,26 @@ class Rule:
     @property
     def uses_datetimes(self) -> bool:
         return self.unit == HOURS
+
+    @property
+    def applies_closures(self) -> bool:
+        """Whether the authority's closure days are skipped: a national rule counts national working
+        days unless the authority has said otherwise; a local rule skips them unless it has said not."""
+        return self.status == LOCAL if self.closures is None else self.closures
+
+    @property
+    def counts_start_day(self) -> bool:
+        return bool(self.count_start_day)
+
+    @property
+    def counts_working_days(self) -> bool:
+        """Whether any period of the rule is in working days (else closure days and the start day change nothing)."""
+        periods = [*self.steps, self.amber_within]
+        if self.switch is not None:
+            periods.append(self.switch.interval)
+        if self.extension is not None:
+            periods.append(self.extension.by)
+        return any(p.unit == WORKING_DAYS for p in periods)
 
     def describe_length(self) -> str:
         """In words: '20 working days, then 3 months, then every 6 months'."""
@@ -563,6 +592,9 @@ def get_rule(code: str) -> Rule:
 # -- The authority's settings --------------------------------------------
 
 OVERRIDABLE = ("length", "unit", "then", "amber_within")
+# Settable for every rule counted in working days, national or local.
+CALENDAR_SETTINGS = ("closures", "count_start_day")
+SETTINGS = (*OVERRIDABLE, *CALENDAR_SETTINGS)
 
 
 def _as_period(value: Any) -> Period:
@@ -572,14 +604,26 @@ def _as_period(value: Any) -> Period:
     return Period(int(length), unit)
 
 
+def _calendar_errors(rule: Rule, values: Mapping[str, Any]) -> list[str]:
+    errors = []
+    if "closures" in values and not isinstance(values["closures"], bool):
+        errors.append("Choose whether the authority's closure days count as working days")
+    if "count_start_day" in values and not isinstance(values["count_start_day"], bool):
+        errors.append("Choose whether the start day counts")
+    return errors
+
+
 def rule_override_errors(rule: Rule, values: Mapping[str, Any]) -> list[str]:
     """What is wrong with an authority's settings for one rule, in plain words (empty when fine)."""
     errors: list[str] = []
-    if not rule.configurable:
-        return [f"{rule.name} is set nationally and cannot be changed"]
-    unknown = sorted(set(values) - set(OVERRIDABLE))
+    unknown = sorted(set(values) - set(SETTINGS))
     if unknown:
         errors.append(f"Unknown setting: {', '.join(unknown)}")
+    if not rule.configurable:
+        if set(values) & set(OVERRIDABLE):
+            errors.insert(0, f"{rule.name} is set nationally and cannot be changed")
+            return errors
+        return errors + _calendar_errors(rule, values) or _working_days_errors(rule, values)
     unit = values.get("unit", rule.unit)
     if unit not in UNITS or unit == HOURS:
         errors.append("Choose working days, days, weeks or months")
@@ -601,28 +645,43 @@ def rule_override_errors(rule: Rule, values: Mapping[str, Any]) -> list[str]:
             minimum = 0 if key == "amber_within" else 1
             if period.unit == HOURS or period.length < minimum:
                 errors.append("Enter each period as a whole number of working days, days, weeks or months")
-    return errors
+    return errors + _calendar_errors(rule, values) or _working_days_errors(rule, values)
 
 
-def effective_rule(rule: Rule, settings: Mapping[str, Mapping[str, Any]] | None = None) -> Rule:
-    """The rule with the authority's values applied (only for local-practice rules).
+def _working_days_errors(rule: Rule, values: Mapping[str, Any]) -> list[str]:
+    """Closure days and the start day change only what is counted in working days."""
+    if set(values) & set(CALENDAR_SETTINGS) and not _applied(rule, values).counts_working_days:
+        return [f"{rule.name} is not counted in working days, so closure days and the start day make no "
+                "difference to it"]
+    return []
 
-    ``settings`` maps a rule code to overrides, for example
-    ``{"cp_visit": {"length": 2, "unit": "weeks"}}`` or
-    ``{"cp_core_group": {"then": [(1, "months")]}}``.
-    """
-    if not settings or rule.code not in settings:
-        return rule
-    values = settings[rule.code]
-    errors = rule_override_errors(rule, values)
-    if errors:
-        raise ValueError(f"{rule.code}: {'; '.join(errors)}.")
-    changes: dict[str, Any] = {k: values[k] for k in ("length", "unit") if k in values}
+
+def _applied(rule: Rule, values: Mapping[str, Any]) -> Rule:
+    changes: dict[str, Any] = {k: values[k] for k in ("length", "unit", *CALENDAR_SETTINGS) if k in values}
     if "then" in values:
         changes["then"] = tuple(_as_period(p) for p in values["then"])
     if "amber_within" in values:
         changes["amber_within"] = _as_period(values["amber_within"])
     return dataclasses.replace(rule, **changes)
+
+
+def effective_rule(rule: Rule, settings: Mapping[str, Mapping[str, Any]] | None = None) -> Rule:
+    """The rule with the authority's values applied: the timescale itself only for local-practice
+    rules; whether closure days apply and whether the start day counts for any rule.
+
+    ``settings`` maps a rule code to overrides, for example
+    ``{"cp_visit": {"length": 2, "unit": "weeks"}}``, ``{"cp_core_group": {"then": [(1, "months")]}}``
+    or ``{"assessment": {"closures": True}}``.
+    """
+    if not settings or rule.code not in settings:
+        return rule
+    values = settings[rule.code]
+    if not values:
+        return rule
+    errors = rule_override_errors(rule, values)
+    if errors:
+        raise ValueError(f"{rule.code}: {'; '.join(errors)}.")
+    return _applied(rule, values)
 
 
 def effective_rules(
@@ -646,7 +705,7 @@ def default_settings() -> dict[str, dict[str, Any]]:
 
 
 __all__ = [
-    "EACH_PLACEMENT", "FROM_ACTUAL_PREVIOUS", "LOCAL", "NONE", "NOT_MODELLED", "RESTARTS", "RULES",
+    "CALENDAR_SETTINGS", "EACH_PLACEMENT", "FROM_ACTUAL_PREVIOUS", "LOCAL", "NONE", "NOT_MODELLED", "RESTARTS", "RULES",
     "RULES_BY_CODE", "STATUTORY", "STATUTORY_GUIDANCE", "Extension", "Period", "Rule", "Switch",
     "default_settings", "effective_rule", "effective_rules", "get_rule", "rule_override_errors",
 ]

@@ -12,6 +12,7 @@ from opencsc.timescales.core import (
     GREEN,
     RED,
     RULES,
+    WORKING_DAYS,
     Period,
     WorkingDayCalendar,
     amber_from,
@@ -96,9 +97,17 @@ def test_first_due_date(rule):
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 @pytest.mark.parametrize("late", [False, True], ids=["on_time", "late"])
 def test_the_end_event_completes_the_clock(rule, late):
-    # Given a clock started at START, and the end event on the due date (or just after it)
+    # Given a clock started at START, and the end event on the due date (or just after it: for a rule
+    # counted in working days, the next working day, as a weekend after the due date loses no working day)
     due = FIRST_DUE[rule.code]
-    done_at = due + (dt.timedelta(minutes=1) if rule.uses_datetimes else ONE_DAY) if late else due
+    if not late:
+        done_at = due
+    elif rule.uses_datetimes:
+        done_at = due + dt.timedelta(minutes=1)
+    elif rule.unit == WORKING_DAYS:
+        done_at = CAL.add_working_days(due, 1, count_start_day=False)
+    else:
+        done_at = due + ONE_DAY
     events = [(rule.start_event, start_for(rule)), (rule.end_event, done_at)]
     # When the clocks are worked out
     history = clocks(rule, events, CAL)

@@ -10,7 +10,8 @@ from opencsc.accounts.models import AccessLog
 from opencsc.accounts.roles import CASEWORK_ROLES, MANAGER_ROLES, Role
 from opencsc.core.models import AuditEvent
 from opencsc.people.models import Child
-from opencsc.timescales.core import RULES, WorkingDayCalendar
+from opencsc.timescales.authority import authority_settings
+from opencsc.timescales.core import RULES, RULES_BY_CODE, WorkingDayCalendar, effective_rule
 from opencsc.timescales.models import ClosureDay, LocalRuleSetting, MissedTimescaleReason
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,8 @@ def test_my_work_shows_what_is_due_red_first_with_a_link_to_the_child(
     assert "Visits to a child on a child protection plan" in html
     due = WorkingDayCalendar().add(_overdue_start(today), 10, "working_days")
     assert _short(due) in html
-    assert f"{(today - due).days} days overdue" in html
+    overdue = max(1, WorkingDayCalendar().working_days_between(due, today))  # in the rule's unit
+    assert f"{overdue} working day{'' if overdue == 1 else 's'} overdue" in html
     assert "Record why it was missed" in html
     assert reverse("timescales:missed_reason", args=[late.pk, "cp_visit"]) in html
 
@@ -270,11 +272,60 @@ def test_a_stale_form_is_refused(signed_in):
 
 
 def test_a_statutory_rule_cannot_be_changed(signed_in):
+    """Only how it counts working days may be set: a length posted for it is ignored."""
     client = signed_in(Role.SERVICE_MANAGER)
 
+    page = client.get(reverse("timescales:setting_edit", args=["assessment"])).content.decode()
     response = client.post(reverse("timescales:setting_edit", args=["assessment"]), _setting_data())
 
+    assert 'name="length"' not in page and 'name="closures"' in page
+    assert response.status_code == 302
+    assert not any(s.values for s in LocalRuleSetting.objects.all())
+    assert effective_rule(RULES_BY_CODE["assessment"], authority_settings()).length == 45
+
+
+def test_a_rule_not_counted_in_working_days_has_no_setting(signed_in):
+    client = signed_in(Role.SERVICE_MANAGER)
+
+    response = client.post(reverse("timescales:setting_edit", args=["cla_visit"]), {"closures": "skip"})
+
     assert response.status_code == 404
+    assert LocalRuleSetting.objects.count() == 0
+
+
+@pytest.mark.parametrize("code", ["assessment", "cp_visit"])
+@pytest.mark.parametrize("closures, count_start_day", [("skip", "no"), ("count", "no"), ("skip", "yes"),
+                                                       ("count", "yes")])
+def test_the_calendar_of_any_working_day_rule_can_be_set(signed_in, code, closures, count_start_day):
+    client = signed_in(Role.SERVICE_MANAGER)
+    rule = RULES_BY_CODE[code]
+    data = {"version": "0", "closures": closures, "count_start_day": count_start_day}
+    if rule.configurable:
+        data.update(length="10", unit="working_days", then_length="10", then_unit="working_days",
+                    amber_length="2", amber_unit="working_days")
+
+    response = client.post(reverse("timescales:setting_edit", args=[code]), data)
+
+    assert response.status_code == 302
+    current = effective_rule(rule, authority_settings())
+    assert current.applies_closures is (closures == "skip")
+    assert current.counts_start_day is (count_start_day == "yes")
+    stored = LocalRuleSetting.objects.get(rule_code=code).values
+    # Only what differs from the rule's default is stored.
+    assert ("closures" in stored) is ((closures == "skip") != rule.applies_closures)
+    assert ("count_start_day" in stored) is (count_start_day == "yes")
+    settings_page = client.get(reverse("timescales:settings")).content.decode()
+    assert rule.name in settings_page
+
+
+def test_a_wrong_calendar_choice_is_refused_in_plain_words(signed_in):
+    client = signed_in(Role.SERVICE_MANAGER)
+
+    response = client.post(reverse("timescales:setting_edit", args=["assessment"]),
+                           {"version": "0", "closures": "sometimes"})
+
+    assert response.status_code == 200
+    assert "Choose whether to skip the authority&#x27;s closure days" in response.content.decode()
     assert LocalRuleSetting.objects.count() == 0
 
 

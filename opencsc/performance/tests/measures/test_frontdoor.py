@@ -62,12 +62,18 @@ def test_a_decision_after_the_date_does_not_count_yet():
     assert [r.met for r in contacts_decided_1wd(dt.date(2026, 3, 9))] == [True]
 
 
-def test_authority_closure_days_are_not_working_days():
-    from opencsc.timescales.models import ClosureDay
+@pytest.mark.parametrize("skip_closures, met", [
+    (None, False),  # a national rule: the closure day is a working day, as the DfE counts
+    (True, True),  # the authority set the rule to skip its closure days
+])
+def test_authority_closure_days_count_as_the_rule_says(skip_closures, met):
+    from opencsc.timescales.models import ClosureDay, LocalRuleSetting
 
     ClosureDay.objects.create(date=dt.date(2026, 3, 9), reason="Office move")
+    if skip_closures is not None:
+        LocalRuleSetting.objects.create(rule_code="contact_decision", values={"closures": skip_closures})
     contact(dt.date(2026, 3, 6), dt.date(2026, 3, 10))
-    assert [r.met for r in contacts_decided_1wd(AS_AT)] == [True]
+    assert [r.met for r in contacts_decided_1wd(AS_AT)] == [met]
 
 
 @pytest.mark.parametrize(("received", "counted"), [
