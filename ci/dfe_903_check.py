@@ -359,6 +359,7 @@ def years_to_check(today: dt.date) -> list:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=SEED, help="The synthetic authority's seed.")
     parser.add_argument("--size", type=float, default=SIZE)
     parser.add_argument("--today", type=dt.date.fromisoformat, default=TODAY,
                         help="The synthetic authority's today (YYYY-MM-DD); with --database, the day it was made.")
@@ -381,9 +382,9 @@ def main(argv=None) -> int:
     from django.core.management import call_command
 
     if not args.database:
-        print(f"== generating a synthetic authority (seed {SEED}, size {args.size:g}, today {args.today:%d %b %Y})")
+        print(f"== generating a synthetic authority (seed {args.seed}, size {args.size:g}, today {args.today:%d %b %Y})")
         call_command("migrate", verbosity=0)
-        call_command("generate_authority", seed=SEED, size=args.size, today=args.today, quiet=True, verbosity=0)
+        call_command("generate_authority", seed=args.seed, size=args.size, today=args.today, quiet=True, verbosity=0)
     years = years_to_check(args.today)
     failures = []
     for year in years:
