@@ -130,7 +130,8 @@ def build_both(year):
 # files in ci/dfe_tool_bugs/ (check_tool_bugs runs them through the tool: when it stops showing a bug, the check
 # fails and says which allowance to remove), and checked against the records before it is let pass.
 # 1001, 1002: a care leaver who left care before last year is not in this or last year's Episodes (the DfE's
-#   own note on both rules). Let pass only when the records show a period of care that began before last year.
+#   own note on both rules). Let pass only when the records show a former relevant child (13 weeks looked
+#   after from 14, some after 16) with a period of care that began before last year.
 # SW12STG2: the tool asks for social worker episodes of children who left care in the year (not looked after
 #   on 31 March). Let pass only for those children, when the return has none for them.
 # 575, 577: the tool's rules share the Episodes table and one fills its blank DEC in place, so an open episode
@@ -150,8 +151,7 @@ def known_false_positive(code: str, child: str, year, files: dict[str, bytes]) -
     from opencsc.returns.ssda903.tables import read_csv
 
     if code in ("1001", "1002"):
-        return PeriodOfCare.objects.filter(child__la_child_id=child, start_date__lt=year.start.replace(
-            year=year.start.year - 1)).exists()
+        return eligible_care_leaver(child, year)
     if code == "191":
         _, episodes = read_csv(files["episodes.csv"])
         mine = [e for e in episodes if e["CHILD"] == child]
@@ -177,6 +177,23 @@ def known_false_positive(code: str, child: str, year, files: dict[str, bytes]) -
         left_care = bool(mine) and bool(mine[-1]["DEC"]) and mine[-1]["REC"] != "X1"
         return left_care and not any(r["CHILD"] == child for r in sw)
     return False
+
+
+def eligible_care_leaver(child: str, year) -> bool:
+    """The records show a former relevant child (13 weeks looked after from 14, some of it after 16) whose
+    care the tool cannot see: a period of care that began before last year's collection year."""
+    from opencsc.care.models import PeriodOfCare
+    from opencsc.wellbeing.rules import birthday
+
+    periods = list(PeriodOfCare.objects.filter(child__la_child_id=child).select_related("child"))
+    if not periods or periods[0].child.date_of_birth is None:
+        return False
+    dob = periods[0].child.date_of_birth
+    from_14, from_16 = birthday(dob, 14), birthday(dob, 16)
+    days_from_14 = sum(max(0, ((p.end_date or year.end) - max(p.start_date, from_14)).days) for p in periods)
+    after_16 = any((p.end_date or year.end) > from_16 for p in periods)
+    before_last_year = any(p.start_date < year.start.replace(year=year.start.year - 1) for p in periods)
+    return days_from_14 >= 91 and after_16 and before_last_year
 
 
 def real_errors(errors, year, files) -> Counter:
