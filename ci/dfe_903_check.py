@@ -140,11 +140,10 @@ def build_both(year):
 #   of care is seen as ended. Let pass only when the child is still looked after at the end of the year (the
 #   last episode has no DEC) and every missing episode with no end started after the child's first episode.
 # 503D: the tool applies its H5-to-K3 exception in 2023-24 and 2024-25 but not in 2025-26, the year H5 went.
-# 503F: a continuing H5 placement had no URN in 2024-25 (rule 222) and must have one as K3 (rule 218).
 #   Let pass only for an H5 placement open at the end of last year returned as K3.
 # 191: the tool counts a child whose care ended on 31 March as looked after for 12 months at 31 March; the 903
 #   counts only those still looked after then. Let pass only for children whose last episode ended on 31 March.
-KNOWN_TOOL_FALSE_POSITIVES = ("1001", "1002", "SW12STG2", "575", "577", "503D", "503F", "191")
+KNOWN_TOOL_FALSE_POSITIVES = ("1001", "1002", "SW12STG2", "575", "577", "503D", "191")
 H5_TO_K3 = ("H5", "K3")
 
 
@@ -157,13 +156,12 @@ def known_false_positive(code: str, child: str, year, files: dict[str, bytes]) -
         _, episodes = read_csv(files["episodes.csv"])
         mine = [e for e in episodes if e["CHILD"] == child]
         return bool(mine) and mine[-1]["DEC"] == f"{year.end:%d/%m/%Y}"
-    if code in ("503D", "503F"):
+    if code == "503D":
         _, episodes = read_csv(files["episodes.csv"])
         _, last = read_csv(files["last/episodes.csv"])
         mine = [e for e in episodes if e["CHILD"] == child]
         before = [e for e in last if e["CHILD"] == child]
-        return bool(mine and before) and (before[-1]["PLACE"], mine[0]["PLACE"]) == H5_TO_K3 and (
-            code == "503D" or not before[-1]["URN"])
+        return bool(mine and before) and (before[-1]["PLACE"], mine[0]["PLACE"]) == H5_TO_K3
     if code in ("575", "577"):
         _, episodes = read_csv(files["episodes.csv"])
         _, missing = read_csv(files["missing.csv"])

@@ -17,7 +17,7 @@ from opencsc.adoption.models import AdoptionPlan, PermanenceOrder
 from opencsc.care.models import CareEpisode, LookedAfterReview, PeriodOfCare
 from opencsc.careleavers.models import CareLeaver, Contact
 from opencsc.casework.models import Allocation
-from opencsc.codes.ssda903 import placement_codes
+from opencsc.codes.ssda903 import placement_codes, sex_returned
 from opencsc.missing.models import MissingEpisode
 from opencsc.people.models import Child
 from opencsc.returns.base import CollectionYear, ReturnFile
@@ -138,13 +138,13 @@ def build_rows(year: CollectionYear, *, progress=None) -> tuple[dict[str, list[d
             age = _age_on(dob, end)
             upn = UPN_UNDER_SCHOOL_AGE if age is not None and age < 5 else UPN_NOT_OBTAINED
         tables["Header"].append({
-            "CHILD": la_id, "SEX": sex, "DOB": fmt_date(dob), "ETHNIC": ethnicity, "UPN": upn,
+            "CHILD": la_id, "SEX": sex_returned(sex, year.ending), "DOB": fmt_date(dob), "ETHNIC": ethnicity, "UPN": upn,
             "MOTHER": "0" if sex == "F" and pk in looked_after else "",
             "MC_DOB": "",
         })
         duc = uasc_ceased or (_birthday(dob, 18) if is_uasc and dob else None)
         if (is_uasc or uasc_ceased) and (duc is None or duc >= start):  # ceased in or after the year (rule 104)
-            tables["UASC"].append({"CHILD": la_id, "SEX": sex, "DOB": fmt_date(dob), "DUC": fmt_date(duc)})
+            tables["UASC"].append({"CHILD": la_id, "SEX": sex_returned(sex, year.ending), "DOB": fmt_date(dob), "DUC": fmt_date(duc)})
 
     # An unaccompanied asylum-seeking child has no home postcode in England (rule 406: no distance).
     uasc = {pk for pk, c in children.items() if c[6] or c[7]}  # formerly UASC too: no home postcode

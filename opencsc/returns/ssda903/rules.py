@@ -21,14 +21,12 @@ from opencsc.codes import (
     REASON_NEW_EPISODE,
     REASON_PLACE_CHANGE,
     REVIEW_PARTICIPATION,
-    SEX,
     ssda903_list,
 )
-from opencsc.codes.ssda903 import PlacementCodes, placement_codes
+from opencsc.codes.ssda903 import PlacementCodes, placement_codes, sex_codes
 
 from .engine import Data, age_on, rule
 
-SEX_CODES = {code for code, _ in SEX.items}  # the DfE tool's 2024-25 codes: M, F, U
 ETHNIC_CODES = {code for code, _ in ETHNICITY.items}
 RNE_CODES = {code for code, _ in REASON_NEW_EPISODE.items}
 LS_CODES = {code for code, _ in LEGAL_STATUS.items}
@@ -95,7 +93,7 @@ def _last_ceased(data: Data, child: str) -> dt.date | None:
 
 @rule("101", table="Header", field="SEX")
 def sex_valid(data):
-    return _not_in(data, "Header", "SEX", SEX_CODES, blank_ok=False)
+    return _not_in(data, "Header", "SEX", sex_codes(data.end.year), blank_ok=False)  # 1 and 2 until 2023-24
 
 
 @rule("102", table="Header", field="DOB")

@@ -206,12 +206,13 @@ def test_validate_reports_progress():
     (CollectionYear(2026), "Z1", "PR4", "Z14", "", ""),  # "other placements" became Z11 to Z14, with no provider
     (CollectionYear(2026), "U4", "PR1", "U4", "PR1", "123456"),
     (CollectionYear(2026), "T1", "PR1", "T1", "", ""),  # temporary placements: no provider, no URN (213, 222)
-    (CollectionYear(2025), "H5", "PR4", "H5", "PR4", ""),  # as the 2024-25 return had them: H5 has no URN (222)
+    (CollectionYear(2025), "H5", "PR4", "H5", "PR4", "123456"),  # as the 2024-25 return had them (URN: 218)
+    (CollectionYear(2023), "H5", "PR4", "H5", "PR4", ""),  # until 2022-23 H5 had no URN (222)
     (CollectionYear(2025), "Z1", "PR4", "Z1", "", ""),  # until 2024-25 Z1 had no provider either (DfE 178)
     (CollectionYear(2025), "T4", "PR1", "T4", "", ""),
 ])
 def test_placement_codes_of_the_collection_year(year, recorded, provider, place, place_provider, urn):
-    _looked_after(start=dt.date(2024, 6, 1), place=recorded, provider=provider)
+    _looked_after(start=dt.date(2022, 6, 1), place=recorded, provider=provider)
     files = build(year)
     episode = _rows(files, "Episodes")[0]
     assert (episode["PLACE"], episode["PLACE_PROVIDER"], episode["URN"]) == (place, place_provider, urn)
@@ -302,3 +303,12 @@ def test_social_worker_episodes_leave_out_team_allocations_and_start_at_birth():
     rows = _rows(build(YEAR), "SWEpisodes")
     assert [(r["SW_ID"], r["SW_DECOM"], r["SW_DEC"]) for r in rows] == [
         (f"XX{worker.pk:06d}", "17/11/2025", "01/12/2025")]
+
+
+@pytest.mark.parametrize(("year", "sex"), [(CollectionYear(2024), "2"), (CollectionYear(2025), "F"), (YEAR, "F")])
+def test_sex_is_given_in_the_codes_of_the_collection_year(year, sex):
+    child = ChildFactory(date_of_birth=dt.date(2009, 2, 1), sex="F", is_uasc=True)
+    _looked_after(child, start=dt.date(2022, 6, 1))
+    files = build(year)
+    assert _rows(files, "Header")[0]["SEX"] == _rows(files, "UASC")[0]["SEX"] == sex
+    assert "101" not in {i.rule for i in validate_files({f.name: f.content for f in files}, year=year)}

@@ -282,7 +282,8 @@ def test_validate_files_works_out_the_year_when_not_given():
     (2026, "P2", "PR4", "", {"146"}),  # independent living went in 2025-26
     (2025, "T1", "PR1", "", {"178", "213"}),
     (2026, "T4", "PR1", "", {"213"}),  # the DfE's 2025-26 rule 178 leaves T4 to 213
-    (2025, "H5", "PR4", "123456", {"222"}),
+    (2025, "H5", "PR4", "123456", set()),  # H5 may have an Ofsted URN from 2023-24
+    (2023, "H5", "PR4", "123456", {"222"}),
     (2026, "K3", "", "123456", {"526"}),
 ])
 def test_placement_codes_are_those_of_the_year_validated(ending, place, provider, urn, rules):
@@ -292,3 +293,13 @@ def test_placement_codes_are_those_of_the_year_validated(ending, place, provider
     placement_rules = {"146", "178", "213", "222", "526"}
     found = {i.rule for i in run(tables, year) if i.rule in placement_rules and i.child_reference == "C3"}
     assert found == rules
+
+
+@pytest.mark.parametrize(("ending", "sex", "valid"), [
+    (2024, "1", True), (2024, "M", False), (2025, "M", True), (2025, "U", True), (2025, "1", False), (2026, "F", True),
+])
+def test_sex_codes_are_those_of_the_year_validated(ending, sex, valid):
+    tables = copy.deepcopy(CLEAN)
+    tables["Header"][0]["SEX"] = sex
+    found = [i for i in run(tables, CollectionYear(ending)) if i.rule == "101" and i.child_reference == "C1"]
+    assert (not found) == valid
