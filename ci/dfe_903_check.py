@@ -141,13 +141,16 @@ def build_both(year):
 #   last episode has no DEC) and every missing episode with no end started after the child's first episode.
 # 503D: the tool applies its H5-to-K3 exception in 2023-24 and 2024-25 but not in 2025-26, the year H5 went.
 #   Let pass only for an H5 placement open at the end of last year returned as K3.
+# 202: the DfE changed the SEX codes from 1 and 2 to M, F and U in 2024-25; the tool compares last year's code
+#   with this year's as text. Let pass only when last year's code is this year's in the old codes.
 # 191: the tool counts a child whose care ended on 31 March as looked after for 12 months at 31 March; the 903
 #   counts only those still looked after then. Let pass only for children whose last episode ended on 31 March.
-KNOWN_TOOL_FALSE_POSITIVES = ("1001", "1002", "SW12STG2", "575", "577", "503D", "191")
+KNOWN_TOOL_FALSE_POSITIVES = ("1001", "1002", "SW12STG2", "575", "577", "503D", "202", "191")
 H5_TO_K3 = ("H5", "K3")
 
 
 def known_false_positive(code: str, child: str, year, files: dict[str, bytes]) -> bool:
+    from opencsc.codes.ssda903 import sex_returned
     from opencsc.returns.ssda903.tables import parse_date, read_csv
 
     if code in ("1001", "1002"):
@@ -156,6 +159,12 @@ def known_false_positive(code: str, child: str, year, files: dict[str, bytes]) -
         _, episodes = read_csv(files["episodes.csv"])
         mine = [e for e in episodes if e["CHILD"] == child]
         return bool(mine) and mine[-1]["DEC"] == f"{year.end:%d/%m/%Y}"
+    if code == "202":
+        _, header = read_csv(files["header.csv"])
+        _, last = read_csv(files["last/header.csv"])
+        now = next((r["SEX"] for r in header if r["CHILD"] == child), None)
+        before = next((r["SEX"] for r in last if r["CHILD"] == child), None)
+        return year.ending == 2025 and now is not None and sex_returned(now, year.ending - 1) == before
     if code == "503D":
         _, episodes = read_csv(files["episodes.csv"])
         _, last = read_csv(files["last/episodes.csv"])
