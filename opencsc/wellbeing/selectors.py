@@ -253,8 +253,12 @@ def complaint_for(*, user, child: Child, complaint_id) -> Complaint:
 
 
 def oc2_cohort(*, year_end: dt.date, children: QuerySet[Child]) -> QuerySet[Child]:
-    """Children looked after continuously for at least 12 months at `year_end` (31 March): the OC2 cohort."""
-    periods = PeriodOfCare.objects.filter(child=OuterRef("pk"), start_date__lte=rules.months_before(year_end, 12)
+    """Children looked after continuously for at least 12 months at `year_end` (31 March): the OC2 cohort.
+
+    Twelve months at 31 March 2026 are 1 April 2025 to 31 March 2026, so a child who came into care on
+    1 April 2025 is in it (as in the DfE's rule 191, which counts a start after 1 April as a break)."""
+    first_day = rules.months_before(year_end, 12) + dt.timedelta(days=1)
+    periods = PeriodOfCare.objects.filter(child=OuterRef("pk"), start_date__lte=first_day
                                           ).filter(Q(end_date__isnull=True) | Q(end_date__gt=year_end))
     return children.filter(Exists(periods))
 

@@ -17,6 +17,7 @@ from opencsc.adoption.models import AdoptionPlan, PermanenceOrder
 from opencsc.care.models import CareEpisode, LookedAfterReview, PeriodOfCare
 from opencsc.careleavers.models import CareLeaver, Contact
 from opencsc.casework.models import Allocation
+from opencsc.codes.ssda903 import placement_codes, sex_returned
 from opencsc.missing.models import MissingEpisode
 from opencsc.people.models import Child
 from opencsc.returns.base import CollectionYear, ReturnFile
@@ -35,18 +36,6 @@ UPN_NOT_OBTAINED = "UN4"
 # records; anything else is OTHERS.
 SW_REASONS = {"Transferred after assessment": "TSPROC"}
 SHORTEST_SW_EPISODE_DAYS = 3  # the DfE tool's reading of "less than 24 hours"
-
-# Placement types the 2024 code book still lists but the DfE replaced from 2025-26 (its rule 146 list,
-# and rule 503D, which accepts an H5 placement last year followed by K3): H5 (semi-independent living)
-# became K3 (supported accommodation, registered with Ofsted) and Z1 (other placements) became Z14.
-PLACE_FROM_2026 = {"H5": "K3", "Z1": "Z14"}
-NO_PROVIDER = {"Z11", "Z12", "Z13", "Z14"}  # "other" placements: no provider from 2025-26 (rule 213)
-
-
-def place_code(place: str, year: CollectionYear) -> str:
-    """PLACE as the DfE asks for it in the collection year."""
-    return PLACE_FROM_2026.get(place, place) if year.ending >= 2026 else place
-
 
 def social_worker_id(worker_id: int | None) -> str:
     """SW_ID. The records hold no Social Work England registration number yet, so the worker is
@@ -149,16 +138,17 @@ def build_rows(year: CollectionYear, *, progress=None) -> tuple[dict[str, list[d
             age = _age_on(dob, end)
             upn = UPN_UNDER_SCHOOL_AGE if age is not None and age < 5 else UPN_NOT_OBTAINED
         tables["Header"].append({
-            "CHILD": la_id, "SEX": sex, "DOB": fmt_date(dob), "ETHNIC": ethnicity, "UPN": upn,
+            "CHILD": la_id, "SEX": sex_returned(sex, year.ending), "DOB": fmt_date(dob), "ETHNIC": ethnicity, "UPN": upn,
             "MOTHER": "0" if sex == "F" and pk in looked_after else "",
             "MC_DOB": "",
         })
         duc = uasc_ceased or (_birthday(dob, 18) if is_uasc and dob else None)
         if (is_uasc or uasc_ceased) and (duc is None or duc >= start):  # ceased in or after the year (rule 104)
-            tables["UASC"].append({"CHILD": la_id, "SEX": sex, "DOB": fmt_date(dob), "DUC": fmt_date(duc)})
+            tables["UASC"].append({"CHILD": la_id, "SEX": sex_returned(sex, year.ending), "DOB": fmt_date(dob), "DUC": fmt_date(duc)})
 
     # An unaccompanied asylum-seeking child has no home postcode in England (rule 406: no distance).
     uasc = {pk for pk, c in children.items() if c[6] or c[7]}  # formerly UASC too: no home postcode
+    codes = placement_codes(year.ending)
     ended_in_year_by_adoption: set[int] = set()
     started_in_year: dict[int, dt.date] = {}
     for (child_id, decom, dec, rne, ls, cin, rec, home, place, provider, placement_end, reason_change, pl_post,
@@ -168,13 +158,15 @@ def build_rows(year: CollectionYear, *, progress=None) -> tuple[dict[str, list[d
             ended_in_year_by_adoption.add(child_id)
         if rne == "S" and decom >= start:
             started_in_year.setdefault(child_id, decom)
-        place = place_code(place, year)
+        place = codes.returned(place)
         tables["Episodes"].append({
             "CHILD": ref[child_id], "DECOM": fmt_date(decom), "RNE": rne, "LS": ls, "CIN": cin, "PLACE": place,
-            "PLACE_PROVIDER": "" if place in NO_PROVIDER else (provider or ""),
+            # the year's placement types with no provider or no Ofsted URN have them left blank (178, 213, 222)
+            "PLACE_PROVIDER": "" if place in codes.no_provider else (provider or ""),
             "DEC": fmt_date(in_year_end), "REC": rec if in_year_end else "",
             "REASON_PLACE_CHANGE": reason_change if in_year_end and rec == "X1" and dec == placement_end else "",
-            "HOME_POST": "" if child_id in uasc else (home or ""), "PL_POST": pl_post or "", "URN": urn or "",
+            "HOME_POST": "" if child_id in uasc else (home or ""), "PL_POST": pl_post or "",
+            "URN": "" if place in codes.no_urn else (urn or ""),
         })
 
     # --- Reviews ------------------------------------------------------------------------------------------

@@ -17,25 +17,20 @@ from opencsc.codes import (
     ETHNICITY,
     LEGAL_STATUS,
     PLACEMENT_PROVIDER,
-    PLACEMENT_TYPE,
     REASON_EPISODE_CEASED,
     REASON_NEW_EPISODE,
     REASON_PLACE_CHANGE,
     REVIEW_PARTICIPATION,
-    SEX,
     ssda903_list,
 )
+from opencsc.codes.ssda903 import PlacementCodes, placement_codes, sex_codes
 
 from .engine import Data, age_on, rule
 
-SEX_CODES = {code for code, _ in SEX.items}  # the DfE tool's 2024-25 codes: M, F, U
 ETHNIC_CODES = {code for code, _ in ETHNICITY.items}
 RNE_CODES = {code for code, _ in REASON_NEW_EPISODE.items}
 LS_CODES = {code for code, _ in LEGAL_STATUS.items}
 CIN_CODES = {code for code, _ in CATEGORY_OF_NEED.items}
-# The 2024 code book's placement types as the DfE asks for them from 2025-26 (its rule 146): H5 became K3
-# and Z1 was split into Z11 to Z14.
-PLACE_CODES = {code for code, _ in PLACEMENT_TYPE.items} - {"H5", "Z1"} | {"K3", "Z11", "Z12", "Z13", "Z14"}
 PROVIDER_CODES = {code for code, _ in PLACEMENT_PROVIDER.items}
 REC_CODES = {code for code, _ in REASON_EPISODE_CEASED.items}
 CHANGE_CODES = {code for code, _ in REASON_PLACE_CHANGE.items}
@@ -47,6 +42,11 @@ LS_ADOPTR_CODES = {code for code, _ in ssda903_list("AD1", "LS_ADOPTR", "Legal s
 REASON_PLACED_CEASED_CODES = {code for code, _ in ssda903_list("PlacedAdoption", "REASON_PLACED_CEASED", "R").items}
 CONTINUATION = {"L", "P", "T", "U", "B"}
 UNDER_4 = "PN0"  # review participation: the child was under 4
+
+
+def _placement(data: Data) -> PlacementCodes:
+    """The placement codes of the collection year being validated (they changed from 2025-26)."""
+    return placement_codes(data.end.year)
 
 
 def _invalid_date(row, column) -> bool:
@@ -93,7 +93,7 @@ def _last_ceased(data: Data, child: str) -> dt.date | None:
 
 @rule("101", table="Header", field="SEX")
 def sex_valid(data):
-    return _not_in(data, "Header", "SEX", SEX_CODES, blank_ok=False)
+    return _not_in(data, "Header", "SEX", sex_codes(data.end.year), blank_ok=False)  # 1 and 2 until 2023-24
 
 
 @rule("102", table="Header", field="DOB")
@@ -132,12 +132,15 @@ def cin_valid(data):
 
 @rule("146", table="Episodes", field="PLACE")
 def place_valid(data):
-    return _not_in(data, "Episodes", "PLACE", PLACE_CODES, blank_ok=False)
+    return _not_in(data, "Episodes", "PLACE", _placement(data).types, blank_ok=False)
 
 
 @rule("178", table="Episodes", field="PLACE_PROVIDER")
 def provider_valid(data):
-    return _not_in(data, "Episodes", "PLACE_PROVIDER", PROVIDER_CODES, blank_ok=True)
+    """A provider that is not a code, or one given for a placement type that has none (the DfE's 178)."""
+    refused = _placement(data).provider_refused
+    return (r for r in data.rows("Episodes")
+            if r.get("PLACE_PROVIDER") and (r["PLACE_PROVIDER"] not in PROVIDER_CODES or r.get("PLACE") in refused))
 
 
 @rule("149", table="Episodes", field="REC")
@@ -633,8 +636,6 @@ def missing_ends_with_placement(data):
 # --- Episodes: what changed at a new episode ----------------------------------------------------------------
 
 PLACEMENT_COLUMNS = ("PLACE", "PL_POST", "URN", "PLACE_PROVIDER")
-NO_PROVIDER = {"T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}  # rules 213 and 526
-NO_URN = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}  # rule 222
 URN_NOT_KNOWN = "XXXXXXX"
 
 
@@ -743,18 +744,22 @@ def adoption_placement_needs_placement_order(data):
 
 @rule("213", table="Episodes", field="PLACE_PROVIDER")
 def no_provider_for_temporary(data):
-    return (r for r in data.rows("Episodes") if r.get("PLACE") in NO_PROVIDER and r.get("PLACE_PROVIDER"))
+    """A provider for a temporary placement (T0 to T4) and, from 2025-26, an "other" one (Z11 to Z14)."""
+    no_provider = _placement(data).no_provider - {"Z1"}  # Z1's provider is the DfE's rule 178 until 2024-25
+    return (r for r in data.rows("Episodes") if r.get("PLACE") in no_provider and r.get("PLACE_PROVIDER"))
 
 
 @rule("526", table="Episodes", field="PLACE_PROVIDER")
 def provider_needed(data):
-    return (r for r in data.rows("Episodes") if r.get("PLACE") not in NO_PROVIDER and not r.get("PLACE_PROVIDER"))
+    no_provider = _placement(data).no_provider
+    return (r for r in data.rows("Episodes") if r.get("PLACE") not in no_provider and not r.get("PLACE_PROVIDER"))
 
 
 @rule("222", table="Episodes", field="URN")
 def no_urn_for_placement_type(data):
+    no_urn = _placement(data).no_urn
     return (r for r in data.rows("Episodes")
-            if r.get("PLACE") in NO_URN and r.get("URN") and r.get("URN") != URN_NOT_KNOWN)
+            if r.get("PLACE") in no_urn and r.get("URN") and r.get("URN") != URN_NOT_KNOWN)
 
 
 @rule("226", table="Episodes", field="REASON_PLACE_CHANGE")

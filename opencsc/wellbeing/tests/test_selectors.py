@@ -127,7 +127,7 @@ def test_the_oc2_health_columns_cover_children_in_care_for_12_months_at_31_march
     HealthStatus.objects.create(child=child, recorded_on=D(2025, 6, 1), immunisations_up_to_date=True,
                                 substance_misuse=True, intervention_offered=True, intervention_received=False,
                                 created_by=make_user())
-    _in_care(start=D(2025, 4, 1))  # 12 months less a day
+    _in_care(start=D(2025, 4, 2))  # 12 months less a day
     _in_care(start=D(2024, 1, 1), end=D(2026, 3, 31))  # ceased on 31 March
     rows = {c.pk: selectors.oc2_row(c) for c in selectors.oc2_health(year_end=year_end, children=every_child())}
     assert rows == {child.pk: {

@@ -144,8 +144,9 @@ def oc2_child(since=dt.date(2025, 3, 31), dob=dt.date(2015, 6, 1)):
 
 
 @pytest.mark.parametrize(("since", "in_cohort"), [
-    (dt.date(2025, 3, 31), True),  # 12 months
-    (dt.date(2025, 4, 1), False),  # 12 months less a day
+    (dt.date(2025, 3, 31), True),
+    (dt.date(2025, 4, 1), True),  # 12 months: 1 April 2025 to 31 March 2026 (DfE rule 191)
+    (dt.date(2025, 4, 2), False),  # 12 months less a day
 ])
 def test_oc2_cohort(since, in_cohort):
     oc2_child(since)

@@ -18,7 +18,7 @@ from opencsc.casework.tests.factories import AllocationFactory
 from opencsc.missing.tests.factories import MissingEpisodeFactory
 from opencsc.people.tests.factories import ChildFactory
 from opencsc.returns.base import CollectionYear
-from opencsc.returns.ssda903 import build, validate
+from opencsc.returns.ssda903 import build, validate, validate_files
 from opencsc.returns.ssda903.tables import COLUMNS, FILE_NAMES
 from opencsc.wellbeing.models import HealthStatus
 from opencsc.wellbeing.tests.factories import SDQFactory
@@ -200,17 +200,35 @@ def test_validate_reports_progress():
 # --- What the DfE's own validator found on a default-size authority -----------------------------------------
 
 
-@pytest.mark.parametrize(("year", "recorded", "provider", "place", "place_provider"), [
-    (CollectionYear(2026), "H5", "PR4", "K3", "PR4"),  # semi-independent living became supported accommodation
-    (CollectionYear(2026), "Z1", "PR4", "Z14", ""),  # "other placements" became Z11 to Z14, with no provider
-    (CollectionYear(2026), "U4", "PR1", "U4", "PR1"),
-    (CollectionYear(2025), "H5", "PR4", "H5", "PR4"),  # as the 2024-25 return had them
-    (CollectionYear(2025), "Z1", "PR4", "Z1", "PR4"),
+@pytest.mark.parametrize(("year", "recorded", "provider", "place", "place_provider", "urn"), [
+    # semi-independent living became supported accommodation, which has an Ofsted URN (DfE 146, 222)
+    (CollectionYear(2026), "H5", "PR4", "K3", "PR4", "123456"),
+    (CollectionYear(2026), "Z1", "PR4", "Z14", "", ""),  # "other placements" became Z11 to Z14, with no provider
+    (CollectionYear(2026), "U4", "PR1", "U4", "PR1", "123456"),
+    (CollectionYear(2026), "T1", "PR1", "T1", "", ""),  # temporary placements: no provider, no URN (213, 222)
+    (CollectionYear(2025), "H5", "PR4", "H5", "PR4", "123456"),  # as the 2024-25 return had them (URN: 218)
+    (CollectionYear(2023), "H5", "PR4", "H5", "PR4", ""),  # until 2022-23 H5 had no URN (222)
+    (CollectionYear(2025), "Z1", "PR4", "Z1", "", ""),  # until 2024-25 Z1 had no provider either (DfE 178)
+    (CollectionYear(2025), "T4", "PR1", "T4", "", ""),
 ])
-def test_placement_types_the_dfe_renamed_from_2025_26(year, recorded, provider, place, place_provider):
-    _looked_after(start=dt.date(2024, 6, 1), place=recorded, provider=provider)
-    episode = _rows(build(year), "Episodes")[0]
-    assert (episode["PLACE"], episode["PLACE_PROVIDER"]) == (place, place_provider)
+def test_placement_codes_of_the_collection_year(year, recorded, provider, place, place_provider, urn):
+    _looked_after(start=dt.date(2022, 6, 1), place=recorded, provider=provider)
+    files = build(year)
+    episode = _rows(files, "Episodes")[0]
+    assert (episode["PLACE"], episode["PLACE_PROVIDER"], episode["URN"]) == (place, place_provider, urn)
+    assert not {i.rule for i in validate_files({f.name: f.content for f in files}, year=year)} & {
+        "146", "178", "213", "222", "526"}
+
+
+@pytest.mark.parametrize(("start", "in_oc2"), [
+    (dt.date(2025, 3, 31), True),
+    (dt.date(2025, 4, 1), True),  # 1 April to 31 March is 12 months (DfE rule 191)
+    (dt.date(2025, 4, 2), False),
+])
+def test_children_looked_after_for_12_months_at_31_march_are_in_oc2(start, in_oc2):
+    episode = _looked_after(start=start, reason_new_episode="S")
+    files = build(YEAR)
+    assert [r["CHILD"] for r in _rows(files, "OC2")] == ([episode.child.la_child_id] if in_oc2 else [])
 
 
 @pytest.mark.parametrize(("is_uasc", "ceased", "dob", "duc"), [
@@ -285,3 +303,12 @@ def test_social_worker_episodes_leave_out_team_allocations_and_start_at_birth():
     rows = _rows(build(YEAR), "SWEpisodes")
     assert [(r["SW_ID"], r["SW_DECOM"], r["SW_DEC"]) for r in rows] == [
         (f"XX{worker.pk:06d}", "17/11/2025", "01/12/2025")]
+
+
+@pytest.mark.parametrize(("year", "sex"), [(CollectionYear(2024), "2"), (CollectionYear(2025), "F"), (YEAR, "F")])
+def test_sex_is_given_in_the_codes_of_the_collection_year(year, sex):
+    child = ChildFactory(date_of_birth=dt.date(2009, 2, 1), sex="F", is_uasc=True)
+    _looked_after(child, start=dt.date(2022, 6, 1))
+    files = build(year)
+    assert _rows(files, "Header")[0]["SEX"] == _rows(files, "UASC")[0]["SEX"] == sex
+    assert "101" not in {i.rule for i in validate_files({f.name: f.content for f in files}, year=year)}

@@ -263,3 +263,43 @@ def test_validate_files_works_out_the_year_when_not_given():
     tables["Episodes"][1]["DEC"] = "01/04/2026"  # after the end of the year its episodes start in
     issues = validate_files({f.name: f.content for f in files_of(tables)})
     assert "385" in {i.rule for i in issues}
+
+
+# --- The placement codes of the collection year being validated (they changed from 2025-26) ----------------
+
+
+@pytest.mark.parametrize(("ending", "place", "provider", "urn", "rules"), [
+    (2025, "H5", "PR4", "", set()),  # semi-independent living: valid until 2024-25 (146), with no URN (222)
+    (2026, "H5", "PR4", "", {"146"}),  # replaced by K3 from 2025-26
+    (2026, "K3", "PR4", "123456", set()),
+    (2025, "Z1", "", "", set()),
+    (2025, "Z1", "PR4", "", {"178"}),  # Z1 had no provider
+    (2026, "Z1", "", "", {"146", "526"}),  # replaced by Z11 to Z14 (and so taken for one with a provider)
+    (2026, "Z14", "", "", set()),
+    (2026, "Z14", "PR4", "", {"178", "213"}),
+    (2025, "Z14", "", "", {"146", "526"}),  # not yet a code
+    (2025, "P2", "PR4", "", set()),
+    (2026, "P2", "PR4", "", {"146"}),  # independent living went in 2025-26
+    (2025, "T1", "PR1", "", {"178", "213"}),
+    (2026, "T4", "PR1", "", {"213"}),  # the DfE's 2025-26 rule 178 leaves T4 to 213
+    (2025, "H5", "PR4", "123456", set()),  # H5 may have an Ofsted URN from 2023-24
+    (2023, "H5", "PR4", "123456", {"222"}),
+    (2026, "K3", "", "123456", {"526"}),
+])
+def test_placement_codes_are_those_of_the_year_validated(ending, place, provider, urn, rules):
+    year = CollectionYear(ending)
+    tables = copy.deepcopy(CLEAN)
+    tables["Episodes"][3].update(PLACE=place, PLACE_PROVIDER=provider, URN=urn)
+    placement_rules = {"146", "178", "213", "222", "526"}
+    found = {i.rule for i in run(tables, year) if i.rule in placement_rules and i.child_reference == "C3"}
+    assert found == rules
+
+
+@pytest.mark.parametrize(("ending", "sex", "valid"), [
+    (2024, "1", True), (2024, "M", False), (2025, "M", True), (2025, "U", True), (2025, "1", False), (2026, "F", True),
+])
+def test_sex_codes_are_those_of_the_year_validated(ending, sex, valid):
+    tables = copy.deepcopy(CLEAN)
+    tables["Header"][0]["SEX"] = sex
+    found = [i for i in run(tables, CollectionYear(ending)) if i.rule == "101" and i.child_reference == "C1"]
+    assert (not found) == valid
