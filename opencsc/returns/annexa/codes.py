@@ -6,6 +6,9 @@ schema and checks each one); every DfE code our records can hold is a key (a tes
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 YES, NO, UNKNOWN = "Yes", "No", "Unknown"
 
 GENDER = {"M": "a) Male", "F": "b) Female", "U": "c) Not stated/recorded"}
@@ -156,6 +159,15 @@ ADOPTION_ENDED = {"RD1": "a) Child’s needs changed", "RD2": "b) Court did not 
 
 ADOPTER_WITHDREW = "a) Withdrew"
 ADOPTER_REFUSED = "c) Application refused"
+
+
+# "LA of Placement": the schema's name for each local authority, by its DfE LA number (OPENCSC_LA_CODE);
+# taken from the schema's own names for each authority (a test checks every one against it).
+LA_NAMES: dict[str, str] = json.loads((Path(__file__).parent / "annex_a_la_names.json").read_text(encoding="utf-8"))
+
+
+def la_name(la_code) -> str:
+    return LA_NAMES.get(str(la_code), "")
 
 
 def yes_no(value: bool) -> str:

@@ -414,7 +414,8 @@ def list_8(period: Period) -> list[list]:
             codes.PROVIDER.get(placement.provider, codes.PROVIDER[""]) if placement else "",
             placement.postcode if placement else "", placement.urn if placement else "",
             ("a) In" if placement.in_authority else "b) Out") if placement else "",
-            settings.OPENCSC_AUTHORITY_NAME if placement and placement.in_authority else "",
+            # Out of the authority's area, the placement's LA is not recorded (only its postcode): left blank.
+            codes.la_name(settings.OPENCSC_LA_CODE) if placement and placement.in_authority else "",
             kinds.count(MissingEpisode.Kind.MISSING), kinds.count(MissingEpisode.Kind.AWAY),
             codes.yes_no(response is not None) if has_missing else "",
             codes.yes_no(response == ReturnInterview.Response.ACCEPTED) if has_missing else "",
