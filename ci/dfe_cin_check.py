@@ -1,10 +1,13 @@
 """Check the synthetic authority's CIN census with the DfE's own validator (csc-validator-be-cin).
 
     .venv/bin/python ci/dfe_cin_check.py [--seed 2014] [--size 0.05 --size 0.25] [--today 2026-11-23]
+    .venv/bin/python ci/dfe_cin_check.py --database var/dfe/a.sqlite3 --seed 2014 --size 0.3 --today 2026-11-23
 
 1. Generates a synthetic authority into a temporary SQLite database, for each size asked for
    (by default a small one, 0.05, and a larger one, 0.25: about 1,500 children; each size runs
-   in its own process, about 100 seconds of CPU for the two).
+   in its own process, about 100 seconds of CPU for the two). With --database, reads a copy of an
+   authority already generated (ci/dfe_authority.py; `make dfe-check` generates each once for this
+   check and the 903 check); --seed, --size and --today then say how it was made.
 2. Builds the CIN census XML for the collection year containing the synthetic "today" (and the
    year before, a whole year in the past) and runs the DfE validator on each file, installed
    apart in .dfe-validators/ (`make dfe-validators`, version pinned in ci/dfe-validators.txt).
@@ -23,6 +26,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -187,11 +191,14 @@ def main() -> int:
     parser.add_argument("--size", type=float, action="append", help="repeat for several sizes (default 0.05 and 0.25)")
     parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date(2026, 11, 23))
     parser.add_argument("--no-break", action="store_true", help="check the clean returns only")
+    parser.add_argument("--database", type=Path, help="an authority already generated (a copy is read)")
     args = parser.parse_args()
     if not DFE_PYTHON.exists():
         print(f"The DfE validators are not installed ({DFE_PYTHON}): run `make dfe-validators`.")
         return 1
     sizes = sorted(set(args.size or DEFAULT_SIZES))
+    if args.database and len(sizes) > 1:
+        parser.error("--database is one authority: give one --size (the one it was made at)")
     if len(sizes) > 1:  # one process per size: each needs its own database and Django set up for it
         failed = []
         for size in sizes:
@@ -208,6 +215,8 @@ def main() -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="opencsc-dfe-cin-") as tmp:
         workdir = Path(tmp)
+        if args.database:
+            shutil.copyfile(args.database, workdir / "authority.sqlite3")
         setup_django(workdir / "authority.sqlite3")
         from django.core.management import call_command
 
@@ -216,11 +225,13 @@ def main() -> int:
         from opencsc.returns.cin.builder import build_xml
         from opencsc.synthetic.services import authority_generate
 
-        call_command("migrate", interactive=False, verbosity=0)
-        authority_generate(seed=args.seed, size=args.size, today=args.today)
+        if not args.database:
+            call_command("migrate", interactive=False, verbosity=0)
+            authority_generate(seed=args.seed, size=args.size, today=args.today)
         year = CollectionYear.containing(args.today)
         print(f"Synthetic authority: seed {args.seed}, size {args.size:g}, as at {args.today:%d %b %Y} "
-              f"({time.monotonic() - started:.0f}s)")
+              f"({'read from ' + str(args.database) if args.database else 'generated'}, "
+              f"{time.monotonic() - started:.0f}s)")
 
         failed = False
         clean: dict[str, set[str]] = {}
