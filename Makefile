@@ -65,12 +65,13 @@ dfe-validators: .dfe-validators/.installed
 	@touch $@
 
 ## The DfE's validators over several synthetic authorities: each authority (seed_size_today) is generated ONCE
-## into var/dfe/ (from one migrated empty database), then its CIN census (ci/dfe_cin_check.py) and its SSDA903
-## files (ci/dfe_903_check.py) are checked against it: the collection year holding its today and the year
-## before. Two "todays" cover three collection years: 31 Mar 2026 (2024-25, 2025-26) and 23 Nov 2026
-## (2025-26, 2026-27). Records are made wrong on purpose once per check (DFE_CIN_BREAK, DFE_903_BREAK); the
-## others are checked clean. Two jobs at a time (-j2), each one's output printed whole when it ends; -k so
-## that one failure does not hide the others. Narrow it with e.g. `make dfe-check DFE_AUTHORITIES=7_0.1_2026-11-23`.
+## into var/dfe/ (each from a copy of one empty database), then checked: its CIN census (ci/dfe_cin_check.py)
+## and its SSDA903 files (ci/dfe_903_check.py) for the collection year holding its today and the year before,
+## and its Annex A workbook against the Annex A schema (ci/dfe_annexa_check.py). Two "todays" cover three
+## collection years: 31 Mar 2026 (2024-25, 2025-26) and 23 Nov 2026 (2025-26, 2026-27). Records are made
+## wrong on purpose once per check (DFE_CIN_BREAK, DFE_903_BREAK); the others are checked clean. Two jobs at
+## a time (-j2), each one's output printed whole when it ends; -k so that one failure does not hide the
+## others. Narrow it with e.g. `make dfe-check DFE_AUTHORITIES=7_0.1_2026-11-23`. About 4 min on 2 cores.
 DFE_DIR = var/dfe
 DFE_903 ?= $(VENV_PY) ci/dfe_903_check.py
 DFE_AUTHORITIES ?= 2014_0.3_2026-03-31 101_0.3_2026-11-23 202_0.1_2026-03-31 303_0.1_2026-11-23
@@ -86,7 +87,7 @@ dfe-check: install dfe-validators
 	echo "DfE checks of $(words $(DFE_AUTHORITIES)) authorities ($(DFE_AUTHORITIES)): \
 	$$(( $$(date +%s) - started ))s, $$( [ $$status = 0 ] && echo passed || echo FAILED)"; exit $$status
 
-dfe-check-all: $(foreach a,$(DFE_AUTHORITIES),$(DFE_DIR)/$(a).cin.ok $(DFE_DIR)/$(a).903.ok)
+dfe-check-all: $(foreach a,$(DFE_AUTHORITIES),$(DFE_DIR)/$(a).cin.ok $(DFE_DIR)/$(a).903.ok $(DFE_DIR)/$(a).annexa.ok)
 
 $(DFE_DIR)/empty.sqlite3:
 	$(VENV_PY) ci/dfe_authority.py --empty --out $@
@@ -100,6 +101,10 @@ $(DFE_DIR)/%.cin.ok: $(DFE_DIR)/%.sqlite3
 
 $(DFE_DIR)/%.903.ok: $(DFE_DIR)/%.sqlite3
 	$(DFE_903) --database $< $(call dfe_args,$*) $(if $(filter $*,$(DFE_903_BREAK)),,--clean-only)
+	@touch $@
+
+$(DFE_DIR)/%.annexa.ok: $(DFE_DIR)/%.sqlite3
+	$(VENV_PY) ci/dfe_annexa_check.py --database $< $(call dfe_args,$*)
 	@touch $@
 
 .SECONDARY:
