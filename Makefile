@@ -6,7 +6,8 @@ VENV_PY = .venv/bin/python
 export UV_PYTHON_DOWNLOADS = never
 export UV_PROJECT_ENVIRONMENT = .venv
 
-.PHONY: demo test test-postgres test-browser install lint bench frontend clean dfe-validators dfe-check dfe-check-cin dfe-check-903
+.PHONY: demo test test-postgres test-browser install lint bench frontend clean dfe-validators dfe-check dfe-check-all dfe-check-cin \
+	dfe-check-903
 
 install: .venv/.synced
 
@@ -63,15 +64,56 @@ dfe-validators: .dfe-validators/.installed
 	.dfe-validators/bin/pip install --quiet -r ci/dfe-validators.txt
 	@touch $@
 
-## The synthetic authority's CIN census and SSDA903 files checked by the DfE's validators (the two at once,
-## each on its own core; each one's output printed whole when it ends).
-dfe-check: install dfe-validators
-	$(MAKE) --no-print-directory -j2 --output-sync=target dfe-check-cin dfe-check-903
+## The DfE's validators over several synthetic authorities: each authority (seed_size_today) is generated ONCE
+## into var/dfe/ (each from a copy of one empty database), then checked: its CIN census (ci/dfe_cin_check.py)
+## and its SSDA903 files (ci/dfe_903_check.py) for the collection year holding its today and the year before,
+## and its Annex A workbook against the Annex A schema (ci/dfe_annexa_check.py). Two "todays" cover three
+## collection years: 31 Mar 2026 (2024-25, 2025-26) and 23 Nov 2026 (2025-26, 2026-27). Records are made
+## wrong on purpose once per check (DFE_CIN_BREAK, DFE_903_BREAK); the others are checked clean. Two jobs at
+## a time (-j2), each one's output printed whole when it ends; -k so that one failure does not hide the
+## others. Narrow it with e.g. `make dfe-check DFE_AUTHORITIES=7_0.1_2026-11-23`. About 4 min on 2 cores.
+DFE_DIR = var/dfe
+DFE_903 ?= $(VENV_PY) ci/dfe_903_check.py
+DFE_AUTHORITIES ?= 2014_0.3_2026-03-31 101_0.3_2026-11-23 202_0.1_2026-03-31 303_0.1_2026-11-23
+DFE_CIN_BREAK ?= 101_0.3_2026-11-23
+DFE_903_BREAK ?= 2014_0.3_2026-03-31
+dfe_word = $(word $(2),$(subst _, ,$(1)))
+dfe_args = --seed $(call dfe_word,$(1),1) --size $(call dfe_word,$(1),2) --today $(call dfe_word,$(1),3)
 
-dfe-check-cin:
+dfe-check: install dfe-validators
+	rm -rf $(DFE_DIR)
+	@mkdir -p $(DFE_DIR); started=$$(date +%s); \
+	$(MAKE) --no-print-directory -k -j2 --output-sync=target dfe-check-all; status=$$?; \
+	echo "DfE checks of $(words $(DFE_AUTHORITIES)) authorities ($(DFE_AUTHORITIES)): \
+	$$(( $$(date +%s) - started ))s, $$( [ $$status = 0 ] && echo passed || echo FAILED)"; exit $$status
+
+dfe-check-all: $(foreach a,$(DFE_AUTHORITIES),$(DFE_DIR)/$(a).cin.ok $(DFE_DIR)/$(a).903.ok $(DFE_DIR)/$(a).annexa.ok)
+
+$(DFE_DIR)/empty.sqlite3:
+	$(VENV_PY) ci/dfe_authority.py --empty --out $@
+
+$(DFE_DIR)/%.sqlite3: | $(DFE_DIR)/empty.sqlite3
+	$(VENV_PY) ci/dfe_authority.py $(call dfe_args,$*) --template $(DFE_DIR)/empty.sqlite3 --out $@
+
+$(DFE_DIR)/%.cin.ok: $(DFE_DIR)/%.sqlite3
+	$(VENV_PY) ci/dfe_cin_check.py --database $< $(call dfe_args,$*) $(if $(filter $*,$(DFE_CIN_BREAK)),,--no-break)
+	@touch $@
+
+$(DFE_DIR)/%.903.ok: $(DFE_DIR)/%.sqlite3
+	$(DFE_903) --database $< $(call dfe_args,$*) $(if $(filter $*,$(DFE_903_BREAK)),,--clean-only)
+	@touch $@
+
+$(DFE_DIR)/%.annexa.ok: $(DFE_DIR)/%.sqlite3
+	$(VENV_PY) ci/dfe_annexa_check.py --database $< $(call dfe_args,$*)
+	@touch $@
+
+.SECONDARY:
+
+## Each check alone, on one authority it generates itself (as before).
+dfe-check-cin: install dfe-validators
 	$(VENV_PY) ci/dfe_cin_check.py
 
-dfe-check-903:
+dfe-check-903: install dfe-validators
 	$(VENV_PY) ci/dfe_903_check.py
 
 clean:

@@ -6,6 +6,9 @@ schema and checks each one); every DfE code our records can hold is a key (a tes
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 YES, NO, UNKNOWN = "Yes", "No", "Unknown"
 
 GENDER = {"M": "a) Male", "F": "b) Female", "U": "c) Not stated/recorded"}
@@ -80,13 +83,13 @@ REASON_CEASED = {
     "E11": "a) Adopted", "E12": "a) Adopted", "E2": "b) Died", "E3": "c) Care taken by another LA",
     "E4A": "d) Returned home to live with parents or relatives",
     "E4B": "d) Returned home to live with parents or relatives",
-    "E13": "e) Left care to live with parents, relatives or other person",
-    "E17": "e) Left care to live with parents, relatives or other person",
+    "E13": "e) Left care to live with parents, relatives or other person with no parental responsibility",
+    "E17": "e) Left care to live with parents, relatives or other person with no parental responsibility",
     "E41": "f) Residence order granted",
     "E45": "g) Special Guardianship Orders", "E46": "g) Special Guardianship Orders",
     "E47": "g) Special Guardianship Orders", "E48": "g) Special Guardianship Orders",
     "E5": "h) Moved into independent living", "E6": "h) Moved into independent living",
-    "E7": "i) Transferred to residential care funded by adult social",
+    "E7": "i) Transferred to residential care funded by adult social services",
     "E9": "j) Sentenced to custody", "E14": "k) Accommodation on remand ended",
     "E15": "l) Age assessment determined child was 18 or over", "E16": "m) Child moved abroad",
     "E8": "n) Care ceased for any other reason", "X1": "zzCodeError",
@@ -156,6 +159,15 @@ ADOPTION_ENDED = {"RD1": "a) Child’s needs changed", "RD2": "b) Court did not 
 
 ADOPTER_WITHDREW = "a) Withdrew"
 ADOPTER_REFUSED = "c) Application refused"
+
+
+# "LA of Placement": the schema's name for each local authority, by its DfE LA number (OPENCSC_LA_CODE);
+# taken from the schema's own names for each authority (a test checks every one against it).
+LA_NAMES: dict[str, str] = json.loads((Path(__file__).parent / "annex_a_la_names.json").read_text(encoding="utf-8"))
+
+
+def la_name(la_code) -> str:
+    return LA_NAMES.get(str(la_code), "")
 
 
 def yes_no(value: bool) -> str:

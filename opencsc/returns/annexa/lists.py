@@ -20,8 +20,9 @@ from django.utils import timezone
 from opencsc.adoption.models import AdopterHousehold, AdoptionPlan
 from opencsc.assessment.models import Assessment, CINEpisode
 from opencsc.care.models import CareEpisode, CarePlan, LookedAfterReview, PeriodOfCare, Placement
-from opencsc.careleavers.models import AdviserAllocation, PathwayPlan, PathwayPlanReview
-from opencsc.careleavers.selectors import care_leavers, with_latest
+from opencsc.careleavers.models import AdviserAllocation, EligibilityDecision, PathwayPlan, PathwayPlanReview
+from opencsc.careleavers.models import Contact as LeavingCareContact
+from opencsc.careleavers.selectors import care_leavers
 from opencsc.casework.models import Allocation, Visit
 from opencsc.earlyhelp.models import EarlyHelpAssessment, TeamMember
 from opencsc.frontdoor.models import ContactChild
@@ -135,7 +136,8 @@ def list_1(period: Period) -> list[list]:
 
 
 def list_2(period: Period) -> list[list]:
-    lead = TeamMember.objects.filter(family=OuterRef("episode__family_id"), is_lead=True).order_by("-joined_on")
+    lead = (TeamMember.objects.filter(family=OuterRef("episode__family_id"), is_lead=True, joined_on__lte=period.end)
+            .order_by("-joined_on"))
     assessments = (EarlyHelpAssessment.objects
                    .filter(_live("episode__child__"), start_date__lte=period.end)
                    .filter(Q(completed_date__isnull=True) | Q(completed_date__gte=period.start))
@@ -148,7 +150,8 @@ def list_2(period: Period) -> list[list]:
     for a in assessments:
         child = a.episode.child
         organisation = a.lead_agency or (a.episode.team.name if a.episode.team else settings.OPENCSC_AUTHORITY_NAME)
-        rows.append([child.la_child_id, *_person(child, a.start_date), a.start_date, a.completed_date, organisation])
+        completed = a.completed_date if a.completed_date and a.completed_date <= period.end else None
+        rows.append([child.la_child_id, *_person(child, a.start_date), a.start_date, completed, organisation])
     return rows
 
 
@@ -206,7 +209,7 @@ def list_5(period: Period) -> list[list]:
     icpc = Conference.objects.filter(section47=OuterRef("pk"), kind=Conference.Kind.INITIAL).order_by("meeting__held_on")
     enquiries = list(Section47.objects.filter(_live(), **{f"{started}__gte": period.start, f"{started}__lte": period.end})
                      .select_related("child")
-                     .only(*_child_only("child", "outcome", "icpc_not_required"))
+                     .only(*_child_only("child", "outcome", "icpc_not_required", "completed_on"))
                      .annotate(
                          started_on=F(started),
                          icpc_on=Subquery(icpc.values("meeting__held_on")[:1]),
@@ -230,7 +233,8 @@ def list_5(period: Period) -> list[list]:
         result = ""
         if icpc_on:
             result = codes.yes_no(e.icpc_decision == Conference.Decision.PLAN)
-        unnecessary = codes.yes_no(e.icpc_not_required) if (e.outcome or e.icpc_not_required) else ""
+        decided = (e.outcome or e.icpc_not_required) and (e.completed_on is None or e.completed_on <= period.end)
+        unnecessary = codes.yes_no(e.icpc_not_required) if decided else ""
         rows.append([e.child.la_child_id, *_person(e.child, e.started_on), codes.disability(e.child.disabilities),
                      e.started_on, unnecessary, icpc_on, result, in_year(s47s[e.child_id]), in_year(icpcs[e.child_id]),
                      *_team_worker(e)])
@@ -374,7 +378,8 @@ def list_8(period: Period) -> list[list]:
         if missing_only:
             last_missing[missing_only[-1]] = child_id
     interviews = {last_missing[ep]: response for ep, response in
-                  ReturnInterview.objects.filter(episode__in=list(last_missing)).values_list("episode_id", "response")}
+                  ReturnInterview.objects.filter(episode__in=list(last_missing), offered_at__date__lte=period.end)
+                  .values_list("episode_id", "response")}
     rows = []
     for child_id, p in latest.items():
         child = p.child
@@ -409,7 +414,8 @@ def list_8(period: Period) -> list[list]:
             codes.PROVIDER.get(placement.provider, codes.PROVIDER[""]) if placement else "",
             placement.postcode if placement else "", placement.urn if placement else "",
             ("a) In" if placement.in_authority else "b) Out") if placement else "",
-            settings.OPENCSC_AUTHORITY_NAME if placement and placement.in_authority else "",
+            # Out of the authority's area, the placement's LA is not recorded (only its postcode): left blank.
+            codes.la_name(settings.OPENCSC_LA_CODE) if placement and placement.in_authority else "",
             kinds.count(MissingEpisode.Kind.MISSING), kinds.count(MissingEpisode.Kind.AWAY),
             codes.yes_no(response is not None) if has_missing else "",
             codes.yes_no(response == ReturnInterview.Response.ACCEPTED) if has_missing else "",
@@ -421,16 +427,33 @@ def list_8(period: Period) -> list[list]:
 # --- List 9: care leavers -----------------------------------------------------------------------
 
 
+def _latest_by(period: Period) -> dict:
+    """Each young person's latest contact and eligibility decision as they stood at the period's end."""
+    latest = (LeavingCareContact.objects.filter(child=OuterRef("pk"), contact_date__lte=period.end)
+              .order_by("-contact_date", "-id"))
+    decision = (EligibilityDecision.objects.filter(child=OuterRef("pk"), decided_on__lte=period.end)
+                .order_by("-decided_on", "-id"))
+    return {"last_contact_date": Subquery(latest.values("contact_date")[:1]),
+            "last_in_touch": Subquery(latest.values("in_touch")[:1]),
+            "last_activity": Subquery(latest.values("activity")[:1]),
+            "last_accommodation": Subquery(latest.values("accommodation")[:1]),
+            "category": Subquery(decision.values("category")[:1])}
+
+
 def list_9(period: Period) -> list[list]:
     adviser = (AdviserAllocation.objects.filter(child=OuterRef("pk"), start_date__lte=period.end)
                .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.end)).order_by("-start_date"))
-    young_people = list(with_latest(care_leavers(Child.objects.filter(merged_into__isnull=True), on=period.end))
-                        .annotate(pa_first=Subquery(adviser.values("adviser__first_name")[:1]),
+    # A care leaver at the period's end: their leaving care status decided by then (not only since).
+    decided = EligibilityDecision.objects.filter(decided_on__lte=period.end).values("child_id")
+    young_people = list(care_leavers(Child.objects.filter(merged_into__isnull=True, pk__in=decided), on=period.end)
+                        .annotate(**_latest_by(period),
+                                  pa_first=Subquery(adviser.values("adviser__first_name")[:1]),
                                   pa_last=Subquery(adviser.values("adviser__last_name")[:1]),
                                   **_allocated("pk", period.end))
                         .order_by("la_child_id"))
     ids = {c.pk for c in young_people}
-    reviewed = _by_child(PathwayPlanReview.objects.filter(plan__child__in=ids).values_list("plan__child_id", "reviewed_on"))
+    reviewed = _by_child(PathwayPlanReview.objects.filter(plan__child__in=ids)
+                         .values_list("plan__child_id", "reviewed_on"))
     for child_id, day in PathwayPlan.objects.filter(child__in=ids).values_list("child_id", "start_date"):
         reviewed[child_id].append(day)
     rows = []
@@ -465,11 +488,15 @@ def list_10(period: Period) -> list[list]:
     def by_end(day):
         return day if day and day <= period.end else None
 
+    def after_end(day):
+        return day is not None and day > period.end
+
     rows = []
     for p in plans:
         ended = by_end(p.ended_on)
         rows.append([
-            p.child.la_child_id, f"H{p.adopters_id}" if p.adopters_id else "", *_person(p.child, period.end),
+            p.child.la_child_id, f"H{p.adopters_id}" if p.adopters_id and not after_end(p.matched_on) else "",
+            *_person(p.child, period.end),
             codes.disability(p.child.disabilities), p.entered_care_on, p.should_be_placed_on,
             by_end(p.placement_order_on), by_end(p.matched_on), by_end(p.placed_on), by_end(p.adoption_order_on),
             ended, codes.ADOPTION_ENDED.get(p.end_reason, "") if ended else "", by_end(p.ffa_placed_on),
@@ -484,9 +511,9 @@ def list_11(period: Period) -> list[list]:
     households = (AdopterHousehold.objects.filter(enquiry_on__lte=period.end)
                   .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=period.start))
                   .annotate(matched=Min("plans__matched_on"), placed=Min("plans__placed_on"),
-                            placed_count=Count("plans__placed_on"),
-                            ordered=Max("plans__adoption_order_on"),
-                            ffa=Count("plans", filter=Q(plans__ffa_placed_on__isnull=False)))
+                            placed_count=Count("plans__placed_on", filter=Q(plans__placed_on__lte=period.end)),
+                            ordered=Max("plans__adoption_order_on", filter=Q(plans__adoption_order_on__lte=period.end)),
+                            ffa=Count("plans", filter=Q(plans__ffa_placed_on__lte=period.end)))
                   .order_by("enquiry_on", "id"))
 
     def by_end(day):
