@@ -30,8 +30,7 @@ from opencsc.assessment.models import Assessment, CINEpisode, CINPlan
 from opencsc.people.models import Child
 from opencsc.protection.models import Conference, CPPlan, Section47
 from opencsc.returns.base import CollectionYear, ReturnFile
-from opencsc.timescales.authority import authority_calendar
-from opencsc.timescales.core import RULES_BY_CODE
+from opencsc.timescales.authority import timescale
 
 SPECS = Path(__file__).parent / "specs"
 CHUNK = 1000
@@ -337,12 +336,7 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
 
 
 def build_xml(year: CollectionYear, *, progress=None, chunk: int = CHUNK) -> bytes:
-    calendar = authority_calendar()
-    rule = RULES_BY_CODE["icpc"]
-
-    def icpc_target(start: dt.date) -> dt.date:
-        return calendar.add(start, rule.length, rule.unit)
-
+    icpc_target = timescale("icpc").due  # the ICPC page's due date: the rule's own calendar
     ids = child_ids(year)
     out = io.BytesIO()
     done = 0

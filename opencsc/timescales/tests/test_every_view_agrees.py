@@ -5,7 +5,7 @@ discussion on 14 Dec 2026 with its initial conference on 11 Jan 2027, and a cont
 24 Dec 2026 and decided on 30 Dec. The authority may close on 29-31 Dec 2026, and may say that these
 national rules skip its closure days. The due list (My work), the child's record, the episode page, the
 child protection page, the contact page, the missed-timescale page, the scorecard's drill-down and
-the inspection page must all say the same thing, worked out by hand below.
+the inspection page and the CIN census return must all say the same thing, worked out by hand below.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from opencsc.people.models import Child
 from opencsc.people.tests.factories import ChildFactory
 from opencsc.performance import services as performance_services
 from opencsc.protection.tests import helpers
+from opencsc.returns.base import CollectionYear
+from opencsc.returns.cin.builder import build_xml
 from opencsc.timescales import services
 from opencsc.timescales.selectors import due_items
 
@@ -188,3 +190,7 @@ def test_one_child_has_the_same_due_dates_and_verdicts_in_every_view(signed_in, 
         for met in ("met", "not_met"):
             page = client.get(reverse("performance:drilldown", args=[key]), {"met": met}).content.decode()
             assert (escape(child.full_name) in page) is ((met == "not_met") is late[code]), (key, met)
+
+    # The CIN census: the section 47's initial conference target is the protection page's due date.
+    census = build_xml(CollectionYear.containing(AFTER)).decode()
+    assert f"<InitialCPCtarget>{due['icpc']:%Y-%m-%d}</InitialCPCtarget>" in census
