@@ -35,6 +35,7 @@ from .staff import SERVICE_TEAMS, case_holders
 CALENDAR = WorkingDayCalendar()
 FACTORS = ("3A", "3B", "4A", "4B", "2A", "2B", "1A", "1B", "22A", "8B")  # harm factors behind a section 47
 PAST_PLAN_SHARE = {"closed": 0.08, "child_in_need": 0.10}  # children with a past plan
+IN_NEED_UNTIL_CLOSED_PAST_PLAN_SHARE = 0.22  # of cases closed in the last year after months in need
 NO_CONFERENCE_S47_SHARE = {"child_in_need": 0.12, "assessment": 0.08, "closed": 0.05}
 REPEAT_SHARE = 0.40  # chance of an earlier plan: about 20% of plans end up second or subsequent
 LONG_SHARE = 0.04  # plans lasting 2 years or more
@@ -175,7 +176,8 @@ def _stories(ctx: GenerationContext, rng: random.Random) -> list[_Story]:
             current = _Story(plan, strategy_on, start, None, _category(rng), worker_for("child_protection"))
             stories.append(current)
             _add_previous(rng, stories, current, worker_for("child_protection"))
-        elif plan.service in PAST_PLAN_SHARE and rng.random() < PAST_PLAN_SHARE[plan.service]:
+        elif plan.service in PAST_PLAN_SHARE and rng.random() < (
+                IN_NEED_UNTIL_CLOSED_PAST_PLAN_SHARE if plan.in_need_until_closed else PAST_PLAN_SHARE[plan.service]):
             last = (plan.closed_on or today) - dt.timedelta(days=rng.randint(14, 120))
             known = max(plan.known_from or born, born + dt.timedelta(days=30))
             length = _duration(rng, rng.random() < LONG_SHARE)
