@@ -54,7 +54,7 @@ from .staff import SERVICE_TEAMS, case_holders
 NO_URN = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}
 # Out of the borough, as the 2014 Hounslow report: 52% of children in care lived outside the authority area
 # (none of those placed with parents), and about 23% of all more than 20 miles from home.
-OUT_OF_BOROUGH = {"PR0": 0.0, "PR1": 0.5, "other": 0.72}
+OUT_OF_BOROUGH = {"PR0": 0.0, "PR1": 0.45, "other": 0.66}
 FAR_SHARE = 0.42  # of those placed out of the borough
 _real_postcode = places.real_postcode
 

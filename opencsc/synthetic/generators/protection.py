@@ -35,7 +35,7 @@ from .staff import SERVICE_TEAMS, case_holders
 CALENDAR = WorkingDayCalendar()
 FACTORS = ("3A", "3B", "4A", "4B", "2A", "2B", "1A", "1B", "22A", "8B")  # harm factors behind a section 47
 PAST_PLAN_SHARE = {"closed": 0.08, "child_in_need": 0.10}  # children with a past plan
-IN_NEED_UNTIL_CLOSED_PAST_PLAN_SHARE = 0.22  # of cases closed in the last year after months in need
+IN_NEED_UNTIL_CLOSED_PAST_PLAN_SHARE = 0.18  # of cases closed in the last year after months in need
 NO_CONFERENCE_S47_SHARE = {"child_in_need": 0.12, "assessment": 0.08, "closed": 0.05}
 REPEAT_SHARE = 0.40  # chance of an earlier plan: about 20% of plans end up second or subsequent
 LONG_SHARE = 0.04  # plans lasting 2 years or more
