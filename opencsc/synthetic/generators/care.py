@@ -8,10 +8,15 @@ statutory visits and IRO escalations, for the synthetic authority.
   mostly in foster care (U1-U6), some in children's homes (K2), with parents (P1), in supported
   accommodation (H5) or residential schools (S1). Placements last 18 months on average (long-term
   foster placements much longer) and about 10% of children have had 3 or more this year.
+- About 52% are placed out of the borough (none of those at home with parents), about two in five of those
+  more than 20 miles away: the postcode is a real one inside or outside the borough as the flag says, and
+  the distance is the one between the home and placement postcodes (`places.py`). A new placement always
+  has another postcode than the last (otherwise the DfE tool sees no move, rule 435).
+- Every child in care has a social worker allocated every day of their care.
 - Care leavers (18 to 24) have a history that ended between 16 and 18: at 18 mostly staying on
   with carers (E17) or moving to independent living (E5, E6); before 18, independent living or
   home (E4A).
-- About 15 young children a year over the last 3 years left care by adoption (E11, E12) after a
+- About 15 young children a year (in each of the last 3 collection years) left care by adoption (E11, E12) after a
   placement order and an adoptive placement (A5 or A6), and about 10 a year by special
   guardianship (E45-E48). The adoptions are handed to the adoption step in
   `ctx.extra["care_adopted"]` as (child pk, period start, placed for adoption on, adopted on).
