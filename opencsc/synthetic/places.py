@@ -1,6 +1,8 @@
 """Real postcodes, with their grid references (ONS postcode directory, as the DfE's 903 tool reads it), for the
 homes and placements of children in care: the tool works out each placement's local authority and distance
 from them (rules 169, 179, 392a and 392c), so an in-borough flag and a distance must agree with the postcode.
+Every postcode here is in a local authority whose code the tool knows (its 2021 list: not Sheffield's
+E08000039, for one).
 
 The borough's postcode districts are `identifiers.POSTCODE_DISTRICTS` (Hounslow's, LA E09000018); placements
 out of the borough use real postcode districts of other areas, near (neighbouring boroughs, within 20 miles)
@@ -111,7 +113,7 @@ FAR: dict[str, tuple[tuple[str, int, int], ...]] = {
     "NR1": (("NR1 3LA", 623161, 308236), ("NR1 4EQ", 623674, 308983), ("NR1 4PB", 624992, 308948)),  # E07000148, about 171.9 km
     "LE2": (("LE2 0BG", 460093, 304964), ("LE2 7PX", 458371, 302093), ("LE2 9ZG", 457370, 299317)),  # E06000016, about 139.7 km
     "NG7": (("NG7 1SS", 455662, 339500), ("NG7 6FD", 455641, 341708), ("NG7 7BG", 456093, 342228)),  # E06000018, about 173.5 km
-    "S2": (("S2 1PB", 438555, 386150), ("S2 3WU", 435783, 387323), ("S2 4NS", 434899, 385832)),  # E08000039, about 223.2 km
+    "BS5": (("BS5 0UR", 360273, 174020), ("BS5 5FG", 361423, 173987), ("BS5 9DX", 361365, 173694)),  # E06000023, about 153.2 km
     "CT1": (("CT1 1YS", 615908, 158526), ("CT1 3BN", 615400, 157400), ("CT1 3EP", 615845, 156716)),  # E07000106, about 103.9 km
     "SS1": (("SS1 2AZ", 588180, 186223), ("SS1 2US", 588180, 186223), ("SS1 3QR", 591321, 186211)),  # E06000033, about 75.4 km
 }
