@@ -19,6 +19,14 @@ from faker import Faker
 BATCH_SIZE = 2000
 
 
+def eighteenth(born: dt.date) -> dt.date:
+    """The 18th birthday (1 March for someone born on 29 February): children's records end by then."""
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:
+        return dt.date(born.year + 18, 3, 1)
+
+
 @dataclass
 class ChildPlan:
     """What the generator decided about one child, for later steps to build on.
@@ -42,6 +50,7 @@ class ChildPlan:
     postcode: str = ""
     is_care_leaver: bool = False
     is_near_duplicate_of: int | None = None
+    in_need_until_closed: bool = False  # a closed case that was in need (a plan) until it closed, in the last year
 
     @property
     def is_open(self) -> bool:

@@ -14,7 +14,7 @@
 - Special guardianship and child arrangements orders (about 25 and 10 a year) for young closed cases.
 - About 40 adopter households across the stages (enquiry, stage one, stage two, approved, matched,
   placed, adopted, withdrawn); the households matched and placed now are the adopters of the
-  children matched and placed now, and recent adoptions are with the authority's own adopters.
+  children matched and placed now, and every adopted child's adopters are recorded (the 903 of any year needs them).
 """
 
 from __future__ import annotations
@@ -221,9 +221,6 @@ def generate_adoption(ctx: GenerationContext) -> None:
     # for adoption with them, A3 or A5, rule 335).
     first_order, adoption_place = _care_facts()
 
-    year_start = dt.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
-    two_years_ago = year_start.replace(year=year_start.year - 1)  # the start of last collection year
-
     # Children adopted in the last 3 years.
     adopted = _adopted_rows(ctx, rng)
     for child_id, entered, placed, adopted_on in adopted:
@@ -247,11 +244,9 @@ def generate_adoption(ctx: GenerationContext) -> None:
             lived_with_adopters_from=(entered + _days(rng, 1, 40)) if foster else None,
             placed_on=placed, adoption_order_on=adopted_on, created_by=worker(), created_at=ctx.at(decision),
         ))
-        # The adopters of children adopted in this collection year or the last are recorded: the 903 (AD1)
-        # gives who they are and their legal status.
-        own = adopted_on > today - dt.timedelta(days=365) and rng.random() < 0.6
-        plan_households.append(_household(ctx, rng, fake, worker(), "adopted", anchor=match)
-                               if own or adopted_on >= two_years_ago else None)
+        # The adopters of every adopted child are recorded: the 903 (AD1) of the year of the adoption gives
+        # who they are and their legal status, whichever year's return is made.
+        plan_households.append(_household(ctx, rng, fake, worker(), "adopted", anchor=match))
 
     # Children in care now with a plan for adoption.
     current = _current_children(ctx, rng, {row[0] for row in adopted})

@@ -129,7 +129,8 @@ def generate_assessment(ctx: GenerationContext) -> None:
         if plan.pk is None or plan.known_from is None:
             continue
         is_open = plan.service in OPEN_SERVICES and plan.is_open
-        is_closed = plan.service == "closed" and plan.closed_on and rng.random() < CLOSED_WITH_EPISODE
+        is_closed = plan.service == "closed" and plan.closed_on and (
+            rng.random() < CLOSED_WITH_EPISODE or plan.in_need_until_closed)
         if not (is_open or is_closed):
             continue
         referral = min(plan.known_from, today)
@@ -148,7 +149,10 @@ def generate_assessment(ctx: GenerationContext) -> None:
             specs.append((plan, plan.service))
         else:
             closure = max(plan.closed_on, referral)
-            if rng.random() < REFERRAL_NFA_RATE:
+            if plan.in_need_until_closed:  # in need, with a plan, until the case closed: services ceased (RC7)
+                episode(plan, referral, closure, "RC7", previous=previous)
+                specs.append((plan, "closed_in_need"))
+            elif rng.random() < REFERRAL_NFA_RATE:
                 episode(plan, referral, referral, "RC7", nfa=True, previous=previous)
                 specs.append((plan, "nfa"))
             else:
@@ -186,8 +190,8 @@ def generate_assessment(ctx: GenerationContext) -> None:
             seen_alone = None
         if kind == "child_protection":
             outcome = "strategy"
-        elif kind in ("child_in_need", "in_care"):
-            outcome = "cin_plan" if kind == "child_in_need" else rng.choice(["strategy", "cin_plan"])
+        elif kind in ("child_in_need", "in_care", "closed_in_need"):
+            outcome = "cin_plan" if kind != "in_care" else rng.choice(["strategy", "cin_plan"])
         elif row.reason_for_closure == "RC9":
             outcome = "early_help"
         elif row.reason_for_closure == "RC8":
@@ -213,7 +217,7 @@ def generate_assessment(ctx: GenerationContext) -> None:
             reason_late=rng.choice(LATE_REASONS) if done and completed > due else "",
             created_by=row.created_by,
         ))
-        wants_plan = (kind == "child_in_need") or (
+        wants_plan = kind in ("child_in_need", "closed_in_need") or (
             kind == "closed" and outcome == "cin_plan" and row.reason_for_closure == "RC7")
         if done and wants_plan:
             plan_start = min(completed + dt.timedelta(days=rng.randint(0, 10)), row.closure_date or today)

@@ -8,10 +8,15 @@ statutory visits and IRO escalations, for the synthetic authority.
   mostly in foster care (U1-U6), some in children's homes (K2), with parents (P1), in supported
   accommodation (H5) or residential schools (S1). Placements last 18 months on average (long-term
   foster placements much longer) and about 10% of children have had 3 or more this year.
+- About 52% are placed out of the borough (none of those at home with parents), about two in five of those
+  more than 20 miles away: the postcode is a real one inside or outside the borough as the flag says, and
+  the distance is the one between the home and placement postcodes (`places.py`). A new placement always
+  has another postcode than the last (otherwise the DfE tool sees no move, rule 435).
+- Every child in care has a social worker allocated every day of their care.
 - Care leavers (18 to 24) have a history that ended between 16 and 18: at 18 mostly staying on
   with carers (E17) or moving to independent living (E5, E6); before 18, independent living or
   home (E4A).
-- About 15 young children a year over the last 3 years left care by adoption (E11, E12) after a
+- About 15 young children a year (in each of the last 3 collection years) left care by adoption (E11, E12) after a
   placement order and an adoptive placement (A5 or A6), and about 10 a year by special
   guardianship (E45-E48). The adoptions are handed to the adoption step in
   `ctx.extra["care_adopted"]` as (child pk, period start, placed for adoption on, adopted on).
@@ -44,41 +49,19 @@ from opencsc.care.models import (
     PermanenceOption,
     Placement,
 )
-from opencsc.casework.models import Meeting, Plan, Visit
+from opencsc.casework.models import Allocation, Meeting, Plan, Visit
 
-from .. import identifiers
+from .. import identifiers, places
 from ..context import ChildPlan, GenerationContext, bulk_create, historical_timestamps
+from .staff import SERVICE_TEAMS, case_holders
 
-# Real postcodes (from the ONS postcode directory) for the borough's districts and for placements
-# further away, so that the DfE tool can work out each placement's local authority and distance
-# (its rules 169, 179, 392a and 392c). The people step's postcodes are made up; a child's home
-# postcode in the 903 is the real one of the same district, picked by a stable hash (no draw from
-# the step's generator, so that the rest of the data stay the same).
-REAL_POSTCODES = {
-    "TW3": ("TW3 1JJ", "TW3 1SH", "TW3 1UA", "TW3 2RF", "TW3 3NX", "TW3 3YF", "TW3 4BN", "TW3 4EX", "TW3 9JE"),
-    "TW4": ("TW4 5EP", "TW4 5JH", "TW4 5RG", "TW4 6DT", "TW4 6HX", "TW4 7AW", "TW4 7JA", "TW4 7LF", "TW4 7NE"),
-    "TW5": ("TW5 0EH", "TW5 0HA", "TW5 0JL", "TW5 0LP", "TW5 0RT", "TW5 9ED", "TW5 9HW", "TW5 9LA", "TW5 9NJ"),
-    "TW7": ("TW7 4JX", "TW7 4QA", "TW7 4SW", "TW7 4UW", "TW7 5PQ", "TW7 6HQ", "TW7 6ST", "TW7 7AD", "TW7 7PB"),
-    "TW13": ("TW13 4JF", "TW13 4PS", "TW13 4SD", "TW13 5JB", "TW13 5QY", "TW13 7HH", "TW13 7LS", "TW13 7QG"),
-    "TW14": ("TW14 0EP", "TW14 0NF", "TW14 0PP", "TW14 8JQ", "TW14 8RS", "TW14 8TH", "TW14 9EE", "TW14 9PR"),
-    "B12": ("B12 0EU", "B12 0NJ", "B12 0PF", "B12 8UA", "B12 9DP"),
-}
 # Placement types for which the DfE asks for no Ofsted URN (rules 218 and 222).
 NO_URN = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}
-
-
-def _real_postcode(postcode: str, avoid: str = "") -> str:
-    """A real postcode in the same district as `postcode` (stable for the same input), not `avoid`."""
-    if not postcode:
-        return ""
-    district = postcode.split()[0].upper() if " " in postcode else postcode[:-3].upper()
-    pool = REAL_POSTCODES.get(district) or REAL_POSTCODES["TW3"]
-    pick = zlib.crc32(postcode.encode()) % len(pool)
-    for step in range(len(pool)):
-        real = pool[(pick + step) % len(pool)]
-        if real != avoid:
-            return real
-    return pool[0]
+# Out of the borough, as the 2014 Hounslow report: 52% of children in care lived outside the authority area
+# (none of those placed with parents), and about 23% of all more than 20 miles from home.
+OUT_OF_BOROUGH = {"PR0": 0.0, "PR1": 0.45, "other": 0.66}
+FAR_SHARE = 0.42  # of those placed out of the borough
+_real_postcode = places.real_postcode
 
 
 def _service_urn(provider: str, place: str) -> str:
@@ -190,6 +173,12 @@ def _statuses(rng: random.Random, start: dt.date, end: dt.date, age: int) -> lis
     return [(d, ls) for d, ls in out if d < end or d == start]
 
 
+def _next_place(rng: random.Random, before: str, age: int) -> str:
+    """The next placement's type: home to parents twice in a row would be the same household (rule 435)."""
+    place = _placement_type(rng, age)
+    return "U6" if place == before == "P1" else place
+
+
 def _spells(rng: random.Random, start: dt.date, end: dt.date, dob: dt.date, today: dt.date,
             many_moves: bool) -> list[Spell]:
     spells = [Spell(start, _placement_type(rng, rules.age_on(dob, start) or 0))]
@@ -200,7 +189,7 @@ def _spells(rng: random.Random, start: dt.date, end: dt.date, dob: dt.date, toda
         if day >= end:
             break
         spells[-1].reason_ended = _pick(rng, MOVE_REASONS)
-        spells.append(Spell(day, _placement_type(rng, rules.age_on(dob, day) or 0)))
+        spells.append(Spell(day, _next_place(rng, spells[-1].place, rules.age_on(dob, day) or 0)))
     if many_moves:
         year_start = max(rules.year_start(today), start + _days(1))
         span = (min(end, today) - year_start).days
@@ -214,7 +203,7 @@ def _spells(rng: random.Random, start: dt.date, end: dt.date, dob: dt.date, toda
             for offset in moves:
                 spells[-1].reason_ended = _pick(rng, MOVE_REASONS)
                 day = year_start + _days(offset)
-                spells.append(Spell(day, _placement_type(rng, rules.age_on(dob, day) or 0)))
+                spells.append(Spell(day, _next_place(rng, spells[-1].place, rules.age_on(dob, day) or 0)))
             spells[-1].reason_ended = ""
     return spells
 
@@ -323,14 +312,27 @@ def _left_histories(ctx: GenerationContext, rng: random.Random) -> list[History]
     pool = [c for c in ctx.children if c.pk and c.service == "closed" and c.closed_on and c.date_of_birth
             and since < c.closed_on <= ctx.today - _days(7) and 500 < (c.closed_on - c.date_of_birth).days < 9 * 365]
     rng.shuffle(pool)
-    adopted_n, sgo_n = ctx.scaled(ADOPTED_PER_YEAR * 3), ctx.scaled(SGO_PER_YEAR * 3)
+    sgo_n = ctx.scaled(SGO_PER_YEAR * 3)
     out = []
-    for child in pool[:adopted_n]:
+    # About ADOPTED_PER_YEAR in each collection year (April to March) of the last three, so that every year's
+    # return has its adoptions; this year's so far in proportion.
+    this_year = rules.year_start(ctx.today)
+    starts = [this_year.replace(year=this_year.year - n) for n in range(3)]
+    so_far = ((ctx.today - this_year).days + 1) / 365
+    wanted = {0: round(ADOPTED_PER_YEAR * ctx.size * so_far), 1: ctx.scaled(ADOPTED_PER_YEAR),
+              2: ctx.scaled(ADOPTED_PER_YEAR)}
+    adopted_ids = set()
+    for child in pool:
+        year = next((n for n, start in enumerate(starts) if child.closed_on >= start), None)
+        if year is None or not wanted[year]:
+            continue
         dob, adopted_on = child.date_of_birth, child.closed_on
         placed = adopted_on - _days(rng.randint(120, 260))
         start = max(dob + _days(rng.randint(2, 30)), placed - _days(max(200, int(rng.gauss(440, 150)))))
         if placed - start < _days(150):
             continue
+        wanted[year] -= 1
+        adopted_ids.add(child.pk)
         order_on = placed - _days(rng.randint(20, 120))
         order_on = max(order_on, start + _days(90))
         history = History(child=child, start=start, end=adopted_on, rec=_pick(rng, {"E11": 8, "E12": 2}),
@@ -344,7 +346,7 @@ def _left_histories(ctx: GenerationContext, rng: random.Random) -> list[History]
         if by_foster_carers:  # placed with the current foster carers: the same carers, a new placement code
             history.spells[0].reason_ended = "CARPL"
         out.append(history)
-    for child in pool[adopted_n:adopted_n + sgo_n]:
+    for child in [c for c in pool if c.pk not in adopted_ids][:sgo_n]:
         dob, end = child.date_of_birth, child.closed_on
         start = max(dob + _days(rng.randint(2, 30)), end - _days(rng.randint(240, 720)))
         rec = _pick(rng, {"E45": 4, "E46": 3, "E47": 2, "E48": 1})
@@ -475,15 +477,19 @@ def generate_care(ctx: GenerationContext) -> None:
             end = h.spells[j + 1].start if j + 1 < len(h.spells) else h.end
             age = rules.age_on(h.child.date_of_birth, spell.start) or 0
             provider = providers_of[index][j]
-            in_authority = rng.random() < (0.75 if provider in ("PR0", "PR1") else 0.35)
-            distance = Decimal(str(round(rng.uniform(0.5, 12), 1) if in_authority else round(rng.uniform(15, 140), 1)))
-            postcode = rng.choice(postcodes)
-            if spell.place == "P1":
-                postcode, distance, in_authority = _home(h.child), Decimal("0.0"), True
-            elif postcode == _home(h.child):
-                postcode = "B12 9QT"
+            # The postcode agrees with the in-borough flag, the distance with both (the DfE tool checks them).
             home = _real_postcode(_home(h.child))
-            postcode = home if spell.place == "P1" else _real_postcode(postcode, avoid=home)
+            before = placements[-1].postcode if j > 0 else ""  # a new placement is a new household (rule 435)
+            in_authority = rng.random() >= OUT_OF_BOROUGH.get(provider, OUT_OF_BOROUGH["other"])
+            if spell.place == "P1":
+                postcode, in_authority = home, True
+            elif in_authority:
+                postcode = _real_postcode(rng.choice(postcodes), avoid=home)
+                if postcode == before:
+                    postcode = _real_postcode(rng.choice(postcodes), avoid=before)
+            else:
+                postcode = places.outside(rng, far=rng.random() < FAR_SHARE, avoid=before)
+            distance = Decimal("0.0") if spell.place == "P1" else places.km(home, postcode)
             regime = Placement.VisitRegime.STANDARD
             if spell.place in ("U1", "U4") and age < 17:
                 regime = Placement.VisitRegime.UNTIL_18
@@ -529,6 +535,7 @@ def generate_care(ctx: GenerationContext) -> None:
         bulk_create(CareEpisode, episodes, ctx, key="episodes of care")
 
     _plans_reviews_visits(ctx, rng, histories, periods, placements, owners, workers, iros)
+    _allocated_throughout(ctx, histories)
     ctx.extra["care_adopted"] = [(h.child.pk, h.start, h.placed_for_adoption, h.end) for h in histories
                                  if h.kind == "adopted" and h.end and h.placed_for_adoption]
 
@@ -639,3 +646,50 @@ def _plans_reviews_visits(ctx, rng, histories, periods, placements, owners, work
         for v in visits:
             v.created_at = ctx.at(v.visited_on, 16)
         bulk_create(Visit, visits, ctx, key="statutory visits (children in care)")
+
+
+def _allocated_throughout(ctx: GenerationContext, histories: list[History]) -> None:
+    """A child in care has a social worker every day of their care (the 903's social worker episodes cover the
+    year of every child looked after on 31 March, DfE rule SW12STG2). Where the casework step left a gap (care
+    that began before the case came to the front door, a case awaiting allocation), the worker who held the
+    case next (or last) fills it. From a generator of its own, so that the rest of the data stay the same."""
+    rng = random.Random(f"opencsc:{ctx.seed}:care:allocations")
+    today = ctx.today
+    ids = sorted({h.child.pk for h in histories})
+    by_child: dict[int, list] = {}
+    for allocation in Allocation.objects.filter(child_id__in=ids).order_by("child_id", "start_date", "id"):
+        by_child.setdefault(allocation.child_id, []).append(allocation)
+    teams = [name for name in SERVICE_TEAMS["in_care"] if name in ctx.teams]
+    given, added = [], []
+    for h in histories:
+        first, last = h.start, min(h.end or today, today)
+        mine = by_child.get(h.child.pk, [])
+        team_name = teams[h.child.household % len(teams)] if teams else None
+        holders = case_holders(ctx, team_name) if team_name else []
+        for allocation in mine:  # awaiting allocation while in care: a worker is named
+            if allocation.worker_id is None and (allocation.end_date or today) >= first \
+                    and allocation.start_date <= last:
+                allocation.worker = rng.choice(holders) if holders else None
+                if allocation.worker is not None:
+                    given.append(allocation)
+        spans = sorted((a.start_date, a.end_date or today, a) for a in mine if a.worker_id is not None
+                       or a.worker is not None)
+        covered, gaps = first, []
+        for start, end, _ in spans:
+            if start > covered and covered <= last:
+                gaps.append((covered, min(start - _days(1), last)))
+            covered = max(covered, end + _days(1))
+        if covered <= last:
+            gaps.append((covered, None if h.end is None else last))
+        for gap_start, gap_end in gaps:
+            after = next((a for start, _, a in spans if start > gap_start), None)
+            before = next((a for start, _, a in reversed(spans) if start < gap_start), None)
+            source = after or before
+            worker = source.worker if source is not None else (rng.choice(holders) if holders else None)
+            team = source.team if source is not None else (ctx.teams[team_name] if team_name else None)
+            if worker is None or team is None:
+                continue
+            added.append(Allocation(child_id=h.child.pk, worker=worker, team=team, start_date=gap_start,
+                                    end_date=gap_end, reason="Came into care"))
+    Allocation.objects.bulk_update(given, ["worker"], batch_size=ctx.batch_size)
+    bulk_create(Allocation, added, ctx, key="allocations (children in care)")

@@ -191,7 +191,8 @@ def _periods(ctx, rng, plan: ChildPlan, cache) -> list[tuple[str, object, dt.dat
     assess_start = mash_end + dt.timedelta(days=1)
     assess_end = assess_start + dt.timedelta(days=rng.randint(20, 60))
     later = service_key not in ("assessment",) and (end is None or assess_end < end)
-    if service == "closed" and rng.random() < 0.4 and end is not None and assess_end < end:
+    if service == "closed" and (rng.random() < 0.4 or plan.in_need_until_closed) and end is not None \
+            and assess_end < end:
         later, service_key = True, "child_in_need"
     if not later or (end is None and assess_end >= today):
         periods.append(

@@ -30,7 +30,7 @@ from opencsc.earlyhelp.models import (
     TeamMember,
 )
 
-from ..context import GenerationContext, bulk_create, historical_timestamps
+from ..context import GenerationContext, bulk_create, eighteenth, historical_timestamps
 from .staff import SERVICE_TEAMS, case_holders, team_manager
 
 OPEN_FAMILIES = 1200  # at size 1.0
@@ -105,6 +105,7 @@ class _Builder:
         self.workers = {t.pk: case_holders(ctx, t.name) or [team_manager(ctx, t.name)] for t in teams}
         self.managers = [team_manager(ctx, t.name) for t in teams]
         self.faker = ctx.faker("earlyhelp")
+        self.born = {c.pk: c.date_of_birth for c in ctx.children if c.pk and c.date_of_birth}
 
     def family(self, surname: str) -> int:
         team = self.rng.choice(self.teams)
@@ -124,6 +125,9 @@ class _Builder:
     def episode(self, family: int, child_id: int, start: dt.date, source: str, closure: dt.date | None = None,
                 reason: str = "") -> int:
         creator = self.families[family].created_by
+        adult = eighteenth(self.born[child_id]) if child_id in self.born else None
+        if adult is not None and (closure or self.today) > adult:  # early help for a child ends at 18
+            closure, reason = adult, "other"
         team = next(t for t in self.teams if creator in self.workers[t.pk]) if creator else None
         self.episodes.append((family, EarlyHelpEpisode(
             child_id=child_id, start_date=start, source=source, reason=self.rng.choice(REASONS), team=team,
@@ -158,6 +162,7 @@ def generate_earlyhelp(ctx: GenerationContext) -> None:
             return
         start = _day_between(rng, max(earliest, today - dt.timedelta(days=330)), today - dt.timedelta(days=3))
         children = [p for p in children if p.pk not in started_children and p.date_of_birth <= start
+                    and eighteenth(p.date_of_birth) > start + dt.timedelta(days=30)
                     and not any(start <= r for r in referrals[p.pk])]
         if not children:
             return
@@ -195,7 +200,9 @@ def generate_earlyhelp(ctx: GenerationContext) -> None:
             if later and later[0] <= start:
                 step.outcome, step.outcome_date = "not_taken_on", later[0]
                 step.outcome_notes = "Re-referred to children's social care before early help started."
-            elif rng.random() < 0.08 or child_id in started_children:
+            elif (rng.random() < 0.08 or child_id in started_children
+                  or (cin_episode.child.date_of_birth is not None
+                      and eighteenth(cin_episode.child.date_of_birth) <= start + dt.timedelta(days=30))):
                 step.outcome, step.outcome_date = "not_taken_on", start
                 step.outcome_notes = "Family declined early help."
             else:

@@ -27,7 +27,7 @@ from opencsc.frontdoor.models import (
 from opencsc.people.models import Child
 from opencsc.timescales.core import WorkingDayCalendar
 
-from ..context import GenerationContext, bulk_create, historical_timestamps
+from ..context import GenerationContext, bulk_create, eighteenth, historical_timestamps
 
 CONTACTS_A_YEAR = 11_000
 DAYS = 365
@@ -53,6 +53,11 @@ CONCERNS = (
     "GP concerned about mother's mental health and how she is caring for {name}.",
     "{name} missing from home overnight; returned by police, would not say where they had been.",
     "Housing officer found the flat in a poor state with no food; {name} lives there with dad.",
+)
+PREBIRTH_CONCERNS = (
+    "Midwife worried about the mother's drug use in pregnancy and late booking; an older child was removed.",
+    "GP concerned about domestic abuse disclosed at the antenatal appointment; the baby is due in weeks.",
+    "Midwife reports the expectant mother has no fixed address and has missed scans.",
 )
 RATIONALES = {
     "nfa": "Needs met by universal services; no role for children's services.",
@@ -106,7 +111,9 @@ def generate_frontdoor(ctx: GenerationContext) -> None:
     if not children:
         return
     by_pk = {c[0]: c for c in children}
-    pool = [c for c in children if c[2] < start]  # children born before the year of contacts
+    # Contacts are about children: those born before the year of contacts who were under 18 for some of it
+    # (a contact names no one on or after their 18th birthday: Annex A List 1 is children only).
+    pool = [c for c in children if c[2] < start and eighteenth(c[2]) > start]
     household = {plan.pk: plan.household for plan in ctx.children if plan.pk}
     members: dict[int, list[int]] = {}
     for pk, house in household.items():
@@ -165,6 +172,8 @@ def generate_frontdoor(ctx: GenerationContext) -> None:
     referral_count = 0
     for episode_id, child_id, referral_date, source in episodes:
         received_on = max(cal.add_working_days(referral_date, -rng.choice([0, 0, 1, 1, 2])), start)
+        if received_on >= eighteenth(by_pk[child_id][2]):
+            continue
         outcome = "strategy" if rng.random() < 0.2 else "referral"
         contact = contact_row(received_on, [child_id], outcome, source=source if source in SOURCES else None,
                               decided_on=referral_date)
@@ -178,6 +187,7 @@ def generate_frontdoor(ctx: GenerationContext) -> None:
     for _ in range(max(0, round(REFERRAL_SHARE * total) - referral_count) if open_during else 0):
         episode_id, child_id, referral_date, closure_date = rng.choice(open_during)
         first_day, last_day = max(referral_date + dt.timedelta(days=1), start), min(closure_date or today, today)
+        last_day = min(last_day, eighteenth(by_pk[child_id][2]) - dt.timedelta(days=1))
         if last_day < first_day:
             continue
         day = first_day + dt.timedelta(days=rng.randrange((last_day - first_day).days + 1))
@@ -191,7 +201,20 @@ def generate_frontdoor(ctx: GenerationContext) -> None:
         if len(house) > 1 and rng.random() < SIBLING_RATE:
             named += [pk for pk in house if pk != child[0] and by_pk[pk][2] < start][:2]
         day = start + dt.timedelta(days=rng.randrange(DAYS + 1))
+        if day >= eighteenth(child[2]):  # the contact came before the 18th birthday
+            day = start + dt.timedelta(days=rng.randrange((eighteenth(child[2]) - start).days))
+        named = [pk for pk in named if by_pk[pk][2] < day < eighteenth(by_pk[pk][2])]
         plans.append((contact_row(day, named, _weighted(rng, OTHER_OUTCOMES)), named, {}))
+
+    # Unborn children: a midwife's or GP's worry before the birth, about the time the case became known.
+    unborn = {c.pk: c for c in ctx.children if c.pk and c.expected_date_of_birth and c.date_of_birth is None}
+    for pk, first in Child.objects.filter(pk__in=list(unborn), merged_into__isnull=True).values_list(
+            "pk", "first_name"):
+        day = min(max(unborn[pk].known_from or today, start), today)
+        by_pk[pk] = (pk, first, None, "")
+        contact = contact_row(day, [pk], "referral", source=rng.choice(("1A", "1D")))
+        contact.concerns = rng.choice(PREBIRTH_CONCERNS)
+        plans.append((contact, [pk], {}))
 
     with historical_timestamps(Contact, "created_at"):
         contacts = bulk_create(Contact, [p[0] for p in plans], ctx, key="contacts")

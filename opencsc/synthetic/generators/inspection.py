@@ -1,12 +1,14 @@
 """The synthetic authority's last inspections and their action plans.
 
-Two inspections, entered through the inspection app's services as a service manager would enter them:
+Two inspections, as a service manager would have entered them (written as records, dated by the authority's
+"today", so that an authority generated as at a later day works too):
 - an ILACS standard inspection whose final report arrived about 50 working days before "today", so the
   70-working-day deadline for the action plan is close and the plan page has something urgent to show.
   Its areas for improvement are those of a real report (seed 004), each linked to the indicators that
   measure it, with 8 to 12 actions owned by managers and a social worker: some done with evidence of
-  impact, some in progress, a few overdue;
-- an earlier focused visit with two areas for priority action (seed 002), whose plan was sent on time.
+  impact, some in progress, a few overdue. Each action sits under the area it answers (`belongs`);
+- an earlier focused visit with two areas for priority action (seed 002), whose plan was sent on time and
+  whose actions are done.
 
 The numbers are fixed (an authority has one recent inspection, whatever its size), so they do not scale.
 """
@@ -17,48 +19,59 @@ import datetime as dt
 
 from opencsc.accounts.models import User
 from opencsc.accounts.roles import Role
-from opencsc.inspection import services
-from opencsc.inspection.models import Action, Inspection, Judgement
+from opencsc.inspection.models import Action, ActionUpdate, AreaForImprovement, Inspection, Judgement
 from opencsc.timescales.authority import authority_calendar
 
-from ..context import GenerationContext
+from ..context import GenerationContext, historical_timestamps
 
-# From the "What needs to improve" list of an ILACS report (seed 004), with the indicators that measure each.
+# From the "What needs to improve" list of an ILACS report (seed 004): each area, the indicators that
+# measure it, and the actions of the authority's plan that answer it (with evidence of impact for when done).
 ILACS_AREAS = (
     ("The quality of initial strategy discussions so that all relevant partner information is included in "
-     "order to inform decision-making.", ["icpc_15wd", "contacts_decided_1wd"]),
+     "order to inform decision-making.", ["icpc_15wd", "contacts_decided_1wd"],
+     ("Agree a partner information checklist for every strategy discussion and audit its use monthly.",
+      "Police and health representatives attend every initial strategy discussion, in person or online.",
+      "Re-audit a sample of strategy discussions six months on."),
+     "Audit of 20 strategy discussions in October: partner information recorded in 18."),
     ("The timeliness and quality of return home interviews when children are reported missing from home and "
-     "care.", ["rhi_72_hours"]),
+     "care.", ["rhi_72_hours"],
+     ("Commission return home interviews from one provider with a 72-hour standard in the contract.",
+      "Weekly list of return home interviews not held within 72 hours to the service manager.",
+      "Quarterly audit of return home interviews: what children said and what changed in their plans."),
+     "Return home interviews within 72 hours up from 54% to 71% over the quarter."),
     ("The understanding of children in care regarding their rights to complain and access independent "
-     "advocacy.", ["cla_reviews_in_time"]),
+     "advocacy.", ["cla_reviews_in_time"],
+     ("Every child in care is told about advocacy at each review; IROs record how it was explained.",
+      "Rewrite the children's guide to complaints with the Children in Care Council.",
+      "Advocacy service attends the Children in Care Council each term."),
+     "Advocacy take-up doubled since the guide was rewritten."),
     ("Timely and effective permanence plans for all children, including those who live permanently in a "
-     "long-term foster placement.", ["stability_long_term", "a10_days"]),
+     "long-term foster placement.", ["stability_long_term", "a10_days"],
+     ("Permanence planning meeting for every child by their second looked-after review.",
+      "Tracker of children in long-term foster care without a permanence plan, reviewed monthly.",
+      "Practice week on long-term fostering matches, with the fostering service.",
+      "Report the permanence tracker to the corporate parenting board each quarter."),
+     "Every child at their second review now has a permanence plan agreed (tracker, November)."),
 )
-# From a focused visit letter (seed 002): its two areas for priority action.
+# From a focused visit letter (seed 002): its two areas for priority action, and the plan's actions (done).
 FOCUSED_AREAS = (
     ("The timeliness and effectiveness of social work practice and interventions to safeguard children from "
-     "harm.", ["cp_visits_in_time", "assessments_45wd"]),
+     "harm.", ["cp_visits_in_time", "assessments_45wd"],
+     ("Weekly performance clinic on child protection visits and assessments out of time, chaired by the head "
+      "of service.",
+      "Caseloads in the child protection teams brought under 18 by recruiting four permanent social workers."),
+     "Child protection visits in time up from 78% to 93% over six months."),
     ("The quality and effectiveness of managerial oversight and supervision to ensure that children's "
-     "circumstances improve within their timeframe.", ["average_caseload"]),
+     "circumstances improve within their timeframe.", ["average_caseload"],
+     ("Monthly supervision for every social worker, recorded on the child's file with actions and dates.",
+      "Managers' practice standard for oversight, with a monthly audit of ten children's files."),
+     "Audited files with purposeful oversight recorded up from 40% to 85%."),
 )
-ACTIONS = (
-    "Agree a partner information checklist for every strategy discussion and audit its use monthly.",
-    "Police and health representatives attend every initial strategy discussion, in person or online.",
-    "Commission return home interviews from one provider with a 72-hour standard in the contract.",
-    "Weekly list of return home interviews not held within 72 hours to the service manager.",
-    "Every child in care is told about advocacy at each review; IROs record how it was explained.",
-    "Rewrite the children's guide to complaints with the Children in Care Council.",
-    "Permanence planning meeting for every child by their second looked-after review.",
-    "Tracker of children in long-term foster care without a permanence plan, reviewed monthly.",
-    "Practice week on long-term fostering matches, with the fostering service.",
-    "Report the permanence tracker to the corporate parenting board each quarter.",
-    "Re-audit a sample of strategy discussions six months on.",
-)
-IMPACT = (
-    "Audit of 20 strategy discussions in October: partner information recorded in 18.",
-    "Return home interviews within 72 hours up from 54% to 71% over the quarter.",
-    "Advocacy take-up doubled since the guide was rewritten.",
-)
+
+
+def belongs(area_text: str, description: str) -> bool:
+    """True when `description` is one of the actions the plan gives for the area `area_text`."""
+    return any(text == area_text and description in actions for text, _, actions, _ in ILACS_AREAS + FOCUSED_AREAS)
 
 
 def generate_inspection(ctx: GenerationContext) -> None:
@@ -72,60 +85,102 @@ def generate_inspection(ctx: GenerationContext) -> None:
     if ctx.demo_users.get("sw.demo"):
         owners.append(ctx.demo_users["sw.demo"])
     owners = owners or [manager]
+    today = ctx.today
 
-    received = calendar.add_working_days(ctx.today, -50, count_start_day=False)
+    # Written as the records themselves (not through the services, which date things by the real today), so
+    # that an authority generated "as at" a later day has its inspections too.
+    received = calendar.add_working_days(today, -50, count_start_day=False)
     ended = received - dt.timedelta(days=35)
-    ilacs = services.inspection_create(
-        actor=manager, kind=Inspection.Kind.ILACS_STANDARD, started_on=ended - dt.timedelta(days=11),
-        ended_on=ended, report_received_on=received, published_on=received + dt.timedelta(days=7),
-        overall_judgement=Judgement.GOOD, leaders_judgement=Judgement.GOOD,
-        help_and_protection_judgement=Judgement.GOOD, children_in_care_judgement=Judgement.REQUIRES_IMPROVEMENT,
-        care_leavers_judgement=Judgement.GOOD,
-    )
-    services.areas_add_from_text(actor=manager, inspection=ilacs, text="\n".join(text for text, _ in ILACS_AREAS))
-    _link_indicators(manager, ilacs, ILACS_AREAS)
-    areas = list(ilacs.areas.order_by("order"))
+    ilacs = _inspection(ctx, manager, kind=Inspection.Kind.ILACS_STANDARD, started_on=ended - dt.timedelta(days=11),
+                        ended_on=ended, report_received_on=received, published_on=received + dt.timedelta(days=7),
+                        overall_judgement=Judgement.GOOD, leaders_judgement=Judgement.GOOD,
+                        help_and_protection_judgement=Judgement.GOOD,
+                        children_in_care_judgement=Judgement.REQUIRES_IMPROVEMENT,
+                        care_leavers_judgement=Judgement.GOOD)
+    areas = _areas(ctx, manager, ilacs, ILACS_AREAS, priority=False)
     count = 8 + rng.randrange(5)
     for n in range(count):
-        area = areas[n % len(areas)]
-        # Every fourth action was due within weeks of the report and has not started: overdue on the plan.
-        due = received + dt.timedelta(days=rng.randrange(20, 50) if n % 4 == 3 else rng.randrange(20, 200))
-        action = services.action_create(actor=manager, area=area, description=ACTIONS[n % len(ACTIONS)],
-                                        owner=owners[n % len(owners)], due_on=due)
-        _progress(manager, action, rng, ctx.today, n)
+        # Round the areas in turn, each area's actions in the plan's order: every action under its own area.
+        index = n % len(areas)
+        area, (_, _, descriptions, impact) = areas[index], ILACS_AREAS[index]
+        # Every third action was due within weeks of the report and has not started: overdue on the plan.
+        overdue = n % 3 == 2
+        due = received + dt.timedelta(days=rng.randrange(20, 50) if overdue else rng.randrange(20, 200))
+        action = _action(ctx, manager, area, descriptions[n // len(areas)], owners[n % len(owners)], due, received)
+        if not (overdue and due < today):
+            _progress(ctx, manager, action, rng, impact)
 
-    focused_received = ctx.today - dt.timedelta(days=420)
-    focused = services.inspection_create(
-        actor=manager, kind=Inspection.Kind.FOCUSED_VISIT, started_on=focused_received - dt.timedelta(days=30),
-        ended_on=focused_received - dt.timedelta(days=29), report_received_on=focused_received,
-        published_on=focused_received + dt.timedelta(days=5),
-    )
-    services.areas_add_from_text(actor=manager, inspection=focused, is_priority_action=True,
-                                 text="\n".join(text for text, _ in FOCUSED_AREAS))
-    _link_indicators(manager, focused, FOCUSED_AREAS)
-    services.inspection_update(actor=manager, inspection=focused, expected_version=focused.version,
-                               plan_submitted_on=focused_received + dt.timedelta(days=80))
+    focused_received = today - dt.timedelta(days=420)
+    focused = _inspection(ctx, manager, kind=Inspection.Kind.FOCUSED_VISIT,
+                          started_on=focused_received - dt.timedelta(days=30),
+                          ended_on=focused_received - dt.timedelta(days=29), report_received_on=focused_received,
+                          published_on=focused_received + dt.timedelta(days=5),
+                          plan_submitted_on=focused_received + dt.timedelta(days=80))
+    for n, (area, (_, _, descriptions, impact)) in enumerate(
+            zip(_areas(ctx, manager, focused, FOCUSED_AREAS, priority=True), FOCUSED_AREAS, strict=True)):
+        for k, description in enumerate(descriptions):
+            due = focused_received + dt.timedelta(days=90 + 60 * k)
+            action = _action(ctx, manager, area, description, owners[(n + k) % len(owners)], due, focused_received)
+            _write_update(ctx, manager, action, "Completed and checked at the improvement board.",
+                          Action.Status.DONE, impact, min(today, due - dt.timedelta(days=rng.randrange(0, 20))))
     ctx.counts["inspections"] = Inspection.objects.count()
     ctx.counts["inspection_actions"] = Action.objects.count()
 
 
-def _link_indicators(actor, inspection: Inspection, areas) -> None:
-    for area, (_, keys) in zip(inspection.areas.order_by("order"), areas, strict=True):
-        services.area_update(actor=actor, area=area, expected_version=area.version, text=area.text,
-                             is_priority_action=area.is_priority_action, order=area.order, indicator_keys=keys)
+def _inspection(ctx, actor, **values) -> Inspection:
+    moment = ctx.at(values.get("report_received_on") or values["ended_on"], 11)
+    inspection = Inspection(created_by=actor, created_at=moment, updated_at=moment, **values)
+    inspection.full_clean()
+    with historical_timestamps(Inspection, "created_at", "updated_at"):
+        inspection.save()
+    return inspection
 
 
-def _progress(actor, action: Action, rng, today: dt.date, n: int) -> None:
-    """Most actions have moved on; a third are done (some with impact recorded); a few are left overdue."""
-    if action.due_on < today and n % 4 == 3:
-        return  # not started and past its date: overdue on the plan
+def _areas(ctx, actor, inspection: Inspection, table, *, priority: bool) -> list[AreaForImprovement]:
+    moment = ctx.at(inspection.report_received_on, 14)
+    out = []
+    with historical_timestamps(AreaForImprovement, "created_at", "updated_at"):
+        for order, (text, keys, _, _) in enumerate(table, start=1):
+            area = AreaForImprovement(inspection=inspection, text=text, is_priority_action=priority, order=order,
+                                      indicator_keys=list(keys), created_by=actor, created_at=moment,
+                                      updated_at=moment)
+            area.full_clean()
+            area.save()
+            out.append(area)
+    return out
+
+
+def _action(ctx, actor, area, description: str, owner, due: dt.date, received: dt.date) -> Action:
+    moment = ctx.at(received + dt.timedelta(days=10), 10)
+    action = Action(area=area, description=description, owner=owner, due_on=due, created_by=actor,
+                    created_at=moment, updated_at=moment)
+    action.full_clean()
+    with historical_timestamps(Action, "created_at", "updated_at"):
+        action.save()
+    return action
+
+
+def _write_update(ctx, actor, action: Action, note: str, status: str, impact: str = "",
+                  done_on: dt.date | None = None) -> None:
+    written = ctx.at(min(ctx.today, done_on or action.due_on - dt.timedelta(days=30)), 15)
+    written = max(written, action.created_at)
+    action.status, action.evidence_of_impact, action.completed_on = status, impact, done_on
+    action.version += 1
+    action.updated_at = written
+    with historical_timestamps(Action, "created_at", "updated_at"):
+        action.save(update_fields=["status", "evidence_of_impact", "completed_on", "version", "updated_at"])
+    with historical_timestamps(ActionUpdate, "written_at"):
+        ActionUpdate.objects.create(action=action, note=note, status=status, author=actor, written_at=written)
+
+
+def _progress(ctx, actor, action: Action, rng, impact: str) -> None:
+    """Most actions have moved on; a third are done (some with impact recorded)."""
+    today = ctx.today
     roll = rng.random()
     if roll < 0.35 and action.due_on - dt.timedelta(days=10) < today:
         done_on = min(today, action.due_on - dt.timedelta(days=rng.randrange(0, 10)))
-        services.action_progress(actor=actor, action=action, expected_version=action.version,
-                                 note="Completed and checked at the improvement board.", status=Action.Status.DONE,
-                                 evidence_of_impact=IMPACT[n % len(IMPACT)], completed_on=done_on)
+        _write_update(ctx, actor, action, "Completed and checked at the improvement board.", Action.Status.DONE,
+                      impact, done_on)
     elif roll < 0.85:
-        services.action_progress(actor=actor, action=action, expected_version=action.version,
-                                 note="Work under way; first findings to the next improvement board.",
-                                 status=Action.Status.IN_PROGRESS)
+        _write_update(ctx, actor, action, "Work under way; first findings to the next improvement board.",
+                      Action.Status.IN_PROGRESS)

@@ -15,7 +15,7 @@ from opencsc.people.models import Address, Child, ChildAlias, Involvement, Perso
 from opencsc.people.names import search_keys
 
 from .. import identifiers, names
-from ..context import ChildPlan, GenerationContext, bulk_create
+from ..context import ChildPlan, GenerationContext, bulk_create, eighteenth
 
 # Children known to the service at the default size (about the 2014 Hounslow report):
 # open cases by the service holding them, and closed historical cases.
@@ -24,12 +24,16 @@ SERVICES: dict[str, int] = {
     "assessment": 520,
     "child_in_need": 800,
     "child_protection": 200,
-    "in_care": 305,
+    "in_care": 280,  # about 305 on the last 31 March, with those who have left care since
     "care_leaver": 180,
     "early_help": 210,
     "unborn": 25,
-    "closed": 3700,
+    # Closed in the last year after months in need: open on the last 31 March (the CIN census counts them).
+    "closed_in_need": 1350,
+    "closed": 2350,
 }
+# The services whose children are closed cases (ChildPlan.service "closed").
+CLOSED_SERVICES = ("closed", "closed_in_need")
 NEAR_DUPLICATES = 12
 HOUSEHOLD_SIZES = {1: 50, 2: 28, 3: 14, 4: 6, 5: 2}
 # How long ago (days) an open case started, by service.
@@ -118,6 +122,8 @@ def _plan_households(ctx: GenerationContext, rng: random.Random) -> list[Househo
         size = 1 if service in ("care_leaver", "unborn") else rng.choices(sizes, weights=size_weights)[0]
         size = min(size, remaining[service])
         remaining[service] -= size
+        in_need_until_recently = service == "closed_in_need"
+        service = "closed" if in_need_until_recently else service
         ethnicity = names.choose_ethnicity(rng)
         household = Household(
             index=index, surname=names.last_name(rng, ethnicity), ethnicity=ethnicity, service=service
@@ -125,11 +131,14 @@ def _plan_households(ctx: GenerationContext, rng: random.Random) -> list[Househo
         index += 1
         households.append(household)
         today = ctx.today
-        if service == "closed":
+        if in_need_until_recently:  # closed in the last year, after 5 months to 2 and a half years in need
+            closed_on = _date_back(rng, today, 7, 365)
+            known_from = closed_on - dt.timedelta(days=rng.randint(150, 900))
+        elif service == "closed":
             known_from = _date_back(rng, today, 60, 3650)
-            closed_on = min(
-                known_from + dt.timedelta(days=rng.randint(20, 540)), today - dt.timedelta(days=7)
-            )
+            closed_on = known_from + dt.timedelta(days=rng.randint(20, 540))
+            if closed_on > today - dt.timedelta(days=7):  # closed by now: some time since the case began
+                closed_on = known_from + dt.timedelta(days=rng.randint(0, (today - known_from).days - 7))
         elif service == "care_leaver":
             known_from, closed_on = None, None
         else:
@@ -141,6 +150,7 @@ def _plan_households(ctx: GenerationContext, rng: random.Random) -> list[Househo
                 service=service,
                 closed_on=closed_on,
                 ethnicity=ethnicity,
+                in_need_until_closed=in_need_until_recently,
             )
             plan.sex = rng.choices("MFU", weights=[50, 49, 1])[0]
             if service == "unborn":
@@ -167,6 +177,8 @@ def _plan_households(ctx: GenerationContext, rng: random.Random) -> list[Househo
                     plan.known_from = min(start, today - dt.timedelta(days=30))
                 else:
                     plan.known_from = max(known_from, dob) if dob < today else known_from
+                if plan.closed_on is not None:  # a child's case closes by their 18th birthday
+                    plan.closed_on = max(plan.known_from, min(plan.closed_on, eighteenth(dob)))
             plan.first_name = "Unborn" if service == "unborn" else names.first_name(rng, ethnicity, plan.sex)
             plan.last_name = household.surname
             household.children.append(plan)

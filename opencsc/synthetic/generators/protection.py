@@ -35,9 +35,12 @@ from .staff import SERVICE_TEAMS, case_holders
 CALENDAR = WorkingDayCalendar()
 FACTORS = ("3A", "3B", "4A", "4B", "2A", "2B", "1A", "1B", "22A", "8B")  # harm factors behind a section 47
 PAST_PLAN_SHARE = {"closed": 0.08, "child_in_need": 0.10}  # children with a past plan
+IN_NEED_UNTIL_CLOSED_PAST_PLAN_SHARE = 0.18  # of cases closed in the last year after months in need
 NO_CONFERENCE_S47_SHARE = {"child_in_need": 0.12, "assessment": 0.08, "closed": 0.05}
 REPEAT_SHARE = 0.40  # chance of an earlier plan: about 20% of plans end up second or subsequent
 LONG_SHARE = 0.04  # plans lasting 2 years or more
+LONG_KNOWN_DAYS = 760  # a case known this long can have had a plan for 2 years
+LONG_ELIGIBLE_FACTOR = 8  # about one child protection case in six is known that long (a little over LONG_SHARE)
 ICPC_ON_TIME = 0.80
 REVIEW_ON_TIME = 0.85
 CORE_GROUP_MISSED = 0.10
@@ -168,14 +171,19 @@ def _stories(ctx: GenerationContext, rng: random.Random) -> list[_Story]:
         if plan.pk is None or born is None:
             continue
         if plan.service == "child_protection":
-            start = today - dt.timedelta(days=_duration(rng, rng.random() < LONG_SHARE))
+            # A plan of 2 years or more needs a case known for longer: such plans are drawn among those
+            # children (about a sixth of them), as often as makes LONG_SHARE of all.
+            known_days = (today - (plan.known_from or today)).days
+            long = rng.random() < LONG_SHARE * LONG_ELIGIBLE_FACTOR and known_days > LONG_KNOWN_DAYS
+            start = today - dt.timedelta(days=min(_duration(rng, long), max(known_days - 14, 60)))
             start = max(start, born + dt.timedelta(days=30), today - dt.timedelta(days=1000))
             start = min(CALENDAR.next_working_day(start), today)
             strategy_on = max(_strategy_before(rng, start), born)
             current = _Story(plan, strategy_on, start, None, _category(rng), worker_for("child_protection"))
             stories.append(current)
             _add_previous(rng, stories, current, worker_for("child_protection"))
-        elif plan.service in PAST_PLAN_SHARE and rng.random() < PAST_PLAN_SHARE[plan.service]:
+        elif plan.service in PAST_PLAN_SHARE and rng.random() < (
+                IN_NEED_UNTIL_CLOSED_PAST_PLAN_SHARE if plan.in_need_until_closed else PAST_PLAN_SHARE[plan.service]):
             last = (plan.closed_on or today) - dt.timedelta(days=rng.randint(14, 120))
             known = max(plan.known_from or born, born + dt.timedelta(days=30))
             length = _duration(rng, rng.random() < LONG_SHARE)

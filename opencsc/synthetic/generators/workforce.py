@@ -81,13 +81,19 @@ def generate_workforce(ctx: GenerationContext) -> None:
     sessions: list[SupervisionSession] = []
     members: list[list[int]] = []
     discuss: list[list[int]] = []  # child ids discussed at each session
+    supervised = [w.pk for w in workers
+                  if (managers.get(w.team_id) or getattr(fallback, "pk", None)) not in (None, w.pk)]
+    # The share overdue now is the rate itself, not a draw per worker (a small authority would vary too much).
+    overdue_now = set(rng.sample(supervised, round(len(supervised) * OVERDUE_NOW_RATE)))
+    last_of: dict[int, dt.date] = {}
     for worker in workers:
         supervisor = managers.get(worker.team_id) or getattr(fallback, "pk", None)
         if supervisor is None or supervisor == worker.pk:
             continue
         every = 14 if experience[worker.pk] == WorkerProfile.Experience.ASYE else 28
-        stopped = rng.random() < OVERDUE_NOW_RATE
+        stopped = worker.pk in overdue_now
         last = today - dt.timedelta(days=rng.randint(every + 7, every + 50) if stopped else rng.randint(0, every - 1))
+        last_of[worker.pk] = last
         dates = []
         day = last
         while (today - day).days <= HISTORY_DAYS:
@@ -112,7 +118,10 @@ def generate_workforce(ctx: GenerationContext) -> None:
             sessions.append(SupervisionSession(kind=SupervisionSession.Kind.GROUP, held_on=held_on,
                                                supervisor_id=supervisor, created_by_id=supervisor,
                                                created_at=ctx.at(held_on, 14)))
-            members.append([w for w in team_workers if rng.random() < 0.8] or team_workers[:2])
+            # A worker whose supervision has stopped has had no group session since either.
+            present = [w for w in team_workers if rng.random() < 0.8 and (
+                w not in overdue_now or held_on <= last_of.get(w, held_on))]
+            members.append(present or [w for w in team_workers if w not in overdue_now][:2] or team_workers[:2])
             discuss.append([])
     with historical_timestamps(SupervisionSession, "created_at"):
         sessions = bulk_create(SupervisionSession, sessions, ctx, "supervision sessions")

@@ -9,9 +9,11 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 
 from opencsc.accounts.models import User
 from opencsc.casework.models import Allocation, CaseNote, ChronologyEntry
+from opencsc.inspection.models import Inspection
 from opencsc.people.models import (
     Address,
     Child,
@@ -97,6 +99,16 @@ def test_the_same_seed_and_size_give_the_same_authority_and_another_seed_does_no
     other = generate_and_digest(12)
     assert first == second
     assert other != first
+
+
+@pytest.mark.django_db
+def test_an_authority_can_be_generated_as_at_a_day_after_the_real_today():
+    """The inspections are written as records dated by the authority's today (the services would refuse dates
+    after the real today), so `--today` may be any day."""
+    later = timezone.localdate() + dt.timedelta(days=400)
+    call_command("generate_authority", seed=3, size=SIZE, today=later, quiet=True, stdout=io.StringIO())
+    ilacs = Inspection.objects.get(kind=Inspection.Kind.ILACS_STANDARD)
+    assert ilacs.report_received_on > timezone.localdate() and ilacs.areas.filter(actions__isnull=False).exists()
 
 
 @pytest.mark.django_db
