@@ -49,11 +49,13 @@ def _age_on(dob: dt.date | None, day: dt.date) -> int | None:
     return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
-def _birthday(dob: dt.date, age: int) -> dt.date:
+def _birthday(dob: dt.date, age: int, *, leap_day_on: tuple[int, int] = (3, 1)) -> dt.date:
+    """The birthday at ``age``; for a child born on 29 February, 1 March in a common year (as in law) unless
+    ``leap_day_on`` says otherwise."""
     try:
         return dob.replace(year=dob.year + age)
     except ValueError:  # 29 February
-        return dt.date(dob.year + age, 3, 1)
+        return dt.date(dob.year + age, *leap_day_on)
 
 
 def _flag(value) -> str:
@@ -142,7 +144,9 @@ def build_rows(year: CollectionYear, *, progress=None) -> tuple[dict[str, list[d
             "MOTHER": "0" if sex == "F" and pk in looked_after else "",
             "MC_DOB": "",
         })
-        duc = uasc_ceased or (_birthday(dob, 18) if is_uasc and dob else None)
+        # UASC status ceased by age: rule 304 wants a day on or before the 18th birthday; the DfE's tool counts
+        # a 29 February child's as 28 February, which is on or before either reading
+        duc = uasc_ceased or (_birthday(dob, 18, leap_day_on=(2, 28)) if is_uasc and dob else None)
         if (is_uasc or uasc_ceased) and (duc is None or duc >= start):  # ceased in or after the year (rule 104)
             tables["UASC"].append({"CHILD": la_id, "SEX": sex_returned(sex, year.ending), "DOB": fmt_date(dob), "DUC": fmt_date(duc)})
 

@@ -236,6 +236,9 @@ def test_children_looked_after_for_12_months_at_31_march_are_in_oc2(start, in_oc
     (False, dt.date(2025, 6, 1), dt.date(2009, 2, 1), "01/06/2025"),  # ceased in the year
     (False, dt.date(2025, 3, 31), dt.date(2009, 2, 1), None),  # ceased before the year: no row (rule 104)
     (True, None, dt.date(2007, 2, 1), None),  # 18 before the year
+    # born on 29 February: 18 in a common year on 1 March in law, on 28 February to the DfE's tool (rule 304
+    # asks for a day on or before the birthday, so the earlier of the two satisfies both)
+    (True, None, dt.date(2008, 2, 29), "28/02/2026"),
 ])
 def test_uasc_rows_only_for_status_that_ceased_in_or_after_the_year(is_uasc, ceased, dob, duc):
     child = ChildFactory(date_of_birth=dob, sex="M", is_uasc=is_uasc, uasc_ceased=ceased)
