@@ -7,6 +7,7 @@ shaped in plain Python.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 
@@ -298,11 +299,27 @@ def build_rows(year: CollectionYear, *, progress=None) -> tuple[dict[str, list[d
     return tables, {la_id: pk for pk, la_id in ref.items()}
 
 
+# The previous collection year's files go with this year's: the DfE's validator compares the two (rules 1001,
+# 1002, 348, the 503 family, 576...) and asks for both, "This year" and "Prev year".
+PREVIOUS_YEAR = "previous_year_"
+
+
 def build(year: CollectionYear, *, progress=None) -> list[ReturnFile]:
+    """This year's files (episodes.csv, ...), then the previous year's (previous_year_episodes.csv, ...)."""
     tables, _ = build_rows(year, progress=progress)
-    return files_of(tables)
+    last, _ = build_rows(CollectionYear(year.ending - 1))
+    return files_of(tables) + files_of(last, prefix=PREVIOUS_YEAR)
 
 
-def files_of(tables: dict[str, list[dict[str, str]]]) -> list[ReturnFile]:
-    return [ReturnFile(name=FILE_NAMES[table], content=to_csv(table, tables.get(table, [])), content_type="text/csv")
+def split_years(files: list[ReturnFile]) -> tuple[list[ReturnFile], list[ReturnFile]]:
+    """``build``'s files as (this year's, the previous year's), each under its table's own file name."""
+    this = [f for f in files if not f.name.startswith(PREVIOUS_YEAR)]
+    last = [dataclasses.replace(f, name=f.name.removeprefix(PREVIOUS_YEAR))
+            for f in files if f.name.startswith(PREVIOUS_YEAR)]
+    return this, last
+
+
+def files_of(tables: dict[str, list[dict[str, str]]], *, prefix: str = "") -> list[ReturnFile]:
+    return [ReturnFile(name=prefix + FILE_NAMES[table], content=to_csv(table, tables.get(table, [])),
+                       content_type="text/csv")
             for table in COLUMNS]

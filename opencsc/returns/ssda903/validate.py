@@ -11,7 +11,7 @@ from django.utils import timezone
 from opencsc.returns.base import CollectionYear, Issue
 
 from . import rules as _rules  # noqa: F401  (registers the rules)
-from .build import build_rows
+from .build import PREVIOUS_YEAR, build_rows
 from .engine import REGISTRY, Data
 from .tables import parse_date, read_csv
 
@@ -47,8 +47,11 @@ def run(tables: dict[str, list[dict[str, str]]], year: CollectionYear, *, child_
 
 
 def parse_files(files: dict[str, bytes]) -> dict[str, list[dict[str, str]]]:
+    """This year's tables, each known by its columns; the previous year's files that ``build`` adds are left out."""
     tables: dict[str, list[dict[str, str]]] = {}
-    for _name, content in files.items():
+    for name, content in files.items():
+        if name.startswith(PREVIOUS_YEAR):
+            continue
         table, rows = read_csv(content)
         if table is not None:
             tables.setdefault(table, []).extend(rows)

@@ -61,6 +61,15 @@ NO_URN = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}
 # (none of those placed with parents), and about 23% of all more than 20 miles from home.
 OUT_OF_BOROUGH = {"PR0": 0.0, "PR1": 0.45, "other": 0.66}
 FAR_SHARE = 0.42  # of those placed out of the borough
+# In the borough always: the council's own provision other than foster and adoptive homes (its own children's
+# homes and hostels: DfE rule 1015), and supported accommodation, whose Ofsted URN the DfE's tool takes to be in
+# the authority (rule 241).
+FOSTER_OR_ADOPTION = {"A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6", "K3"}
+SUPPORTED_ACCOMMODATION = {"H5", "K3"}
+
+
+def _always_in_borough(place: str, provider: str) -> bool:
+    return place in SUPPORTED_ACCOMMODATION or (provider == "PR1" and place not in FOSTER_OR_ADOPTION)
 _real_postcode = places.real_postcode
 
 
@@ -480,7 +489,8 @@ def generate_care(ctx: GenerationContext) -> None:
             # The postcode agrees with the in-borough flag, the distance with both (the DfE tool checks them).
             home = _real_postcode(_home(h.child))
             before = placements[-1].postcode if j > 0 else ""  # a new placement is a new household (rule 435)
-            in_authority = rng.random() >= OUT_OF_BOROUGH.get(provider, OUT_OF_BOROUGH["other"])
+            in_authority = (rng.random() >= OUT_OF_BOROUGH.get(provider, OUT_OF_BOROUGH["other"])
+                            or _always_in_borough(spell.place, provider))
             if spell.place == "P1":
                 postcode, in_authority = home, True
             elif in_authority:

@@ -7,6 +7,7 @@ import pytest
 from opencsc.care.models import Placement
 from opencsc.frontdoor.models import ContactChild
 from opencsc.inspection.models import Action, Inspection
+from opencsc.synthetic.generators import care
 from opencsc.synthetic.testing import SHARED
 
 from . import realism
@@ -35,6 +36,15 @@ def test_placements_out_of_the_borough_have_postcodes_and_distances_outside_it(a
     # Some near (within 20 miles, 32 km), some far, as the Hounslow report has it.
     distances = [float(p.distance_km) for p in outside]
     assert any(d < 32 for d in distances) and any(d > 32 for d in distances)
+
+
+def test_own_homes_and_supported_accommodation_are_in_the_borough(authority):
+    """The council's own provision other than foster and adoptive homes (DfE 1015), and supported accommodation
+    with its Ofsted URN (DfE 241), are in the borough."""
+    outside = Placement.objects.filter(in_authority=False)
+    assert not outside.filter(placement_type__in=care.SUPPORTED_ACCOMMODATION).exists()
+    assert not outside.filter(provider="PR1").exclude(placement_type__in=care.FOSTER_OR_ADOPTION).exists()
+    assert outside.filter(provider="PR1").exists()  # the council's own foster carers may live outside it
 
 
 @pytest.mark.parametrize("years_back", [0, 1])

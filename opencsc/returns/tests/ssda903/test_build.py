@@ -19,6 +19,7 @@ from opencsc.missing.tests.factories import MissingEpisodeFactory
 from opencsc.people.tests.factories import ChildFactory
 from opencsc.returns.base import CollectionYear
 from opencsc.returns.ssda903 import build, validate, validate_files
+from opencsc.returns.ssda903.build import PREVIOUS_YEAR, split_years
 from opencsc.returns.ssda903.tables import COLUMNS, FILE_NAMES
 from opencsc.wellbeing.models import HealthStatus
 from opencsc.wellbeing.tests.factories import SDQFactory
@@ -54,12 +55,27 @@ def _review(episode, on, code="PN1"):
 
 
 def test_one_file_per_table_with_the_dfe_columns_in_order():
-    files = build(YEAR)
+    files, last = split_years(build(YEAR))
     tables = _tables(files)
     assert [f.name for f in files] == [FILE_NAMES[t] for t in COLUMNS]
+    assert [f.name for f in last] == [FILE_NAMES[t] for t in COLUMNS]
     assert all(f.content_type == "text/csv" for f in files)
     for table, columns in COLUMNS.items():
         assert tables[FILE_NAMES[table]] == (columns, [])
+
+
+def test_the_previous_years_files_come_with_this_years():
+    """The DfE's tool compares this year with last (1001, 1002, 503...): the return carries both years."""
+    left = _looked_after(start=dt.date(2024, 6, 3))
+    CareEpisode.objects.filter(pk=left.pk).update(end_date=dt.date(2025, 1, 10), reason_ceased="E13")
+    PeriodOfCare.objects.filter(pk=left.period_id).update(end_date=dt.date(2025, 1, 10))
+    now = _looked_after(start=dt.date(2025, 5, 1))
+    files = build(YEAR)
+    assert [f.name for f in files][len(COLUMNS):] == [PREVIOUS_YEAR + FILE_NAMES[t] for t in COLUMNS]
+    this, last = split_years(files)
+    assert [r["CHILD"] for r in _rows(this, "Episodes")] == [now.child.la_child_id]
+    assert [r["CHILD"] for r in _rows(last, "Episodes")] == [left.child.la_child_id]
+    assert [(r["DECOM"], r["DEC"]) for r in _rows(last, "Episodes")] == [("03/06/2024", "10/01/2025")]
 
 
 def test_a_looked_after_child_in_header_and_episodes_restricted_records_included():
