@@ -131,7 +131,8 @@ def register(source: Source) -> Source:
 
 
 def sources() -> list[Source]:
-    """Every source, in the order of their labels (the order clocks read same-day events in)."""
+    """Every source, in the order of their labels (timescales.reads.source_ranks orders a day's clock events:
+    sources that start a rule's clocks before those that end them, otherwise this order)."""
     return sorted(_REGISTRY.values(), key=lambda s: s.label)
 
 

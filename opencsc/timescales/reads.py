@@ -27,6 +27,7 @@ What changes, and what does not:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -36,7 +37,7 @@ from django.db.models.sql.constants import MULTI
 from opencsc.core import events
 from opencsc.core.models import Event
 
-from .core import NONE, Rule
+from .core import NONE, RULES, Rule
 from .core.engine import _relevant_names
 
 
@@ -207,6 +208,34 @@ def ordered_facts(facts: Iterable) -> list[tuple[int, list]]:
 
 
 def _blocks(rows: dict[str, list]) -> list[tuple[int, list]]:
-    rank = {source.key: index for index, source in enumerate(events.clock_sources())}
+    rank = source_ranks()
     return [(rank.get(kind, len(rank)) * _SOURCE_BLOCK, rows[kind])
             for kind in sorted(rows, key=lambda k: rank.get(k, len(rank)))]
+
+
+def source_ranks() -> dict[str, int]:
+    """Each clock source's place among one child's events of the same day (the engine takes a day's events
+    in the order given). A source whose events start a rule's clocks comes before the sources whose events
+    end or stop them: an assessment authorised on its referral's day is done, a plan that starts and ends on
+    one day leaves nothing due. Otherwise, and within a cycle, sources keep the order of their labels."""
+    return _source_ranks(tuple((s.key, frozenset((*s.starts_clocks, *s.stops_clocks))) for s in events.clock_sources()))
+
+
+@functools.cache
+def _source_ranks(sources: tuple[tuple[str, frozenset[str]], ...]) -> dict[str, int]:
+    before: dict[str, set[str]] = {key: set() for key, _ in sources}  # key: the sources that must come first
+    for rule in RULES:
+        closing = {rule.end_event, *rule.stop_events}
+        for starter, names in sources:
+            if rule.start_event in names:
+                for closer, other in sources:
+                    if closer != starter and closing & other:
+                        before[closer].add(starter)
+    order: list[str] = []
+    left = [key for key, _ in sources]  # in the order of their labels
+    while left:
+        placed = set(order)
+        ready = next((key for key in left if before[key] <= placed), left[0])  # left[0]: a cycle, by label
+        order.append(ready)
+        left.remove(ready)
+    return {key: index for index, key in enumerate(order)}
