@@ -2,9 +2,9 @@
 
 Ofsted asks for a written action plan within 70 working days of the local authority receiving the
 final report (for a focused visit, only when it found an area for priority action, and then usually
-a draft within 20 working days: see the Ofsted letter in the seeds). Working days come from the
-authority's calendar (``opencsc.timescales``), counted as DfE counts them: the day the report was
-received is day 0.
+a draft within 20 working days: see the Ofsted letter in the seeds). Working days are national ones
+(England and Wales bank holidays, not the authority's closure days: ``timescales.authority.national_calendar``),
+as for every national deadline, counted as DfE counts them: the day the report was received is day 0.
 """
 
 from __future__ import annotations

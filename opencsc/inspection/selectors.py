@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from opencsc.accounts.policy import log_refusal
-from opencsc.timescales.authority import authority_calendar
+from opencsc.timescales.authority import national_calendar
 
 from . import policy, rules
 from .indicators import describe
@@ -41,7 +41,7 @@ def deadline(inspection: Inspection, *, today: dt.date | None = None, calendar=N
     return rules.plan_deadline(
         kind=inspection.kind, has_priority_action=_has_priority(inspection),
         received_on=inspection.report_received_on, submitted_on=inspection.plan_submitted_on,
-        today=today or timezone.localdate(), calendar=calendar or authority_calendar(),
+        today=today or timezone.localdate(), calendar=calendar or national_calendar(),
     )
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opencsc.accounts.policy import allowed
 from opencsc.core.forms import submit
-from opencsc.timescales.authority import authority_calendar
+from opencsc.timescales.authority import national_calendar
 
 from . import policy, selectors, services
 from .export import action_plan_xlsx
@@ -47,7 +47,7 @@ def _plan_url(inspection):
 def inspection_list(request):
     rows = selectors.inspections_for(request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    today, calendar = timezone.localdate(), authority_calendar()
+    today, calendar = timezone.localdate(), national_calendar()
     items = [{"inspection": i, "deadline": selectors.deadline(i, today=today, calendar=calendar)} for i in page]
     return render(request, "inspection/list.html", {
         "page_obj": page, "items": items})

@@ -84,9 +84,9 @@ def _expected(closures: bool, skip: bool) -> dict:
                  "contact_decision": DECIDED > due["contact_decision"]},
         # On 4 Jan the contact's decision: 3 working days overdue (30, 31 Dec, 4 Jan) or due that day.
         "contact_on_4_jan": "3 working days overdue" if due["contact_decision"] < BEFORE else "Due today",
-        # The inspection's action plan (on the authority's calendar) was due 24 Dec: on 4 Jan it is
-        # 29, 30, 31 Dec and 4 Jan overdue, or only 4 Jan with the closure days.
-        "plan_on_4_jan": "1 working day overdue" if closures else "4 working days overdue",
+        # The inspection's action plan (Ofsted's deadline: national working days, whatever the authority
+        # closes) was due 24 Dec: on 4 Jan it is 29, 30, 31 Dec and 4 Jan overdue.
+        "plan_on_4_jan": "4 working days overdue",
     }
 
 
