@@ -96,6 +96,8 @@ def test_saving_again_without_a_choice_is_an_error_and_saves_nothing(signed_in, 
     response = client.post(URL, malcom(matches_shown=token))
     body = response.content.decode()
     assert "There is a problem" in body and "Select the child if they are one of these" in body
+    assert 'href="#id_new_child_match"' in body and 'id="id_new_child_match"' in body
+    assert "<title>Error: " in body
     assert not Contact.objects.exists() and Child.objects.count() == children
 
 
@@ -139,3 +141,13 @@ def test_a_role_that_may_not_record_contacts_changes_nothing(signed_in, malcolm,
     response = client.post(URL, malcom(matches_shown=str(malcolm.pk), new_child_match="new"))
     assert response.status_code == 403
     assert not Contact.objects.exists() and Child.objects.count() == children and not check_events().exists()
+
+
+def test_a_match_not_shown_when_the_worker_chose_shows_the_matches_again(signed_in, malcolm):
+    client = signed_in(Role.MASH_PRACTITIONER)
+    token = shown(client.post(URL, malcom()))
+    other = known_child("Malcom", "Andrews", D(2022, 1, 20))  # recorded meanwhile (or the typed child changed)
+    response = client.post(URL, malcom(matches_shown=token, new_child_match="new"))
+    body = response.content.decode()
+    assert WARNING in body and other.la_child_id in body and malcolm.la_child_id in body
+    assert not Contact.objects.exists()
