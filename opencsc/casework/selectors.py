@@ -259,6 +259,12 @@ def _alerts(child: Child, row: dict) -> list[Alert]:
     return alerts
 
 
+def child_alerts(child: Child) -> list[Alert]:
+    """The alerts the record page shows for this child (one query), for a page listing children to choose
+    from (the front door's possible matches). The caller has fetched the child through people.access."""
+    return _alerts(child, _record_row(child, casework=False))
+
+
 def _alias_rows(child_id):
     return ChildAlias.objects.filter(child_id=child_id).order_by("kind", "last_name", "first_name", "id")
 

@@ -26,6 +26,10 @@ def child_label(child) -> str:
     return f"{child.full_name} ({child.la_child_id}{born})"
 
 
+NEW_RECORD = "new"
+MATCH_CHOICE = "Select the child if they are one of these, or select none of these to create a new record"
+
+
 class ContactForm(forms.Form):
     children = forms.MultipleChoiceField(
         label="Children the contact is about", required=False, widget=forms.CheckboxSelectMultiple,
@@ -36,6 +40,10 @@ class ContactForm(forms.Form):
     new_first_name = forms.CharField(label="First name", required=False, max_length=100)
     new_last_name = forms.CharField(label="Last name", required=False, max_length=100)
     new_date_of_birth = GovukDateField(label="Date of birth", required=False, past_only=True)
+    # The possible matches of the new child (frontdoor.selectors.new_child_matches): the one picked, or NEW_RECORD,
+    # and the ones the worker was shown (written by the template, so a change of the typed child shows the list again).
+    new_child_match = forms.CharField(label="Is the child one of these?", required=False, max_length=20)
+    matches_shown = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
     received_on = GovukDateField(label="Date the contact was received", past_only=True)
     received_time = TimeField(label="Time", help_text="For example, 14:30",
                               error_messages={"required": "Enter the time the contact was received"})
@@ -59,6 +67,7 @@ class ContactForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.children_by_id = {str(c.pk): c for c in child_choices}
         self.fields["children"].choices = [(str(c.pk), child_label(c)) for c in child_choices]
+        self.matches = None  # the possible matches of the new child, once looked for
 
     def clean(self):
         data = super().clean()
@@ -70,7 +79,40 @@ class ContactForm(forms.Form):
         data["new_children"] = [{"first_name": first, "last_name": last,
                                  "date_of_birth": data.get("new_date_of_birth")}] if first and last else []
         data["chosen"] = [self.children_by_id[pk] for pk in data.get("children", []) if pk in self.children_by_id]
+        data["match_check"] = None
         return data
+
+    @property
+    def matches_token(self) -> str:
+        """What the worker is shown, for the hidden `matches_shown` field."""
+        if not self.matches:
+            return ""
+        return ",".join(sorted([str(c.pk) for c in self.matches.children] + (["hidden"] if self.matches.hidden else [])))
+
+    def settle_new_child(self, matches) -> bool:
+        """After a valid POST, given the new child's possible matches: True when the contact may be saved.
+
+        With no match, or once the worker has seen the matches and picked one (the contact is then about that
+        child and no new record is made) or NEW_RECORD, `match_check` says what was shown and chosen. Until
+        the worker has seen every match, False (with an error when they were asked and did not choose).
+        """
+        data = self.cleaned_data
+        if not data.get("new_children") or not matches:
+            return True
+        self.matches = matches
+        shown = {token for token in data.get("matches_shown", "").split(",") if token}
+        if not set(self.matches_token.split(",")) <= shown:
+            return False  # not seen yet, or the typed child changed since: show the matches, nothing saved
+        choice = data.get("new_child_match", "")
+        picked = {str(c.pk): c for c in matches.children}.get(choice)
+        if choice != NEW_RECORD and picked is None:
+            self.add_error("new_child_match", MATCH_CHOICE)
+            return False
+        data["match_check"] = {"shown": matches.children, "hidden": matches.hidden, "chosen": picked}
+        if picked is not None:
+            data["chosen"] = list(dict.fromkeys([*data["chosen"], picked]))
+            data["new_children"] = []
+        return True
 
 
 class ScreeningForm(ConcurrencyMixin, forms.Form):

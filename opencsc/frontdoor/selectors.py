@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from opencsc.accounts.access_records import REFUSED, log_access, log_accesses
 from opencsc.accounts.roles import Agency
+from opencsc.casework.selectors import Alert, child_alerts
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
+from opencsc.people.selectors import possible_duplicates
 from opencsc.timescales.authority import timescale as authority_timescale
 
 from . import policy, rules
@@ -29,6 +31,37 @@ STATUSES = {
     "awaiting_decision": Q(screened_at__isnull=False, decided_at__isnull=True),
     "decided": Q(decided_at__isnull=False),
 }
+
+
+@dataclass
+class PossibleMatch:
+    child: Child
+    alerts: list[Alert]
+
+
+@dataclass
+class NewChildMatches:
+    """Children already known who may be the new child typed on the contact form."""
+
+    matches: list[PossibleMatch]
+    hidden: bool = False  # a possible match exists in a record the user may not see
+
+    def __bool__(self) -> bool:
+        return bool(self.matches) or self.hidden
+
+    @property
+    def children(self) -> list[Child]:
+        return [m.child for m in self.matches]
+
+
+def new_child_matches(*, user, first_name: str, last_name: str,
+                      date_of_birth: dt.date | None = None) -> NewChildMatches:
+    """The same matching as /children/new/ (people.selectors.possible_duplicates), with the alerts of each
+    match the user may see; of a match they may not see only that one exists is said."""
+    check = possible_duplicates(user=user, first_name=first_name, last_name=last_name,
+                                date_of_birth=date_of_birth)
+    return NewChildMatches(matches=[PossibleMatch(child, child_alerts(child)) for child in check.visible],
+                           hidden=check.hidden)
 
 
 def _hidden_children(user, contact_ref) -> QuerySet[ContactChild]:

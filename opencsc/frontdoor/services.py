@@ -68,10 +68,13 @@ def contact_create(
     referrer_role: str = "",
     referrer_agency: str = "",
     referrer_phone: str = "",
+    match_check: dict | None = None,
 ) -> Contact:
     """Record a contact about one or more children (existing, or new ones created through people).
 
-    Out of hours is worked out from the time received unless the caller says.
+    Out of hours is worked out from the time received unless the caller says. `match_check` is what the
+    worker was shown of a new child's possible matches and chose (`{"shown": [Child], "hidden": bool,
+    "chosen": Child or None for a new record}`, see ContactForm.settle_new_child): it is audited.
     """
     policy.may_record_contact.require(actor)
     errors: dict[str, str] = {}
@@ -94,8 +97,8 @@ def contact_create(
         out_of_hours = rules.is_out_of_hours(timezone.localtime(received_at))
     with transaction.atomic():
         named = list(dict.fromkeys(children))
-        for values in new_children:
-            named.append(people_services.child_create(actor=actor, **values))
+        created = [people_services.child_create(actor=actor, **values) for values in new_children]
+        named.extend(created)
         contact = Contact(
             received_at=received_at, out_of_hours=bool(out_of_hours), referrer_name=referrer_name.strip(),
             referrer_role=(referrer_role or "").strip(), referrer_agency=referrer_agency or "",
@@ -107,7 +110,23 @@ def contact_create(
         ContactChild.objects.bulk_create([ContactChild(contact=contact, child=child) for child in named])
         _audit_children(actor=actor, action=AuditEvent.Action.CREATED, instance=contact, children=named,
                         changes=_created(contact), summary="Contact received at the front door")
+        if match_check is not None:
+            _audit_match_check(actor=actor, contact=contact, match_check=match_check, created=created)
     return contact
+
+
+def _audit_match_check(*, actor, contact: Contact, match_check: dict, created: list[Child]) -> None:
+    """Which possible matches of a new child the worker was shown, and what they chose."""
+    chosen = match_check["chosen"]
+    child = chosen if chosen is not None else (created[0] if created else None)
+    shown = [c.la_child_id for c in match_check["shown"]]
+    listed = ", ".join(shown) + (" and one in a record they may not see" if match_check["hidden"] else "")
+    choice = (f"the existing record {chosen.la_child_id}" if chosen is not None
+              else f"none of these, a new record{f' {child.la_child_id}' if child else ''}")
+    audit(actor=actor, action=AuditEvent.Action.OTHER, instance=contact, child=child,
+          changes={"possible_matches": [None, shown], "match_not_shown": [None, match_check["hidden"]],
+                   "chosen": [None, chosen.la_child_id if chosen is not None else "new record"]},
+          summary=f"Possible existing records shown ({listed or 'none'}): chose {choice}")
 
 
 def contact_screen(*, actor, contact: Contact, level_of_need: str, screening_rationale: str,

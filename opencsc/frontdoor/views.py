@@ -72,8 +72,13 @@ def contact_add(request):
     initial = {"children": [str(c.pk) for c in chosen]}
     form = ContactForm(request.POST or None, initial=initial, child_choices=choices)
     searched = request.POST.get("action") == "search"
-    if not searched and (done := submit(request, form, lambda data: services.contact_create(
+    settled = True
+    if request.method == "POST" and not searched and form.is_valid() and form.cleaned_data["new_children"]:
+        new = form.cleaned_data["new_children"][0]
+        settled = form.settle_new_child(selectors.new_child_matches(user=request.user, **new))
+    if not searched and settled and (done := submit(request, form, lambda data: services.contact_create(
             actor=request.user, children=data["chosen"], new_children=data["new_children"],
+            match_check=data["match_check"],
             received_at=data["received_at"], out_of_hours=True if data["out_of_hours"] else None,
             referrer_name=data["referrer_name"], referrer_role=data["referrer_role"],
             referrer_agency=data["referrer_agency"], referrer_phone=data["referrer_phone"],
