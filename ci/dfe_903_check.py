@@ -232,10 +232,11 @@ NOT_YET_DUE = ("186",)
 
 def not_yet_due(code: str, child: str, year, today: dt.date) -> bool:
     from opencsc.wellbeing.models import SDQ
+    from opencsc.wellbeing.rules import months_before
 
     if today >= year.end or code not in NOT_YET_DUE:
         return False
-    return SDQ.objects.filter(child__la_child_id=child, completed_on__gt=today.replace(year=today.year - 1),
+    return SDQ.objects.filter(child__la_child_id=child, completed_on__gt=months_before(today, 12),
                               completed_on__lte=today).exists()
 
 
