@@ -74,7 +74,7 @@ dfe-validators: .dfe-validators/.installed
 ## others. Narrow it with e.g. `make dfe-check DFE_AUTHORITIES=7_0.1_2026-11-23`. About 4 min on 2 cores.
 DFE_DIR = var/dfe
 DFE_903 ?= $(VENV_PY) ci/dfe_903_check.py
-DFE_AUTHORITIES ?= 2014_0.3_2026-03-31 101_0.3_2026-11-23 202_0.1_2026-03-31 303_0.1_2026-11-23
+DFE_AUTHORITIES ?= 2014_0.3_2026-03-31 101_0.3_2026-11-23 202_0.1_2026-03-31 303_0.1_2026-07-15
 DFE_CIN_BREAK ?= 101_0.3_2026-11-23
 DFE_903_BREAK ?= 2014_0.3_2026-03-31
 dfe_word = $(word $(2),$(subst _, ,$(1)))

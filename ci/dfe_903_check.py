@@ -200,10 +200,10 @@ def covered(workers: list[dict[str, str]], start: dt.date, end: dt.date) -> bool
 
     day = start
     for r in sorted(workers, key=lambda r: parse_date(r["SW_DECOM"])):
-        if parse_date(r["SW_DECOM"]) > day:
+        if parse_date(r["SW_DECOM"]) > day:  # `day` is the first day not yet covered
             return False
-        day = max(day, parse_date(r["SW_DEC"]) if r["SW_DEC"] else end)
-    return day >= end
+        day = max(day, parse_date(r["SW_DEC"]) + dt.timedelta(days=1) if r["SW_DEC"] else end + dt.timedelta(days=1))
+    return day > end
 
 
 def eligible_care_leaver(child: str, year) -> bool:
@@ -227,7 +227,9 @@ def eligible_care_leaver(child: str, year) -> bool:
 # "today" falls inside the collection year, something the year must hold by its end may still be to come.
 # 186: the yearly SDQ of a child looked after for 12 months. Let pass only when the child's last SDQ (or the
 #   reason it was not done) is less than 12 months old today, so the next one is not yet due.
-NOT_YET_DUE = ("186",)
+# 197B: the SDQ (or the reason for none) of a child looked after continuously who turns 4 or 17 in the year:
+#   the same test, as the year's SDQ is due 12 months after the last one.
+NOT_YET_DUE = ("186", "197B")
 
 
 def not_yet_due(code: str, child: str, year, today: dt.date) -> bool:

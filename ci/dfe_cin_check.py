@@ -255,6 +255,36 @@ def check_tool_misses(xml: bytes, workdir: Path) -> bool:
     return ok
 
 
+# In a census year still in progress ("today" before 31 March), what the census date must show may not be due
+# yet. 8736: an assessment still open must have started within the census year. An assessment that started
+# before 1 April and is still open today may yet be completed before the census date; let it through only when
+# the year is in progress and the assessment is open today (docs/dfe-tool-allowances.md).
+NOT_YET_DUE = ("8736",)
+
+
+def not_yet_due(code: str, child: str, year, today: dt.date) -> bool:
+    from opencsc.assessment.models import Assessment
+
+    if today >= year.end or code not in NOT_YET_DUE:
+        return False
+    return Assessment.objects.filter(
+        episode__child__la_child_id=child, start_date__lt=year.start, start_date__lte=today,
+        completed_date__isnull=True,
+    ).exists()
+
+
+def real_errors_of(found: dict[str, set[str]], year, today: dt.date) -> tuple[dict[str, set[str]], list[str]]:
+    """The DfE's errors less what is not yet due in a year in progress, and a line on each let through."""
+    real, passed = {}, []
+    for code, children in errors_of(found).items():
+        kept = {c for c in children if not not_yet_due(code, c, year, today)}
+        if kept:
+            real[code] = kept
+        if len(kept) < len(children):
+            passed.append(f"{code} x{len(children) - len(kept)}")
+    return real, passed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=2014)
@@ -309,10 +339,14 @@ def main() -> int:
             xml = build_xml(y)
             found = dfe_issues(xml, workdir, f"clean_{y.ending}.xml")
             show(found, f"DfE validator on the clean {y.label} return")
-            ours = {i.rule for i in validate_xml(xml) if i.severity == "error"}
-            if errors_of(found) or ours:
+            dfe_errors, passed = real_errors_of(found, y, args.today)
+            if passed:
+                print(f"  not yet due in a year in progress, checked against the records: {', '.join(passed)}")
+            ours = {i.rule for i in validate_xml(xml) if i.severity == "error"
+                    and not not_yet_due(i.rule, i.child_reference, y, args.today)}
+            if dfe_errors or ours:
                 failed = True
-                print(f"  FAIL: expected no errors; the DfE found {sorted(errors_of(found))}, we found {sorted(ours)}")
+                print(f"  FAIL: expected no errors; the DfE found {sorted(dfe_errors)}, we found {sorted(ours)}")
             if y == year:
                 clean, clean_xml = found, xml
 
