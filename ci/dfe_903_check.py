@@ -229,15 +229,20 @@ def eligible_care_leaver(child: str, year) -> bool:
 #   reason it was not done) is less than 12 months old today, so the next one is not yet due.
 # 197B: the SDQ (or the reason for none) of a child looked after continuously who turns 4 or 17 in the year:
 #   the same test, as the year's SDQ is due 12 months after the last one.
+# Both: a child not yet 4 today has no SDQ asked for yet (the SDQ is for children aged 4 to 16).
 NOT_YET_DUE = ("186", "197B")
 
 
 def not_yet_due(code: str, child: str, year, today: dt.date) -> bool:
+    from opencsc.people.models import Child
     from opencsc.wellbeing.models import SDQ
-    from opencsc.wellbeing.rules import months_before
+    from opencsc.wellbeing.rules import SDQ_MIN_AGE, birthday, months_before
 
     if today >= year.end or code not in NOT_YET_DUE:
         return False
+    born = Child.objects.filter(la_child_id=child).values_list("date_of_birth", flat=True).first()
+    if born is not None and birthday(born, SDQ_MIN_AGE) > today:  # not 4 yet: no SDQ is asked for yet
+        return True
     return SDQ.objects.filter(child__la_child_id=child, completed_on__gt=months_before(today, 12),
                               completed_on__lte=today).exists()
 
