@@ -449,7 +449,7 @@ def family_for(*, user, child: Child) -> list[Relationship]:
     """The child's network, current first. A related child the user may not see is shown without a link."""
     relationships = list(
         Relationship.objects.filter(child=child).select_related("person", "related_child")
-        .order_by("end_date", "kind", "id")
+        .prefetch_related("match_checks").order_by("end_date", "kind", "id")
     )
     related_ids = [r.related_child_id for r in relationships if r.related_child_id]
     visible = set(access.children_for(user).filter(pk__in=related_ids).values_list("pk", flat=True))

@@ -301,6 +301,21 @@ def person_update(*, actor, person: Person, expected_version: int, child: Child 
         return update_with_history(person, actor=actor, expected_version=expected_version, child=child, **cleaned)
 
 
+PERSON_RISK_FIELDS = ("mappa", "marac", "poses_risk")
+PERSON_CONTACT_FIELDS = ("phone", "address", "postcode")
+
+
+def person_fill_in(*, actor, person: Person, child: Child | None = None, **fields) -> dict:
+    """What a form adds to an existing person chosen from the possible matches (someone already known): a
+    risk ticked, and contact details where the person has none. Nothing recorded about them is overwritten."""
+    _unknown_fields(fields, frozenset(PERSON_RISK_FIELDS + PERSON_CONTACT_FIELDS))
+    updates = {k: True for k in PERSON_RISK_FIELDS if fields.get(k) and not getattr(person, k)}
+    updates.update({k: fields[k] for k in PERSON_CONTACT_FIELDS if fields.get(k) and not getattr(person, k)})
+    if not updates:
+        return {}
+    return person_update(actor=actor, person=person, expected_version=person.version, child=child, **updates)
+
+
 def _check_relationship_dates(start_date, end_date=None) -> None:
     today = timezone.localdate()
     errors = {}

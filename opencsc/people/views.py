@@ -236,18 +236,6 @@ RELATIONSHIP_KEYS = ("kind", "lives_with_child", "parental_responsibility", "liv
 PERSON_FLAG_KEYS = ("phone", "address", "postcode", "mappa", "marac", "poses_risk")
 
 
-PERSON_RISK_KEYS = ("mappa", "marac", "poses_risk")
-PERSON_CONTACT_KEYS = ("phone", "address", "postcode")
-
-
-def _existing_person_updates(person, data) -> dict:
-    """What the form adds to an existing person chosen from the possible matches: a risk ticked, and contact
-    details where the person has none. Nothing recorded about them is overwritten."""
-    updates = {k: True for k in PERSON_RISK_KEYS if data[k] and not getattr(person, k)}
-    updates.update({k: data[k] for k in PERSON_CONTACT_KEYS if data[k] and not getattr(person, k)})
-    return updates
-
-
 @require_http_methods(["GET", "POST"])
 def family_add(request, child_id):
     child = _child(request, child_id, "edit")
@@ -275,9 +263,8 @@ def family_add(request, child_id):
             person = chosen.record
         with transaction.atomic():
             if person is not None:
-                if updates := _existing_person_updates(person, data):
-                    services.person_update(actor=request.user, person=person, expected_version=person.version,
-                                           child=child, **updates)
+                services.person_fill_in(actor=request.user, person=person, child=child,
+                                        **{k: data[k] for k in PERSON_FLAG_KEYS})
             elif related_child is None:
                 person = services.person_create(
                     actor=request.user, child=child, first_name=data["first_name"],
