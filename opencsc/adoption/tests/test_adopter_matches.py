@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from opencsc.accounts.roles import Role
+from opencsc.accounts.roles import Role, TeamKind
 from opencsc.accounts.tests.factories import TeamFactory
 from opencsc.adoption.models import Adopter
 from opencsc.core.models import AuditEvent
@@ -17,11 +17,16 @@ from opencsc.people.names import search_keys
 from opencsc.people.tests.factories import ChildFactory, PersonFactory, RelationshipFactory
 
 from .factories import AdopterHouseholdFactory
-from .test_pages import adoption_team, adoption_worker, date_fields  # noqa: F401 (fixtures)
+from .test_pages import date_fields
 
 D = dt.date
 pytestmark = pytest.mark.django_db
 BORN = D(1985, 7, 14)
+
+
+@pytest.fixture
+def adoption_worker(signed_in):
+    return signed_in(Role.SOCIAL_WORKER, team=TeamFactory(name="Adoption team", kind=TeamKind.ADOPTION))
 
 
 @pytest.fixture
