@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from opencsc.accounts.roles import Role, TeamKind
@@ -15,6 +16,7 @@ from opencsc.core.models import AuditEvent
 from opencsc.people.models import MatchCheck, Person, Relationship
 from opencsc.people.names import search_keys
 from opencsc.people.tests.factories import ChildFactory, PersonFactory, RelationshipFactory
+from opencsc.retention.destruction import destroy
 
 from .factories import AdopterHouseholdFactory
 from .test_pages import date_fields
@@ -140,3 +142,15 @@ def test_a_user_outside_the_adoption_service_changes_nothing(signed_in, househol
                  adopter_post(matches_shown=f"person:{sam.pk}", match="new")):
         assert client.post(url(household), post).status_code == status
     assert state() == before
+
+
+def test_destroying_a_childs_record_keeps_a_person_of_its_network_who_is_an_adopter(household):
+    child = ChildFactory(date_of_birth=D(2000, 1, 1))
+    aunt = PersonFactory(first_name="Sam", last_name="Shah")
+    uncle = PersonFactory(first_name="Ray", last_name="Shah")
+    RelationshipFactory(child=child, person=aunt, kind=Relationship.Kind.AUNT_UNCLE)
+    RelationshipFactory(child=child, person=uncle, kind=Relationship.Kind.AUNT_UNCLE)
+    Adopter.objects.create(household=household, person=aunt, added_by=household.created_by)
+    with transaction.atomic():
+        destroy({child.pk})
+    assert Person.objects.filter(pk=aunt.pk).exists() and not Person.objects.filter(pk=uncle.pk).exists()
