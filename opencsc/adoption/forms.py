@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
+from opencsc.codes import SEX
 from opencsc.core.forms import ConcurrencyMixin, GovukDateField
+from opencsc.people.forms import MatchChoiceMixin
 
 from .codes import REASON_PLACED_CEASED, SEX_OF_ADOPTERS
 from .models import ADOPTERS_LEGAL_STATUS, PermanenceOrder
@@ -117,3 +119,15 @@ class WithdrawForm(ConcurrencyMixin, forms.Form):
     withdrawal_reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 4}),
                                         help_text="Why they withdrew, or why they were not approved",
                                         error_messages={"required": "Enter the reason"})
+
+
+class AdopterForm(MatchChoiceMixin, forms.Form):
+    first_name = forms.CharField(label="First name", max_length=100,
+                                 error_messages={"required": "Enter the adopter's first name"})
+    last_name = forms.CharField(label="Last name", max_length=100,
+                                error_messages={"required": "Enter the adopter's last name"})
+    date_of_birth = GovukDateField(label="Date of birth", required=False, past_only=True,
+                                   help_text="For example, 27 3 1985")
+    sex = forms.ChoiceField(label="Sex", choices=SEX.choices, widget=forms.RadioSelect, initial="U",
+                            required=False)
+    match_error = "Select the adopter if they are one of these, or select none of these to add a new person"

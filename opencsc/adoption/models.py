@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from opencsc.codes import ssda903_list
-from opencsc.people.models import Child
+from opencsc.people.models import Child, MatchCheck, Person
 
 from .codes import REASON_PLACED_CEASED, SEX_OF_ADOPTERS
 
@@ -54,6 +54,24 @@ class AdopterHousehold(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Adopter(models.Model):
+    """One of the prospective adopters in a household: a person (people.Person), found by the duplicate check
+    when they are recorded (an existing person chosen, or a new one after confirming none of the matches)."""
+
+    household = models.ForeignKey(AdopterHousehold, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="adopter_roles")
+    match_check = models.ForeignKey(MatchCheck, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["household", "id"]
+        constraints = [models.UniqueConstraint(fields=["household", "person"], name="one_adopter_role_per_household")]
+
+    def __str__(self):
+        return f"{self.person} (adopter)"
 
 
 class AdoptionPlan(models.Model):

@@ -17,11 +17,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from opencsc.people.access import children_for
-from opencsc.people.models import Child
+from opencsc.people.models import Child, Person
+from opencsc.people.selectors import PossibleMatches, possible_people
 
 from . import rules
 from .access import adopters_for, can_see_adopters
-from .models import AdopterHousehold, AdoptionPlan, AdoptionReview, AdoptionVisit, PermanenceOrder
+from .models import Adopter, AdopterHousehold, AdoptionPlan, AdoptionReview, AdoptionVisit, PermanenceOrder
 
 OPEN = Q(ended_on__isnull=True, adoption_order_on__isnull=True)
 
@@ -245,4 +246,23 @@ def household_detail(household: AdopterHousehold, *, user) -> dict:
     plans = list(household.plans.filter(child__in=children_for(user)).select_related("child")
                  .order_by("-matched_on", "-id"))
     row = next(iter(adopter_rows(user=user, pk=household.pk)), None)
-    return {"household": household, "plans": plans, "row": row}
+    members = list(household.members.select_related("person", "match_check").order_by("id"))
+    return {"household": household, "plans": plans, "row": row, "members": members}
+
+
+def adopter_matches(*, user, first_name: str, last_name: str, date_of_birth: dt.date | None = None
+                    ) -> PossibleMatches:
+    """People already known who may be the adopter being recorded: the one duplicate check
+    (people.selectors.possible_people), where the adopters the user may see count as people they may see,
+    each with the households they are adopters in."""
+    households = adopters_for(user)
+    matches = possible_people(user=user, first_name=first_name, last_name=last_name, date_of_birth=date_of_birth,
+                              include_children=False,
+                              also_visible=Person.objects.filter(adopter_roles__household__in=households))
+    roles: dict[int, list[str]] = {}
+    for adopter in Adopter.objects.filter(person__in=[m.record for m in matches.matches], household__in=households
+                                          ).select_related("household").order_by("id"):
+        roles.setdefault(adopter.person_id, []).append(f"Adopter in {adopter.household.name}")
+    for match in matches.matches:
+        match.context = roles.get(match.record.pk, []) + match.context
+    return matches

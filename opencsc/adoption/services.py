@@ -19,12 +19,13 @@ from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
 from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.people import access
-from opencsc.people.models import Child
+from opencsc.people import services as people_services
+from opencsc.people.models import Child, MatchCheck
 
 from . import access as adopters_access
 from . import policy
 from .codes import REASON_PLACED_CEASED, SEX_OF_ADOPTERS
-from .models import AdopterHousehold, AdoptionPlan, AdoptionReview, AdoptionVisit, PermanenceOrder
+from .models import Adopter, AdopterHousehold, AdoptionPlan, AdoptionReview, AdoptionVisit, PermanenceOrder
 
 
 def _created(instance) -> dict:
@@ -315,6 +316,38 @@ def adopter_household_create(*, actor, name: str, enquiry_on: dt.date, adopters:
         audit(actor=actor, action=AuditEvent.Action.CREATED, instance=household, changes=_created(household),
               summary="Adopters' enquiry recorded")
     return household
+
+
+def adopter_add(*, actor, household: AdopterHousehold, first_name: str, last_name: str,
+                date_of_birth: dt.date | None = None, sex: str = "U", matches=None, chosen=None) -> Adopter:
+    """Record one of the household's adopters: the existing person `chosen` from the possible matches
+    (people.selectors.possible_people), or a new person. What was shown and chosen is recorded
+    (people.MatchCheck) when there were possible matches."""
+    adopters_access.require_adopters(actor, perm=policy.may_record_adopters)
+    if household.withdrawn_on:
+        raise ValidationError(f"These adopters withdrew on {govuk_date(household.withdrawn_on)}")
+    if chosen is not None and chosen.kind != "person":
+        raise ValidationError({"match": ["Select a person, or none of these to add a new person"]})
+    with transaction.atomic():
+        if chosen is not None:
+            person = chosen.record
+            if Adopter.objects.filter(household=household, person=person).exists():
+                raise ValidationError({"match": [f"{person} is already one of these adopters"]})
+        else:
+            person = people_services.person_create(actor=actor, first_name=first_name, last_name=last_name,
+                                                   date_of_birth=date_of_birth, sex=sex or "U")
+        check = None
+        if matches:
+            check = people_services.match_check_record(
+                actor=actor, subject=MatchCheck.Subject.ADOPTER, first_name=first_name, last_name=last_name,
+                date_of_birth=date_of_birth, matches=matches, chosen=chosen, person=person)
+        adopter = Adopter(household=household, person=person, match_check=check, added_by=actor)
+        adopter.full_clean()
+        adopter.save()
+        audit(actor=actor, action=AuditEvent.Action.CREATED, instance=adopter, changes=_created(adopter),
+              summary=f"Adopter recorded in {household.name}: {person}"
+                      + (" (an existing record)" if chosen is not None else ""))
+    return adopter
 
 
 def next_stage(household: AdopterHousehold) -> str | None:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("adoption/adopters/", views.adopters, name="adopters"),
     path("adoption/adopters/add/", views.adopter_add, name="adopter_add"),
     path("adoption/adopters/<int:household_id>/", views.adopter_detail, name="adopter_detail"),
+    path("adoption/adopters/<int:household_id>/adopters/add/", views.adopter_person_add, name="adopter_person_add"),
     path("adoption/adopters/<int:household_id>/stage/", views.adopter_stage, name="adopter_stage"),
     path("adoption/adopters/<int:household_id>/withdraw/", views.adopter_withdraw, name="adopter_withdraw"),
 ]

@@ -19,6 +19,7 @@ from opencsc.people.access import can, child_for
 from . import policy, rules, selectors, services
 from .access import adopter_for, adopters_for, can_see_adopters, require_adopters
 from .forms import (
+    AdopterForm,
     AdoptionOrderForm,
     HouseholdForm,
     MatchForm,
@@ -234,6 +235,35 @@ def adopter_detail(request, household_id):
         **selectors.household_detail(household, user=request.user),
         "next_stage": services.next_stage(household),
     })
+
+
+@require_http_methods(["GET", "POST"])
+def adopter_person_add(request, household_id):
+    """Record one of the household's adopters, checked against the people already known (issue 19)."""
+    household = adopter_for(request.user, household_id, request=request, perm=policy.may_record_adopters)
+    if household.withdrawn_on:
+        raise Http404("Already withdrawn")
+    form = AdopterForm(request.POST or None)
+    settled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        settled = form.settle_matches(selectors.adopter_matches(
+            user=request.user, first_name=data["first_name"], last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"]))
+
+    def write(data):
+        return services.adopter_add(actor=request.user, household=household, first_name=data["first_name"],
+                                    last_name=data["last_name"], date_of_birth=data["date_of_birth"],
+                                    sex=data["sex"] or "U", matches=form.matches,
+                                    chosen=form.chosen if form.matches else None)
+
+    if settled and (done := submit(
+            request, form, write, then=reverse("adoption:adopter_detail", args=[household.pk]),
+            success=lambda adopter: f"{adopter.person} recorded as an adopter"
+                                    + (": their existing record is linked" if adopter.match_check_id
+                                       and adopter.match_check.chose_existing else ""))):
+        return done
+    return render(request, "adoption/adopter_form.html", {"household": household, "form": form})
 
 
 STAGE_HEADINGS = {"stage_one_on": "Stage one started", "stage_two_on": "Stage two started",

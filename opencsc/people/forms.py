@@ -32,6 +32,45 @@ class SearchForm(forms.Form):
         return bool(data.get("q") or data.get("date_of_birth") or data.get("postcode"))
 
 
+NEW_RECORD = "new"
+
+
+class MatchChoiceMixin(forms.Form):
+    """The choice among the possible matches of someone being added (selectors.possible_people): the key of an
+    existing record ("person:12", "child:7") or NEW_RECORD, and the matches the user was shown (written by the
+    template, people/includes/possible_matches.html, so a change of the typed name shows the matches again)."""
+
+    match = forms.CharField(label="Is this one of these people?", required=False, max_length=40)
+    matches_shown = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    match_error = "Select the person if they are one of these, or select none of these to add a new person"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.matches = None  # the possible matches, once looked for and still to be chosen from or recorded
+
+    def settle_matches(self, matches) -> bool:
+        """After a valid POST, given the possible matches: True when the record may be saved.
+
+        With no match, True (`self.matches` stays None: nothing to record). Once the user has seen every
+        match and picked one or NEW_RECORD, True with `self.chosen` the PossibleMatch picked (None for a new
+        record). Until then False: the matches are shown, with an error when the user saw them and did not
+        choose. A match the user may not see can never be picked: it is not in `matches.matches`.
+        """
+        self.chosen = None
+        if not matches:
+            return True
+        self.matches = matches
+        shown = {token for token in self.cleaned_data.get("matches_shown", "").split(",") if token}
+        if not set(matches.token.split(",")) <= shown:
+            return False  # not seen yet, or the matches changed since: show them, nothing saved
+        choice = self.cleaned_data.get("match", "")
+        self.chosen = matches.find(choice)
+        if choice != NEW_RECORD and self.chosen is None:
+            self.add_error("match", self.match_error)
+            return False
+        return True
+
+
 class ChildDetailsForm(forms.Form):
     first_name = _text("First name", required_text="the child's first name")
     middle_names = _text("Middle names", required=False)
@@ -57,10 +96,10 @@ class ChildDetailsForm(forms.Form):
     school_urn = _text("School URN", required=False, max_length=8)
 
 
-class ChildCreateForm(ChildDetailsForm):
+class ChildCreateForm(MatchChoiceMixin, ChildDetailsForm):
     la_child_id = _text("LA child ID", required=False, max_length=20,
                         help_text="Leave blank and one will be given, for example C0001234")
-    confirm_different = forms.BooleanField(label="This is a different child", required=False)
+    match_error = "Select the child if they are one of these, or select none of these to add a new record"
 
 
 class ChildEditForm(ConcurrencyMixin, ChildDetailsForm):
@@ -113,7 +152,7 @@ class PersonFlagsForm(forms.Form):
     poses_risk = forms.BooleanField(label="Poses a risk to children", required=False)
 
 
-class FamilyAddForm(RelationshipFieldsForm, PersonFlagsForm):
+class FamilyAddForm(MatchChoiceMixin, RelationshipFieldsForm, PersonFlagsForm):
     related_la_child_id = _text("LA child ID, if they have a record here", required=False, max_length=20,
                                 help_text="For a brother, sister or other child known to us. Leave blank otherwise")
     first_name = _text("First name", required=False)

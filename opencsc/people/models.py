@@ -129,6 +129,11 @@ class Person(models.Model):
     mappa = models.BooleanField("MAPPA", default=False, help_text="Managed under MAPPA arrangements.")
     marac = models.BooleanField("MARAC", default=False, help_text="Discussed at MARAC.")
     poses_risk = models.BooleanField("poses a risk to children", default=False)
+    # Search keys, as on Child (people.names.search_keys), for the duplicate check (selectors.possible_people).
+    search_first = models.CharField(max_length=100, blank=True, db_index=True)
+    search_last = models.CharField(max_length=100, blank=True, db_index=True)
+    phonetic_first = models.CharField(max_length=20, blank=True, db_index=True)
+    phonetic_last = models.CharField(max_length=20, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -179,6 +184,57 @@ class Relationship(models.Model):
                 name="relationship_one_party",
             )
         ]
+
+
+class MatchCheck(models.Model):
+    """What a user was shown of the possible matches of a child or person they were adding, and what they
+    chose: an existing record, or a new one after confirming none of the matches is them (issue 19).
+
+    `shown` lists the matches they could see ({"kind": "child" or "person", "id", "label"}); of a match in a
+    record they may not see only `hidden` is kept. Written by services.match_check_record, with an audit event.
+    """
+
+    class Subject(models.TextChoices):
+        CHILD = "child", "A new child"
+        NETWORK = "network", "A person in a child's family network"
+        ADOPTER = "adopter", "An adopter"
+
+    subject = models.CharField(max_length=10, choices=Subject.choices)
+    first_name = models.CharField("first name typed", max_length=100)
+    last_name = models.CharField("last name typed", max_length=100)
+    date_of_birth = models.DateField("date of birth typed", null=True, blank=True)
+    shown = models.JSONField(default=list, blank=True)
+    hidden = models.BooleanField("a possible match in a record the user may not see", default=False)
+    chose_existing = models.BooleanField(default=False)
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.CASCADE, related_name="match_checks",
+        help_text="The child whose record this is on: the new or chosen child, or the child whose network it is.",
+    )
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="match_checks",
+                               help_text="The person added: the one chosen, or the new one.")
+    related_child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                      help_text="A child with a record here chosen for a family network.")
+    relationship = models.ForeignKey("Relationship", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="match_checks")
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+        verbose_name = "duplicate check"
+
+    def __str__(self):
+        return f"Duplicate check for {self.first_name} {self.last_name}"
+
+    @property
+    def summary(self) -> str:
+        """In words: what was shown and what was chosen."""
+        labels = [m["label"] for m in self.shown]
+        listed = ", ".join(labels) if labels else ""
+        if self.hidden:
+            listed = f"{listed} and a record they could not see" if listed else "a record they could not see"
+        chosen = "chose the existing record" if self.chose_existing else "confirmed none of these is them"
+        return f"Possible matches shown: {listed or 'none'}; {chosen}"
 
 
 class Organisation(models.Model):

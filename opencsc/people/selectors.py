@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from . import access
-from .models import Address, Child, ChildAlias, PartnerShare, Relationship, RestrictedAccessGrant
+from .models import Address, Child, ChildAlias, PartnerShare, Person, Relationship, RestrictedAccessGrant
 from .names import fold, phonetic
 from .validators import UPN_ALPHABET, postcode_search_form
 
@@ -272,26 +272,49 @@ class DuplicateCheck:
         return bool(self.visible) or self.hidden
 
 
+STRONG_SCORE = 0.8  # a name this close (either way round) to the one typed is a possible match
+
+
+def _match_q(first_name: str, last_name: str, date_of_birth: dt.date | None) -> Q | None:
+    """Candidates for the duplicate check, by the indexed name keys shared by Child and Person: a name that
+    sounds or starts alike (either way round: first and last names swapped) born the same day, or the same
+    last name born the same day; with no date of birth, a name that sounds alike both ways."""
+    if not (first_name or last_name):
+        return None
+    orders = [(first_name, last_name)] + ([(last_name, first_name)] if first_name and last_name else [])
+    q = Q()
+    for first, last in orders:
+        if date_of_birth:
+            q |= _name_q(first, last) & Q(date_of_birth=date_of_birth)
+            if last:
+                q |= Q(date_of_birth=date_of_birth, search_last=fold(last))
+        else:
+            q |= _name_q(first, last) & Q(phonetic_last=phonetic(last), phonetic_first=phonetic(first))
+    return q
+
+
+def _name_is_close(record, first_name: str, last_name: str) -> bool:
+    typed = (fold(first_name), fold(last_name))
+    return _score([(fold(record.first_name), fold(record.last_name))], [typed, typed[::-1]]) >= STRONG_SCORE
+
+
 def possible_duplicates(
     *, user, first_name: str, last_name: str, date_of_birth: dt.date | None = None, nhs_number: str = "",
     upn: str = "", exclude_pk: int | None = None,
 ) -> DuplicateCheck:
     """Children who may be this child, across every record (restricted ones too).
 
-    Matches the user may see are returned; for the rest only `hidden=True` is said.
+    Matches the user may see are returned; for the rest only `hidden=True` is said. The one matching of
+    names for every place a child or a person is added (see possible_people).
     """
     q = Q()
     if nhs_number:
         q |= Q(nhs_number=re.sub(r"[\s\-]", "", nhs_number))
     if upn:
         q |= Q(upn=re.sub(r"[\s\-]", "", upn).upper())
-    name_q = _name_q(first_name, last_name) if (first_name or last_name) else None
+    name_q = _match_q(first_name, last_name, date_of_birth)
     if name_q is not None:
-        if date_of_birth:
-            q |= name_q & Q(date_of_birth=date_of_birth)
-            q |= Q(date_of_birth=date_of_birth, search_last=fold(last_name))
-        else:
-            q |= name_q & Q(phonetic_last=phonetic(last_name), phonetic_first=phonetic(first_name))
+        q |= name_q
     if not q:
         return DuplicateCheck()
     pool = Child.objects.filter(q, merged_into__isnull=True)
@@ -303,7 +326,7 @@ def possible_duplicates(
         same_id = (nhs_number and child.nhs_number == re.sub(r"[\s\-]", "", nhs_number)) or (
             upn and child.upn == re.sub(r"[\s\-]", "", upn).upper()
         )
-        if same_id or _score([(fold(child.first_name), fold(child.last_name))], [(fold(first_name), fold(last_name))]) >= 0.8:
+        if same_id or _name_is_close(child, first_name, last_name):
             strong.append(child)
     if not strong:
         return DuplicateCheck()
@@ -312,6 +335,107 @@ def possible_duplicates(
         visible=[c for c in strong if c.pk in visible_ids],
         hidden=any(c.pk not in visible_ids for c in strong),
     )
+
+
+@dataclass
+class PossibleMatch:
+    """An existing child or person who may be the one being added, with what the user may know of them."""
+
+    kind: str  # "child" or "person"
+    record: Child | Person
+    context: list[str] = field(default_factory=list)  # e.g. "Mother of Malcolm Andrews (C0001234)"
+    risks: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.record.pk}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.record.first_name} {self.record.last_name}"
+
+    @property
+    def label(self) -> str:
+        ref = self.record.la_child_id if self.kind == "child" else f"person {self.record.pk}"
+        return f"{self.name} ({ref})"
+
+
+@dataclass
+class PossibleMatches:
+    """The possible matches of someone being added: those the user may see, and whether there are others."""
+
+    matches: list[PossibleMatch] = field(default_factory=list)
+    hidden: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.matches) or self.hidden
+
+    @property
+    def token(self) -> str:
+        """What the user is shown, for a hidden field: a change of the matches shows them again."""
+        return ",".join(sorted([m.key for m in self.matches] + (["hidden"] if self.hidden else [])))
+
+    def find(self, key: str) -> PossibleMatch | None:
+        return next((m for m in self.matches if m.key == key), None)
+
+
+def child_matches(*, user, first_name: str, last_name: str, date_of_birth: dt.date | None = None,
+                  nhs_number: str = "", upn: str = "") -> PossibleMatches:
+    """possible_duplicates as PossibleMatches, for a page where the user chooses among them (/children/new/)."""
+    check = possible_duplicates(user=user, first_name=first_name, last_name=last_name, date_of_birth=date_of_birth,
+                                nhs_number=nhs_number, upn=upn)
+    return PossibleMatches(
+        matches=[PossibleMatch("child", c, [f"NHS number {c.nhs_number}" if c.nhs_number else "Child with a record here"])
+                 for c in check.visible],
+        hidden=check.hidden)
+
+
+PERSON_RISKS = (("poses_risk", "Poses a risk to children"), ("mappa", "MAPPA"), ("marac", "MARAC"))
+
+
+def possible_people(
+    *, user, first_name: str, last_name: str, date_of_birth: dt.date | None = None, include_children: bool = True,
+    exclude_child: Child | None = None, also_visible: QuerySet[Person] | None = None,
+) -> PossibleMatches:
+    """People (and, with include_children, children with a record here) who may be the person being added:
+    the same matching as possible_duplicates.
+
+    A person may be seen by the user when they are in the network of a child the user may see, or in
+    `also_visible` (the adopters an adoption worker may see); each comes with the relationships the user
+    may know ("Mother of Malcolm Andrews (C0001234)"). Of a match the user may not see only `hidden` is said.
+    """
+    q = _match_q(first_name, last_name, date_of_birth)
+    if q is None:
+        return PossibleMatches()
+    candidates = [p for p in Person.objects.filter(q).order_by("pk")[:50]
+                  if _name_is_close(p, first_name, last_name)]
+    visible_children = access.children_for(user)
+    relationships = list(
+        Relationship.objects.filter(person__in=candidates, child__in=visible_children)
+        .select_related("child").order_by("end_date", "kind", "pk")
+    )
+    extra = set(also_visible.filter(pk__in=[p.pk for p in candidates]).values_list("pk", flat=True)
+                ) if also_visible is not None else set()
+    context: dict[int, list[str]] = {}
+    for rel in relationships:
+        ended = " (ended)" if rel.end_date else ""
+        context.setdefault(rel.person_id, []).append(
+            f"{rel.get_kind_display()} of {rel.child.full_name} ({rel.child.la_child_id}){ended}")
+    result = PossibleMatches()
+    for person in candidates:
+        if person.pk in context or person.pk in extra:
+            result.matches.append(PossibleMatch(
+                "person", person, context.get(person.pk, []),
+                [label for name, label in PERSON_RISKS if getattr(person, name)]))
+        else:
+            result.hidden = True
+    if include_children:
+        children = possible_duplicates(user=user, first_name=first_name, last_name=last_name,
+                                       date_of_birth=date_of_birth,
+                                       exclude_pk=exclude_child.pk if exclude_child is not None else None)
+        result.matches += [PossibleMatch("child", child, ["Has a record here"]) for child in children.visible]
+        result.hidden = result.hidden or children.hidden
+    return result
 
 
 # Lists on the child's pages ---------------------------------------------------------------
@@ -325,7 +449,7 @@ def family_for(*, user, child: Child) -> list[Relationship]:
     """The child's network, current first. A related child the user may not see is shown without a link."""
     relationships = list(
         Relationship.objects.filter(child=child).select_related("person", "related_child")
-        .order_by("end_date", "kind", "id")
+        .prefetch_related("match_checks").order_by("end_date", "kind", "id")
     )
     related_ids = [r.related_child_id for r in relationships if r.related_child_id]
     visible = set(access.children_for(user).filter(pk__in=related_ids).values_list("pk", flat=True))

@@ -29,6 +29,7 @@ from .models import (
     Address,
     Child,
     ChildAlias,
+    MatchCheck,
     PartnerShare,
     Person,
     Relationship,
@@ -279,7 +280,7 @@ def person_create(*, actor, first_name: str, last_name: str, child: Child | None
         access.require(actor, "edit", child)
     _unknown_fields(fields, PERSON_FIELDS)
     cleaned = _clean_person({"first_name": first_name, "last_name": last_name, **fields})
-    person = Person(**cleaned)
+    person = Person(**cleaned, **search_keys(cleaned["first_name"], cleaned["last_name"]))
     person.full_clean()
     with transaction.atomic():
         person.save()
@@ -293,8 +294,26 @@ def person_update(*, actor, person: Person, expected_version: int, child: Child 
         access.require(actor, "edit", child)
     _unknown_fields(fields, PERSON_FIELDS)
     cleaned = _clean_person(fields)
+    if "first_name" in cleaned or "last_name" in cleaned:
+        cleaned.update(search_keys(cleaned.get("first_name", person.first_name),
+                                   cleaned.get("last_name", person.last_name)))
     with transaction.atomic():
         return update_with_history(person, actor=actor, expected_version=expected_version, child=child, **cleaned)
+
+
+PERSON_RISK_FIELDS = ("mappa", "marac", "poses_risk")
+PERSON_CONTACT_FIELDS = ("phone", "address", "postcode")
+
+
+def person_fill_in(*, actor, person: Person, child: Child | None = None, **fields) -> dict:
+    """What a form adds to an existing person chosen from the possible matches (someone already known): a
+    risk ticked, and contact details where the person has none. Nothing recorded about them is overwritten."""
+    _unknown_fields(fields, frozenset(PERSON_RISK_FIELDS + PERSON_CONTACT_FIELDS))
+    updates = {k: True for k in PERSON_RISK_FIELDS if fields.get(k) and not getattr(person, k)}
+    updates.update({k: fields[k] for k in PERSON_CONTACT_FIELDS if fields.get(k) and not getattr(person, k)})
+    if not updates:
+        return {}
+    return person_update(actor=actor, person=person, expected_version=person.version, child=child, **updates)
 
 
 def _check_relationship_dates(start_date, end_date=None) -> None:
@@ -318,6 +337,9 @@ def relationship_add(*, actor, child: Child, kind: str, person: Person | None = 
         raise ValidationError("Choose either a person or a child with a record here")
     if related_child is not None and related_child.pk == child.pk:
         raise ValidationError({"related_child": ["A child cannot be related to themselves"]})
+    party = {"person": person} if person is not None else {"related_child": related_child}
+    if Relationship.objects.filter(child=child, end_date__isnull=True, **party).exists():
+        raise ValidationError(f"{person or related_child} is already in this child's family network")
     _check_relationship_dates(fields.get("start_date"))
     relationship = Relationship(child=child, person=person, related_child=related_child, kind=kind, **fields)
     relationship.full_clean()
@@ -350,6 +372,38 @@ def relationship_end(*, actor, relationship: Relationship, end_date: dt.date, ex
     with transaction.atomic():
         return update_with_history(relationship, actor=actor, expected_version=expected_version,
                                    child=relationship.child, end_date=end_date)
+
+
+# Duplicate checks ----------------------------------------------------------------
+
+
+def match_check_record(*, actor, subject: str, first_name: str, last_name: str, date_of_birth: dt.date | None,
+                       matches, chosen=None, child: Child | None = None, person: Person | None = None,
+                       related_child: Child | None = None, relationship: Relationship | None = None) -> MatchCheck:
+    """Record what the actor was shown of the possible matches of someone they added (`matches`, a
+    selectors.PossibleMatches) and what they chose (`chosen`, one of its matches, or None for a new record),
+    on the record (MatchCheck) and in the audit. Called inside the transaction that adds the person."""
+    for record in (child, related_child):
+        if record is not None:
+            access.require(actor, "view", record)
+    if chosen is not None and chosen not in matches.matches:
+        raise ValidationError({"match": ["Select one of the possible matches shown"]})
+    check = MatchCheck(
+        subject=subject, first_name=" ".join((first_name or "").split()), last_name=" ".join((last_name or "").split()),
+        date_of_birth=date_of_birth, shown=[{"kind": m.kind, "id": m.record.pk, "label": m.label}
+                                            for m in matches.matches],
+        hidden=bool(matches.hidden), chose_existing=chosen is not None, child=child, person=person,
+        related_child=related_child, relationship=relationship, made_by=actor,
+    )
+    check.full_clean()
+    with transaction.atomic():
+        check.save()
+        audit(actor=actor, action=AuditEvent.Action.OTHER, instance=check, child=child,
+              changes={"possible_matches": [None, [m["label"] for m in check.shown]],
+                       "match_not_shown": [None, check.hidden],
+                       "chosen": [None, chosen.label if chosen is not None else "new record"]},
+              summary=f"{check.get_subject_display()}: {check.summary}")
+    return check
 
 
 # Merging duplicates ----------------------------------------------------------------

@@ -36,7 +36,7 @@ from .forms import (
     ShareForm,
     apply_errors,
 )
-from .models import ChildAlias, PartnerShare, RestrictedAccessGrant
+from .models import ChildAlias, MatchCheck, PartnerShare, RestrictedAccessGrant
 
 PAGE_SIZE = 25
 
@@ -125,20 +125,38 @@ def child_create(request):
         return render(request, "people/child_create.html", {"form": form})
     if form.is_valid():
         data = form.cleaned_data
-        if not data["confirm_different"]:
-            matches = selectors.possible_duplicates(
-                user=request.user, first_name=data["first_name"], last_name=data["last_name"],
-                date_of_birth=data["date_of_birth"], nhs_number=data["nhs_number"], upn=data["upn"],
-            )
-            if matches:
-                return render(request, "people/child_duplicates.html", {
-                    "matches": matches,
-                    "carried": [(k, v) for k in request.POST for v in request.POST.getlist(k)
-                                if k not in ("csrfmiddlewaretoken", "confirm_different", "change", "duplicate_step")],
-                    "error": request.POST.get("duplicate_step") == "1",
-                    "data": data,
-                })
-    if done := submit(request, form, lambda data: services.child_create(actor=request.user, **_create_values(data)),
+        matches = selectors.child_matches(
+            user=request.user, first_name=data["first_name"], last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"], nhs_number=data["nhs_number"], upn=data["upn"],
+        )
+        if not form.settle_matches(matches):
+            return render(request, "people/child_duplicates.html", {
+                "form": form,
+                "carried": [(k, v) for k in request.POST for v in request.POST.getlist(k)
+                            if k not in ("csrfmiddlewaretoken", "match", "matches_shown", "change")],
+                "data": data,
+            })
+        if form.matches and form.chosen:  # the child already has a record: nothing new is made
+            existing = form.chosen.record
+            services.match_check_record(
+                actor=request.user, subject=MatchCheck.Subject.CHILD, first_name=data["first_name"],
+                last_name=data["last_name"], date_of_birth=data["date_of_birth"], matches=form.matches,
+                chosen=form.chosen, child=existing)
+            messages.success(request, f"No new record made: this is {existing.full_name}'s record "
+                                      f"({existing.la_child_id})")
+            return redirect(_record_url(existing))
+
+    def write(data):
+        with transaction.atomic():
+            child = services.child_create(actor=request.user, **_create_values(data))
+            if form.matches:
+                services.match_check_record(
+                    actor=request.user, subject=MatchCheck.Subject.CHILD, first_name=data["first_name"],
+                    last_name=data["last_name"], date_of_birth=data["date_of_birth"], matches=form.matches,
+                    child=child)
+        return child
+
+    if done := submit(request, form, write,
                       success=lambda child: f"{child.full_name} added with LA child ID {child.la_child_id}",
                       then=lambda child: reverse("casework:child_record", args=[child.pk])):
         return done
@@ -222,29 +240,55 @@ PERSON_FLAG_KEYS = ("phone", "address", "postcode", "mappa", "marac", "poses_ris
 def family_add(request, child_id):
     child = _child(request, child_id, "edit")
     form = FamilyAddForm(request.POST or None)
+    settled = True
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["related_la_child_id"]:
+        data = form.cleaned_data  # someone without a record named: are they already known? (issue 19)
+        settled = form.settle_matches(selectors.possible_people(
+            user=request.user, first_name=data["first_name"], last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"], exclude_child=child))
 
     def write(data):
         related_child = None
+        person = None
+        chosen = form.matches and form.chosen
         if data["related_la_child_id"]:
             related_child = access.children_for(request.user).filter(
                 la_child_id=data["related_la_child_id"].strip().upper()
             ).exclude(pk=child.pk).first()
             if related_child is None:
                 raise ValidationError({"related_la_child_id": ["There is no other child with this LA child ID"]})
+        elif chosen and chosen.kind == "child":
+            related_child = chosen.record
+        elif chosen:
+            person = chosen.record
         with transaction.atomic():
-            person = None
-            if related_child is None:
+            if person is not None:
+                services.person_fill_in(actor=request.user, person=person, child=child,
+                                        **{k: data[k] for k in PERSON_FLAG_KEYS})
+            elif related_child is None:
                 person = services.person_create(
                     actor=request.user, child=child, first_name=data["first_name"],
                     last_name=data["last_name"], date_of_birth=data["date_of_birth"],
                     sex=data["sex"] or "U", **{k: data[k] for k in PERSON_FLAG_KEYS},
                 )
-            return services.relationship_add(
+            relationship = services.relationship_add(
                 actor=request.user, child=child, person=person, related_child=related_child,
                 **{k: data[k] for k in RELATIONSHIP_KEYS},
             )
+            if form.matches:
+                services.match_check_record(
+                    actor=request.user, subject=MatchCheck.Subject.NETWORK, first_name=data["first_name"],
+                    last_name=data["last_name"], date_of_birth=data["date_of_birth"], matches=form.matches,
+                    chosen=form.chosen, child=child, person=person, related_child=related_child,
+                    relationship=relationship)
+            return relationship
 
-    if done := submit(request, form, write, success="Added to the family network", then=_family_url(child)):
+    def success(relationship):
+        if form.matches and form.chosen:
+            return f"{form.chosen.name} added to the family network: their existing record is linked"
+        return "Added to the family network"
+
+    if settled and (done := submit(request, form, write, success=success, then=_family_url(child))):
         return done
     return render(request, "people/family_add.html", _child_context(request, child, form=form))
 

@@ -124,13 +124,22 @@ def destroy(child_ids: set[int]) -> dict[str, int]:
     for model in _order(owned):
         delete(model._base_manager.filter(pk__in=list(owned[model])))
     # What belonged to nobody else once this record had gone.
-    delete(Person.objects.filter(pk__in=people).exclude(relationships__isnull=False))
+    delete(Person.objects.filter(pk__in=people).exclude(relationships__isnull=False).exclude(_needed_elsewhere()))
     delete(Contact.objects.filter(pk__in=contacts).exclude(contact_children__isnull=False))
     delete(Family.objects.filter(pk__in=families).exclude(episodes__isnull=False))
 
     if files:
         transaction.on_commit(lambda: _remove_files(files))
     return dict(sorted(counts.items()))
+
+
+def _needed_elsewhere() -> models.Q:
+    """People another record protects (an adopter in an adopter household): kept when a child's network goes."""
+    needed = models.Q(pk__in=[])
+    for rel in reverse_relations(Person):
+        if rel.field.remote_field.on_delete is models.PROTECT:
+            needed |= models.Q(pk__in=rel.related_model._base_manager.values(rel.field.attname))
+    return needed
 
 
 def _remove_files(names: list[str]) -> None:

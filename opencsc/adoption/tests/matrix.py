@@ -33,6 +33,7 @@ MATRIX = {
     "adoption:adopters": Entry(policy.may_view_all_adopters),
     "adoption:adopter_add": Entry(policy.may_view_all_adopters),
     "adoption:adopter_detail": Entry(policy.may_view_adopters, HOUSEHOLD, not_found=OUTSIDE_ADOPTION_TEAM),
+    "adoption:adopter_person_add": Entry(policy.may_record_adopters, HOUSEHOLD, not_found=OUTSIDE_ADOPTION_TEAM),
     "adoption:adopter_stage": Entry(policy.may_record_adopters, HOUSEHOLD, not_found=OUTSIDE_ADOPTION_TEAM),
     "adoption:adopter_withdraw": Entry(policy.may_record_adopters, HOUSEHOLD, not_found=OUTSIDE_ADOPTION_TEAM),
 }

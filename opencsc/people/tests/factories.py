@@ -5,6 +5,7 @@ import factory
 from opencsc.core.testing import RecordFactory
 from opencsc.core.tests import names
 from opencsc.people.models import Address, Child, Person, Relationship
+from opencsc.people.names import search_keys
 
 
 class ChildFactory(RecordFactory):
@@ -42,6 +43,11 @@ class PersonFactory(RecordFactory):
 
     first_name = factory.LazyAttribute(lambda o: names.first_name(o.name_number))
     last_name = factory.LazyAttribute(lambda o: names.last_name(o.name_number))
+    # The search keys the services keep (people.names.search_keys), so the duplicate check finds the person.
+    search_first = factory.LazyAttribute(lambda o: search_keys(o.first_name, o.last_name)["search_first"])
+    search_last = factory.LazyAttribute(lambda o: search_keys(o.first_name, o.last_name)["search_last"])
+    phonetic_first = factory.LazyAttribute(lambda o: search_keys(o.first_name, o.last_name)["phonetic_first"])
+    phonetic_last = factory.LazyAttribute(lambda o: search_keys(o.first_name, o.last_name)["phonetic_last"])
 
 
 class RelationshipFactory(RecordFactory):

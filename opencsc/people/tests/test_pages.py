@@ -234,15 +234,14 @@ def test_a_possible_duplicate_must_be_confirmed_before_anything_is_saved(signed_
     assert warning.status_code == 200 and "This child may already have a record" in html
     assert existing.la_child_id in html and snapshot() == before
 
-    carried = {k: v for k, v in NEW_CHILD.items()}
-    not_ticked = client.post(reverse("people:child_create"), {**carried, "duplicate_step": "1"})
-    assert "Confirm this is a different child" in not_ticked.content.decode() and snapshot() == before
+    carried = {**NEW_CHILD, "matches_shown": f"child:{existing.pk}"}
+    not_chosen = client.post(reverse("people:child_create"), carried)
+    assert "Select the child if they are one of these" in not_chosen.content.decode() and snapshot() == before
 
-    back = client.post(reverse("people:child_create"), {**carried, "duplicate_step": "1", "change": "1"})
+    back = client.post(reverse("people:child_create"), {**carried, "change": "1"})
     assert 'value="Okafor"' in back.content.decode() and snapshot() == before
 
-    confirmed = client.post(reverse("people:child_create"),
-                            {**carried, "duplicate_step": "1", "confirm_different": "on"})
+    confirmed = client.post(reverse("people:child_create"), {**carried, "match": "new"})
     assert confirmed.status_code == 302 and Child.objects.filter(last_name="Okafor").count() == 2
 
 

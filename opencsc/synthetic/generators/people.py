@@ -394,6 +394,7 @@ def _adult(ctx, rng, *, first_name, last_name, sex, born, address, flags=()) -> 
         mappa="mappa" in flags,
         marac="marac" in flags,
         poses_risk="poses_risk" in flags,
+        **search_keys(first_name, last_name),
     )
 
 
