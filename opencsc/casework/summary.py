@@ -9,6 +9,11 @@ A source is either
   labels, running its own query (normally one). Prefer a check.
 
 The record page shows the labels in the order the sources were registered, without duplicates.
+
+Each label names a service the child receives now, read from the records of the area that provides it
+(an open child protection plan, an open period of care...), so that the service is shown on that area's
+tab of the record too. The team that holds the child's allocation is not a service: the record shows it
+under "Allocated to" (an allocation to a child protection team is not a child protection plan).
 """
 
 from __future__ import annotations
@@ -17,10 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from opencsc.accounts.roles import TeamKind
 from opencsc.people.models import Child
-
-from .models import Allocation
 
 ServiceSource = Callable[..., list[str]]
 
@@ -35,12 +37,6 @@ class ServiceCheck:
 
 
 _SOURCES: list[ServiceSource | ServiceCheck] = []
-
-# Team kinds that say nothing about the service the child receives.
-_NOT_A_SERVICE = frozenset(
-    {TeamKind.EDT, TeamKind.IRO_SERVICE, TeamKind.PERFORMANCE, TeamKind.QUALITY, TeamKind.ADMINISTRATION,
-     TeamKind.PARTNER}
-)
 
 
 def register_service_source(fn: ServiceSource) -> ServiceSource:
@@ -85,10 +81,9 @@ def _check_row(child_id) -> dict:
     return Child.objects.filter(pk=child_id).annotate(**renamed).values(*renamed).first() or {}
 
 
-def services_for(child, *, allocations=None, row: dict | None = None) -> list[str]:
+def services_for(child, *, row: dict | None = None) -> list[str]:
     """The services the child receives now, from every registered source.
 
-    ``allocations``: the child's open allocations with their teams, newest first, if already read;
     ``row``: the values of ``check_expressions()`` for the child, if already read (else one query).
     """
     checks = [s for s in _SOURCES if isinstance(s, ServiceCheck)]
@@ -103,8 +98,6 @@ def services_for(child, *, allocations=None, row: dict | None = None) -> list[st
     for source in _SOURCES:
         if isinstance(source, ServiceCheck):
             found = source.labels(by_check[id(source)])
-        elif source is allocated_team_services and allocations is not None:
-            found = _team_labels(a.team.kind for a in allocations)
         else:
             found = source(child)
         for label in found or []:
@@ -112,18 +105,3 @@ def services_for(child, *, allocations=None, row: dict | None = None) -> list[st
                 labels.append(label)
     return labels
 
-
-def _team_labels(kinds) -> list[str]:
-    return [TeamKind(kind).label for kind in kinds if kind in TeamKind.values and kind not in _NOT_A_SERVICE]
-
-
-@register_service_source
-def allocated_team_services(child) -> list[str]:
-    """For now: the kind of team that holds the child's open allocation (one query, none on the record
-    page, which has read the allocations already)."""
-    kinds = (
-        Allocation.objects.filter(child=child, end_date__isnull=True)
-        .order_by("-start_date", "-id")
-        .values_list("team__kind", flat=True)
-    )
-    return _team_labels(kinds)
