@@ -45,7 +45,7 @@ from .models import (
     PlanAction,
     Visit,
 )
-from .summary import check_expressions, services_for
+from .summary import Service, check_expressions, current_services
 
 RECENT_ITEMS = 10
 
@@ -170,7 +170,7 @@ class RecordSummary:
     aliases: list = field(default_factory=list)
     current_address: Address | None = None
     allocations: list = field(default_factory=list)
-    services: list[str] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)  # each with its tab of the record
     alerts: list[Alert] = field(default_factory=list)
     family: list = field(default_factory=list)
     recent_chronology: list[Event] = field(default_factory=list)
@@ -310,7 +310,7 @@ def child_record_summary(*, user, child: Child) -> RecordSummary:
     summary.current_address = _current_address(child, row)
     summary.allocations = list(_open_allocation_rows(child.pk))
     child.open_allocations_read = summary.allocations  # people.access reads them rather than asking again
-    summary.services = services_for(child, row=row)
+    summary.services = current_services(child, row=row)
     summary.alerts = _alerts(child, row)
     if casework:
         summary.family = _family(user, child) if row.get("has_family") else []

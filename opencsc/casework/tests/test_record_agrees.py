@@ -24,8 +24,10 @@ from opencsc.assessment.models import Assessment
 from opencsc.assessment.tests.factories import AssessmentFactory, CINEpisodeFactory
 from opencsc.casework import chronology_export, selectors
 from opencsc.casework.models import CaseNote, Plan, Visit
+from opencsc.casework.summary import ServiceCheck, service_sources
 from opencsc.core import events
 from opencsc.core.models import Event
+from opencsc.core.navigation import RECORD_SECTIONS
 from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.frontdoor.tests.factories import ContactFactory, at
 from opencsc.otherduties import services as otherduties_services
@@ -152,16 +154,29 @@ def test_the_visits_tab_filters_every_kind_of_visit(world, kind, shown):
 
 def test_services_now_are_shown_on_their_own_tabs(world):
     summary = _page(world, "casework:child_record")
-    services = re.findall(r'<li><strong class="govuk-tag govuk-tag--blue">([^<]+)</strong></li>', summary)
-    assert services == ["Child in need", "Child protection plan", "Privately fostered"]
-    # each on its tab, as current
-    protection = _page(world, "protection:overview")
+    services_now = summary[summary.index("Services now"):summary.index("Allocated to")]
+    services = dict(re.findall(r'<li><a class="govuk-link" href="([^"]+)">([^<]+)</a></li>', services_now))
+    child = world["child"].pk
+    # each links to its tab, which shows it as current (the allocated team's kind, "Child protection",
+    # is not a service: the summary said "Child protection" while the child protection tab was empty)
+    assert services == {reverse("assessment:episodes", args=[child]): "Child in need",
+                        reverse("protection:overview", args=[child]): "Child protection plan",
+                        reverse("otherduties:overview", args=[child]): "Privately fostered"}
+    protection = _html(world["client"].get(reverse("protection:overview", args=[child])))
     assert "1st plan" in protection and "Open" in protection and govuk_date(PLAN_START) in protection
-    episodes = _rows(_page(world, "assessment:episodes"))
+    episodes = _rows(_html(world["client"].get(reverse("assessment:episodes", args=[child]))))
     assert any("Open" in row for row in episodes)
-    assert "Ms Okafor" in _page(world, "otherduties:overview")
-    # the allocated team's kind ("Child protection") is not a service
-    assert "Child protection</strong>" not in summary
+    fostering = _html(world["client"].get(reverse("otherduties:overview", args=[child])))
+    assert "Ms Okafor" in fostering and '<dt class="govuk-summary-list__key">Ended</dt>' not in fostering
+
+
+@pytest.mark.parametrize("check", [s for s in service_sources() if isinstance(s, ServiceCheck)],
+                         ids=lambda check: check.name)
+def test_every_service_names_the_tab_of_the_record_that_shows_it(check):
+    """Every label under "Services now" links to a section of the record's navigation."""
+    sections = {url_name for _, url_name, _ in RECORD_SECTIONS}
+    assert check.section in sections
+    assert reverse(check.section, args=[1])
 
 
 @pytest.mark.parametrize("team_kind", [TeamKind.CHILD_PROTECTION, TeamKind.CHILDREN_IN_CARE, TeamKind.EARLY_HELP,
