@@ -64,7 +64,7 @@ def _visit_facts(visit):
                       title="Visit to the child placed for adoption" + (" (seen alone)" if visit.seen_alone else ""),
                       category=CATEGORY, detail=visit.notes[:300], url=_url(visit.plan.child_id),
                       author_id=visit.created_by_id, recorded_at=visit.created_at, clock="adoption_visit",
-                      scope=f"adoption:{visit.plan_id}")
+                      scope=f"adoption:{visit.plan_id}", seen=events.seen(True, visit.seen_alone))
 
 
 def _order_facts(order):
@@ -92,6 +92,7 @@ events.register(events.Source(
 events.register(events.Source(
     key="adoption_visit", label="Visits to children placed for adoption", model="adoption.AdoptionVisit",
     project=_visit_facts, child="plan__child", prepare=_with_child, stops_clocks=("adoption_visit",),
+    visits="Visits to a child placed for adoption",
 ))
 events.register(events.Source(
     key="permanence_order", label="Special guardianship and child arrangements orders",

@@ -18,7 +18,7 @@ def _expressions():
     }
 
 
-@register_service_check(_expressions)
+@register_service_check(_expressions, section="adoption:overview")
 def adoption_services(values) -> list[str]:
     """'Placed for adoption' or 'Plan for adoption' while a plan for adoption is open."""
     if not values["open"]:

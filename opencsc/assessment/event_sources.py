@@ -25,7 +25,7 @@ def _need_expressions():
     }
 
 
-@register_service_check(_need_expressions)
+@register_service_check(_need_expressions, section="assessment:episodes")
 def need_services(values) -> list[str]:
     """'Assessment' while an assessment is in progress; 'Child in need' while an episode is open."""
     if not values["open"]:

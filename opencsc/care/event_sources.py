@@ -168,7 +168,7 @@ def _care_expressions():
     return {"in_care": Exists(PeriodOfCare.objects.filter(child=OuterRef("pk"), end_date__isnull=True))}
 
 
-@register_service_check(_care_expressions)
+@register_service_check(_care_expressions, section="care:overview")
 def care_services(values) -> list[str]:
     """'Child in care' while a period of care is open."""
     return ["Child in care"] if values["in_care"] else []

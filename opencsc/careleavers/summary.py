@@ -14,6 +14,6 @@ def _expressions():
     return {"leaving_care": Exists(care_leavers(Child.objects.filter(pk=OuterRef("pk")), timezone.localdate()))}
 
 
-@register_service_check(_expressions)
+@register_service_check(_expressions, section="careleavers:overview")
 def leaving_care_services(values) -> list[str]:
     return ["Leaving care"] if values["leaving_care"] else []

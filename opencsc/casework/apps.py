@@ -7,7 +7,4 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Casework: notes, chronology, documents and allocations"
 
     def ready(self):
-        from . import (
-            event_sources,  # noqa: F401  (registers this app's chronology sources)
-            summary,  # noqa: F401  (registers the allocation-based service source)
-        )
+        from . import event_sources  # noqa: F401  (registers this app's chronology sources)

@@ -50,15 +50,20 @@ def _author(user_id) -> int | None:
     return user_id or None
 
 
+# Case notes that record a visit to the child: they are visits (Fact.seen) wherever visits are listed.
+VISIT_NOTE_TYPES = frozenset({CaseNote.NoteType.HOME_VISIT, CaseNote.NoteType.OFFICE_VISIT})
+
+
 def _case_note_facts(note):
-    seen = ""
-    if note.child_seen:
+    visit = event_log.seen(note.child_seen, note.child_seen_alone) if note.note_type in VISIT_NOTE_TYPES else ""
+    seen = event_log.SEEN_TEXT[visit] if visit else ""
+    if note.child_seen and not visit:
         seen = "Child seen alone" if note.child_seen_alone else "Child seen"
     yield Fact(
         child_id=note.child_id, on=note.contact_date, title=note.subject, category=note.get_note_type_display(),
         detail=seen, url=reverse("casework:note_detail", args=[note.child_id, note.pk]),
         significant=note.note_type == CaseNote.NoteType.MANAGEMENT_OVERSIGHT, author_id=_author(note.author_id),
-        recorded_at=note.created_at,
+        recorded_at=note.created_at, seen=visit,
     )
 
 
@@ -135,19 +140,16 @@ def _meeting_facts(meeting):
 
 
 def _visit_facts(visit):
-    if not visit.child_seen:
-        seen = "Child not seen"
-    elif visit.child_seen_alone:
-        seen = "Child seen alone"
-    else:
-        seen = "Child seen, not alone"
+    seen = event_log.seen(visit.child_seen, visit.child_seen_alone)
     clock, needs_seen = VISIT_CLOCK_EVENTS.get(visit.kind, ("", False))
     if needs_seen and not visit.child_seen:
         clock = ""
     yield Fact(
-        child_id=visit.child_id, on=visit.visited_on, title=visit.get_kind_display(), category="Visit", detail=seen,
+        child_id=visit.child_id, on=visit.visited_on, title=visit.get_kind_display(), category="Visit",
+        detail=". ".join(text for text in (event_log.SEEN_TEXT[seen], "Bedroom seen" if visit.bedroom_seen else "",
+                                           visit.summary[:300]) if text),
         url=reverse("casework:visits", args=[visit.child_id]), author_id=_author(visit.visitor_id),
-        recorded_at=visit.created_at, clock=clock,
+        recorded_at=visit.created_at, clock=clock, seen=seen,
     )
 
 
@@ -172,7 +174,8 @@ def _with_action_count(queryset):
 
 
 event_log.register(event_log.Source(
-    key="case_note", label="Case notes and visits", model="casework.CaseNote", project=_case_note_facts))
+    key="case_note", label="Case notes and visits", model="casework.CaseNote", project=_case_note_facts,
+    visits="Home and office visits in case notes"))
 event_log.register(event_log.Source(
     key="manual", label="Significant events entered by hand", model="casework.ChronologyEntry",
     project=_manual_entry_facts))
@@ -192,7 +195,7 @@ event_log.register(event_log.Source(
 ))
 event_log.register(event_log.Source(
     key="visit", label="Visits", model="casework.Visit", project=_visit_facts,
-    stops_clocks=("cin_visit", "cp_visit", "cla_visit", "pa_visit"), latest=True,
+    stops_clocks=("cin_visit", "cp_visit", "cla_visit", "pa_visit"), latest=True, visits="Visits",
 ))
 event_log.register(event_log.Source(
     key="oversight", label="Management oversight and supervision", model="casework.OversightRecord",

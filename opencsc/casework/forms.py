@@ -9,6 +9,7 @@ from opencsc.core import events
 from opencsc.core.forms import ConcurrencyMixin, GovukDateField
 
 from .models import CaseNote, ChronologyEntry, Meeting, MeetingAttendance, OversightRecord, PlanAction, Visit
+from .selectors import visit_kinds
 
 
 class CaseNoteForm(forms.Form):
@@ -204,9 +205,12 @@ class VisitForm(forms.Form):
                               required=False)
 
 
+def _visit_filter_choices():
+    return [("", "All visits"), *visit_kinds()]
+
+
 class VisitFilterForm(forms.Form):
-    kind = forms.ChoiceField(label="Kind of visit", required=False, choices=[("", "All visits"),
-                                                                             *Visit.Kind.choices])
+    kind = forms.ChoiceField(label="Kind of visit", required=False, choices=_visit_filter_choices)
 
 
 class OversightForm(forms.Form):

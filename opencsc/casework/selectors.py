@@ -6,7 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -32,7 +45,7 @@ from .models import (
     PlanAction,
     Visit,
 )
-from .summary import check_expressions, services_for
+from .summary import Service, check_expressions, current_services
 
 RECENT_ITEMS = 10
 
@@ -70,12 +83,19 @@ def chronology_for(
         items = items.filter(occurred_on__lte=date_to)
     if significant_only:
         items = items.filter(significant=True)
-    items = items.select_related("author").order_by(*CHRONOLOGY_ORDER)
+    items = items.select_related("author").order_by(*chronology_order())
     return items if limit is None else items[:limit]
 
 
-# Newest first; within a day, by source, then by time where it is known, then by record.
-CHRONOLOGY_ORDER = ("-occurred_on", "-kind", F("occurred_at").desc(nulls_last=True), "-source_id", "-seq")
+def chronology_order() -> tuple:
+    """Newest first, within a day too: the last thing that happened that day first. A day's events follow
+    their sources' order (core.events.day_ranks, the rules' order: a contact before the referral it led
+    to, a referral before its assessment is authorised), each source's by time where it is known, then
+    by record and by the record's own order (an assessment started before it is authorised)."""
+    ranks = events.day_ranks()
+    rank = Case(*(When(kind=key, then=Value(place)) for key, place in ranks.items()),
+                default=Value(len(ranks)), output_field=IntegerField())
+    return ("-occurred_on", rank.desc(), F("occurred_at").desc(nulls_last=True), "-source_id", "-seq")
 
 
 def _hidden_kinds(user, child: Child) -> list[str]:
@@ -150,13 +170,13 @@ class RecordSummary:
     aliases: list = field(default_factory=list)
     current_address: Address | None = None
     allocations: list = field(default_factory=list)
-    services: list[str] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)  # each with its tab of the record
     alerts: list[Alert] = field(default_factory=list)
     family: list = field(default_factory=list)
     recent_chronology: list[Event] = field(default_factory=list)
     recent_notes: list = field(default_factory=list)
     open_plans: list = field(default_factory=list)
-    last_visit: Visit | None = None
+    last_visit: Event | None = None  # the newest of visits_for
     clock_facts: list[Event] = field(default_factory=list)  # the child's, for timescales' child_next_due
 
 
@@ -179,7 +199,7 @@ def _family(user, child: Child) -> list[Relationship]:
 
 
 _ADDRESS_FIELDS = ("line_1", "line_2", "town", "postcode", "start_date")
-_VISIT_FIELDS = ("kind", "visited_on", "child_seen", "child_seen_alone")
+_VISIT_FIELDS = ("kind", "source_id", "seq", "occurred_on", "title", "url", "seen")
 _ADULT_FLAGS = {"risk": "person__poses_risk", "mappa": "person__mappa", "marac": "person__marac"}
 
 
@@ -187,10 +207,11 @@ def _first(queryset, field: str):
     return Subquery(queryset.values(field)[:1])
 
 
-def _record_row(child: Child, *, casework: bool) -> dict:
+def _record_row(child: Child, *, casework: bool, hidden: list[str] = ()) -> dict:
     """ONE query: the child's row with every single value the record page shows (the current address,
-    counts of flagged adults, the last visit, whether there are aliases, family or open plans to read,
-    and the services checks of every app: casework.summary.check_expressions)."""
+    counts of flagged adults, the last visit (of ``_visit_rows``, without the ``hidden`` sources),
+    whether there are aliases, family or open plans to read, and the services checks of every app:
+    casework.summary.check_expressions)."""
     today = timezone.localdate()
     current = Q(end_date__isnull=True) | Q(end_date__gte=today)
     address = Address.objects.filter(child=OuterRef("pk"), start_date__lte=today).filter(current).order_by(
@@ -205,7 +226,7 @@ def _record_row(child: Child, *, casework: bool) -> dict:
     if casework:
         expressions["has_family"] = Exists(Relationship.objects.filter(child=OuterRef("pk")).filter(current))
         expressions["has_open_plans"] = Exists(Plan.objects.filter(child=OuterRef("pk"), end_date__isnull=True))
-        visits = Visit.objects.filter(child=OuterRef("pk")).order_by("-visited_on", "-id")
+        visits = _visit_rows(OuterRef("pk"), hidden)
         expressions.update({f"visit_{name}": _first(visits, name) for name in _VISIT_FIELDS})
     expressions.update(check_expressions())
     return Child.objects.filter(pk=child.pk).annotate(**expressions).values(*expressions).first() or {}
@@ -217,10 +238,10 @@ def _current_address(child: Child, row: dict) -> Address | None:
     return Address(pk=row["address_id"], child=child, **{name: row[f"address_{name}"] for name in _ADDRESS_FIELDS})
 
 
-def _last_visit(child: Child, row: dict) -> Visit | None:
-    if row.get("visit_visited_on") is None:
+def _last_visit(child: Child, row: dict) -> Event | None:
+    if row.get("visit_occurred_on") is None:
         return None
-    return Visit(child=child, **{name: row[f"visit_{name}"] for name in _VISIT_FIELDS})
+    return Event(child=child, **{name: row[f"visit_{name}"] for name in _VISIT_FIELDS})
 
 
 def _adult_alerts(row: dict) -> list[Alert]:
@@ -284,12 +305,12 @@ def child_record_summary(*, user, child: Child) -> RecordSummary:
     and the aliases, family and open plans only when there are some."""
     casework = can(user, "view_casework", child)
     summary = RecordSummary(child=child, can_view_casework=casework)
-    row = _record_row(child, casework=casework)
+    row = _record_row(child, casework=casework, hidden=_hidden_kinds(user, child) if casework else ())
     summary.aliases = list(_alias_rows(child.pk)) if row.get("has_aliases") else []
     summary.current_address = _current_address(child, row)
     summary.allocations = list(_open_allocation_rows(child.pk))
     child.open_allocations_read = summary.allocations  # people.access reads them rather than asking again
-    summary.services = services_for(child, allocations=summary.allocations, row=row)
+    summary.services = current_services(child, row=row)
     summary.alerts = _alerts(child, row)
     if casework:
         summary.family = _family(user, child) if row.get("has_family") else []
@@ -307,7 +328,7 @@ def record_events(*, user, child: Child, limit: int) -> tuple[list[Event], list[
     newest = shown.values("pk")[:limit]
     notes = shown.filter(kind="case_note").values("pk")[:limit]
     rows = list(Event.objects.filter(child=child).filter(
-        Q(pk__in=newest) | Q(pk__in=notes) | ~Q(clock="")).select_related("author").order_by(*CHRONOLOGY_ORDER))
+        Q(pk__in=newest) | Q(pk__in=notes) | ~Q(clock="")).select_related("author").order_by(*chronology_order()))
     chronology = [e for e in rows if e.title and e.kind not in _hidden_kinds(user, child)][:limit]
     note_rows = [e for e in rows if e.title and e.kind == "case_note"][:limit]
     clocks = [e for e in rows if e.clock]
@@ -394,12 +415,35 @@ def plan_detail(*, user, child: Child, plan: Plan) -> PlanDetail:
     )
 
 
-def visits_for(*, user, child: Child, kind: str | None = None) -> QuerySet[Visit]:
+def _visit_rows(child, hidden=()) -> QuerySet[Event]:
+    rows = Event.objects.filter(child=child).exclude(seen="")
+    return (rows.exclude(kind__in=hidden) if hidden else rows).order_by(*chronology_order())
+
+
+# A kind of visit to filter by: a casework visit's kind (its entry's title), or another source's visits.
+_OTHER_SOURCE = "source-"
+
+
+def visit_kinds() -> list[tuple[str, str]]:
+    """The kinds of visit the Visits tab filters by: casework's own kinds, then the visits every other
+    source records (``Source.visits``: case notes of home and office visits, private fostering...)."""
+    others = [(f"{_OTHER_SOURCE}{s.key}", s.visits) for s in events.sources() if s.visits and s.key != "visit"]
+    return [*Visit.Kind.choices, *others]
+
+
+def visits_for(*, user, child: Child, kind: str | None = None) -> QuerySet[Event]:
+    """Every visit to the child, newest first, whichever app recorded it: the event log's visits
+    (``Fact.seen``: casework's visits, case notes of home and office visits, private fostering and
+    adoption visits). The Visits tab, the record's last visit and the chronology show these same
+    entries, and the due lists read their clock facts, so the date and whether the child was seen
+    are the same everywhere. ``kind``: one of ``visit_kinds()``."""
     _require(user, "view_casework", child)
-    qs = Visit.objects.filter(child=child).select_related("visitor").order_by("-visited_on", "-id")
+    rows = _visit_rows(child, _hidden_kinds(user, child)).select_related("author")
+    if kind and kind.startswith(_OTHER_SOURCE):
+        return rows.filter(kind=kind.removeprefix(_OTHER_SOURCE))
     if kind:
-        qs = qs.filter(kind=kind)
-    return qs
+        return rows.filter(kind="visit", title=Visit.Kind(kind).label) if kind in Visit.Kind.values else rows.none()
+    return rows
 
 
 def oversight_for(*, user, child: Child) -> QuerySet[OversightRecord]:
@@ -416,10 +460,6 @@ def _open_plan_rows(child_id):
     return Plan.objects.filter(child_id=child_id, end_date__isnull=True).order_by("-start_date", "-id")
 
 
-def _last_visit_rows(child_id):
-    return Visit.objects.filter(child_id=child_id).order_by("-visited_on", "-id")[:1]
-
-
 def open_plans_for(child: Child) -> list[Plan]:
     """The child's open plans with their review dates (one query), for the record summary."""
     plans = _open_plan_rows(child.pk)
@@ -429,6 +469,6 @@ def open_plans_for(child: Child) -> list[Plan]:
     return plans
 
 
-def last_visit_for(child: Child) -> Visit | None:
-    rows = _last_visit_rows(child.pk)
-    return rows[0] if rows else None
+def last_visit_for(*, user, child: Child) -> Event | None:
+    """The newest of ``visits_for``."""
+    return visits_for(user=user, child=child).first()

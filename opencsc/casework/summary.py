@@ -9,6 +9,12 @@ A source is either
   labels, running its own query (normally one). Prefer a check.
 
 The record page shows the labels in the order the sources were registered, without duplicates.
+
+Each label names a service the child receives now, read from the records of the area that provides it
+(an open child protection plan, an open period of care...), so that the service is shown on that area's
+tab of the record too: a check names that tab (``section``, a URL name taking the child's id) and the
+record page links each label to it. The team that holds the child's allocation is not a service: the record shows it
+under "Allocated to" (an allocation to a child protection team is not a child protection plan).
 """
 
 from __future__ import annotations
@@ -17,30 +23,34 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from opencsc.accounts.roles import TeamKind
 from opencsc.people.models import Child
-
-from .models import Allocation
 
 ServiceSource = Callable[..., list[str]]
 
 
 @dataclass(frozen=True, eq=False)
 class ServiceCheck:
-    """``expressions()`` -> {name: expression}; ``labels(values)`` -> labels, from those values by name."""
+    """``expressions()`` -> {name: expression}; ``labels(values)`` -> labels, from those values by name;
+    ``section``: the URL name of the record's tab that shows these services (it takes the child's id)."""
 
     expressions: Callable[[], Mapping[str, object]]
     labels: Callable[[Mapping[str, object]], list[str]]
     name: str = ""
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service the child receives now, and the URL name of the record's tab that shows it ("" if none)."""
+
+    label: str
+    section: str = ""
+
+    def __str__(self):
+        return self.label
 
 
 _SOURCES: list[ServiceSource | ServiceCheck] = []
-
-# Team kinds that say nothing about the service the child receives.
-_NOT_A_SERVICE = frozenset(
-    {TeamKind.EDT, TeamKind.IRO_SERVICE, TeamKind.PERFORMANCE, TeamKind.QUALITY, TeamKind.ADMINISTRATION,
-     TeamKind.PARTNER}
-)
 
 
 def register_service_source(fn: ServiceSource) -> ServiceSource:
@@ -50,17 +60,18 @@ def register_service_source(fn: ServiceSource) -> ServiceSource:
     return fn
 
 
-def register_service_check(expressions: Callable[[], Mapping[str, object]]):
+def register_service_check(expressions: Callable[[], Mapping[str, object]], *, section: str = ""):
     """Decorator: ``labels(values)`` gives the labels from the values of ``expressions()``.
 
     ``expressions`` is called when the page is built (so it may import models and read today's
-    date); its names need only be unique within the check.
+    date); its names need only be unique within the check. ``section``: the URL name of the record's
+    tab that shows these services as current (``"protection:overview"``).
     """
 
     def decorator(labels: Callable[[Mapping[str, object]], list[str]]):
         name = f"{labels.__module__}.{labels.__qualname__}"
         if not any(isinstance(s, ServiceCheck) and s.name == name for s in _SOURCES):
-            _SOURCES.append(ServiceCheck(expressions=expressions, labels=labels, name=name))
+            _SOURCES.append(ServiceCheck(expressions=expressions, labels=labels, name=name, section=section))
         return labels
 
     return decorator
@@ -85,12 +96,16 @@ def _check_row(child_id) -> dict:
     return Child.objects.filter(pk=child_id).annotate(**renamed).values(*renamed).first() or {}
 
 
-def services_for(child, *, allocations=None, row: dict | None = None) -> list[str]:
+def services_for(child, *, row: dict | None = None) -> list[str]:
     """The services the child receives now, from every registered source.
 
-    ``allocations``: the child's open allocations with their teams, newest first, if already read;
     ``row``: the values of ``check_expressions()`` for the child, if already read (else one query).
     """
+    return [service.label for service in current_services(child, row=row)]
+
+
+def current_services(child, *, row: dict | None = None) -> list[Service]:
+    """As ``services_for``, each with the tab of the record that shows it (the record page links to it)."""
     checks = [s for s in _SOURCES if isinstance(s, ServiceCheck)]
     row = _check_row(child.pk) if row is None else row
     values: list[dict] = [defaultdict(lambda: None) for _ in checks]  # as row.get(): None if no row
@@ -99,31 +114,14 @@ def services_for(child, *, allocations=None, row: dict | None = None) -> list[st
             number, name = alias[len("service_"):].split("_", 1)
             values[int(number)][name] = value
     by_check = dict(zip((id(c) for c in checks), values, strict=True))
-    labels: list[str] = []
+    services: list[Service] = []
     for source in _SOURCES:
         if isinstance(source, ServiceCheck):
-            found = source.labels(by_check[id(source)])
-        elif source is allocated_team_services and allocations is not None:
-            found = _team_labels(a.team.kind for a in allocations)
+            found, section = source.labels(by_check[id(source)]), source.section
         else:
-            found = source(child)
+            found, section = source(child), ""
         for label in found or []:
-            if label and label not in labels:
-                labels.append(label)
-    return labels
+            if label and all(label != s.label for s in services):
+                services.append(Service(label, section))
+    return services
 
-
-def _team_labels(kinds) -> list[str]:
-    return [TeamKind(kind).label for kind in kinds if kind in TeamKind.values and kind not in _NOT_A_SERVICE]
-
-
-@register_service_source
-def allocated_team_services(child) -> list[str]:
-    """For now: the kind of team that holds the child's open allocation (one query, none on the record
-    page, which has read the allocations already)."""
-    kinds = (
-        Allocation.objects.filter(child=child, end_date__isnull=True)
-        .order_by("-start_date", "-id")
-        .values_list("team__kind", flat=True)
-    )
-    return _team_labels(kinds)

@@ -43,6 +43,9 @@ class Fact:
     - ``settled_on``: the day this record's clocks were over for good (for the source's ``closes``),
       so that a list of what is outstanding can leave it out.
     - ``seq``: the order of the record's facts.
+    - ``seen``: set on a visit to the child (and only there): ``SEEN``, ``SEEN_ALONE`` or ``NOT_SEEN``. Every
+      list of visits (the record's Visits tab, its last visit, the chronology) reads these facts
+      (casework.selectors.visits_for), whichever app recorded the visit.
     """
 
     child_id: int
@@ -60,6 +63,19 @@ class Fact:
     clock: str = ""
     timed: bool = False
     settled_on: dt.date | None = None
+    seen: str = ""
+
+
+# A visit's Fact.seen: was the child seen, and alone? (and how a page says it)
+SEEN, SEEN_ALONE, NOT_SEEN = Event.SEEN, Event.SEEN_ALONE, Event.NOT_SEEN
+SEEN_TEXT = Event.SEEN_TEXT
+
+
+def seen(child_seen: bool, alone: bool = False) -> str:
+    """A visit's ``Fact.seen`` from whether the child was seen, and seen alone."""
+    if not child_seen:
+        return NOT_SEEN
+    return SEEN_ALONE if alone else SEEN
 
 
 FACT_FIELDS = tuple(f.name for f in fields(Fact))
@@ -67,7 +83,7 @@ FACT_FIELDS = tuple(f.name for f in fields(Fact))
 _COLUMNS = tuple({"on": "occurred_on", "at": "occurred_at"}.get(name, name) for name in FACT_FIELDS)
 # Text that is cut to its column's length when stored (worked out once: rebuild stores 100,000s of facts).
 _TEXT_LIMITS = {name: Event._meta.get_field(name).max_length
-                for name in ("title", "category", "detail", "url", "scope", "clock")}
+                for name in ("title", "category", "detail", "url", "scope", "clock", "seen")}
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,8 @@ class Source:
     - ``closes``: (start event, event that closes it for good) pairs; the facts' ``settled_on`` says when.
     - ``visible_to``: an action of people.access.can a reader needs to see these entries in the chronology
       (None: anyone who may see the child's casework).
+    - ``visits``: some of its facts are visits to the child (``Fact.seen``): what to call them in the
+      record's Visits tab filter ("Home and office visits (case notes)").
     """
 
     key: str
@@ -101,6 +119,7 @@ class Source:
     latest: bool = False
     closes: tuple[tuple[str, str], ...] = ()
     visible_to: str | None = None
+    visits: str = ""
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -138,6 +157,28 @@ def sources() -> list[Source]:
 
 def clock_sources() -> list[Source]:
     return [s for s in sources() if s.records_clocks]
+
+
+# --- The order of one day's events --------------------------------------------------------------
+
+_CLOCK_ORDER: list[Callable[[], dict[str, int]]] = []
+
+
+def order_clock_sources_by(ranks: Callable[[], dict[str, int]]) -> None:
+    """Called once by the app that knows the rules (timescales: ``reads.source_ranks``, from its
+    AppConfig.ready): how the clock sources' events of one day follow each other."""
+    _CLOCK_ORDER[:] = [ranks]
+
+
+def day_ranks() -> dict[str, int]:
+    """Each source's place among one child's events of the same day, when their time is not known: the
+    clock sources in the order the rules give (``order_clock_sources_by``: a source whose events start a
+    rule's clocks before those whose events end them: a referral before its assessment's authorisation),
+    then every other source in the order of their labels. The chronology orders a day's events so, as
+    the due lists order the clock sources' (timescales/reads.py)."""
+    clock_ranks = _CLOCK_ORDER[0]() if _CLOCK_ORDER else {}
+    ranked = sorted(_REGISTRY.values(), key=lambda s: (clock_ranks.get(s.key, len(clock_ranks)), s.label, s.key))
+    return {source.key: rank for rank, source in enumerate(ranked)}
 
 
 def get_source(key: str) -> Source:

@@ -103,6 +103,10 @@ class Event(models.Model):
     clock = models.CharField(max_length=60, blank=True)
     timed = models.BooleanField(default=False)
     settled_on = models.DateField(null=True, blank=True)
+    # A visit to the child: was the child seen, and alone (SEEN...); empty for anything else.
+    SEEN, SEEN_ALONE, NOT_SEEN = "seen", "alone", "not_seen"
+    SEEN_TEXT = {SEEN: "Child seen, not alone", SEEN_ALONE: "Child seen alone", NOT_SEEN: "Child not seen"}
+    seen = models.CharField(max_length=8, blank=True)
 
     class Meta:
         indexes = [
@@ -112,6 +116,8 @@ class Event(models.Model):
             # from this index alone: timescales/reads.py).
             models.Index(fields=["kind", "child", "clock", "scope", "occurred_on"], name="event_clock",
                          condition=~models.Q(clock="")),
+            # The child's visits, newest first (casework.selectors.visits_for).
+            models.Index(fields=["child", "-occurred_on"], name="event_visit", condition=~models.Q(seen="")),
         ]
 
     def __str__(self):
@@ -129,3 +135,20 @@ class Event(models.Model):
     @property
     def author_name(self) -> str:
         return self.author.display_name if self.author_id else ""
+
+    # A visit's (casework.selectors.visits_for).
+    @property
+    def is_visit(self) -> bool:
+        return bool(self.seen)
+
+    @property
+    def child_seen(self) -> bool:
+        return self.seen in (self.SEEN, self.SEEN_ALONE)
+
+    @property
+    def child_seen_alone(self) -> bool:
+        return self.seen == self.SEEN_ALONE
+
+    @property
+    def seen_text(self) -> str:
+        return self.SEEN_TEXT.get(self.seen, "")

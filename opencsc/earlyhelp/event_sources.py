@@ -18,7 +18,7 @@ def _early_help_expressions():
     return {"open": Exists(EarlyHelpEpisode.objects.filter(child=OuterRef("pk"), closure_date__isnull=True))}
 
 
-@register_service_check(_early_help_expressions)
+@register_service_check(_early_help_expressions, section="earlyhelp:overview")
 def early_help_services(values) -> list[str]:
     """'Early help' while an episode is open."""
     return ["Early help"] if values["open"] else []

@@ -1,4 +1,5 @@
-"""This app's source in the event log: contacts in the chronology, and the clocks they start.
+"""This app's source in the event log: contacts in the chronology (received, screened, decided, each at its
+time), and the clocks they start.
 
 `contact_received` / `contact_decided` run the 1-working-day decision clock per contact
 (scope `contact:<pk>`); a decision for a strategy discussion starts its clock (`cp_concern`).
@@ -15,7 +16,7 @@ from .models import Contact, ContactChild
 
 
 def _contact_facts(link: ContactChild):
-    """Per child named: received (starts the decision clock) and decided (stops it; a strategy
+    """Per child named: received (starts the decision clock), screened and decided (stops it; a strategy
     discussion starts its own clock). Over for good once decided (by the end of the decision's day),
     unless the decision was for a strategy discussion or is dated before the contact was received."""
     contact = link.contact
@@ -28,14 +29,21 @@ def _contact_facts(link: ContactChild):
     common = {"child_id": link.child_id, "category": "Front door", "url": url, "recorded_at": contact.created_at,
               "scope": scope, "settled_on": settled}
     yield events.Fact(
-        on=timezone.localdate(contact.received_at), seq=0,
+        on=timezone.localdate(contact.received_at), at=contact.received_at, seq=0,
         title="Contact received" + (" out of hours" if contact.out_of_hours else ""),
         detail=f"From {contact.referrer_name}: {contact.concerns[:200]}", author_id=contact.created_by_id,
         clock="contact_received", **common,
     )
+    if contact.screened_at is not None:  # seq 3: the decision's seq was 1 before screening was shown
+        yield events.Fact(
+            on=timezone.localdate(contact.screened_at), at=contact.screened_at, seq=3,
+            title="Contact screened",
+            detail=". ".join(t for t in (contact.get_level_of_need_display(), contact.screening_rationale[:200]) if t),
+            author_id=contact.screened_by_id, **common,
+        )
     if decided is not None:
         yield events.Fact(
-            on=decided, seq=1, title=f"Contact decided: {contact.get_outcome_display().lower()}",
+            on=decided, at=decided_at, seq=1, title=f"Contact decided: {contact.get_outcome_display().lower()}",
             detail=contact.decision_rationale[:200],
             significant=contact.outcome in (Contact.Outcome.REFERRAL, Contact.Outcome.STRATEGY),
             author_id=contact.decided_by_id, clock="contact_decided", **common,

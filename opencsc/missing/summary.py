@@ -17,7 +17,7 @@ def _expressions():
     }
 
 
-@register_service_check(_expressions)
+@register_service_check(_expressions, section="missing:overview")
 def missing_services(values) -> list[str]:
     labels = []
     if values["missing"]:

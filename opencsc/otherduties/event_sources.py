@@ -36,7 +36,7 @@ def _private_fostering_facts(item):
         yield events.Fact(
             child_id=item.child_id, on=visit.visited_on, seq=seq, title=f"Private fostering visit: {seen}",
             category="Private fostering", detail=visit.notes[:300], url=url, recorded_at=visit.created_at,
-            scope=scope, clock="private_fostering_visit",
+            scope=scope, clock="private_fostering_visit", seen=events.seen(visit.child_seen, visit.child_seen_alone),
         )
     if item.ended_on:
         yield events.Fact(
@@ -85,7 +85,7 @@ events.register(events.Source(
     prepare=lambda rows: rows.prefetch_related(Prefetch("visits", PrivateFosteringVisit.objects.order_by("pk"))),
     follows={"otherduties.PrivateFosteringVisit": "visits"},
     starts_clocks=("private_fostering_notified",),
-    stops_clocks=("private_fostering_visit", "private_fostering_ended"),
+    stops_clocks=("private_fostering_visit", "private_fostering_ended"), visits="Private fostering visits",
 ))
 events.register(events.Source(
     key="care_proceedings", label="Care proceedings", model="otherduties.CareProceedings",

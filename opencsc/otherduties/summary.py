@@ -14,7 +14,7 @@ def _expressions():
     }
 
 
-@register_service_check(_expressions)
+@register_service_check(_expressions, section="otherduties:overview")
 def other_duties_services(values) -> list[str]:
     labels = []
     if values["fostered"]:

@@ -16,7 +16,7 @@ def _expressions():
     }
 
 
-@register_service_check(_expressions)
+@register_service_check(_expressions, section="protection:overview")
 def protection_services(values) -> list[str]:
     labels = []
     if values["plan"]:

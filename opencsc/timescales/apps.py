@@ -15,3 +15,9 @@ class TimescalesConfig(AppConfig):
         register(NavItem("Team", "timescales:team", permission=policy.may_view_team_work, order=20))
         register(NavItem("Overdue", "timescales:overdue", permission=policy.may_view_overdue, order=30))
         register(NavItem("Timescales", "timescales:rules", order=70))
+        from opencsc.core import events
+
+        from . import reads
+
+        # A day's chronology follows the rules' order of starts and ends (core.events.day_ranks).
+        events.order_clock_sources_by(reads.source_ranks)

@@ -129,7 +129,7 @@ def test_service_checks_from_every_app_are_answered_in_one_query(signed_in):
     summary_registry.register_service_check(expressions)(labels)
     try:
         with CaptureQueriesContext(connection) as captured:
-            labels_for_child = summary_registry.services_for(child, allocations=[])
+            labels_for_child = summary_registry.services_for(child)
         labels_for_other = summary_registry.services_for(other)
     finally:
         summary_registry._SOURCES[:] = [

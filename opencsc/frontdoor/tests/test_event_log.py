@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from opencsc.accounts.roles import Role
 from opencsc.core import events
@@ -36,6 +37,9 @@ def test_a_contact_about_brothers_and_sisters_is_in_each_childs_log(make_user):
         assert Event.objects.get(kind="contact", child=child).scope == f"contact:{contact.pk}"
     services.contact_screen(actor=mash, contact=contact, level_of_need="3", screening_rationale="Threshold met",
                             expected_version=contact.version)
+    for child in siblings:
+        screened = Event.objects.get(kind="contact", child=child, title="Contact screened")
+        assert screened.author == mash and screened.detail.endswith("Threshold met") and screened.clock == ""
     assert events.verify(kinds=KINDS) == []
 
 
@@ -62,6 +66,7 @@ def test_a_decision_stops_the_clock_and_may_start_another(make_user, outcome, de
     services.contact_decide(actor=manager, contact=contact, outcome=outcome, decision_rationale="Reasons",
                             expected_version=contact.version, decided_at=decided_at, primary_need="N1")
     settled = next(iter(expected))[3]
-    assert facts(child) == {(*RECEIVED, settled), *expected}
+    screened = (timezone.localdate(contact.screened_at), "Contact screened", "", settled)  # no clock of its own
+    assert facts(child) == {(*RECEIVED, settled), screened, *expected}
     assert Event.objects.filter(kind="cin_episode", child=child).exists() is (outcome in ("referral", "strategy"))
     assert events.verify(kinds=KINDS) == []

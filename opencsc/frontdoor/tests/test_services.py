@@ -246,14 +246,15 @@ def test_the_contacts_clocks_follow_the_services(make_user):
     assert due(D(2026, 11, 3)) == {(c.pk, "strategy_discussion", scope, D(2026, 11, 5)) for c in siblings}
 
 
-def test_the_chronology_shows_the_contact_and_the_decision(make_user):
+def test_the_chronology_shows_the_contact_its_screening_and_the_decision(make_user):
     manager = make_user(Role.TEAM_MANAGER)
     child = ChildFactory()
     contact = screened(ContactFactory(children=[child]), manager)
     decide(manager, contact, outcome="advice", decided_at=at(D(2026, 3, 3), 9))
     items = chronology_for(user=manager, child=child, sources=["contact"])
     assert [(i.occurred_on, i.title) for i in items] == [
-        (D(2026, 3, 3), "Contact decided: information and advice"), (D(2026, 3, 2), "Contact received")]
+        (D(2026, 3, 3), "Contact decided: information and advice"), (D(2026, 3, 2), "Contact screened"),
+        (D(2026, 3, 2), "Contact received")]
 
 
 # --- Domestic abuse and Operation Encompass -----------------------------------------------
