@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
@@ -635,15 +635,19 @@ class TeamOverview:
     team_name: str
     overdue: int
     due_soon: int
+    as_at: dt.date
 
 
-def teams_overview(*, today: dt.date | None = None) -> list[TeamOverview]:
-    """Each team's overdue and due-soon counts as the nightly reminders worked them out today (the sum of
-    its workers' counts; one query, whatever the size of the authority), most overdue first. Empty if the
-    nightly job has not run today."""
-    rows = (DueReminder.objects.filter(as_at=today or timezone.localdate(), worker__is_active=True,
-                                       worker__team__isnull=False)
+def teams_overview() -> list[TeamOverview]:
+    """Each team's overdue and due-soon counts as the nightly reminders last worked them out (the sum of
+    its workers' counts; two queries, whatever the size of the authority), most overdue first. Empty if
+    the nightly job has never run."""
+    as_at = DueReminder.objects.aggregate(latest=Max("as_at"))["latest"]
+    if as_at is None:
+        return []
+    rows = (DueReminder.objects.filter(as_at=as_at, worker__is_active=True, worker__team__isnull=False)
             .values("worker__team_id", "worker__team__name")
             .annotate(overdue=Sum("overdue"), due_soon=Sum("due_soon"))
             .order_by("-overdue", "worker__team__name"))
-    return [TeamOverview(r["worker__team_id"], r["worker__team__name"], r["overdue"], r["due_soon"]) for r in rows]
+    return [TeamOverview(r["worker__team_id"], r["worker__team__name"], r["overdue"], r["due_soon"], as_at)
+            for r in rows]
