@@ -14,6 +14,7 @@ from opencsc.accounts.roles import CASEWORK_ROLES, Role
 from opencsc.accounts.tests.factories import TeamFactory
 from opencsc.care.models import IROAppointment
 from opencsc.care.tests.factories import IROEscalationFactory, PeriodOfCareFactory
+from opencsc.careleavers.tests.factories import AdviserAllocationFactory, PathwayPlanFactory, care_leaver
 from opencsc.core import events, work
 from opencsc.core.views import LAND_ON_MY_WORK
 from opencsc.edt.tests.factories import OutOfHoursEntryFactory
@@ -323,3 +324,24 @@ def test_casework_roles_have_my_work_on_their_home_page(signed_in):
     for role in sorted(CASEWORK_ROLES - LAND_ON_MY_WORK):
         html = _home(signed_in(role, team=TeamFactory()))
         assert "Due for the children allocated to you" in html and reverse("timescales:my_work") in html
+
+
+def test_a_personal_advisers_my_work_shows_what_is_due_for_the_young_people_they_hold(signed_in):
+    client = signed_in(Role.PERSONAL_ADVISER)
+    held = care_leaver()
+    AdviserAllocationFactory(child=held.child, adviser=client.user)
+    PathwayPlanFactory(child=held.child, start_date=timezone.localdate() - dt.timedelta(days=200))  # review late
+    other = care_leaver()
+    PathwayPlanFactory(child=other.child)  # held by nobody: not theirs
+
+    html = _home(client)
+
+    queue = html[html.index('id="queue-careleavers_due"'):]
+    queue = queue[:queue.index("</section>")]
+    assert "1 waiting" in queue and "1 overdue" in queue and "Pathway plan reviews" in queue
+    assert escape(held.child.full_name) in queue and escape(other.child.full_name) not in queue
+
+
+def test_a_personal_adviser_holding_nobody_is_told_so(signed_in):
+    assert "Nothing is due for the young people you hold as personal adviser." in _home(
+        signed_in(Role.PERSONAL_ADVISER))
