@@ -20,6 +20,8 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from opencsc.accounts.roles import Role
+from opencsc.casework.models import Allocation
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
 from opencsc.timescales.selectors import due_items
@@ -320,3 +322,15 @@ def iro_caseload(*, user, iro, today: dt.date | None = None) -> list[CaseloadRow
                         escalations=escalations.get(c.pk, [])) for c in children]
     rows.sort(key=lambda r: (not r.review_overdue, r.review.due_date if r.review else dt.date.max))
     return rows
+
+
+def escalations_to_answer(*, user) -> QuerySet[IROEscalation]:
+    """Open escalations not yet responded to, about children allocated to the user (a team manager: to
+    their team), oldest first."""
+    allocations = Allocation.objects.filter(end_date__isnull=True)
+    if user.role == Role.TEAM_MANAGER and user.team_id:
+        allocations = allocations.filter(Q(worker=user) | Q(team_id=user.team_id))
+    else:
+        allocations = allocations.filter(worker=user)
+    return open_escalations(user=user).filter(responded_on__isnull=True,
+                                              child_id__in=allocations.values("child_id"))

@@ -13,6 +13,8 @@ from opencsc.core.work import WorkItem, WorkQueue, register_queue
 
 from . import policy, selectors
 
+ANSWERING_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER})
+
 
 def _subject(child) -> str:
     return f"{child.full_name} ({child.la_child_id})"
@@ -47,6 +49,27 @@ def escalations_open(user) -> list[WorkItem]:
     return items
 
 
+def escalations_to_answer(user) -> list[WorkItem]:
+    today = timezone.localdate()
+    return [
+        WorkItem(
+            label="Respond to the IRO's escalation",
+            url=reverse("care:escalation_respond", args=[escalation.child_id, escalation.pk]),
+            subject=_subject(escalation.child), since=escalation.raised_on, due=escalation.response_due_on,
+            due_text=(f"Was due by {govuk_date(escalation.response_due_on)}" if escalation.response_due_on < today
+                      else f"Due by {govuk_date(escalation.response_due_on)}"),
+            overdue=escalation.response_due_on < today,
+            detail=f"{escalation.get_stage_display()}, raised by {escalation.raised_by.display_name}",
+        )
+        for escalation in selectors.escalations_to_answer(user=user)
+    ]
+
+
+def _answers_escalations(user) -> bool:
+    """Those who hold children (the social worker, their team manager) answer an IRO's escalation."""
+    return policy.may_view_children_in_care(user) and user.role in ANSWERING_ROLES
+
+
 register_queue(WorkQueue(
     code="iro_reviews", label="Looked-after reviews due",
     permission=policy.may_view_iro_caseload, items=reviews_due, list_url_name="care:iro_caseload", order=15,
@@ -58,4 +81,10 @@ register_queue(WorkQueue(
     permission=policy.may_view_iro_caseload, items=escalations_open, list_url_name="care:iro_caseload", order=16,
     empty_text="You have no open escalations.",
     main_for=frozenset({Role.IRO}),
+))
+register_queue(WorkQueue(
+    code="care_escalations_to_answer", label="IRO escalations waiting for your response",
+    permission=_answers_escalations, items=escalations_to_answer, list_url_name="care:escalations", order=25,
+    empty_text="No IRO escalation is waiting for your response.",
+    main_for=frozenset({Role.TEAM_MANAGER}),
 ))

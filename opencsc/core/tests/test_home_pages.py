@@ -15,12 +15,16 @@ from opencsc.accounts.tests.factories import TeamFactory
 from opencsc.care.models import IROAppointment
 from opencsc.care.tests.factories import IROEscalationFactory, PeriodOfCareFactory
 from opencsc.careleavers.tests.factories import AdviserAllocationFactory, PathwayPlanFactory, care_leaver
+from opencsc.casework.tests.factories import AllocationFactory
 from opencsc.core import events, work
 from opencsc.core.views import LAND_ON_MY_WORK
+from opencsc.earlyhelp.tests.factories import StepRequestFactory
 from opencsc.edt.tests.factories import OutOfHoursEntryFactory
+from opencsc.inspection.tests.factories import ActionFactory
 from opencsc.quality.tests.factories import CaseAuditFactory
 from opencsc.returns.models import ReturnRun
 from opencsc.timescales.models import DueReminder
+from opencsc.workforce.tests.factories import SupervisionSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -345,3 +349,64 @@ def test_a_personal_advisers_my_work_shows_what_is_due_for_the_young_people_they
 def test_a_personal_adviser_holding_nobody_is_told_so(signed_in):
     assert "Nothing is due for the young people you hold as personal adviser." in _home(
         signed_in(Role.PERSONAL_ADVISER))
+
+
+# --- More work that exists today: inspection actions, the early help panel, supervision, escalations ----
+
+
+def _queue(html, code):
+    section = html[html.index(f'id="queue-{code}"'):]
+    return section[:section.index("</section>")]
+
+
+def test_the_owner_of_an_inspection_action_sees_it_until_it_is_done(signed_in):
+    client = signed_in(Role.PERFORMANCE_ANALYST)
+    assert "You own no inspection actions that are still to do." in _home(client)
+
+    action = ActionFactory(owner=client.user, due_on=timezone.localdate() - dt.timedelta(days=1))
+    ActionFactory()  # someone else's
+    queue = _queue(_home(client), "inspection_actions")
+    assert "1 waiting" in queue and "1 overdue" in queue and reverse("inspection:action", args=[action.pk]) in queue
+
+
+def test_managers_see_step_ups_waiting_for_the_panel(signed_in):
+    client = signed_in(Role.SERVICE_MANAGER)
+    assert "No step-up or step-down is waiting for the panel." in _home(client)
+
+    step = StepRequestFactory()
+    StepRequestFactory(panel_decision="accepted")  # decided
+    queue = _queue(_home(client), "earlyhelp_panel")
+    assert "1 waiting" in queue and reverse("earlyhelp:step_decision", args=[step.child_id, step.pk]) in queue
+
+
+def test_a_team_manager_sees_who_in_their_team_is_due_supervision(signed_in, make_user):
+    team = TeamFactory()
+    client = signed_in(Role.TEAM_MANAGER, team=team)
+    worker = make_user(Role.SOCIAL_WORKER, team=team, date_joined=timezone.now() - dt.timedelta(days=400))
+    supervised = make_user(Role.SOCIAL_WORKER, team=team, date_joined=timezone.now() - dt.timedelta(days=400))
+    SupervisionSessionFactory(supervisor=client.user, held_on=timezone.localdate(), supervisees=[supervised])
+
+    queue = _queue(_home(client), "workforce_supervision")
+
+    assert "1 waiting" in queue and "1 overdue" in queue
+    assert escape(worker.display_name) in queue and escape(supervised.display_name) not in queue
+
+
+def test_the_childs_worker_and_team_manager_see_an_iro_escalation_to_answer(signed_in, make_user):
+    team = TeamFactory()
+    worker = make_user(Role.SOCIAL_WORKER, team=team)
+    period = PeriodOfCareFactory()
+    AllocationFactory(child=period.child, worker=worker, team=team)
+    escalation = IROEscalationFactory(period=period, raised_by=make_user(Role.IRO),
+                                      response_due_on=timezone.localdate() + dt.timedelta(days=3))
+    manager = signed_in(Role.TEAM_MANAGER, team=team)
+
+    queue = _queue(_home(manager), "care_escalations_to_answer")
+    assert "1 waiting" in queue
+    assert reverse("care:escalation_respond", args=[period.child_id, escalation.pk]) in queue
+
+    manager.force_login(worker)
+    assert "1 waiting" in _queue(_home(manager), "care_escalations_to_answer")
+
+    manager.force_login(make_user(Role.TEAM_MANAGER, team=TeamFactory()))
+    assert "No IRO escalation is waiting for your response." in _home(manager)
