@@ -18,3 +18,4 @@ class CareConfig(AppConfig):
 
         add_record_section("Care", "care:overview", "view_casework", before="Plans")
         register(NavItem("Children in care", "care:list", permission=policy.may_view_children_in_care, order=42))
+        register(NavItem("My reviews", "care:iro_caseload", permission=policy.may_view_iro_caseload, order=14))
