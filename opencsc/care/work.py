@@ -73,7 +73,7 @@ def _answers_escalations(user) -> bool:
 register_queue(WorkQueue(
     code="iro_reviews", label="Looked-after reviews due",
     permission=policy.may_view_iro_caseload, items=reviews_due, list_url_name="care:iro_caseload", order=15,
-    empty_text="No looked-after reviews are due: you are not appointed to any child in care.",
+    empty_text="No looked-after reviews are due for the children you review.",
     main_for=frozenset({Role.IRO}),
 ))
 register_queue(WorkQueue(
