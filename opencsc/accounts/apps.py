@@ -12,6 +12,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts, teams and roles"
 
     def ready(self):
+        from . import work  # noqa: F401  (registers the approvals queue on home pages and My work)
+
         register(NavItem("Access log", "accounts:access_log", permission=people_policy.may_view_access_log,
                          order=80))
         register(NavItem("Users and teams", "accounts:user_list", permission=permissions.may_administer_users,

@@ -18,3 +18,8 @@ may_progress_escalation = permission(
     "progress_escalation", {Role.IRO},
     "Move an IRO escalation to its next stage, or resolve it (independent reviewing officers).", area=AREA,
     refusal="Only an independent reviewing officer can move or resolve an escalation")
+may_view_iro_caseload = permission(
+    "view_iro_caseload", {Role.IRO},
+    "See their caseload as an independent reviewing officer: the children in care they are appointed to, "
+    "each child's next looked-after review and the escalations they have raised.", area=AREA,
+    refusal="Only an independent reviewing officer has a caseload of reviews")

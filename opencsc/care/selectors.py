@@ -13,13 +13,15 @@ The stability measures work over any set of children in a fixed number of querie
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from opencsc.accounts.roles import Role
+from opencsc.casework.models import Allocation
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
 from opencsc.timescales.selectors import due_items
@@ -257,3 +259,78 @@ def placement_for(*, child: Child, placement_id: int) -> Placement:
 
 def escalation_for(*, child: Child, escalation_id: int) -> IROEscalation:
     return get_object_or_404(IROEscalation.objects.select_related("child"), pk=escalation_id, child=child)
+
+
+# --- An independent reviewing officer's caseload ---------------------------------------------------
+
+IRO_REVIEW_RULES = ("cla_review",)
+
+
+@dataclass
+class CaseloadRow:
+    child: Child
+    appointed_on: dt.date
+    review: object | None  # the child's next looked-after review (a timescales DueItem), if one is due
+    escalations: list[IROEscalation]
+
+    @property
+    def review_overdue(self) -> bool:
+        return bool(self.review and self.review.is_overdue)
+
+
+def iro_children(*, user, iro) -> QuerySet[Child]:
+    """The children in care now for whom ``iro`` is the appointed independent reviewing officer, among
+    those ``user`` may see."""
+    appointed = IROAppointment.objects.filter(iro=iro, ended_on__isnull=True, period__end_date__isnull=True)
+    return children_for(user).filter(pk__in=appointed.values("child_id"))
+
+
+def iro_reviews_due(*, user, iro, today: dt.date | None = None) -> list:
+    """The looked-after reviews due for the IRO's children (timescales DueItems), overdue first."""
+    children = iro_children(user=user, iro=iro)
+    items = due_items(children=children, today=today, rules=IRO_REVIEW_RULES)
+    by_id = {c.pk: c for c in children.only("id", "first_name", "last_name", "preferred_name", "la_child_id")}
+    return [replace(item, child=by_id.get(item.child_id)) for item in items if item.child_id in by_id]
+
+
+def iro_escalations(*, user, iro) -> QuerySet[IROEscalation]:
+    """Unresolved escalations the IRO raised about children the user may see, oldest first."""
+    return open_escalations(user=user).filter(raised_by=iro)
+
+
+def iro_caseload(*, user, iro, today: dt.date | None = None) -> list[CaseloadRow]:
+    """The IRO's children with each one's next review and open escalations, overdue reviews first
+    (a few queries, whatever the number of children)."""
+    today = today or timezone.localdate()
+    appointed = {
+        a.child_id: a.appointed_on
+        for a in IROAppointment.objects.filter(iro=iro, ended_on__isnull=True, period__end_date__isnull=True)
+        .order_by("appointed_on", "id")
+    }
+    children = list(children_for(user).filter(pk__in=list(appointed)).order_by("last_name", "first_name", "id"))
+    visible = Child.objects.filter(pk__in=[c.pk for c in children])  # already limited to what the user may see
+    reviews = {}
+    for item in due_items(children=visible, today=today, rules=IRO_REVIEW_RULES):
+        current = reviews.get(item.child_id)
+        if current is None or item.due_date < current.due_date:
+            reviews[item.child_id] = item
+    escalations: dict[int, list[IROEscalation]] = {}
+    for escalation in (IROEscalation.objects.filter(child__in=visible, resolved_on__isnull=True)
+                       .select_related("raised_by").order_by("raised_on", "id")):
+        escalations.setdefault(escalation.child_id, []).append(escalation)
+    rows = [CaseloadRow(child=c, appointed_on=appointed[c.pk], review=reviews.get(c.pk),
+                        escalations=escalations.get(c.pk, [])) for c in children]
+    rows.sort(key=lambda r: (not r.review_overdue, r.review.due_date if r.review else dt.date.max))
+    return rows
+
+
+def escalations_to_answer(*, user) -> QuerySet[IROEscalation]:
+    """Open escalations not yet responded to, about children allocated to the user (a team manager: to
+    their team), oldest first."""
+    allocations = Allocation.objects.filter(end_date__isnull=True)
+    if user.role == Role.TEAM_MANAGER and user.team_id:
+        allocations = allocations.filter(Q(worker=user) | Q(team_id=user.team_id))
+    else:
+        allocations = allocations.filter(worker=user)
+    return open_escalations(user=user).filter(responded_on__isnull=True,
+                                              child_id__in=allocations.values("child_id"))

@@ -8,6 +8,7 @@ _child = "children/<int:child_id>/care/"
 urlpatterns = [
     path("care/", views.children_in_care, name="list"),
     path("care/escalations/", views.escalations, name="escalations"),
+    path("care/my-reviews/", views.iro_caseload, name="iro_caseload"),
     path(_child, views.overview, name="overview"),
     path(_child + "become-looked-after/", views.become_looked_after, name="become_looked_after"),
     path(_child + "placement-change/", views.placement_change, name="placement_change"),

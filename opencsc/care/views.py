@@ -213,3 +213,14 @@ def children_in_care(request):
 def escalations(request):
     page_obj = Paginator(selectors.open_escalations(user=request.user), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "care/escalations.html", {"page_obj": page_obj})
+
+
+@require_GET
+@allowed(policy.may_view_iro_caseload)
+def iro_caseload(request):
+    """The independent reviewing officer's children in care: next review due and open escalations."""
+    rows = selectors.iro_caseload(user=request.user, iro=request.user)
+    return render(request, "care/iro_caseload.html", {
+        "rows": rows, "overdue": sum(1 for r in rows if r.review_overdue),
+        "escalating": sum(1 for r in rows if r.escalations),
+    })

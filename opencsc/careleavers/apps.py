@@ -15,6 +15,7 @@ class CareleaversConfig(AppConfig):
         from . import (
             event_sources,  # noqa: F401  (registers this app's chronology and clock sources)
             summary,  # noqa: F401  (registers "Leaving care" in the record's services now)
+            work,  # noqa: F401  (registers what is due for a personal adviser's young people)
         )
 
         add_record_section("Leaving care", "careleavers:overview", "view_casework", before="Plans")

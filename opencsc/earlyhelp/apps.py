@@ -11,7 +11,10 @@ class EarlyhelpConfig(AppConfig):
     verbose_name = "Early help: assessments, team around the family, plans, reviews, step-up and step-down"
 
     def ready(self):
-        from . import event_sources  # noqa: F401  (chronology sources and "Early help" on the summary)
+        from . import (
+            event_sources,  # noqa: F401  (chronology sources and "Early help" on the summary)
+            work,  # noqa: F401  (registers the panel's queue on home pages and My work)
+        )
 
         add_record_section("Early help", "earlyhelp:overview", "view_casework", before="Need and assessment")
         register(NavItem("Early help", "earlyhelp:dashboard", permission=may_view_early_help, order=45))

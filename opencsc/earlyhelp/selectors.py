@@ -64,7 +64,7 @@ def step_down_for(*, user, child: Child, cin_episode_id) -> CINEpisode:
         raise Http404("No step-down waiting for the panel") from None
 
 
-def _awaiting_panel_step_downs(children) -> QuerySet[CINEpisode]:
+def awaiting_panel_step_downs(children) -> QuerySet[CINEpisode]:
     decided = StepRequest.objects.filter(cin_episode=OuterRef("pk"), direction=StepRequest.Direction.STEP_DOWN)
     return CINEpisode.objects.filter(child__in=children, step_down_to_early_help=True,
                                      closure_date__isnull=False).exclude(Exists(decided))
@@ -74,7 +74,7 @@ def child_overview(*, user, child: Child) -> dict:
     """The child's early help page: episodes, and step-downs and step-ups still in progress."""
     return {
         "episodes": list(episodes_for(user=user, child=child)),
-        "awaiting_panel": list(_awaiting_panel_step_downs(children_for(user).filter(pk=child.pk))
+        "awaiting_panel": list(awaiting_panel_step_downs(children_for(user).filter(pk=child.pk))
                                .order_by("-closure_date")),
         "steps": list(StepRequest.objects.filter(child=child, child__in=children_for(user))
                       .select_related("early_help_episode", "cin_episode").order_by("-requested_on", "-id")),
@@ -187,7 +187,7 @@ def dashboard(*, user, today: dt.date | None = None) -> dict:
         "stepped_down": cin["stepped_down"],
         "step_down_rate": _rate(cin["stepped_down"], cin["closed"]),
         "step_downs": [
-            _waiting("Waiting for the panel", _awaiting_panel_step_downs(children), "closure_date", today),
+            _waiting("Waiting for the panel", awaiting_panel_step_downs(children), "closure_date", today),
             _waiting("Accepted, not yet taken on by early help",
                      steps.filter(direction=down, panel_decision=StepRequest.Decision.ACCEPTED), "requested_on",
                      today),
@@ -234,7 +234,7 @@ def pending(*, user, direction: str, today: dt.date | None = None) -> list[Pendi
     children = children_for(user)
     rows: list[PendingRow] = []
     if direction == StepRequest.Direction.STEP_DOWN:
-        for episode in _awaiting_panel_step_downs(children).select_related("child"):
+        for episode in awaiting_panel_step_downs(children).select_related("child"):
             since = episode.step_down_date or episode.closure_date
             rows.append(PendingRow(episode.child, "Waiting for the panel", since, (today - since).days,
                                    cin_episode=episode))

@@ -11,7 +11,10 @@ class EdtConfig(AppConfig):
     verbose_name = "Out of hours (EDT): actions and decisions, and the day team's handover"
 
     def ready(self):
-        from . import event_sources  # noqa: F401  (registers out-of-hours entries in the chronology)
+        from . import (
+            event_sources,  # noqa: F401  (registers out-of-hours entries in the chronology)
+            work,  # noqa: F401  (registers the handover queues on home pages and My work)
+        )
 
         add_record_section("Out of hours", "edt:entries", "view_casework", before="Plans")
         register(NavItem("Handovers", "edt:handovers", permission=may_view_handovers, order=40))

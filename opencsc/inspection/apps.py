@@ -11,6 +11,8 @@ class InspectionConfig(AppConfig):
     verbose_name = "Inspection action plans"
 
     def ready(self):
+        from . import work  # noqa: F401  (registers the actions a person owns on home pages and My work)
+
         register(NavItem("Inspection", "inspection:list", permission=policy.may_view_inspections, order=80))
         # Staff who cannot read the plans may still own actions: they reach their own from here.
         register(NavItem("Inspection actions", "inspection:my_actions", order=81,

@@ -11,7 +11,10 @@ class QualityConfig(AppConfig):
     verbose_name = "Quality assurance: case audits, moderation and practice quality"
 
     def ready(self):
-        from . import event_sources  # noqa: F401  (registers completed audits in the chronology)
+        from . import (
+            event_sources,  # noqa: F401  (registers completed audits in the chronology)
+            work,  # noqa: F401  (registers audits and actions to do on home pages and My work)
+        )
 
         add_record_section("Case audits", "quality:child", "view_casework", before="History")
         register(NavItem("Practice quality", "quality:dashboard", permission=policy.may_view_quality, order=60))

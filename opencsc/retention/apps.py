@@ -11,6 +11,8 @@ class RetentionConfig(AppConfig):
     verbose_name = "Records retention"
 
     def ready(self):
+        from . import work  # noqa: F401  (registers the destruction queue on home pages and My work)
+
         register(NavItem("Records retention", "retention:report", permission=policy.may_approve_destruction,
                          order=85))
         # Administrators and auditors see the periods and the record of what was destroyed.

@@ -11,4 +11,6 @@ class ReturnsConfig(AppConfig):
     verbose_name = "Statutory returns: CIN census, SSDA903 and Ofsted Annex A"
 
     def ready(self):
+        from . import work  # noqa: F401  (registers the validation errors to fix on home pages)
+
         register(NavItem("Returns", "returns:home", permission=policy.may_read_return_reports, order=80))

@@ -11,6 +11,8 @@ class SsoConfig(AppConfig):
     verbose_name = "Single sign-on (OpenID Connect)"
 
     def ready(self):
+        from . import work  # noqa: F401  (registers the approvals queue on home pages and My work)
+
         # Only when single sign-on is configured (the page is reachable from each user's page anyway).
         register(NavItem("Single sign-on", "sso:identities", order=91,
                          permission=lambda user: config.enabled() and policy.may_link_sso_accounts(user)))

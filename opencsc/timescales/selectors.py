@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet, Sum
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
@@ -596,3 +596,58 @@ def child_next_due(*, user, child, today: dt.date | None = None, completed_since
     items = due_items(children=children, today=today, completed_since=completed_since, facts=facts)
     items.sort(key=lambda i: (i.rag not in OUTSTANDING, i.due_date, i.rule_code))
     return items
+
+
+# --- Summaries for the home pages -------------------------------------------------------------------
+
+
+@dataclass
+class DueCounts:
+    overdue: int = 0
+    due_soon: int = 0
+    on_track: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.overdue + self.due_soon + self.on_track
+
+
+def due_counts(items: Iterable[DueItem]) -> DueCounts:
+    counts = DueCounts()
+    for item in items:
+        if item.rag == RED:
+            counts.overdue += 1
+        elif item.rag == AMBER:
+            counts.due_soon += 1
+        elif item.rag == GREEN:
+            counts.on_track += 1
+    return counts
+
+
+def team_counts(*, user, team, today: dt.date | None = None) -> DueCounts:
+    """The team's due list in three numbers (each child's item once, however many of the team hold it)."""
+    return due_counts(due_items(children=team_children(user=user, team=team), today=today))
+
+
+@dataclass
+class TeamOverview:
+    team_id: int
+    team_name: str
+    overdue: int
+    due_soon: int
+    as_at: dt.date
+
+
+def teams_overview() -> list[TeamOverview]:
+    """Each team's overdue and due-soon counts as the nightly reminders last worked them out (the sum of
+    its workers' counts; two queries, whatever the size of the authority), most overdue first. Empty if
+    the nightly job has never run."""
+    as_at = DueReminder.objects.aggregate(latest=Max("as_at"))["latest"]
+    if as_at is None:
+        return []
+    rows = (DueReminder.objects.filter(as_at=as_at, worker__is_active=True, worker__team__isnull=False)
+            .values("worker__team_id", "worker__team__name")
+            .annotate(overdue=Sum("overdue"), due_soon=Sum("due_soon"))
+            .order_by("-overdue", "worker__team__name"))
+    return [TeamOverview(r["worker__team_id"], r["worker__team__name"], r["overdue"], r["due_soon"], as_at)
+            for r in rows]

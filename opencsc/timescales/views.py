@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from opencsc.accounts.models import Team, User
 from opencsc.accounts.policy import allowed
+from opencsc.core import work
 from opencsc.core.audit import StaleRecordError
 from opencsc.core.db_router import reading_from_replica
 from opencsc.core.forms import posted_version, submit
@@ -47,10 +48,12 @@ def _group(items):
 @require_GET
 @allowed(policy.may_view_my_work)
 def my_work(request):
+    """Everything the user must act on: the work queues waiting for them (core.work: decisions,
+    authorisations, handovers, reviews...), then what is due for the children allocated to them."""
     items = selectors.my_work(user=request.user)
     return render(request, "timescales/my_work.html", {
         "groups": _group(items), "total": len(items), "today": timezone.localdate(),
-        "reminder": selectors.due_reminder(user=request.user),
+        "reminder": selectors.due_reminder(user=request.user), "queues": work.queues_for(request.user),
     })
 
 

@@ -7,6 +7,7 @@ from opencsc.people import policy as people
 MATRIX = {
     "care:list": Entry(policy.may_view_children_in_care),
     "care:escalations": Entry(policy.may_view_children_in_care),
+    "care:iro_caseload": Entry(policy.may_view_iro_caseload),
     "care:overview": Entry(people.may_view_casework, ("child",)),
     "care:become_looked_after": Entry(people.may_record, ("child",)),
     "care:placement_change": Entry(people.may_record, ("child",)),
