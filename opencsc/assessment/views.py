@@ -181,8 +181,8 @@ def awaiting_authorisation(request):
     return _queue_page(request, title="Assessments awaiting your authorisation",
                        items=selectors.awaiting_authorisation_items(request.user),
                        empty="No assessments are waiting for your authorisation.",
-                       intro="Submitted by social workers in the teams you manage. The due date is the assessment's "
-                             "45 working days from the referral.")
+                       intro="Assessments the social workers you manage have submitted, oldest first. Each is due "
+                             "45 working days after the referral.")
 
 
 @require_GET
