@@ -279,6 +279,8 @@ def test_each_outcome_starts_its_next_steps(client, people, assessment, outcome,
         assert items[code].rule_name in my_work
     # Nobody else's next steps: another worker sees none of them
     assert selectors.next_steps_items(people["other_manager"]) == []
+    # The event log holds what the services wrote (the strategy discussion's cp_concern, the plan's start)
+    assert events.verify(kinds={"assessment", "plan", "cin_episode"}) == []
 
 
 def test_writing_the_plan_the_outcome_started_takes_it_out_of_the_queue(client, people, assessment):
