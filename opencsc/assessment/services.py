@@ -288,7 +288,7 @@ def assessment_authorise(
             assessment, actor=actor,
             expected_version=assessment.version if expected_version is None else expected_version,
             child=episode.child, completed_date=authorised_on, outcome=outcome, authorised_by=actor,
-            reason_late=reason_late if late else "", submitted_at=None,
+            reason_late=reason_late if late else "",
         )
         start_next_steps(actor=actor, assessment=assessment)
     assessment.refresh_from_db()
