@@ -61,7 +61,8 @@ def _episode_facts(episode: CINEpisode):
 
 
 def _assessment_facts(a: Assessment):
-    """Started, and authorised (which stops the episode's assessment clock)."""
+    """Started, and authorised (which stops the episode's assessment clock; an outcome of a strategy
+    discussion starts its clock)."""
     child_id = a.episode.child_id
     url = reverse("assessment:episode_detail", args=[child_id, a.episode_id])
     yield events.Fact(child_id=child_id, on=a.start_date, seq=1, title="Child and family assessment started",
@@ -72,6 +73,11 @@ def _assessment_facts(a: Assessment):
                           detail=a.get_outcome_display(), url=url, significant=True, author_id=a.authorised_by_id,
                           recorded_at=a.created_at, scope=f"episode:{a.episode_id}", clock="assessment_completed",
                           settled_on=_episode_settled_on(a.episode))
+        if a.outcome == Assessment.Outcome.STRATEGY:
+            # The outcome's next step: a strategy discussion, whose clock this starts (rule strategy_discussion;
+            # the front door's decision for one starts it the same way).
+            yield events.Fact(child_id=child_id, on=a.completed_date, seq=3, clock="cp_concern",
+                              scope=f"assessment:{a.pk}", recorded_at=a.created_at)
 
 
 def _episode_settled_on(episode: CINEpisode):
@@ -87,6 +93,7 @@ events.register(events.Source(
 events.register(events.Source(
     key="assessment", label="Assessments", model="assessment.Assessment", project=_assessment_facts,
     child="episode__child", related=("episode",), stops_clocks=("assessment_completed",),
+    starts_clocks=("cp_concern",),
     # Left out of what is outstanding with their episode's referral (the only start in the episode's scope).
     closes=(("referral", "case_closed"),), follows={"assessment.CINEpisode": "episode"},
 ))

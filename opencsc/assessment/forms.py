@@ -65,6 +65,16 @@ class AuthoriseForm(ConcurrencyMixin, forms.Form):
     )
 
 
+class SubmitForm(ConcurrencyMixin, forms.Form):
+    """Submit for authorisation: one button (the version is checked)."""
+
+
+class ReturnForm(ConcurrencyMixin, forms.Form):
+    reason = forms.CharField(label="Why are you returning the assessment?", widget=forms.Textarea(attrs={"rows": 5}),
+                             help_text="Say what the social worker needs to add or change",
+                             error_messages={"required": "Enter why you are returning the assessment"})
+
+
 class CINPlanForm(forms.Form):
     start_date = GovukDateField(label="Plan start date", error_messages={"required":
                                                                         "Enter the date the plan started"})

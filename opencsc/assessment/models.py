@@ -6,7 +6,7 @@ No business logic here: the rules are in services.py.
 from django.conf import settings
 from django.db import models
 
-from opencsc.casework.models import Plan
+from opencsc.casework.models import Plan, Visit
 from opencsc.codes import ASSESSMENT_FACTORS, PRIMARY_NEED, REASON_FOR_CLOSURE, REFERRAL_SOURCE
 from opencsc.people.models import Child
 
@@ -78,13 +78,29 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reason_late = models.TextField("why the assessment took longer than 45 working days", blank=True)
+    # The visits whose "child seen" (alone) set the dates above (casework.evidence); cleared when a date is
+    # changed by hand.
+    child_seen_visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="+")
+    child_seen_alone_visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.SET_NULL,
+                                               related_name="+")
+    # Submitted for authorisation (awaiting a manager) until authorised or returned; the last return's
+    # reason is kept until the worker submits it again.
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    return_reason = models.TextField("why the assessment was returned", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-start_date", "-id"]
-        indexes = [models.Index(fields=["episode", "completed_date"])]
+        indexes = [models.Index(fields=["episode", "completed_date"]),
+                   models.Index(fields=["completed_date", "submitted_at"], name="assessment_awaiting_idx")]
 
     def __str__(self):
         return f"Assessment started {self.start_date:%d %b %Y}"
@@ -92,6 +108,14 @@ class Assessment(models.Model):
     @property
     def is_authorised(self) -> bool:
         return self.completed_date is not None
+
+    @property
+    def is_awaiting_authorisation(self) -> bool:
+        return self.completed_date is None and self.submitted_at is not None
+
+    @property
+    def is_returned(self) -> bool:
+        return self.completed_date is None and self.submitted_at is None and self.returned_at is not None
 
     def factor_labels(self) -> list[str]:
         return [ASSESSMENT_FACTORS.label(code) or code for code in self.factors]

@@ -13,7 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from opencsc.casework import evidence as visit_evidence
 from opencsc.casework import services as casework_services
+from opencsc.casework.models import Plan, Visit
 from opencsc.codes import ASSESSMENT_FACTORS, PRIMARY_NEED, REASON_FOR_CLOSURE, REFERRAL_SOURCE
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
@@ -30,6 +32,13 @@ REFERRAL_NFA_REASON = "RC7"
 ASSESSMENT_FIELDS = ("start_date", "child_seen_date", "child_seen_alone_date", "childs_views", "lived_experience",
                      "analysis", "factors")
 CP_PLAN_OPEN = "End the child protection plan before closing the episode"
+ANALYSIS_REQUIRED = "Record the analysis before the assessment is authorised"
+ANALYSIS_BEFORE_SUBMIT = "Record the analysis before you submit the assessment for authorisation"
+NOT_SUBMITTED = "The social worker has not submitted this assessment for authorisation yet"
+ALREADY_SUBMITTED = "This assessment is already awaiting authorisation"
+AWAITING_NO_CHANGES = ("This assessment is awaiting authorisation: a manager must return it to you before you "
+                       "can change it")
+RETURN_REASON_REQUIRED = "Enter why you are returning the assessment"
 LATE_REASON_REQUIRED = "Enter why the assessment took longer than 45 working days"
 AUTHORISED_BEFORE_START = "The authorisation date must be the same as or after the assessment start date"
 
@@ -176,16 +185,61 @@ def assessment_update(*, actor, assessment: Assessment, expected_version: int | 
     require(actor, "record", episode.child)
     if assessment.completed_date is not None:
         raise ValidationError("This assessment has been authorised and cannot be changed")
+    if assessment.submitted_at is not None:
+        raise ValidationError(AWAITING_NO_CHANGES)
     unknown = set(values) - set(ASSESSMENT_FIELDS)
     if unknown:
         raise ValueError(f"Unknown fields {sorted(unknown)}")
     merged = {f: values.get(f, getattr(assessment, f)) for f in ASSESSMENT_FIELDS}
     merged = _check_assessment(episode, merged)
+    changes = {f: merged[f] for f in values}
+    # A date changed by hand is no longer the one a visit evidenced.
+    for field, link in (("child_seen_date", "child_seen_visit"), ("child_seen_alone_date", "child_seen_alone_visit")):
+        if field in changes and changes[field] != getattr(assessment, field):
+            changes[link] = None
     with transaction.atomic():
         return update_with_history(
-            assessment, actor=actor, expected_version=expected_version, child=episode.child,
-            **{f: merged[f] for f in values},
+            assessment, actor=actor, expected_version=expected_version, child=episode.child, **changes,
         )
+
+
+def assessment_submit(*, actor, assessment: Assessment, expected_version: int | None) -> Assessment:
+    """The social worker submits the assessment for authorisation: it waits in the managers' queue.
+
+    Refused once authorised, while already awaiting authorisation, and without an analysis.
+    """
+    episode = assessment.episode
+    require(actor, "record", episode.child)
+    if assessment.completed_date is not None:
+        raise ValidationError(f"This assessment was authorised on {govuk_date(assessment.completed_date)}")
+    if assessment.submitted_at is not None:
+        raise ValidationError(ALREADY_SUBMITTED)
+    if not assessment.analysis.strip():
+        raise ValidationError({"__all__": ANALYSIS_BEFORE_SUBMIT})
+    with transaction.atomic():
+        update_with_history(assessment, actor=actor, expected_version=expected_version, child=episode.child,
+                            submitted_at=timezone.now(), submitted_by=actor)
+    assessment.refresh_from_db()
+    return assessment
+
+
+def assessment_return(*, actor, assessment: Assessment, reason: str, expected_version: int | None) -> Assessment:
+    """A manager returns a submitted assessment to the worker, with the reason (it is theirs to change again)."""
+    episode = assessment.episode
+    require(actor, "record", episode.child)
+    policy.may_authorise_assessment.require(actor)
+    if assessment.completed_date is not None:
+        raise ValidationError(f"This assessment was authorised on {govuk_date(assessment.completed_date)}")
+    if assessment.submitted_at is None:
+        raise ValidationError(NOT_SUBMITTED)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": RETURN_REASON_REQUIRED})
+    with transaction.atomic():
+        update_with_history(assessment, actor=actor, expected_version=expected_version, child=episode.child,
+                            submitted_at=None, returned_at=timezone.now(), returned_by=actor, return_reason=reason)
+    assessment.refresh_from_db()
+    return assessment
 
 
 def assessment_authorise(
@@ -197,16 +251,19 @@ def assessment_authorise(
     reason_late: str = "",
     expected_version: int | None = None,
 ) -> Assessment:
-    """A manager authorises (completes) the assessment, with its outcome.
+    """A manager authorises (completes) a submitted assessment, with its outcome, and starts the next steps
+    the outcome asks for (``start_next_steps``).
 
-    Refused before the assessment started, in the future, and without a reason when
-    it is authorised more than 45 working days after the referral.
+    Refused before it is submitted, before the assessment started, in the future, without an analysis, and
+    without a reason when it is authorised more than 45 working days after the referral.
     """
     episode = assessment.episode
     require(actor, "record", episode.child)
     policy.may_authorise_assessment.require(actor)
     if assessment.completed_date is not None:
         raise ValidationError(f"This assessment was authorised on {govuk_date(assessment.completed_date)}")
+    if assessment.submitted_at is None:
+        raise ValidationError(NOT_SUBMITTED)
     reason_late = (reason_late or "").strip()
     errors: dict[str, str] = {}
     if authorised_on is None:
@@ -218,7 +275,7 @@ def assessment_authorise(
     if outcome not in Assessment.Outcome.values:
         errors["outcome"] = "Select the outcome of the assessment"
     if not assessment.analysis.strip():
-        errors.setdefault("__all__", "Record the analysis before the assessment is authorised")
+        errors.setdefault("__all__", ANALYSIS_REQUIRED)
     timescale = authority_timescale(rules.ASSESSMENT_RULE)  # the authority's calendar for this rule
     if (authorised_on is not None and "authorised_on" not in errors
             and rules.assessment_is_late(episode.referral_date, authorised_on, timescale) and not reason_late):
@@ -233,8 +290,69 @@ def assessment_authorise(
             child=episode.child, completed_date=authorised_on, outcome=outcome, authorised_by=actor,
             reason_late=reason_late if late else "",
         )
+        start_next_steps(actor=actor, assessment=assessment)
     assessment.refresh_from_db()
     return assessment
+
+
+def start_next_steps(*, actor, assessment: Assessment) -> None:
+    """What an authorised assessment's outcome starts (docs/timescales.md, "What an assessment's outcome starts").
+
+    A child in need plan: the plan itself, from the authorisation date, for the worker to write; its
+    ``cin_plan_started`` event starts the clocks of its first meeting and its visits (rules ``cin_review``,
+    ``cin_visit``). A strategy discussion: the assessment's own event (``cp_concern``, event_sources.py)
+    starts the strategy discussion's clock. No further action and early help: the episode to close, a work
+    queue item (work.py), as no rule has a clock for it.
+    """
+    episode = assessment.episode
+    if assessment.outcome == Assessment.Outcome.CIN_PLAN and cin_plan_open(episode) is None:
+        plan = casework_services.plan_create(actor=actor, child=episode.child, kind=Plan.Kind.CHILD_IN_NEED,
+                                             start_date=assessment.completed_date)
+        link = CINPlan.objects.create(episode=episode, plan=plan)
+        audit(actor=actor, action=AuditEvent.Action.CREATED, instance=link, child=episode.child,
+              changes={"plan": [None, plan.pk]},
+              summary="Child in need plan started by the assessment's outcome, for the social worker to write")
+
+
+# --- Visits as evidence (casework.evidence) ------------------------------------------------
+
+
+def _evidence_targets(child: Child) -> list[visit_evidence.Target]:
+    """The child's assessment in progress (in the open episode), if there is one."""
+    assessment = (Assessment.objects.filter(episode__child=child, episode__closure_date__isnull=True,
+                                            completed_date__isnull=True)
+                  .order_by("-start_date", "-id").first())
+    if assessment is None:
+        return []
+    return [visit_evidence.Target(key=f"assessment:{assessment.pk}",
+                                  label=f"The assessment started {govuk_date(assessment.start_date)}")]
+
+
+def visit_evidences_assessment(*, actor, visit: Visit, key: str) -> None:
+    """A visit with the child seen sets the assessment's "child seen" date (and "seen alone"), when it is the
+    first such date: an earlier date already recorded stays. Called in the visit's transaction."""
+    assessment = (Assessment.objects.select_for_update().select_related("episode")
+                  .get(pk=int(key.partition(":")[2]), episode__child_id=visit.child_id, completed_date__isnull=True))
+    if not visit.child_seen:
+        return
+    episode = assessment.episode
+    if visit.visited_on < episode.referral_date:
+        raise ValidationError({"evidence": (
+            f"The visit is before the referral ({govuk_date(episode.referral_date)}), so it cannot count towards "
+            f"this assessment")})
+    changes = {}
+    if assessment.child_seen_date is None or visit.visited_on < assessment.child_seen_date:
+        changes.update(child_seen_date=visit.visited_on, child_seen_visit=visit)
+    if visit.child_seen_alone and (assessment.child_seen_alone_date is None
+                                   or visit.visited_on < assessment.child_seen_alone_date):
+        changes.update(child_seen_alone_date=visit.visited_on, child_seen_alone_visit=visit)
+    if changes:
+        update_with_history(assessment, actor=actor, expected_version=assessment.version, child=episode.child,
+                            **changes)
+
+
+visit_evidence.register(visit_evidence.EvidenceSource(
+    code="assessment", targets=_evidence_targets, apply=visit_evidences_assessment))
 
 
 # --- Child in need plans ------------------------------------------------------------------
@@ -242,6 +360,11 @@ def assessment_authorise(
 
 def cin_plan_open(episode: CINEpisode) -> CINPlan | None:
     return episode.cin_plans.select_related("plan").filter(plan__end_date__isnull=True).first()
+
+
+def cin_plan_unwritten(link: CINPlan) -> bool:
+    """Started by an assessment's outcome and not yet written: no actions."""
+    return not link.plan.actions.exists()
 
 
 def cin_plan_start(
@@ -259,7 +382,8 @@ def cin_plan_start(
     child = episode.child
     require(actor, "record", child)
     _require_open(episode)
-    if cin_plan_open(episode) is not None:
+    existing = cin_plan_open(episode)
+    if existing is not None and not cin_plan_unwritten(existing):
         raise ValidationError("This episode already has a child in need plan")
     if start_date is not None and start_date < episode.referral_date:
         raise ValidationError({"start_date": (
@@ -267,6 +391,24 @@ def cin_plan_start(
         )})
     if not actions:
         raise ValidationError({"actions": "Add at least one action to the plan"})
+    if existing is not None:  # started by the assessment's outcome: the worker writes it now
+        if start_date is None:
+            raise ValidationError({"start_date": "Enter the date the plan started"})
+        if start_date > timezone.localdate():
+            raise ValidationError({"start_date": "The plan's start date must be today or in the past"})
+        with transaction.atomic():
+            plan = Plan.objects.select_for_update().get(pk=existing.plan_id)
+            if review_due is not None and start_date is not None and review_due < start_date:
+                raise ValidationError({"review_due": "The review date must be the same as or after the plan's "
+                                                     "start date"})
+            update_with_history(plan, actor=actor, expected_version=plan.version, child=child,
+                                start_date=start_date, summary=(summary or "").strip(),
+                                contingency=(contingency or "").strip(),
+                                child_friendly_summary=(child_friendly_summary or "").strip(), review_due=review_due)
+            for action in actions:
+                casework_services.plan_action_add(actor=actor, plan=plan, **action)
+        existing.refresh_from_db()
+        return existing
     with transaction.atomic():
         plan = casework_services.plan_create(
             actor=actor, child=child, kind="cin", start_date=start_date, summary=summary,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from opencsc.accounts.policy import allowed
 from opencsc.core.forms import submit
+from opencsc.people import policy as people_policy
 from opencsc.people.access import can, child_for
 
 from . import policy, selectors, services
@@ -22,6 +23,8 @@ from .forms import (
     CloseForm,
     PlanActionForm,
     ReferralForm,
+    ReturnForm,
+    SubmitForm,
 )
 
 PER_PAGE = 25
@@ -123,21 +126,99 @@ def assessment_authorise(request, child_id, episode_id):
     })
 
 
+def _assessment_in_progress(request, child_id, episode_id):
+    child = child_for(request.user, child_id, request=request, action="record")
+    episode = selectors.episode_for(user=request.user, child=child, episode_id=episode_id)
+    assessment = selectors.open_assessment(episode)
+    if assessment is None:
+        raise Http404("No assessment in progress")
+    return child, episode, assessment
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_submit(request, child_id, episode_id):
+    """The social worker submits the assessment for authorisation (a check of what is recorded, then one button)."""
+    child, episode, assessment = _assessment_in_progress(request, child_id, episode_id)
+    form = SubmitForm(request.POST or None, initial={"version": assessment.version})
+    if done := submit(request, form, lambda data: services.assessment_submit(
+            actor=request.user, assessment=assessment, expected_version=data["version"]),
+            success="Assessment submitted for authorisation", then=_to_episode(child, episode)):
+        return done
+    return render(request, "assessment/submit_form.html", {
+        "child": child, "episode": episode, "assessment": assessment, "form": form,
+        "timeliness": selectors.assessment_timeliness(episode, assessment),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@allowed(policy.may_authorise_assessment)
+def assessment_return(request, child_id, episode_id):
+    """A manager returns a submitted assessment to the social worker, with the reason."""
+    child, episode, assessment = _assessment_in_progress(request, child_id, episode_id)
+    form = ReturnForm(request.POST or None, initial={"version": assessment.version})
+
+    def send_back(data):
+        version, values = _versioned(data)
+        return services.assessment_return(actor=request.user, assessment=assessment, expected_version=version,
+                                          **values)
+
+    if done := submit(request, form, send_back, success="Assessment returned to the social worker",
+                      then=_to_episode(child, episode)):
+        return done
+    return render(request, "assessment/return_form.html", {
+        "child": child, "episode": episode, "assessment": assessment, "form": form,
+    })
+
+
+def _queue_page(request, *, title, items, empty, intro=""):
+    return render(request, "assessment/work_queue.html", {
+        "title": title, "items": items, "empty_text": empty, "intro": intro})
+
+
+@require_GET
+@allowed(policy.may_authorise_assessment)
+def awaiting_authorisation(request):
+    return _queue_page(request, title="Assessments awaiting your authorisation",
+                       items=selectors.awaiting_authorisation_items(request.user),
+                       empty="No assessments are waiting for your authorisation.",
+                       intro="Assessments the social workers you manage have submitted, oldest first. Each is due "
+                             "45 working days after the referral.")
+
+
+@require_GET
+@allowed(people_policy.may_record)
+def returned(request):
+    return _queue_page(request, title="Assessments returned to you", items=selectors.returned_items(request.user),
+                       empty="No assessments have been returned to you.")
+
+
+@require_GET
+@allowed(people_policy.may_record)
+def next_steps(request):
+    return _queue_page(request, title="Next steps after an assessment",
+                       items=selectors.next_steps_items(request.user),
+                       empty="No assessment outcomes are waiting for you to act on them.",
+                       intro="For the children allocated to you. The child in need plan's meetings and visits, and "
+                             "a strategy discussion, are in your due list with their dates.")
+
+
 @require_http_methods(["GET", "POST"])
 def cin_plan_start(request, child_id, episode_id):
     child = child_for(request.user, child_id, request=request, action="record")
     episode = selectors.episode_for(user=request.user, child=child, episode_id=episode_id)
-    if episode.closure_date is not None or services.cin_plan_open(episode) is not None:
+    existing = services.cin_plan_open(episode)
+    if episode.closure_date is not None or (existing is not None and not services.cin_plan_unwritten(existing)):
         raise Http404("No child in need plan can be started here")
     data = request.POST or None
-    form = CINPlanForm(data)
+    form = CINPlanForm(data, initial={"start_date": existing.plan.start_date} if existing else None)
     action_forms = [PlanActionForm(data, prefix=f"action-{i}", first=i == 1) for i in range(1, ACTION_BLOCKS + 1)]
     if done := submit(request, form, lambda data: services.cin_plan_start(
             actor=request.user, episode=episode, actions=[af.cleaned_data for af in action_forms if not af.is_blank()],
-            **data), success="Child in need plan started", then=_to_episode(child, episode), also=action_forms):
+            **data), success="Child in need plan written" if existing else "Child in need plan started",
+            then=_to_episode(child, episode), also=action_forms):
         return done
     return render(request, "assessment/cin_plan_form.html", {
-        "child": child, "episode": episode, "form": form, "action_forms": action_forms,
+        "child": child, "episode": episode, "form": form, "action_forms": action_forms, "existing": existing,
     })
 
 

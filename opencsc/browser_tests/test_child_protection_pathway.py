@@ -83,6 +83,10 @@ def test_a_child_protection_pathway_from_police_referral_to_review_conference(pa
     page.get_by_label("Analysis").fill("Neglect: Kai is left alone and hungry; a strategy discussion is needed")
     page.get_by_role("button", name="Save assessment").click()
     expect(page.get_by_text("7 Oct 2026")).to_be_visible()  # seen alone
+    # And submits it for authorisation
+    page.get_by_role("link", name="Submit for authorisation").click()
+    page.get_by_role("button", name="Submit for authorisation").click()
+    expect(page.get_by_text("Assessment submitted for authorisation")).to_be_visible()
 
     # And the team manager authorises it, deciding child protection concerns need a strategy discussion
     page.context.clear_cookies()

@@ -44,6 +44,10 @@ def test_referral_assessment_authorisation_and_cin_plan(page, live_server):
     page.get_by_role("button", name="Save assessment").click()
     expect(page.get_by_text("7 May 2026")).to_be_visible()  # due in 45 working days
     save_screenshot(page, "referral_assessment_in_progress")
+    # And submits it for authorisation
+    page.get_by_role("link", name="Submit for authorisation").click()
+    page.get_by_role("button", name="Submit for authorisation").click()
+    expect(page.get_by_text("Assessment submitted for authorisation")).to_be_visible()
 
     # Then the team manager authorises it
     page.context.clear_cookies()
@@ -56,8 +60,8 @@ def test_referral_assessment_authorisation_and_cin_plan(page, live_server):
     page.get_by_role("button", name="Authorise assessment").click()
     expect(page.get_by_text("Authorised in time")).to_be_visible()
 
-    # And a child in need plan starts with one SMART action
-    page.get_by_role("link", name="Start a child in need plan").click()
+    # And the child in need plan the outcome started is written, with one SMART action
+    page.get_by_role("link", name="Write the child in need plan").click()
     fill_date(page, "Plan start date", dt.date(2026, 4, 2), exact=True)
     page.get_by_label("What needs to change for the child").fill("Maya is safe from domestic abuse at home")
     action = page.get_by_role("group", name="Action 1")
@@ -66,7 +70,7 @@ def test_referral_assessment_authorisation_and_cin_plan(page, live_server):
     action.get_by_label("Who will do it").fill("Mother, with the domestic abuse worker")
     fill_date(action, "By when", dt.date(2026, 7, 1), exact=True)
     action.get_by_label("How we will know it has worked").fill("No police call-outs for three months")
-    page.get_by_role("button", name="Start plan").click()
+    page.get_by_role("button", name="Save plan").click()
     expect(page.get_by_text("Mother attends the Freedom Programme")).to_be_visible()
     save_screenshot(page, "referral_cin_plan_started")
     assert Plan.objects.get(child=child).actions.count() == 1

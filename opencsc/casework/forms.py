@@ -203,6 +203,19 @@ class VisitForm(forms.Form):
     bedroom_seen = forms.BooleanField(label="Child's bedroom seen", required=False)
     summary = forms.CharField(label="What you saw and heard", widget=forms.Textarea(attrs={"rows": 6}),
                               required=False)
+    evidence = forms.ChoiceField(
+        label="What the visit counts towards", required=False, widget=forms.RadioSelect,
+        help_text="If the child was seen, the date is recorded there", error_messages={
+            "invalid_choice": "Select what the visit counts towards from the list"})
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = list(targets)
+        if targets:
+            self.fields["evidence"].choices = [(t.key, t.label) for t in targets] + [("", "Nothing else")]
+            self.fields["evidence"].initial = targets[0].key
+        else:
+            del self.fields["evidence"]
 
 
 def _visit_filter_choices():

@@ -217,6 +217,7 @@ class Visit(models.Model):
     """A statutory or planned visit to the child (CIN, CP, looked-after, care leaver)."""
 
     class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", "Assessment visit"
         CIN = "cin", "Child in need visit"
         CP = "cp", "Child protection visit"
         CLA = "cla", "Statutory visit to a child in care"

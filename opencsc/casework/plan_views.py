@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from opencsc.core.forms import submit
 from opencsc.people.access import can, child_for
 
-from . import policy, selectors, services
+from . import evidence, policy, selectors, services
 from .forms import MeetingForm, OversightForm, PlanActionForm, PlanEndForm, VisitFilterForm, VisitForm
 from .models import Plan, PlanAction
 from .views import _page
@@ -108,7 +108,7 @@ def visits(request, child_id):
     action = "record" if request.method == "POST" else "view_casework"
     child = child_for(request.user, child_id, request=request, action=action)
     can_record = can(request.user, "record", child)
-    form = VisitForm(request.POST or None) if can_record else None
+    form = VisitForm(request.POST or None, targets=evidence.targets_for(child)) if can_record else None
     if form is not None and (done := submit(
             request, form, lambda data: services.visit_record(actor=request.user, child=child, **data),
             success="Visit recorded", then=reverse("casework:visits", args=[child.pk]))):

@@ -25,6 +25,7 @@ from opencsc.people import access
 from opencsc.people.access import can
 from opencsc.people.models import Child
 
+from . import evidence as visit_evidence
 from . import policy, uploads
 from .models import (
     ActionProgress,
@@ -535,10 +536,18 @@ def visit_record(
     child_seen_alone: bool,
     summary: str = "",
     bedroom_seen: bool = False,
+    evidence: str = "",
 ) -> Visit:
-    """Record a visit to the child. Seen alone needs seen; the date is not in the future or before birth."""
+    """Record a visit to the child. Seen alone needs seen; the date is not in the future or before birth.
+
+    ``evidence``: the key of an open record the visit counts towards (``casework.evidence``: an assessment's
+    "child seen", say), updated in the same transaction; only one of the child's own open records.
+    """
     access.require(actor, "record", child)
     errors: dict[str, str] = {}
+    source = visit_evidence.source_for(evidence)
+    if evidence and (source is None or evidence not in {t.key for t in source.targets(child)}):
+        errors["evidence"] = "Select what the visit counts towards from the list"
     if kind not in Visit.Kind.values:
         errors["kind"] = "Select the kind of visit"
     if visited_on is None:
@@ -562,6 +571,8 @@ def visit_record(
         visit.save()
         audit(actor=actor, action=AuditEvent.Action.CREATED, instance=visit, child=child, changes=_created(visit),
               summary=f"{visit.get_kind_display()} recorded")
+        if source is not None:
+            source.apply(actor=actor, visit=visit, key=evidence)
     return visit
 
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
 from opencsc.accounts.tests.factories import UserFactory
 from opencsc.assessment.models import Assessment, CINEpisode
@@ -27,3 +28,16 @@ class AssessmentFactory(RecordFactory):
     start_date = factory.LazyAttribute(lambda o: o.episode.referral_date)
     analysis = "Risks are reducing; mother engages with support."
     created_by = factory.SubFactory(UserFactory)
+
+    class Params:
+        # Submitted for authorisation by the social worker (awaiting a manager).
+        submitted = factory.Trait(submitted_at=factory.LazyFunction(timezone.now),
+                                  submitted_by=factory.SelfAttribute("created_by"))
+
+
+def submit(assessment, by=None):
+    """The worker has submitted it for authorisation (as assessment_submit leaves it), for tests that authorise."""
+    Assessment.objects.filter(pk=assessment.pk).update(
+        submitted_at=timezone.now(), submitted_by=by or assessment.created_by)
+    assessment.refresh_from_db()
+    return assessment

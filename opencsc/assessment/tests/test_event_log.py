@@ -47,7 +47,7 @@ def test_a_referral_is_in_the_log(worker, nfa, expected):
 @pytest.mark.parametrize(("outcome", "reason", "title"), [("cin_plan", "RC8", "Episode of need closed"),
                                                            ("early_help", "RC9", "Stepped down to early help")])
 def test_closing_an_episode_stops_its_clocks(worker, manager, outcome, reason, title):
-    assessment = AssessmentFactory()
+    assessment = AssessmentFactory(submitted=True)
     services.assessment_authorise(actor=manager, assessment=assessment, authorised_on=D(2026, 4, 1),
                                   outcome=outcome)
     episode = assessment.episode
@@ -69,6 +69,7 @@ def test_assessments_are_in_the_log_as_they_change(worker, manager, change):
                                    start_date=D(2026, 3, 5))
         expected = {(D(2026, 3, 5), "Child and family assessment started", "", None)}
     elif change == "authorise":
+        services.assessment_submit(actor=worker, assessment=assessment, expected_version=assessment.version)
         services.assessment_authorise(actor=manager, assessment=assessment, authorised_on=D(2026, 4, 20),
                                       outcome="cin_plan")
         expected |= {(D(2026, 4, 20), "Child and family assessment authorised", "assessment_completed", None)}

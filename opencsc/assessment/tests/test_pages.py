@@ -53,7 +53,7 @@ def test_only_casework_roles_record_a_referral(signed_in, role):
 
 @pytest.mark.parametrize("role", sorted(CASEWORK_ROLES))
 def test_only_managers_can_open_the_authorise_page(signed_in, role):
-    assessment = AssessmentFactory()
+    assessment = AssessmentFactory(submitted=True)
     episode = assessment.episode
     client = signed_in(role)
     url = reverse("assessment:assessment_authorise", args=[episode.child.pk, episode.pk])
@@ -85,6 +85,11 @@ def test_the_whole_pathway_through_the_pages(signed_in, make_user):
     page = worker.get(detail).content.decode()
     assert "7 May 2026" in page and "I like my teacher" in page
     assert services_for(child) == ["Assessment", "Child in need"]
+    # And the worker submits it for authorisation
+    assessment = Assessment.objects.get(episode=episode)
+    response = worker.post(reverse("assessment:assessment_submit", args=[child.pk, episode.pk]),
+                           {"version": assessment.version})
+    assert response.status_code == 302
     # And a late authorisation without a reason is refused, with the message on the page
     manager = make_user(role="team_manager")
     worker.force_login(manager)
@@ -103,7 +108,7 @@ def test_the_whole_pathway_through_the_pages(signed_in, make_user):
     plan_url = reverse("assessment:cin_plan_start", args=[child.pk, episode.pk])
     response = worker.post(plan_url, {**date_fields("start_date", D(2026, 5, 11)), "summary": "Safe at home"})
     assert "Add at least one action to the plan" in response.content.decode()
-    assert not CINPlan.objects.exists()
+    assert not CINPlan.objects.get().plan.actions.exists()  # started by the outcome, not yet written
     response = worker.post(plan_url, {
         **date_fields("start_date", D(2026, 5, 11)), "summary": "Safe at home",
         "action-1-what_must_change": "Regular meals", "action-1-action": "Food bank referral",

@@ -171,7 +171,7 @@ def snapshot(assessment):
     ],
 )
 def test_refused_authorisations_change_nothing(manager, authorised_on, outcome, reason_late, field, message):
-    assessment = AssessmentFactory(start_date=D(2026, 3, 10))
+    assessment = AssessmentFactory(start_date=D(2026, 3, 10), submitted=True)
     before = snapshot(assessment)
     with pytest.raises(ValidationError) as error:
         services.assessment_authorise(actor=manager, assessment=assessment, authorised_on=authorised_on,
@@ -182,7 +182,7 @@ def test_refused_authorisations_change_nothing(manager, authorised_on, outcome, 
 
 @pytest.mark.parametrize("role", sorted(set(Role.values) - policy.may_authorise_assessment.roles))
 def test_only_managers_authorise(make_user, role):
-    assessment = AssessmentFactory()
+    assessment = AssessmentFactory(submitted=True)
     before = snapshot(assessment)
     with pytest.raises(PermissionDenied):
         services.assessment_authorise(actor=make_user(role=role), assessment=assessment,
@@ -195,7 +195,7 @@ def test_only_managers_authorise(make_user, role):
     [(D(2026, 5, 7), False), (D(2026, 5, 8), True)],  # 45 and 46 working days after 2 Mar 2026
 )
 def test_authorising_on_the_45th_working_day_needs_no_reason(manager, authorised_on, late):
-    assessment = AssessmentFactory()
+    assessment = AssessmentFactory(submitted=True)
     services.assessment_authorise(actor=manager, assessment=assessment, authorised_on=authorised_on,
                                   outcome="cin_plan", reason_late="Waiting for the paediatric report")
     assessment.refresh_from_db()
@@ -205,7 +205,7 @@ def test_authorising_on_the_45th_working_day_needs_no_reason(manager, authorised
 
 
 def test_an_assessment_without_analysis_cannot_be_authorised(manager):
-    assessment = AssessmentFactory(analysis="")
+    assessment = AssessmentFactory(analysis="", submitted=True)
     with pytest.raises(ValidationError) as error:
         services.assessment_authorise(actor=manager, assessment=assessment, authorised_on=D(2026, 4, 1),
                                       outcome="nfa")
@@ -213,7 +213,7 @@ def test_an_assessment_without_analysis_cannot_be_authorised(manager):
 
 
 def test_an_authorised_assessment_cannot_be_changed(worker, manager):
-    assessment = AssessmentFactory()
+    assessment = AssessmentFactory(submitted=True)
     services.assessment_authorise(actor=manager, assessment=assessment, authorised_on=D(2026, 4, 1), outcome="nfa")
     assessment.refresh_from_db()
     with pytest.raises(ValidationError):

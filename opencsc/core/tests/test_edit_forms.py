@@ -82,6 +82,10 @@ def _closable_episode(w):
     w["child"], w["episode"] = child.pk, CINEpisodeFactory(child=child).pk
 
 
+def _submitted_assessment(w):
+    apps.get_model("assessment.Assessment").objects.filter(episode=w["episode"]).update(submitted_at=timezone.now())
+
+
 def _eh_assessment(w):
     from opencsc.earlyhelp.models import EarlyHelpAssessment, EarlyHelpEpisode
 
@@ -126,7 +130,11 @@ EDIT_VIEWS: dict[str, Edit] = {
     "adoption:adoption_order": Edit("adoption.AdoptionPlan", _pk("adoption_plan"), setup=_placed),
     "adoption:plan_end": Edit("adoption.AdoptionPlan", _pk("adoption_plan")),
     "assessment:assessment_edit": Edit("assessment.Assessment", lambda w: {"episode": w["episode"]}),
-    "assessment:assessment_authorise": Edit("assessment.Assessment", lambda w: {"episode": w["episode"]}),
+    "assessment:assessment_authorise": Edit("assessment.Assessment", lambda w: {"episode": w["episode"]},
+                                            setup=_submitted_assessment),
+    "assessment:assessment_submit": Edit("assessment.Assessment", lambda w: {"episode": w["episode"]}),
+    "assessment:assessment_return": Edit("assessment.Assessment", lambda w: {"episode": w["episode"]},
+                                         setup=_submitted_assessment),
     "assessment:episode_close": Edit("assessment.CINEpisode", _pk("episode"), setup=_closable_episode),
     "care:placement_edit": Edit("care.Placement", _pk("care_placement")),
     "care:escalation_respond": Edit("care.IROEscalation", _pk("care_escalation")),

@@ -89,6 +89,9 @@ def _assessment_redate(world, day, seen):
 def _authorise(world, day, seen):
     item = _latest(Assessment, episode__child=world["child"], completed_date__isnull=True)
     if item:
+        if item.submitted_at is None:
+            Assessment.objects.filter(pk=item.pk).update(submitted_at=timezone.now(), submitted_by=world["worker"])
+            item.refresh_from_db()
         assessment.assessment_authorise(actor=world["manager"], assessment=item, authorised_on=day,
                                         outcome="cin_plan" if seen else "nfa", reason_late="Family away",
                                         expected_version=item.version)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.utils import timezone
+
 from opencsc.assessment import rules
 from opencsc.assessment.models import Assessment, CINEpisode, CINPlan
 from opencsc.casework.models import Plan, PlanAction
@@ -206,11 +208,19 @@ def generate_assessment(ctx: GenerationContext) -> None:
             row.closure_date = completed + dt.timedelta(days=rng.randint(0, 5))
             row.step_down_date = row.closure_date if row.step_down_to_early_help else None
             closed_early.append(row)
+        # Drawn in the order they always were (the views, the lived experience, then the analysis).
+        views, lived = rng.choice(VIEWS).format(name=name), rng.choice(LIVED).format(name=name)
+        analysis = rng.choice(ANALYSIS) if done or rng.random() < 0.5 else ""
+        # Half of those in progress with an analysis wait for a manager's authorisation (no random draw: the
+        # rest of the authority stays as it was).
+        submitted = (timezone.make_aware(dt.datetime.combine(max(start, today - dt.timedelta(days=2)), dt.time(16)))
+                     if not done and analysis and row.child_id % 2 == 0 else None)
         assessments.append(Assessment(
+            submitted_at=submitted, submitted_by=row.created_by if submitted else None,
             episode=row, start_date=start, child_seen_date=seen if seen >= row.referral_date else None,
             child_seen_alone_date=seen_alone,
-            childs_views=rng.choice(VIEWS).format(name=name), lived_experience=rng.choice(LIVED).format(name=name),
-            analysis=rng.choice(ANALYSIS) if done or rng.random() < 0.5 else "",
+            childs_views=views, lived_experience=lived,
+            analysis=analysis,
             factors=rng.sample(COMMON_FACTORS, rng.randint(1, 4)),
             outcome=outcome if done else "", completed_date=completed if done else None,
             authorised_by=rng.choice(managers) if done else None,

@@ -60,3 +60,13 @@ def test_children_in_need_have_cin_plans_with_three_to_five_actions(authority):
     for plan in open_plans.prefetch_related("actions"):
         assert 3 <= len(plan.actions.all()) <= 5
     assert CINPlan.objects.count() == Plan.objects.filter(kind="cin").count()
+
+
+def test_some_assessments_in_progress_await_authorisation(authority):
+    """Managers' "Assessments awaiting your authorisation" has something in the demo: only assessments in
+    progress, with an analysis, submitted by the worker who started them."""
+    waiting = Assessment.objects.filter(submitted_at__isnull=False)
+    assert waiting.exists()
+    assert not waiting.filter(completed_date__isnull=False).exists()
+    assert not waiting.filter(analysis="").exists()
+    assert all(a.submitted_by_id == a.created_by_id for a in waiting)

@@ -19,7 +19,7 @@ from django.utils.html import escape
 
 from opencsc.accounts.roles import Role
 from opencsc.assessment import services as assessment_services
-from opencsc.assessment.tests.factories import AssessmentFactory
+from opencsc.assessment.tests.factories import AssessmentFactory, submit
 from opencsc.casework.models import Allocation
 from opencsc.core import events
 from opencsc.core.templatetags.govuk import govuk_date
@@ -155,6 +155,7 @@ def test_one_child_has_the_same_due_dates_and_verdicts_in_every_view(signed_in, 
                                                  outcome=Contact.Outcome.NFA, decision_rationale="No concerns")
     events.announce(Contact.objects.get(pk=contact.pk))
     helpers.icpc(manager, child, discussion.section47, ICPC_HELD)
+    submit(assessment)
     assessment_services.assessment_authorise(actor=manager, assessment=assessment, authorised_on=AUTHORISED,
                                              outcome="cin_plan", reason_late="Waited for the health report")
     assessment.refresh_from_db()

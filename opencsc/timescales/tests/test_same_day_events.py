@@ -51,7 +51,7 @@ def test_an_assessment_authorised_on_its_referrals_day_leaves_my_work(signed_in,
     child = ChildFactory()
     events.announce(Allocation.objects.create(child=child, worker=manager, team=manager.team, start_date=day))
     episode = helpers.referral(manager, child, day)
-    assessment = AssessmentFactory(episode=episode, start_date=day)
+    assessment = AssessmentFactory(episode=episode, start_date=day, submitted=True)
     open_items = [i for i in due_items(children=Child.objects.filter(pk=child.pk)) if i.rule_code == "assessment"]
     assert len(open_items) == 1  # due while it is open
     assessment_services.assessment_authorise(actor=manager, assessment=assessment,
