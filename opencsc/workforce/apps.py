@@ -11,6 +11,8 @@ class WorkforceConfig(AppConfig):
     verbose_name = "Workforce: allocation, caseloads and supervision"
 
     def ready(self):
+        from . import work  # noqa: F401  (registers the allocation queues)
+
         add_record_section("Allocation", "workforce:child", "view_casework", before="History")
         register(NavItem("Workload", "workforce:workload", permission=policy.may_view_workload, order=25))
         register(NavItem("Supervision", "workforce:supervision_list", permission=policy.may_view_supervision,

@@ -60,7 +60,8 @@ def test_a_decision_stops_the_clock_and_may_start_another(make_user, outcome, de
                             expected_version=contact.version)
     contact.refresh_from_db()
     services.contact_decide(actor=manager, contact=contact, outcome=outcome, decision_rationale="Reasons",
-                            expected_version=contact.version, decided_at=decided_at, primary_need="N1")
+                            expected_version=contact.version, decided_at=decided_at, primary_need="N1",
+                            team=manager.team)
     settled = next(iter(expected))[3]
     assert facts(child) == {(*RECEIVED, settled), *expected}
     assert Event.objects.filter(kind="cin_episode", child=child).exists() is (outcome in ("referral", "strategy"))

@@ -1,0 +1,57 @@
+"""The allocation queues (core.work): children waiting in a team for a worker, for the team's managers, and
+children newly allocated to a worker, for that worker. Registered from WorkforceConfig.ready().
+
+"Newly allocated to you" keeps a child until the worker opens the child's record (any page of the record,
+written to the access log) on or after the day the allocation began: opening it is the worker taking the
+case up; the visits and the assessment that follow are on the child's due list (timescales), which the
+allocation already puts in the worker's My work.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from opencsc.accounts.roles import Role
+from opencsc.casework import policy as casework_policy
+from opencsc.casework import selectors as casework_selectors
+from opencsc.core.work import WorkItem, WorkQueue, register_queue
+
+
+def _subject(child) -> str:
+    return f"{child.full_name} ({child.la_child_id})" if child.la_child_id else child.full_name
+
+
+def awaiting_allocation_items(user) -> list[WorkItem]:
+    """Children held in the manager's teams with no worker: allocate them (the form opens on their team)."""
+    return [
+        WorkItem(label="Allocate to a worker", subject=_subject(a.child), since=a.start_date,
+                 url=f"{reverse('workforce:allocate', args=[a.child_id])}?team={a.team_id}",
+                 detail=f"Waiting in {a.team.name}" + (f": {a.reason}" if a.reason else ""))
+        for a in casework_selectors.awaiting_allocation(user=user)
+    ]
+
+
+def newly_allocated_items(user) -> list[WorkItem]:
+    """Children allocated to this worker whose record they have not opened since."""
+    return [
+        WorkItem(label="Open the record and plan your first visit", subject=_subject(a.child), since=a.start_date,
+                 url=reverse("casework:child_record", args=[a.child_id]),
+                 detail=f"Allocated to you in {a.team.name}" + (f": {a.reason}" if a.reason else ""))
+        for a in casework_selectors.newly_allocated(user=user)
+    ]
+
+
+AWAITING_ALLOCATION = WorkQueue(
+    code="awaiting_allocation", label="Referrals awaiting allocation", permission=casework_policy.may_allocate,
+    items=awaiting_allocation_items, list_url_name="workforce:awaiting_allocation", order=20,
+    empty_text="No child is waiting in your teams for a worker.", main_for=frozenset({Role.TEAM_MANAGER}),
+)
+NEWLY_ALLOCATED = WorkQueue(
+    code="newly_allocated", label="Newly allocated to you", permission=casework_policy.may_hold_cases,
+    items=newly_allocated_items, list_url_name="workforce:newly_allocated", order=15,
+    empty_text="No child has been allocated to you since you last looked.",
+    main_for=casework_policy.CASE_HOLDING_ROLES,
+)
+
+register_queue(AWAITING_ALLOCATION)
+register_queue(NEWLY_ALLOCATED)
