@@ -471,8 +471,8 @@ def allocatable_workers() -> QuerySet[User]:
 def holds_case_now(child: Child) -> Allocation | None:
     """The child's open allocation to a worker who may hold it, if there is one (else they need allocating)."""
     for allocation in Allocation.objects.filter(child=child, end_date__isnull=True, worker__isnull=False
-                                                ).select_related("worker__team", "team"):
-        if worker_holds_cases(allocation.worker) and allocation.team_id == allocation.worker.team_id:
+                                                ).select_related("worker__team", "team").order_by("-start_date"):
+        if worker_holds_cases(allocation.worker):
             return allocation
     return None
 
