@@ -496,11 +496,16 @@ def awaiting_allocation(*, user) -> QuerySet[Allocation]:
 
 
 def newly_allocated(*, user) -> QuerySet[Allocation]:
-    """Children allocated to this worker whose record they have not opened since the allocation began (a
-    view of any page of the record, written to the access log, takes the child off the list)."""
+    """Children allocated to this worker that they have not yet taken up: not opened their record (a view of
+    any page of it, written to the access log), recorded a visit or written a case note since the allocation
+    began. Any one of these takes the child off the list."""
     if not policy.may_hold_cases(user):
         return Allocation.objects.none()
-    opened = AccessLog.objects.filter(user=user, child=OuterRef("child"), outcome=AccessLog.Outcome.VIEWED,
-                                      at__date__gte=OuterRef("start_date"))
+    since = {"child": OuterRef("child")}
+    opened = AccessLog.objects.filter(user=user, outcome=AccessLog.Outcome.VIEWED,
+                                      at__date__gte=OuterRef("start_date"), **since)
+    visited = Visit.objects.filter(visitor=user, visited_on__gte=OuterRef("start_date"), **since)
+    noted = CaseNote.objects.filter(author=user, contact_date__gte=OuterRef("start_date"), **since)
     return (Allocation.objects.filter(end_date__isnull=True, worker=user, child__in=children_for(user))
-            .filter(~Exists(opened)).select_related("child", "team").order_by("-start_date", "-id"))
+            .filter(~Exists(opened), ~Exists(visited), ~Exists(noted))
+            .select_related("child", "team").order_by("-start_date", "-id"))

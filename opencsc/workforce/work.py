@@ -1,10 +1,10 @@
 """The allocation queues (core.work): children waiting in a team for a worker, for the team's managers, and
 children newly allocated to a worker, for that worker. Registered from WorkforceConfig.ready().
 
-"Newly allocated to you" keeps a child until the worker opens the child's record (any page of the record,
-written to the access log) on or after the day the allocation began: opening it is the worker taking the
-case up; the visits and the assessment that follow are on the child's due list (timescales), which the
-allocation already puts in the worker's My work.
+"Newly allocated to you" keeps a child until the worker takes the case up: opens the child's record (any page
+of the record, written to the access log), records a visit or writes a case note, on or after the day the
+allocation began (``casework.selectors.newly_allocated``). The visits and the assessment that follow are on
+the child's due list (timescales), which the allocation already puts in the worker's My work.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from opencsc.accounts.tests.factories import TeamFactory
 from opencsc.assessment.tests.factories import CINEpisodeFactory
 from opencsc.casework.models import Allocation
 from opencsc.casework.services import allocation_transfer
-from opencsc.casework.tests.factories import AllocationFactory
+from opencsc.casework.tests.factories import AllocationFactory, CaseNoteFactory, VisitFactory
 from opencsc.core.models import AuditEvent
 from opencsc.core.work import queues_for
 from opencsc.people.tests.factories import ChildFactory
@@ -134,3 +134,16 @@ def test_the_worker_finds_the_child_newly_allocated_until_they_open_the_record(c
     assert client.get(reverse("casework:child_record", args=[child.pk])).status_code == 200
     assert "Ava Green" not in client.get(reverse("workforce:newly_allocated")).content.decode()
     assert [q for q in queues_for(sam) if q.queue.code == "newly_allocated"][0].items == []
+
+
+@pytest.mark.parametrize("taken_up", ["visit", "case_note", "nothing"])
+def test_a_visit_or_a_case_note_also_takes_the_child_off_the_new_list(world, taken_up):
+    sam = world["sam"]
+    allocation = AllocationFactory(worker=sam, team=world["assessment"], start_date=TODAY() - dt.timedelta(days=3))
+    if taken_up == "visit":
+        VisitFactory(child=allocation.child, visitor=sam, visited_on=TODAY())
+    elif taken_up == "case_note":
+        CaseNoteFactory(child=allocation.child, author=sam, contact_date=TODAY())
+    VisitFactory(child=allocation.child, visited_on=TODAY())  # someone else's visit does not count
+    [queue] = [q for q in queues_for(sam) if q.queue.code == "newly_allocated"]
+    assert len(queue.items) == (1 if taken_up == "nothing" else 0)
