@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -186,3 +188,24 @@ def test_a_referral_to_someone_who_cannot_hold_cases_is_refused_and_changes_noth
                                 primary_need="N1", expected_version=contact.version, worker=stranger)
     assert Contact.objects.get().decided_at is None
     assert not CINEpisode.objects.exists() and not Allocation.objects.exists()
+
+
+def test_the_queues_cost_the_same_few_queries_however_long(make_user, manager):
+    mash = make_user(Role.MASH_PRACTITIONER)
+
+    def cost():
+        manager.refresh_from_db()
+        mash.refresh_from_db()
+        with CaptureQueriesContext(connection) as queries:
+            queues_for(manager)
+            queues_for(mash)
+        return len(queries)
+
+    screened(ContactFactory(children=[ChildFactory()]), None)
+    ContactFactory(children=[ChildFactory()])
+    few = cost()
+    for _ in range(4):
+        screened(ContactFactory(children=ChildFactory.create_batch(2)), None)
+        ContactFactory(children=[ChildFactory()])
+        AllocationFactory(worker=None, team=manager.team)
+    assert cost() == few
