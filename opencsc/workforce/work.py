@@ -15,20 +15,42 @@ from opencsc.accounts.roles import Role
 from opencsc.casework import policy as casework_policy
 from opencsc.casework import selectors as casework_selectors
 from opencsc.core.work import WorkItem, WorkQueue, register_queue
+from opencsc.people.access import children_for
+from opencsc.timescales.selectors import due_items
+
+ASSESSMENT_RULE = "assessment"  # the child and family assessment's clock, from the referral
 
 
 def _subject(child) -> str:
     return f"{child.full_name} ({child.la_child_id})" if child.la_child_id else child.full_name
 
 
+def _assessment_clocks(user, allocations) -> dict:
+    """The assessment clock of each waiting child (the timescales engine's due item), by child: one due list."""
+    if not allocations:
+        return {}
+    clocks = {}
+    children = children_for(user).filter(pk__in=[a.child_id for a in allocations])
+    for item in due_items(children=children, rules=[ASSESSMENT_RULE]):  # most urgent first
+        clocks.setdefault(item.child_id, item)
+    return clocks
+
+
 def awaiting_allocation_items(user) -> list[WorkItem]:
-    """Children held in the manager's teams with no worker: allocate them (the form opens on their team)."""
-    return [
-        WorkItem(label="Allocate to a worker", subject=_subject(a.child), since=a.start_date,
-                 url=f"{reverse('workforce:allocate', args=[a.child_id])}?team={a.team_id}",
-                 detail=f"Waiting in {a.team.name}" + (f": {a.reason}" if a.reason else ""))
-        for a in casework_selectors.awaiting_allocation(user=user)
-    ]
+    """Children held in the manager's teams with no worker: allocate them (the form opens on their team). The
+    child's assessment clock, which runs from the referral whether or not a worker holds it, is shown."""
+    allocations = list(casework_selectors.awaiting_allocation(user=user))
+    clocks = _assessment_clocks(user, allocations)
+    items = []
+    for a in allocations:
+        clock = clocks.get(a.child_id)
+        items.append(WorkItem(
+            label="Allocate to a worker", subject=_subject(a.child), since=a.start_date,
+            url=f"{reverse('workforce:allocate', args=[a.child_id])}?team={a.team_id}",
+            due=clock.due if clock else None, due_text=f"Assessment: {clock.timing_text}" if clock else "",
+            overdue=clock.is_overdue if clock else False,
+            detail=f"Waiting in {a.team.name}" + (f": {a.reason}" if a.reason else "")))
+    return items
 
 
 def newly_allocated_items(user) -> list[WorkItem]:

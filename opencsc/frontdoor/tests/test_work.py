@@ -19,8 +19,10 @@ from opencsc.casework.tests.factories import AllocationFactory
 from opencsc.core.work import queues_for
 from opencsc.frontdoor import services
 from opencsc.frontdoor.models import Contact
+from opencsc.people.models import Child
 from opencsc.people.tests.factories import ChildFactory
 from opencsc.timescales.authority import timescale
+from opencsc.timescales.selectors import due_items
 
 from .factories import ContactFactory, InformationRequestFactory, at, screened
 
@@ -122,6 +124,9 @@ def test_a_referral_left_for_allocation_waits_in_the_teams_queue(client, manager
     [item] = queue(manager, "awaiting_allocation").items
     url = reverse("workforce:allocate", args=[child.pk]) + f"?team={front_door_team.pk}"
     assert item.url == url and item.subject.startswith("Ava Green")
+    # with the child's assessment clock, which runs from the referral (the engine's due item and words)
+    [clock] = due_items(children=Child.objects.filter(pk=child.pk), rules=["assessment"])
+    assert (item.due, item.due_text) == (clock.due, f"Assessment: {clock.timing_text}")
     assert "Ava Green" in client.get(reverse("workforce:awaiting_allocation")).content.decode()
     form = client.get(url).context["form"]
     assert form.initial["team"] == str(front_door_team.pk)
@@ -203,6 +208,7 @@ def test_the_queues_cost_the_same_few_queries_however_long(make_user, manager):
 
     screened(ContactFactory(children=[ChildFactory()]), None)
     ContactFactory(children=[ChildFactory()])
+    AllocationFactory(worker=None, team=manager.team)
     few = cost()
     for _ in range(4):
         screened(ContactFactory(children=ChildFactory.create_batch(2)), None)
