@@ -70,6 +70,7 @@ def test_a_contact_about_a_new_child_reaches_a_social_worker(page, live_server):
     page.get_by_label("Reasons for the decision").fill("Neglect: a child and family assessment is needed")
     page.locator("select[name=primary_need]").select_option("N1")
     expect(page.get_by_label("Referral and assessment team 1")).to_be_checked()  # the manager's own team
+    save_screenshot(page, "front_door_decision_form")
     page.get_by_role("button", name="Save decision").click()
     expect(page.get_by_role("listitem").filter(
         has_text="Ruby Okonkwo: waiting for a worker in Referral and assessment team 1")).to_be_visible()
@@ -85,6 +86,7 @@ def test_a_contact_about_a_new_child_reaches_a_social_worker(page, live_server):
     expect(worker).not_to_contain_text("---------")
     expect(worker).not_to_contain_text(mash.display_name)
     expect(page.get_by_label("Referral and assessment team 1")).to_be_checked()
+    save_screenshot(page, "front_door_allocation_form")
     worker.select_option(label="Sam Walker, social worker: 0 children allocated")
     page.get_by_role("button", name="Save allocation").click()
     expect(page.get_by_text("Ruby Okonkwo allocated to Sam Walker (Referral and assessment team 1)")).to_be_visible()
