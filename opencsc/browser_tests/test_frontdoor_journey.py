@@ -22,6 +22,7 @@ def test_contact_screened_information_shared_and_referred(page, live_server):
     mash = UserFactory(role="mash_practitioner")
     officer = UserFactory(role="partner", agency="police")
     manager = UserFactory(role="team_manager")
+    UserFactory(role="social_worker", team=manager.team)  # the manager's team holds cases: it takes the referral
     today = timezone.localdate()
 
     # When the MASH practitioner records a contact but forgets the child

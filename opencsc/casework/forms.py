@@ -308,3 +308,74 @@ class ChronologyAnalysisForm(ConcurrencyMixin, forms.Form):
         help_text="What this event means for the child: the risk, the impact and what it shows about the "
                   "care they receive.",
         error_messages={"required": "Enter your analysis"})
+
+
+# --- Allocation: the team, then the worker (used by the allocation form and the front door's decision) ---
+
+NOT_YET = "Not yet: leave the child in the team, awaiting allocation"
+
+
+def _children(count: int) -> str:
+    return f"{count} child{'' if count == 1 else 'ren'} allocated"
+
+
+def worker_label(worker) -> str:
+    """'Sam Walker, senior practitioner: 12 children allocated'."""
+    count = getattr(worker, "allocated_children", None)
+    role = worker.get_role_display().lower() if worker.role else ""
+    text = worker.display_name + (f", {role}" if role else "")
+    return text if count is None else f"{text}: {_children(count)}"
+
+
+class AllocationFieldsMixin:
+    """A team (radios, the likely team first) and a worker (a list grouped by team, the likely team's first, each
+    with the number of children allocated to them now). Only the teams and workers given are offered: pass
+    ``casework.selectors.allocation_teams()`` and ``allocatable_workers()``. A worker chosen without a team
+    brings their team."""
+
+    team_required = True
+
+    def set_allocation_choices(self, *, teams, workers, likely_team=None) -> None:
+        first = likely_team.pk if likely_team is not None else None
+        teams = sorted(teams, key=lambda t: t.pk != first)  # stable: otherwise by name
+        workers = list(workers)
+        self._teams = {str(t.pk): t for t in teams}
+        self._workers = {str(w.pk): w for w in workers if str(w.team_id) in self._teams}
+        self.fields["team"].choices = [(str(t.pk), t.name) for t in teams]
+        groups: dict[str, list] = {str(t.pk): [] for t in teams}
+        for worker in self._workers.values():
+            groups[str(worker.team_id)].append((str(worker.pk), worker_label(worker)))
+        self.fields["worker"].choices = [("", NOT_YET)] + [
+            (self._teams[pk].name, options) for pk, options in groups.items() if options]
+        if first is not None and not self.is_bound:
+            self.initial.setdefault("team", str(first))
+
+    def clean_team(self):
+        value = self.cleaned_data.get("team")
+        return self._teams.get(value) if value else None
+
+    def clean_worker(self):
+        value = self.cleaned_data.get("worker")
+        return self._workers.get(value) if value else None
+
+    def clean(self):
+        data = super().clean()
+        worker = data.get("worker")
+        if data.get("team") is None and "team" not in self.errors:
+            if worker is not None:
+                data["team"] = self._teams[str(worker.team_id)]
+            elif self.team_required:
+                self.add_error("team", "Select the team")
+        return data
+
+
+def team_field(**kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(label="Team", widget=forms.RadioSelect, required=False,
+                             error_messages={"invalid_choice": "Select a team from the list"}, **kwargs)
+
+
+def worker_field(**kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Worker", required=False, error_messages={"invalid_choice": "Select a worker from the list"},
+        help_text="Social workers, senior practitioners and personal advisers, by team, with the number of "
+                  "children allocated to each now", **kwargs)

@@ -6,9 +6,18 @@ Each is by role only; what a user may do to one child's record (restriction, all
 """
 
 from opencsc.accounts.policy import permission
-from opencsc.accounts.roles import MANAGER_ROLES, Role
+from opencsc.accounts.roles import MANAGER_ROLES, Role, TeamKind
 
 AREA = "Casework"
+
+# Who may be allocated children: the practitioners who hold cases (the roles the workload pages count) ...
+CASE_HOLDING_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.PERSONAL_ADVISER})
+# ... in the teams that hold children's cases (never the MASH, out of hours, IROs, fostering, performance,
+# quality, administration or a partner agency).
+CASE_HOLDING_TEAM_KINDS = frozenset({
+    TeamKind.REFERRAL_ASSESSMENT, TeamKind.CHILD_PROTECTION, TeamKind.CHILDREN_IN_CARE, TeamKind.CARE_LEAVERS,
+    TeamKind.ADOPTION, TeamKind.EARLY_HELP,
+})
 
 may_record_oversight = permission(
     "record_oversight", MANAGER_ROLES | {Role.SENIOR_PRACTITIONER},
@@ -18,6 +27,10 @@ may_allocate = permission(
     "allocate", MANAGER_ROLES,
     "Allocate a child to a team and worker, or transfer them to another.",
     area=AREA, refusal="Only team and service managers can allocate or transfer a child")
+may_hold_cases = permission(
+    "hold_cases", CASE_HOLDING_ROLES,
+    "Be allocated children, and see the children newly allocated to them.", area=AREA,
+    refusal="Only social workers, senior practitioners and personal advisers are allocated children")
 may_edit_others_case_notes = permission(
     "edit_others_case_notes", MANAGER_ROLES,
     "Change a case note written by someone else (anyone who may add case notes may change their own).",

@@ -25,6 +25,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from opencsc.accounts.models import AccessLog, Team, User
+from opencsc.accounts.roles import Role
 from opencsc.core import events
 from opencsc.core.models import AuditEvent, Event
 from opencsc.core.templatetags.govuk import govuk_date
@@ -472,3 +474,77 @@ def open_plans_for(child: Child) -> list[Plan]:
 def last_visit_for(*, user, child: Child) -> Event | None:
     """The newest of ``visits_for``."""
     return visits_for(user=user, child=child).first()
+
+# --- Allocation: who may be allocated, and the allocations waiting for someone ---------------
+
+
+def allocation_teams() -> QuerySet[Team]:
+    """The teams a child may be allocated to: active teams that hold children's cases and have at least one
+    active case-holding practitioner (never the MASH, administration, performance or a partner agency)."""
+    practitioners = User.objects.filter(team=OuterRef("pk"), is_active=True, role__in=policy.CASE_HOLDING_ROLES)
+    return (Team.objects.filter(is_active=True, kind__in=policy.CASE_HOLDING_TEAM_KINDS)
+            .filter(Exists(practitioners)).order_by("name"))
+
+
+def team_holds_cases(team) -> bool:
+    """May a child be allocated to this team (the rule the allocation service applies)?"""
+    return team is not None and team.is_active and team.kind in policy.CASE_HOLDING_TEAM_KINDS
+
+
+def worker_holds_cases(worker) -> bool:
+    """May a child be allocated to this worker: an active practitioner who holds cases, in such a team."""
+    return (worker is not None and worker.is_active and worker.role in policy.CASE_HOLDING_ROLES
+            and team_holds_cases(worker.team))
+
+
+def allocatable_workers() -> QuerySet[User]:
+    """The practitioners a child may be allocated to, by team then name, each with ``allocated_children``:
+    how many children are allocated to them now (one query)."""
+    return (User.objects.filter(is_active=True, role__in=policy.CASE_HOLDING_ROLES, team__is_active=True,
+                                team__kind__in=policy.CASE_HOLDING_TEAM_KINDS)
+            .select_related("team")
+            .annotate(allocated_children=Count("allocations", filter=Q(allocations__end_date__isnull=True)))
+            .order_by("team__name", "first_name", "last_name", "pk"))
+
+
+def holds_case_now(child: Child) -> Allocation | None:
+    """The child's open allocation to a worker who may hold it, if there is one (else they need allocating)."""
+    for allocation in Allocation.objects.filter(child=child, end_date__isnull=True, worker__isnull=False
+                                                ).select_related("worker__team", "team").order_by("-start_date"):
+        if worker_holds_cases(allocation.worker):
+            return allocation
+    return None
+
+
+def _managed_teams(user) -> QuerySet[Team]:
+    """The teams whose allocations a manager looks after: a team manager their own team (and any team they are
+    named manager of), a service manager every team."""
+    if user.role == Role.SERVICE_MANAGER:
+        return Team.objects.all()
+    return Team.objects.filter(Q(pk=user.team_id) | Q(manager=user))
+
+
+def awaiting_allocation(*, user) -> QuerySet[Allocation]:
+    """Children held in a team with no worker ("awaiting allocation"), in the teams this manager looks after,
+    that they may allocate: oldest first."""
+    if not policy.may_allocate(user):
+        return Allocation.objects.none()
+    return (Allocation.objects.filter(end_date__isnull=True, worker__isnull=True,
+                                      team__in=_managed_teams(user), child__in=children_for(user))
+            .select_related("child", "team").order_by("start_date", "id"))
+
+
+def newly_allocated(*, user) -> QuerySet[Allocation]:
+    """Children allocated to this worker that they have not yet taken up: not opened their record (a view of
+    any page of it, written to the access log), recorded a visit or written a case note since the allocation
+    began. Any one of these takes the child off the list."""
+    if not policy.may_hold_cases(user):
+        return Allocation.objects.none()
+    since = {"child": OuterRef("child")}
+    opened = AccessLog.objects.filter(user=user, outcome=AccessLog.Outcome.VIEWED,
+                                      at__date__gte=OuterRef("start_date"), **since)
+    visited = Visit.objects.filter(visitor=user, visited_on__gte=OuterRef("start_date"), **since)
+    noted = CaseNote.objects.filter(author=user, contact_date__gte=OuterRef("start_date"), **since)
+    return (Allocation.objects.filter(end_date__isnull=True, worker=user, child__in=children_for(user))
+            .filter(~Exists(opened), ~Exists(visited), ~Exists(noted))
+            .select_related("child", "team").order_by("-start_date", "-id"))

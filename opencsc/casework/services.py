@@ -42,7 +42,7 @@ from .models import (
     PlanAction,
     Visit,
 )
-from .selectors import can_edit_case_note
+from .selectors import can_edit_case_note, team_holds_cases, worker_holds_cases
 
 # Documents: file name endings accepted, with the type they are stored under (the content decides: uploads.py).
 ALLOWED_UPLOADS: dict[str, str] = {ext: t.content_type for ext, t in uploads.EXTENSIONS.items()}
@@ -650,10 +650,16 @@ def allocation_transfer(*, actor, child: Child, team, worker=None, start_date: d
     errors: dict[str, str] = {}
     if team is None:
         errors["team"] = "Select the team"
+    elif not team_holds_cases(team):
+        errors["team"] = f"{team.name} does not hold children's cases: select a team that does"
     if worker is not None and not worker.is_active:
         errors["worker"] = "The worker's account is not active"
+    elif worker is not None and not worker_holds_cases(worker):
+        errors["worker"] = (f"{worker.display_name} cannot be allocated children: select a social worker, senior "
+                            "practitioner or personal adviser in a team that holds children's cases")
     elif worker is not None and team is not None and worker.team_id != team.pk:
-        errors["worker"] = "Select a worker in the team"
+        errors["worker"] = (f"{worker.display_name} is in {worker.team.name if worker.team else 'no team'}: "
+                            f"select a worker in {team.name}, or select their team")
     if start_date is None:
         errors["start_date"] = "Enter the date of the allocation"
     elif start_date > timezone.localdate():

@@ -11,7 +11,8 @@ class FrontdoorConfig(AppConfig):
     verbose_name = "Front door and MASH: contacts, screening, decisions and information requests"
 
     def ready(self):
-        from . import event_sources  # noqa: F401  (registers chronology and clock sources)
+        # Registers the chronology and clock sources, and the front door's work queues.
+        from . import event_sources, work  # noqa: F401
 
         # The front door itself; performance analysts reach its figures through the performance pages.
         register(NavItem("Front door", "frontdoor:contacts", permission=may_record_contact, order=15))

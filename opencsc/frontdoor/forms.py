@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from opencsc.accounts.roles import Agency
+from opencsc.casework.forms import AllocationFieldsMixin, team_field, worker_field
 from opencsc.codes import PRIMARY_NEED, REFERRAL_SOURCE
 from opencsc.core.forms import ConcurrencyMixin, GovukDateField
 from opencsc.protection.forms import TimeField
@@ -124,7 +125,7 @@ class ScreeningForm(ConcurrencyMixin, forms.Form):
                                           error_messages={"required": "Enter why this is the level of need"})
 
 
-class DecisionForm(ConcurrencyMixin, forms.Form):
+class DecisionForm(AllocationFieldsMixin, ConcurrencyMixin, forms.Form):
     outcome = forms.ChoiceField(label="Decision", choices=Contact.Outcome.choices, widget=forms.RadioSelect,
                                 error_messages={"required": "Select the decision"})
     decision_rationale = forms.CharField(label="Reasons for the decision", widget=forms.Textarea(attrs={"rows": 5}),
@@ -134,6 +135,14 @@ class DecisionForm(ConcurrencyMixin, forms.Form):
         choices=[("", "Select a primary need")] + list(PRIMARY_NEED.choices),
         help_text="Opens an episode of need for each child who has none open",
     )
+    # A referral or strategy discussion: who takes each child no worker holds now (casework.forms).
+    team = team_field(help_text="The team that takes the referral")
+    worker = worker_field()
+    team_required = False
+
+    def __init__(self, *args, teams, workers, likely_team=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_allocation_choices(teams=teams, workers=workers, likely_team=likely_team)
 
 
 class DomesticAbuseForm(forms.Form):

@@ -17,7 +17,15 @@ from django.utils import timezone
 
 from opencsc.accounts.access_records import REFUSED, log_access, log_accesses
 from opencsc.accounts.roles import Agency
-from opencsc.casework.selectors import Alert, child_alerts
+from opencsc.casework.models import Allocation
+from opencsc.casework.selectors import (
+    Alert,
+    allocatable_workers,
+    allocation_teams,
+    child_alerts,
+    holds_case_now,
+)
+from opencsc.core.templatetags.govuk import govuk_date
 from opencsc.people.access import children_for
 from opencsc.people.models import Child
 from opencsc.people.selectors import possible_duplicates
@@ -144,6 +152,8 @@ def contact_detail(contact: Contact) -> dict:
         "notification": notification,
         "encompass": [(link, notices.get(link.child_id)) for link in contact.contact_children.all()],
         "requests": requests,
+        "allocations": open_allocations(contact) if contact.outcome in (
+            Contact.Outcome.REFERRAL, Contact.Outcome.STRATEGY) else [],
     }
 
 
@@ -320,3 +330,57 @@ def measure_children(*, user, measure: str, date_from: dt.date, date_to: dt.date
                 continue
         out.append({"child": link.child, "contact": contact})
     return out
+
+
+# --- Work queues (frontdoor/work.py) -------------------------------------------------------
+
+
+def clock_text(verdict, today: dt.date) -> str:
+    """The decision clock in the engine's words: '1 working day overdue' (the engine's overdue text), 'Due
+    today', or 'Due 7 Dec 2026'."""
+    if verdict.overdue_text:
+        return verdict.overdue_text
+    due = verdict.due.date() if isinstance(verdict.due, dt.datetime) else verdict.due
+    return "Due today" if due <= today else f"Due {govuk_date(due)}"
+
+
+def decision_clocks(contacts, *, today: dt.date | None = None) -> dict[int, object]:
+    """Each contact's decision clock (the engine's ``contact_decision`` verdict), by contact pk: one query."""
+    today = today or timezone.localdate()
+    decision = authority_timescale(rules.DECISION_RULE)
+    return {c.pk: decision.verdict(timezone.localdate(c.received_at), today,
+                                   timezone.localdate(c.decided_at) if c.decided_at else None) for c in contacts}
+
+
+def contacts_awaiting(*, user, status: str) -> QuerySet[Contact]:
+    """Contacts in one state ('screening' or 'awaiting_decision') this user may see, oldest first."""
+    return (contacts_for(user).filter(STATUSES[status]).select_related("screened_by")
+            .prefetch_related(_children_prefetch()).order_by("received_at", "id"))
+
+
+def open_requests_for_partner(*, user) -> QuerySet[InformationRequest]:
+    """The requests sent to a partner's agency still waiting for their answer, soonest due first."""
+    if not policy.may_answer_information_request(user):
+        return InformationRequest.objects.none()
+    return partner_requests(user=user, show="open")
+
+
+def allocation_choices(*, user) -> dict:
+    """For the decision form: the teams and workers a referral may go to, and the team offered first (the
+    manager's own, if it holds cases)."""
+    teams = list(allocation_teams())
+    likely = next((t for t in teams if t.pk == user.team_id), None)
+    return {"teams": teams, "workers": allocatable_workers(), "likely_team": likely}
+
+
+def current_allocations(contact: Contact) -> list[tuple[Child, object]]:
+    """Each child of the contact with the allocation holding their case now (None: they need one)."""
+    return [(link.child, holds_case_now(link.child)) for link in contact.contact_children.all()]
+
+
+def open_allocations(contact: Contact) -> list[tuple[Child, Allocation]]:
+    """The open allocations of the contact's children (team, and worker if any), child by child: one query."""
+    children = {link.child_id: link.child for link in contact.contact_children.all()}
+    rows = (Allocation.objects.filter(child_id__in=children, end_date__isnull=True)
+            .select_related("worker", "team").order_by("child_id", "-start_date", "-id"))
+    return [(children[a.child_id], a) for a in rows]

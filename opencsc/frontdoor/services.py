@@ -17,6 +17,9 @@ from django.utils import timezone
 from opencsc.accounts.policy import refuse
 from opencsc.accounts.roles import Agency
 from opencsc.assessment import services as assessment_services
+from opencsc.casework import selectors as casework_selectors
+from opencsc.casework import services as casework_services
+from opencsc.casework.models import Allocation
 from opencsc.codes import PRIMARY_NEED, REFERRAL_SOURCE
 from opencsc.core.audit import audit, field_values, update_with_history
 from opencsc.core.models import AuditEvent
@@ -160,11 +163,17 @@ def contact_decide(
     expected_version: int | None,
     primary_need: str = "",
     decided_at: dt.datetime | None = None,
+    team=None,
+    worker=None,
 ) -> Contact:
     """A manager decides what happens next.
 
     A referral opens an episode of need for each child through the assessment app's service
     (or joins the episode already open); a strategy discussion starts its clock (`cp_concern`).
+    Each child of a referral or strategy discussion who has no worker holding their case
+    (``casework.selectors.holds_case_now``) is allocated there and then: to ``worker`` (in ``team``), or held
+    in ``team`` awaiting allocation, where the team's managers find them ("Referrals awaiting allocation").
+    The team is required when a child needs it; nobody is left without a team.
     """
     policy.may_decide_contact.require(actor)
     if contact.decided_at is not None:
@@ -181,9 +190,15 @@ def contact_decide(
         errors["decided_at"] = "The decision must be after the contact was received"
     if outcome in (Contact.Outcome.REFERRAL, Contact.Outcome.STRATEGY) and primary_need not in PRIMARY_NEED:
         errors["primary_need"] = "Select the child's primary need, for the referral"
+    links = list(contact.contact_children.select_related("child"))
+    team = team if team is not None or worker is None else worker.team
+    to_allocate = []
+    if outcome in (Contact.Outcome.REFERRAL, Contact.Outcome.STRATEGY):
+        to_allocate = needing_allocation([link.child for link in links])
+        if to_allocate and team is None:
+            errors["team"] = "Select the team to take the referral"
     if errors:
         raise ValidationError(errors)
-    links = list(contact.contact_children.select_related("child"))
     with transaction.atomic():
         update_with_history(
             contact, actor=actor, expected_version=expected_version, child=links[0].child if links else None,
@@ -201,7 +216,24 @@ def contact_decide(
                     )
                 link.episode = episode
                 link.save(update_fields=["episode"])
+            for child in to_allocate:
+                _allocate_referral(actor=actor, child=child, team=team, worker=worker, on=referral_date)
     return contact
+
+
+def needing_allocation(children: list[Child]) -> list[Child]:
+    """The children no worker who may hold a case holds now (a referral must give them a team and worker)."""
+    return [child for child in children if casework_selectors.holds_case_now(child) is None]
+
+
+def _allocate_referral(*, actor, child: Child, team, worker, on: dt.date) -> None:
+    """Allocate a referred child (to the worker, or held in the team), unless that is already their allocation."""
+    current = list(Allocation.objects.filter(child=child, end_date__isnull=True))
+    if any(a.team_id == team.pk and a.worker_id == getattr(worker, "pk", None) for a in current):
+        return
+    start = max([on, *(a.start_date for a in current)])
+    casework_services.allocation_transfer(actor=actor, child=child, team=team, worker=worker, start_date=start,
+                                          reason="Referral from the front door")
 
 
 # --- Domestic abuse notifications and Operation Encompass ---------------------------------

@@ -16,7 +16,7 @@ from opencsc.core.forms import submit
 from opencsc.people.access import child_for, children_for
 from opencsc.people.selectors import child_search
 
-from . import policy, selectors, services
+from . import policy, selectors, services, work
 from .forms import (
     AnswerForm,
     ContactFilterForm,
@@ -124,16 +124,48 @@ def contact_screen(request, contact_id):
 @allowed(policy.may_decide_contact)
 def contact_decide(request, contact_id):
     contact = _contact(request, contact_id)
-    form = DecisionForm(request.POST or None, initial={"version": contact.version})
+    form = DecisionForm(request.POST or None, initial={"version": contact.version},
+                        **selectors.allocation_choices(user=request.user))
     if done := submit(request, form, lambda data: services.contact_decide(
             actor=request.user, contact=contact, outcome=data["outcome"],
             decision_rationale=data["decision_rationale"], primary_need=data["primary_need"],
-            expected_version=data["version"]),
-            success=lambda _: f"Decision recorded: {contact.get_outcome_display().lower()}",
-            then=_to_contact(contact)):
+            team=data.get("team"), worker=data.get("worker"), expected_version=data["version"]),
+            success=lambda _: _decided(contact), then=_to_contact(contact)):
         return done
-    return render(request, "frontdoor/contact_step.html", {
-        "contact": contact, "form": form, "heading": "Decide on the contact", "button": "Save decision"})
+    allocations = selectors.current_allocations(contact)
+    return render(request, "frontdoor/contact_decide.html", {
+        "contact": contact, "form": form, "allocations": allocations,
+        "anyone_to_allocate": any(current is None for _, current in allocations),
+        "decision": selectors.decision_clocks([contact])[contact.pk], "today": timezone.localdate(),
+    })
+
+
+def _decided(contact) -> str:
+    """'Decision recorded: referral ...', and where each referred child now is."""
+    text = f"Decision recorded: {contact.get_outcome_display().lower()}"
+    held = [(child, current) for child, current in selectors.open_allocations(contact)]
+    if contact.outcome in (contact.Outcome.REFERRAL, contact.Outcome.STRATEGY) and held:
+        text += ". " + "; ".join(
+            f"{child.full_name}: {'allocated to ' + a.worker.display_name if a.worker else 'waiting for a worker'}"
+            f" in {a.team.name}" for child, a in held)
+    return text
+
+
+@require_GET
+@allowed(policy.may_decide_contact)
+def decisions(request):
+    return render(request, "casework/work_queue.html", {
+        "queue": work.DECISIONS, "items": work.decision_items(request.user),
+        "intro": "Screened contacts, oldest first. A decision is due by the end of the next working day."})
+
+
+@require_GET
+@allowed(policy.may_screen_contact)
+def screening(request):
+    return render(request, "casework/work_queue.html", {
+        "queue": work.SCREENING, "items": work.screening_items(request.user),
+        "intro": "Contacts not yet screened, oldest first. The decision clock runs from when the contact was "
+                 "received."})
 
 
 @require_http_methods(["GET", "POST"])

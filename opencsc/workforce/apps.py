@@ -11,7 +11,7 @@ class WorkforceConfig(AppConfig):
     verbose_name = "Workforce: allocation, caseloads and supervision"
 
     def ready(self):
-        from . import work  # noqa: F401  (registers supervision due on team managers' home pages)
+        from . import work  # noqa: F401  (registers the allocation queues and supervision due)
 
         add_record_section("Allocation", "workforce:child", "view_casework", before="History")
         register(NavItem("Workload", "workforce:workload", permission=policy.may_view_workload, order=25))

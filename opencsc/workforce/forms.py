@@ -1,23 +1,22 @@
 from django import forms
 
+from opencsc.casework.forms import AllocationFieldsMixin, team_field, worker_field
 from opencsc.core.forms import ConcurrencyMixin, GovukDateField, ModelMultipleChoiceField
 
 from .models import SupervisionSession, WorkerProfile, WorkforceSettings
 from .services import SETTINGS_FIELDS
 
 
-class AllocationForm(forms.Form):
-    team = forms.ModelChoiceField(label="Team", queryset=None, error_messages={"required": "Select the team"})
-    worker = forms.ModelChoiceField(label="Worker", queryset=None, required=False,
-                                    help_text="Leave blank to hold the child in the team, awaiting allocation")
+class AllocationForm(AllocationFieldsMixin, forms.Form):
+    team = team_field()
+    worker = worker_field()
     start_date = GovukDateField(label="Date of the allocation", past_only=True)
-    reason = forms.CharField(label="Reason for the change", max_length=200, required=False)
+    reason = forms.CharField(label="Reason for the change", max_length=200, required=False,
+                             error_messages={"max_length": "Reason must be 200 characters or fewer"})
 
-    def __init__(self, *args, teams, workers, **kwargs):
+    def __init__(self, *args, teams, workers, likely_team=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
-        self.fields["worker"].queryset = workers
-        self.fields["worker"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.team})"
+        self.set_allocation_choices(teams=teams, workers=workers, likely_team=likely_team)
 
 
 class WorkerProfileForm(ConcurrencyMixin):

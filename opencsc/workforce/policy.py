@@ -9,11 +9,11 @@ sessions a worker sees (the ones they held or attended) is decided by the select
 
 from opencsc.accounts.policy import permission
 from opencsc.accounts.roles import MANAGER_ROLES, Role
+from opencsc.casework.policy import CASE_HOLDING_ROLES
 
 AREA = "Workforce"
 
-# Roles that hold cases and are supervised (the roles the workload pages count).
-CASE_HOLDING_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.PERSONAL_ADVISER})
+# CASE_HOLDING_ROLES (casework's): the roles that hold cases and are supervised, which the workload pages count.
 
 may_view_workload = permission(
     "view_workload", MANAGER_ROLES,

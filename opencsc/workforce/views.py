@@ -5,18 +5,20 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opencsc.accounts.models import Team, User
 from opencsc.accounts.policy import allowed
 from opencsc.casework import policy as casework_policy
+from opencsc.casework import selectors as casework_selectors
+from opencsc.casework.models import Allocation
 from opencsc.casework.services import allocation_transfer, can_allocate
 from opencsc.core.db_router import reading_from_replica
 from opencsc.core.forms import submit
 from opencsc.core.templatetags.govuk import govuk_error_summary
 from opencsc.people.access import child_for
 
-from . import policy, selectors, services
+from . import policy, selectors, services, work
 from .forms import (
     AllocationForm,
     DiscussionFormSet,
@@ -141,19 +143,47 @@ def child_allocations(request, child_id):
     })
 
 
+def _likely_team(request, child, teams):
+    """The team the form offers first: the one asked for (?team=, from the awaiting-allocation list), the child's
+    current team, or the manager's own."""
+    by_pk = {str(t.pk): t for t in teams}
+    current = Allocation.objects.filter(child=child, end_date__isnull=True).order_by("-start_date", "-id").first()
+    for candidate in (request.GET.get("team", ""), str(current.team_id) if current else "",
+                      str(request.user.team_id or "")):
+        if candidate in by_pk:
+            return by_pk[candidate]
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 @allowed(casework_policy.may_allocate)
 def allocate(request, child_id):
     child = child_for(request.user, child_id, request=request, action="edit")  # may allocate: may edit the child
-    teams = Team.objects.filter(is_active=True).exclude(kind="partner").order_by("name")
-    workers = (User.objects.filter(is_active=True, role__in=policy.CASE_HOLDING_ROLES, team__isnull=False)
-               .select_related("team").order_by("team__name", "first_name", "last_name"))
-    form = AllocationForm(request.POST or None, teams=teams, workers=workers)
+    teams = list(casework_selectors.allocation_teams())
+    form = AllocationForm(request.POST or None, teams=teams, workers=casework_selectors.allocatable_workers(),
+                          likely_team=_likely_team(request, child, teams),
+                          initial={"start_date": timezone.localdate()})
     if done := submit(request, form, lambda data: allocation_transfer(actor=request.user, child=child, **data),
-                      success="Allocation saved", then=reverse("workforce:child", args=[child.pk])):
+                      success=lambda allocation: f"{child.full_name} allocated to "
+                      f"{allocation.worker.display_name if allocation.worker else 'the team'} ({allocation.team.name})",
+                      then=reverse("workforce:child", args=[child.pk])):
         return done
     loads = {r.worker.pk: r for r in selectors.workloads(selectors.case_holders(selectors.teams_for(request.user)))}
     return render(request, "workforce/allocate.html", {
         "child": child, "form": form, **selectors.child_workforce(child=child),
         "loads": sorted(loads.values(), key=lambda r: r.weighted),
     })
+
+
+@require_GET
+@allowed(casework_policy.may_allocate)
+def awaiting_allocation(request):
+    queue = work.AWAITING_ALLOCATION
+    return render(request, "casework/work_queue.html", {"queue": queue, "items": queue.items(request.user)})
+
+
+@require_GET
+@allowed(casework_policy.may_hold_cases)
+def newly_allocated(request):
+    queue = work.NEWLY_ALLOCATED
+    return render(request, "casework/work_queue.html", {"queue": queue, "items": queue.items(request.user)})

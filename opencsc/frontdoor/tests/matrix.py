@@ -8,6 +8,8 @@ MATRIX = {
     "frontdoor:child_contacts": Entry(records.may_view_casework, ("child",)),
     "frontdoor:contacts": Entry(policy.may_view_contacts),
     "frontdoor:contact_add": Entry(policy.may_record_contact),
+    "frontdoor:decisions": Entry(policy.may_decide_contact),
+    "frontdoor:screening": Entry(policy.may_screen_contact),
     "frontdoor:contact_detail": Entry(policy.may_view_contacts, ("contact",)),
     "frontdoor:contact_screen": Entry(policy.may_screen_contact, ("contact",)),
     "frontdoor:contact_decide": Entry(policy.may_decide_contact, ("contact",)),

@@ -64,7 +64,8 @@ def test_a_decision_stops_the_clock_and_may_start_another(make_user, outcome, de
                             expected_version=contact.version)
     contact.refresh_from_db()
     services.contact_decide(actor=manager, contact=contact, outcome=outcome, decision_rationale="Reasons",
-                            expected_version=contact.version, decided_at=decided_at, primary_need="N1")
+                            expected_version=contact.version, decided_at=decided_at, primary_need="N1",
+                            team=manager.team)
     settled = next(iter(expected))[3]
     screened = (timezone.localdate(contact.screened_at), "Contact screened", "", settled)  # no clock of its own
     assert facts(child) == {(*RECEIVED, settled), screened, *expected}

@@ -93,11 +93,13 @@ def test_screen_then_decide_referral_through_the_pages(signed_in, make_user, cli
         "level_of_need": "4", "screening_rationale": "Injury to a non-mobile baby", "version": contact.version})
     assert response.status_code == 302
     assert client.get(reverse("frontdoor:contact_decide", args=[contact.pk])).status_code == 403
-    client.force_login(make_user(Role.TEAM_MANAGER))
+    manager = make_user(Role.TEAM_MANAGER)
+    worker = make_user(Role.SOCIAL_WORKER, team=manager.team)
+    client.force_login(manager)
     contact.refresh_from_db()
     response = client.post(reverse("frontdoor:contact_decide", args=[contact.pk]), {
         "outcome": "referral", "decision_rationale": "Significant harm threshold met", "primary_need": "N1",
-        "version": contact.version})
+        "team": manager.team.pk, "worker": worker.pk, "version": contact.version})
     assert response.status_code == 302
     contact.refresh_from_db()
     assert contact.outcome == "referral"

@@ -141,6 +141,7 @@ def test_screening_needs_a_level_and_a_reason(make_user, level, rationale, field
 
 
 def decide(actor, contact, outcome="nfa", **kwargs):
+    kwargs.setdefault("team", getattr(actor, "team", None))  # who takes a referral: the manager's team
     return services.contact_decide(actor=actor, contact=contact, outcome=outcome,
                                    decision_rationale="Needs are met by universal services",
                                    expected_version=contact.version, **kwargs)

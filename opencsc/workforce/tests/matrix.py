@@ -21,6 +21,8 @@ MATRIX = {
                                           not_found=policy.CASE_HOLDING_ROLES),
     "workforce:child": Entry(record.may_view_casework, ("child",)),
     "workforce:allocate": Entry(casework_policy.may_allocate, ("child",)),
+    "workforce:awaiting_allocation": Entry(casework_policy.may_allocate),
+    "workforce:newly_allocated": Entry(casework_policy.may_hold_cases),
 }
 
 

@@ -90,11 +90,13 @@ def test_a_refused_allocation_shows_the_error_and_changes_nothing(signed_in, mak
     child = ChildFactory()
     AllocationFactory(child=child, start_date=days_ago(60))
     client = signed_in(Role.TEAM_MANAGER, team=team)
+    make_user(Role.SOCIAL_WORKER, team=team)
     stranger = make_user(Role.SOCIAL_WORKER, team=TeamFactory(name="Elsewhere"))
     response = client.post(reverse("workforce:allocate", args=[child.pk]), {
         "team": team.pk, "worker": stranger.pk, **date_fields("start_date", days_ago(2))})
     assert response.status_code == 200
-    assert "Select a worker in the team" in response.content.decode()
+    assert "is in Elsewhere: select a worker in Child protection team, or select their team" in (
+        response.content.decode())
     assert Allocation.objects.filter(child=child).count() == 1
 
 

@@ -70,7 +70,7 @@ def test_only_managers_allocate_and_a_refusal_changes_nothing(make_user, worker,
 @pytest.mark.parametrize("case, field, message", [
     ("future", "start_date", "must be today or in the past"),
     ("before_current", "start_date", "on or after the current allocation started"),
-    ("other_team", "worker", "Select a worker in the team"),
+    ("other_team", "worker", "select a worker in Child protection team 2, or select their team"),
     ("same", "worker", "already allocated to this worker and team"),
 ])
 def test_allocation_refusals(manager, worker, team, make_user, case, field, message):
