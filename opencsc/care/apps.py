@@ -13,5 +13,9 @@ class CareConfig(AppConfig):
     def ready(self):
         from . import event_sources  # noqa: F401  (registers chronology, clock and service sources)
 
-        add_record_section("Care", "care:overview", "view_casework", before="Plans")
-        register(NavItem("Children in care", "care:list", permission=policy.may_view_children_in_care, order=42))
+        add_record_section("Care", "care:overview", "view_casework", before="Plans",
+                           group="services",
+                           applies=("care_episode", "care_period", "care_placement", "cla_review",
+                                    "care_plan", "iro_appointment"))
+        register(NavItem("Children in care", "care:list", permission=policy.may_view_children_in_care, order=42,
+                         group="children", description="Children looked after now: placements, legal status and reviews."))

@@ -13,5 +13,7 @@ class EarlyhelpConfig(AppConfig):
     def ready(self):
         from . import event_sources  # noqa: F401  (chronology sources and "Early help" on the summary)
 
-        add_record_section("Early help", "earlyhelp:overview", "view_casework", before="Need and assessment")
-        register(NavItem("Early help", "earlyhelp:dashboard", permission=may_view_early_help, order=45))
+        add_record_section("Early help", "earlyhelp:overview", "view_casework", before="Need and assessment",
+                           group="services", applies=("early_help", "early_help_work", "early_help_steps"))
+        register(NavItem("Early help", "earlyhelp:dashboard", permission=may_view_early_help, order=45,
+                         group="children", description="Early help episodes, assessments and step-up and step-down decisions."))

@@ -13,5 +13,7 @@ class EdtConfig(AppConfig):
     def ready(self):
         from . import event_sources  # noqa: F401  (registers out-of-hours entries in the chronology)
 
-        add_record_section("Out of hours", "edt:entries", "view_casework", before="Plans")
-        register(NavItem("Handovers", "edt:handovers", permission=may_view_handovers, order=40))
+        add_record_section("Out of hours", "edt:entries", "view_casework", before="Plans",
+                           group="services", applies=("out_of_hours",))
+        register(NavItem("Handovers", "edt:handovers", permission=may_view_handovers, order=40,
+                         group="team", description="Out-of-hours work handed over to the day teams."))

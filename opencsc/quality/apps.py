@@ -13,5 +13,7 @@ class QualityConfig(AppConfig):
     def ready(self):
         from . import event_sources  # noqa: F401  (registers completed audits in the chronology)
 
-        add_record_section("Case audits", "quality:child", "view_casework", before="History")
-        register(NavItem("Practice quality", "quality:dashboard", permission=policy.may_view_quality, order=60))
+        add_record_section("Case audits", "quality:child", "view_casework", before="History",
+                           group="work", applies=("case_audit",), main=False)
+        register(NavItem("Practice quality", "quality:dashboard", permission=policy.may_view_quality, order=60,
+                         group="reports", description="Case audits and what they found."))

@@ -11,4 +11,5 @@ class ReturnsConfig(AppConfig):
     verbose_name = "Statutory returns: CIN census, SSDA903 and Ofsted Annex A"
 
     def ready(self):
-        register(NavItem("Returns", "returns:home", permission=policy.may_read_return_reports, order=80))
+        register(NavItem("Returns", "returns:home", permission=policy.may_read_return_reports, order=80,
+                         group="reports", description="Statutory returns: CIN census, SSDA903 and Annex A, with their checks."))
