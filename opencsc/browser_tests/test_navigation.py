@@ -57,6 +57,7 @@ def test_a_group_page_lists_the_groups_pages(page, live_server):
     page.locator("#navigation").get_by_role("link", name="Reports").click()
     expect(page.get_by_role("heading", level=1, name="Reports")).to_be_visible()
     expect(page.locator("#navigation a[aria-current=page]")).to_have_text("Reports")
+    save_screenshot(page, "navigation-group-1280")
     page.get_by_role("link", name="Performance").click()
     expect(page.locator("#navigation a[aria-current=true]")).to_have_text("Reports")
     for size in (DESKTOP, PHONE):
@@ -82,6 +83,8 @@ def test_the_record_shows_its_sections_on_two_rows_at_most_and_all_on_a_phone(pa
     nav = page.get_by_role("navigation", name="Sections of Nadia Plain's record")
     expect(nav.get_by_role("link", name="Child protection")).to_be_hidden()
     nav.get_by_text("All sections").click()
+    assert page.evaluate(NO_OVERFLOW)
+    save_screenshot(page, "navigation-record-1280-all-sections")
     nav.get_by_role("link", name="Child protection").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     current = page.locator(".opencsc-record-nav__list > li a[aria-current=page]")
