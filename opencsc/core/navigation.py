@@ -50,6 +50,7 @@ class NavItem:
     permission: Callable[[object], bool] | None = None
     group: str = ""  # a key of GROUPS
     description: str = ""  # one line, shown on the group's page
+    search: tuple[str, str] | None = None  # a search page: (parameter, label) of a search box on the group's page
 
     def shows_to(self, user) -> bool:
         if self.permission is not None:
@@ -76,7 +77,7 @@ def _current_url(urls: Iterable[str], current_path: str) -> str | None:
 
 
 def items_for(user, current_path: str) -> list[dict]:
-    """Every menu item the user may open, in order: label, url, active, group (key), description."""
+    """Every menu item the user may open, in order: label, url, active, group (key), description, search."""
     if not getattr(user, "is_authenticated", False):
         return []
     out = []
@@ -86,7 +87,7 @@ def items_for(user, current_path: str) -> list[dict]:
         url = reverse(item.url_name)
         active = current_path == url or (url != "/" and current_path.startswith(url))
         out.append({"label": item.label, "url": url, "active": active, "group": item.group,
-                    "description": item.description})
+                    "description": item.description, "search": item.search})
     return out
 
 

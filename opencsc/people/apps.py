@@ -12,4 +12,5 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         register(NavItem("Find a child", "people:search", permission=policy.may_search, order=10,
-                         group="children", description="Search by name, date of birth, postcode or ID, and add a child."))
+                         group="children", description="Search by name, date of birth, postcode or ID, and add a child.",
+                         search=("q", "Name, NHS number, UPN or LA child ID")))

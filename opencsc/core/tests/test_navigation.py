@@ -95,6 +95,8 @@ def test_a_group_page_lists_what_the_user_may_open_with_a_line_about_each(signed
     assert reverse("people:search") in main and "Search by name" in main
     assert reverse("care:list") in main
     assert reverse("otherduties:lado_list") not in main  # a social worker may not open the LADO list
+    # Find a child is searched from here, one step from the menu as before
+    assert f'action="{reverse("people:search")}"' in main and 'name="q"' in main
 
 
 @pytest.mark.parametrize(("role", "group"), [
