@@ -16,5 +16,9 @@ class AdoptionConfig(AppConfig):
             summary,  # noqa: F401  (registers "Plan for adoption" / "Placed for adoption")
         )
 
-        add_record_section("Adoption", "adoption:overview", "view_casework", before="Plans")
-        register(NavItem("Adoption", "adoption:dashboard", permission=policy.may_view_adoption_service, order=60))
+        add_record_section("Adoption", "adoption:overview", "view_casework", before="Plans",
+                           group="services",
+                           applies=("adoption_plan", "adoption_review", "adoption_visit",
+                                    "permanence_order"))
+        register(NavItem("Adoption", "adoption:dashboard", permission=policy.may_view_adoption_service, order=60,
+                         group="children", description="Children with a plan for adoption, matches and placements."))

@@ -16,5 +16,7 @@ class EarlyhelpConfig(AppConfig):
             work,  # noqa: F401  (registers the panel's queue on home pages and My work)
         )
 
-        add_record_section("Early help", "earlyhelp:overview", "view_casework", before="Need and assessment")
-        register(NavItem("Early help", "earlyhelp:dashboard", permission=may_view_early_help, order=45))
+        add_record_section("Early help", "earlyhelp:overview", "view_casework", before="Need and assessment",
+                           group="services", applies=("early_help", "early_help_work", "early_help_steps"))
+        register(NavItem("Early help", "earlyhelp:dashboard", permission=may_view_early_help, order=45,
+                         group="children", description="Early help episodes, assessments and step-up and step-down decisions."))

@@ -16,5 +16,7 @@ class EdtConfig(AppConfig):
             work,  # noqa: F401  (registers the handover queues on home pages and My work)
         )
 
-        add_record_section("Out of hours", "edt:entries", "view_casework", before="Plans")
-        register(NavItem("Handovers", "edt:handovers", permission=may_view_handovers, order=40))
+        add_record_section("Out of hours", "edt:entries", "view_casework", before="Plans",
+                           group="services", applies=("out_of_hours",))
+        register(NavItem("Handovers", "edt:handovers", permission=may_view_handovers, order=40,
+                         group="team", description="Out-of-hours work handed over to the day teams."))

@@ -14,4 +14,5 @@ class JobsConfig(AppConfig):
     def ready(self):
         # Each app registers its jobs in opencsc/<app>/jobs.py (as admin.py is found for the admin site).
         autodiscover_modules("jobs")
-        register(NavItem("Jobs", "jobs:list", permission=policy.may_view_all_jobs, order=95))
+        register(NavItem("Jobs", "jobs:list", permission=policy.may_view_all_jobs, order=95,
+                         group="administration", description="Background jobs: exports, returns and rebuilds."))

@@ -16,5 +16,7 @@ class MissingConfig(AppConfig):
             summary,  # noqa: F401  (registers "Missing now" / "At risk of exploitation")
         )
 
-        add_record_section("Missing", "missing:overview", "view_casework", before="Plans")
-        register(NavItem("Missing", "missing:currently_missing", permission=policy.may_view_missing_lists, order=45))
+        add_record_section("Missing", "missing:overview", "view_casework", before="Plans",
+                           group="services", applies=("missing_episode", "exploitation_assessment"))
+        register(NavItem("Missing", "missing:currently_missing", permission=policy.may_view_missing_lists, order=45,
+                         group="children", description="Children missing now, return home interviews and exploitation risk."))

@@ -16,7 +16,10 @@ class OtherdutiesConfig(AppConfig):
             summary,  # noqa: F401  (registers "Privately fostered" / "Care proceedings")
         )
 
-        add_record_section("Other duties", "otherduties:overview", "view_casework", before="Plans")
+        add_record_section("Other duties", "otherduties:overview", "view_casework", before="Plans",
+                           group="services", applies=("private_fostering", "care_proceedings"))
         register(NavItem("Care proceedings", "otherduties:proceedings_list", order=55,
-                         permission=policy.may_view_proceedings_list))
-        register(NavItem("LADO", "otherduties:lado_list", permission=policy.may_view_lado, order=56))
+                         permission=policy.may_view_proceedings_list,
+                         group="children", description="Care proceedings and their 26-week timetable."))
+        register(NavItem("LADO", "otherduties:lado_list", permission=policy.may_view_lado, order=56,
+                         group="children", description="Allegations against people who work with children (LADO)."))

@@ -11,4 +11,6 @@ class PeopleConfig(AppConfig):
     verbose_name = "Children, families and professionals"
 
     def ready(self):
-        register(NavItem("Find a child", "people:search", permission=policy.may_search, order=10))
+        register(NavItem("Find a child", "people:search", permission=policy.may_search, order=10,
+                         group="children", description="Search by name, date of birth, postcode or ID, and add a child.",
+                         search=("q", "Name, NHS number, UPN or LA child ID")))

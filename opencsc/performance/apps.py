@@ -11,4 +11,5 @@ class PerformanceConfig(AppConfig):
     verbose_name = "Performance indicators and scorecards"
 
     def ready(self):
-        register(NavItem("Performance", "performance:scorecard", permission=policy.may_view_scorecards, order=65))
+        register(NavItem("Performance", "performance:scorecard", permission=policy.may_view_scorecards, order=65,
+                         group="reports", description="The scorecard: measures against targets, week by week."))

@@ -16,5 +16,7 @@ class QualityConfig(AppConfig):
             work,  # noqa: F401  (registers audits and actions to do on home pages and My work)
         )
 
-        add_record_section("Case audits", "quality:child", "view_casework", before="History")
-        register(NavItem("Practice quality", "quality:dashboard", permission=policy.may_view_quality, order=60))
+        add_record_section("Case audits", "quality:child", "view_casework", before="History",
+                           group="work", applies=("case_audit",), main=False)
+        register(NavItem("Practice quality", "quality:dashboard", permission=policy.may_view_quality, order=60,
+                         group="reports", description="Case audits and what they found."))

@@ -13,4 +13,5 @@ class ReturnsConfig(AppConfig):
     def ready(self):
         from . import work  # noqa: F401  (registers the validation errors to fix on home pages)
 
-        register(NavItem("Returns", "returns:home", permission=policy.may_read_return_reports, order=80))
+        register(NavItem("Returns", "returns:home", permission=policy.may_read_return_reports, order=80,
+                         group="reports", description="Statutory returns: CIN census, SSDA903 and Annex A, with their checks."))

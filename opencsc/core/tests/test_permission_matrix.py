@@ -35,6 +35,8 @@ CORE_MATRIX: dict[str, Entry] = {
     "core:home": Entry(ALL),
     "core:accessibility": Entry(PUBLIC),
     "core:healthz": Entry(PUBLIC),
+    # A group of the service menu: anyone with a page in it (every role has "Timescales" in "Reports").
+    "core:menu_group": Entry(ALL, ("menu_group",)),
     "accounts:login": Entry(PUBLIC),
     "accounts:logout": Entry(ALL, method="post"),
     "accounts:two_factor": Entry(ALL),
@@ -145,6 +147,7 @@ def _build_world() -> dict:
         "s47": cp.conference.section47_id,
         "conference": cp.conference_id,
         "cp_plan": cp.pk,
+        "menu_group": "reports",
     }
     for extend in app_world_extenders():
         extend(world, author=author, child=child, episode=episode)

@@ -364,10 +364,11 @@ def test_an_administrators_link_waits_again_once_their_role_is_raised(manager, c
 
 
 def test_the_navigation_shows_approvals_to_service_managers_when_configured(manager, settings):
-    assert 'href="/sso/approvals/"' not in manager.get("/", follow=True).content.decode()
+    # In the menu's "Administration" group
+    assert 'href="/sso/approvals/"' not in manager.get("/menu/administration/").content.decode()
     settings.OPENCSC_OIDC_ISSUER, settings.OPENCSC_OIDC_CLIENT_ID = ISSUER, "client"
     settings.OPENCSC_OIDC_CLIENT_SECRET = "secret"
-    assert 'href="/sso/approvals/"' in manager.get("/", follow=True).content.decode()
+    assert 'href="/sso/approvals/"' in manager.get("/menu/administration/").content.decode()
 
 
 # --- manage.py sso_link and approval -----------------------------------------------------------------
