@@ -93,11 +93,16 @@ def chronology_order() -> tuple:
     """Newest first, within a day too: the last thing that happened that day first. A day's events follow
     their sources' order (core.events.day_ranks, the rules' order: a contact before the referral it led
     to, a referral before its assessment is authorised), each source's by time where it is known, then
-    by record and by the record's own order (an assessment started before it is authorised)."""
+    by record and by the record's own order (an assessment started before it is authorised). What closes a
+    record for good (a case closed, a plan ended: core.events.closing_clock_events) comes last in its day: an
+    episode closed the day its assessment is authorised is above the authorisation."""
     ranks = events.day_ranks()
     rank = Case(*(When(kind=key, then=Value(place)) for key, place in ranks.items()),
                 default=Value(len(ranks)), output_field=IntegerField())
-    return ("-occurred_on", rank.desc(), F("occurred_at").desc(nulls_last=True), "-source_id", "-seq")
+    closing = Case(When(clock__in=sorted(events.closing_clock_events()), occurred_at__isnull=True, then=Value(1)),
+                   default=Value(0), output_field=IntegerField())
+    return ("-occurred_on", closing.desc(), rank.desc(), F("occurred_at").desc(nulls_last=True), "-source_id",
+            "-seq")
 
 
 def _hidden_kinds(user, child: Child) -> list[str]:

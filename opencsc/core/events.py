@@ -181,6 +181,13 @@ def day_ranks() -> dict[str, int]:
     return {source.key: rank for rank, source in enumerate(ranked)}
 
 
+def closing_clock_events() -> frozenset[str]:
+    """The clock events that close a record's clocks for good (each source's ``closes``: a case closed, a
+    plan ended, a contact decided). Nothing of the record happens after them, so on their day they come last,
+    whatever their source's place in ``day_ranks``."""
+    return frozenset(end for s in _REGISTRY.values() for _start, end in s.closes)
+
+
 def get_source(key: str) -> Source:
     return _REGISTRY[key]
 

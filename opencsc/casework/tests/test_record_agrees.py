@@ -174,7 +174,7 @@ def test_services_now_are_shown_on_their_own_tabs(world):
                          ids=lambda check: check.name)
 def test_every_service_names_the_tab_of_the_record_that_shows_it(check):
     """Every label under "Services now" links to a section of the record's navigation."""
-    sections = {url_name for _, url_name, _ in RECORD_SECTIONS}
+    sections = {section.url_name for section in RECORD_SECTIONS}
     assert check.section in sections
     assert reverse(check.section, args=[1])
 
@@ -266,3 +266,20 @@ def test_the_contacts_screening_is_in_the_chronology(one_day):
     screened = Event.objects.get(child=child, title="Contact screened")
     assert screened.clock == "" and screened.occurred_at == at(DAY, 11)
     assert events.verify(kinds=["contact", "cin_episode", "assessment"]) == []
+
+
+def test_a_case_closed_the_day_its_assessment_is_authorised_comes_last_in_that_day(signed_in):
+    """Closing the episode ends everything of it: on its day it is above the authorisation (newest first),
+    and after it in the export, though the referral's source comes before the assessment's."""
+    client = signed_in(Role.TEAM_MANAGER)
+    child = ChildFactory()
+    episode = CINEpisodeFactory(child=child, referral_date=DAY, closure_date=DAY, reason_for_closure="RC8")
+    AssessmentFactory(episode=episode, start_date=DAY, completed_date=DAY, outcome=Assessment.Outcome.NFA,
+                      authorised_by=client.user)
+    closed, authorised = "Episode of need closed", "Child and family assessment authorised"
+    html = _html(client.get(reverse("casework:chronology", args=[child.pk])))
+    rows = [row for row in _rows(html) if closed in row or authorised in row]
+    assert [closed in row for row in rows] == [True, False]
+    exported = [e.title for e in chronology_export.entries(
+        selectors.chronology_for(user=client.user, child=child), child)][::-1]
+    assert exported.index(authorised) < exported.index(closed)
