@@ -303,3 +303,26 @@ def test_every_page_for_every_role_passes_axe_and_reflows(browser, live_server, 
           + ", ".join(f"{k} {v:.1f} s" for k, v in sweep.seconds.items())
           + f"); skipped {sweep.skipped}; took an empty form: {sweep.accepted}")
     assert not sweep.problems, f"{len(sweep.problems)} accessibility problems:\n" + "\n".join(sweep.problems)
+
+
+BROKEN_PAGE = (
+    "<!DOCTYPE html><html lang='en-GB'><head><title>Probe</title></head><body>"
+    "<main><h1>Probe</h1><img src='/static/core/favicon.svg'><p>" + "x" * 120 + "</p></main></body></html>"
+)
+
+
+def test_the_sweep_finds_a_violation_and_a_page_that_scrolls_sideways(page, live_server, settings):
+    # Given a page with an image without a text alternative and a word too long for 320 px
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, ("axe-sweep", str(AXE_FOLDER))]
+    page.route("**/accounts/sign-in/", lambda route: route.fulfill(
+        status=200, headers=route.fetch().headers, body=BROKEN_PAGE))
+    page.goto(f"{live_server.url}/accounts/sign-in/")
+    sweep = Sweep()
+
+    # When the sweep's checks look at it
+    _axe(page, "probe", sweep)
+    _check_overflow(page, "probe", sweep)
+
+    # Then both are reported, with the page, rule, impact and element
+    assert any(p.startswith("probe: image-alt (critical) at img") for p in sweep.problems), sweep.problems
+    assert any(p.startswith("probe: scrolls sideways at 320 px") for p in sweep.problems), sweep.problems
