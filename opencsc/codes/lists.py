@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .ssda903_names import name as ssda903_name
+
 SPECS = Path(__file__).parent / "specs"
 CIN_XSD = SPECS / "CIN_schema_2026.xsd"
 _XS = "{http://www.w3.org/2001/XMLSchema}"
@@ -34,6 +36,16 @@ class CodeList:
             if item_code == code:
                 return item_label
         return ""
+
+    def describe(self, code: str | None, *, with_code: bool = False) -> str:
+        """How a person reads a code: its label ("Full care order"), or "Full care order (C2)" where
+        practitioners need the code too. A code not in the list is shown as it is, never hidden."""
+        if code in (None, ""):
+            return ""
+        label = self.label(code)
+        if not label or label == code:
+            return str(code)
+        return f"{label} ({code})" if with_code else label
 
     def __contains__(self, code: object) -> bool:
         return code in self.codes
@@ -110,9 +122,8 @@ def _ssda903_columns() -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
 
 def ssda903_list(table: str, column: str, list_name: str) -> CodeList:
     """Read one column's codes from the SSDA903 code book."""
-    return CodeList(
-        name=list_name, source=f"SSDA903 code book: {table}.{column}", items=_ssda903_columns()[(table, column)]
-    )
+    items = tuple((code, ssda903_name(table, column, code, label)) for code, label in _ssda903_columns()[(table, column)])
+    return CodeList(name=list_name, source=f"SSDA903 code book: {table}.{column}", items=items)
 
 
 REASON_NEW_EPISODE = ssda903_list("Episodes", "RNE", "Reason for new episode")
