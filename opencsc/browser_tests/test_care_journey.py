@@ -67,7 +67,7 @@ def test_into_care_a_move_and_a_review(page, live_server):
     page.get_by_role("link", name="Record a looked-after review").click()
     fill_date(page, "Date of the review", REVIEW_ON)
     page.get_by_label("IRO who chaired the review").select_option(label="Rania Haddad")
-    page.get_by_label("How the child took part (PN code)").select_option("PN1")
+    page.get_by_label("How the child took part in the review").select_option("PN1")
     page.get_by_label("The IRO's decisions").fill("The placement meets Leah's needs. Plan for permanence by March.")
     page.get_by_role("button", name="Save").click()
 

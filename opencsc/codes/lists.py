@@ -68,6 +68,22 @@ def _tidy(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
+_KEEP_CAPITALS = {"GP", "LA", "A&E", "UASC", "FGM", "NHS"}
+
+
+def _sentence_case(label: str) -> str:
+    """The schema writes some labels in capitals ("POLICE", "HEALTH SERVICES – health visitor"): shown
+    in sentence case ("Police", "Health services – health visitor"), keeping acronyms such as GP."""
+    words = []
+    for word in label.split(" "):
+        core = word.strip("()‘’'\",.:;")
+        if len(core) > 1 and core.isupper() and core not in _KEEP_CAPITALS:
+            word = word.replace(core, "Cafcass" if core == "CAFCASS" else core.lower())
+        words.append(word)
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
 def cin_simple_type(type_name: str, list_name: str) -> CodeList:
     """Read an enumerated simpleType from the CIN census schema."""
     for simple in _cin_tree().iter(f"{_XS}simpleType"):
@@ -84,7 +100,11 @@ def cin_simple_type(type_name: str, list_name: str) -> CodeList:
 SEX = cin_simple_type("sextype", "Sex")
 ETHNICITY = cin_simple_type("ethnicitytype", "Ethnicity")
 DISABILITY = cin_simple_type("disabilitytype", "Disability")
-REFERRAL_SOURCE = cin_simple_type("referralsourcetype", "Referral source")
+_REFERRAL_SOURCE = cin_simple_type("referralsourcetype", "Referral source")
+REFERRAL_SOURCE = CodeList(
+    name=_REFERRAL_SOURCE.name, source=_REFERRAL_SOURCE.source,
+    items=tuple((code, _sentence_case(label)) for code, label in _REFERRAL_SOURCE.items),
+)
 CATEGORY_OF_ABUSE = cin_simple_type("categoryofabusetype", "Category of abuse")
 PRIMARY_NEED = cin_simple_type("primaryneedcodetype", "Primary need")
 REASON_FOR_CLOSURE = cin_simple_type("reasonforclosuretype", "Reason for closure")

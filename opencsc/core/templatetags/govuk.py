@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from decimal import Decimal, InvalidOperation
 
 from django import forms, template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
+from opencsc.codes import describe
 from opencsc.core.forms import DateInputWidget
 
 register = template.Library()
@@ -104,6 +106,49 @@ def age_on(date_of_birth, on=None):
     on = on or timezone.localdate()
     years = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
     return years
+
+
+@register.filter
+def code_label(code, list_name: str):
+    """A DfE or SSDA903 code as a person reads it: {{ e.legal_status|code_label:"LEGAL_STATUS" }} gives
+    "Full care order". The list names are those of opencsc.codes.CODE_LISTS."""
+    return describe(list_name, code)
+
+
+@register.filter
+def code_and_label(code, list_name: str):
+    """A code with its label, where practitioners need the code too: "Full care order (C2)"."""
+    return describe(list_name, code, with_code=True)
+
+
+def _decimal(value) -> Decimal | None:
+    if value in (None, "") or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+@register.filter
+def number(value, places: int = 1):
+    """A number as a person reads it: 19,770; 2.8; 12.5 (at most `places` decimal places, no trailing
+    zeros, thousands separated). Anything that is not a number is shown unchanged."""
+    amount = _decimal(value)
+    if amount is None:
+        return "" if value is None else value
+    places = int(places)
+    text = f"{amount:,.{places}f}" if places else f"{amount:,.0f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+@register.filter
+def km(value):
+    """A distance: "2.8 km" (never "2.80000000000000 km")."""
+    amount = _decimal(value)
+    return "" if amount is None else f"{number(amount)} km"
 
 
 @register.simple_tag(takes_context=True)
