@@ -21,12 +21,11 @@ from .lists import (
     REASON_PLACE_CHANGE,
     REFERRAL_SOURCE,
     REVIEW_PARTICIPATION,
+    SDQ_REASON,
     SEX,
     CodeList,
     ssda903_list,
 )
-
-from .lists import SDQ_REASON
 
 # Every code list by the name it has in this module, for the template filters that show a code with
 # its label ({{ value|code_label:"LEGAL_STATUS" }}) and for the test that no page shows a bare code.
