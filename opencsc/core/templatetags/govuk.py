@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms, template
 from django.utils import timezone
@@ -138,7 +138,8 @@ def number(value, places: int = 1):
     if amount is None:
         return "" if value is None else value
     places = int(places)
-    text = f"{amount:,.{places}f}" if places else f"{amount:,.0f}"
+    amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)  # 12.345 -> 12.35, as people round
+    text = f"{amount:,.{places}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
