@@ -42,7 +42,8 @@ def test_into_care_a_move_and_a_review(page, live_server):
     # Then the Care page shows her in care, and the 903 episode
     expect(page.get_by_text("Recorded: the child became looked after")).to_be_visible()
     expect(page.get_by_text("Sandra and Paul Whitfield").first).to_be_visible()
-    expect(page.get_by_role("cell", name="02/11/2026")).to_be_visible()
+    expect(page.get_by_role("cell", name="2 Nov 2026").first).to_be_visible()
+    expect(page.get_by_role("cell", name="Accommodated under section 20 (single period) (V2)", exact=False)).to_be_visible()
     expect(page.get_by_role("cell", name="Care plan prepared")).to_be_visible()
 
     # When she moves to a new placement, with a care order made the same day
@@ -56,10 +57,10 @@ def test_into_care_a_move_and_a_review(page, live_server):
     page.get_by_label("Placement postcode").fill("SL1 2AB")
     page.get_by_role("button", name="Save the move").click()
 
-    # Then the old episode ended with X1 and the new one is a change of both (T)
+    # Then the old episode ended with X1 and the new one started with RNE T, each code shown with its label
     expect(page.get_by_text("Placement change recorded")).to_be_visible()
-    expect(page.get_by_role("cell", name="X1")).to_be_visible()
-    expect(page.get_by_role("cell", name="T", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="Episode ceased and a new one began the same day (X1)")).to_be_visible()
+    expect(page.get_by_role("cell", name="Change of placement (same carer) only (T)")).to_be_visible()
     assert list(CareEpisode.objects.filter(child=child).order_by("start_date").values_list(
         "reason_new_episode", "legal_status")) == [("S", "V2"), ("T", "C2")]
 

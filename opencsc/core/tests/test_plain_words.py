@@ -30,6 +30,7 @@ LOGINS = ("sw.demo", "tm.demo", "sm.demo", "iro.demo", "mash.demo", "pa.demo", "
           "police.demo")
 VISITS_PER_KIND = 3  # each kind of page (URL name), over all the logins, with different records
 PAGES_PER_LOGIN = 150
+START_PAGES = ("/care/",)  # besides each home page: the children in care, whose records have the most codes
 NOT_PAGES = {"accounts:logout", "logout", "accounts:login", "login"}
 NOT_HTML = re.compile(r"(export|download|\.csv|\.xlsx|\.pdf|\.json|/file/|/files/)", re.IGNORECASE)
 
@@ -97,7 +98,7 @@ def _kind(path: str) -> str | None:
 def _walk(client, per_kind: Counter) -> list[tuple[str, _Reader]]:
     """The pages reachable from the home page: (url, what it says), each kind of page a few times."""
     seen_urls: set[str] = set()
-    queue = ["/"]
+    queue = ["/", *START_PAGES]
     pages = []
     landing = True  # every login's own home page is read, however many times home pages were read
     while queue and len(pages) < PAGES_PER_LOGIN:
@@ -148,6 +149,9 @@ def test_the_walk_reaches_the_pages_of_every_area(pages):
     kinds = {_kind(urlsplit(url).path).split(":")[0] for visited in pages.values() for url, _ in visited}
     assert all(visited for visited in pages.values()), {u: len(v) for u, v in pages.items()}
     assert {"care", "frontdoor", "performance", "casework"} <= kinds, sorted(kinds)
+    care_records = [reader for visited in pages.values() for url, reader in visited
+                    if _kind(urlsplit(url).path) == "care:overview"]
+    assert any("Episodes of care" in "".join(reader.text) for reader in care_records)
 
 
 def test_no_table_cell_or_summary_value_is_a_bare_code(pages):
