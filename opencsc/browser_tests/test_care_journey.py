@@ -77,3 +77,9 @@ def test_into_care_a_move_and_a_review(page, live_server):
     expect(page.get_by_text("Plan for permanence by March.")).to_be_visible()
     assert LookedAfterReview.objects.get(child=child).iro == iro
     save_screenshot(page, "care_after_review")
+    expect(page.get_by_role("cell", name="Attended and spoke for themselves")).to_be_visible()
+
+    # And the Care tab, with two episodes and two placements, fits a 1,280 px screen without scrolling sideways
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280

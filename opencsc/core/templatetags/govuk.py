@@ -12,7 +12,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
 from opencsc.codes import describe
-from opencsc.core.forms import DateInputWidget
+from opencsc.core.forms import DateInputWidget, plain_errors
 
 register = template.Library()
 
@@ -40,6 +40,7 @@ def _kind(field) -> str:
 
 @register.inclusion_tag("core/includes/field.html")
 def govuk_field(field, width: str = "", label_size: str = ""):
+    plain_errors(field.form)
     kind = _kind(field)
     error_id = f"{field.auto_id}-error" if field.errors else ""
     hint_id = f"{field.auto_id}-hint" if field.help_text else ""
@@ -77,6 +78,7 @@ def govuk_error_summary(*forms_):
     for form in forms_:
         if form is None or not form.is_bound:
             continue
+        plain_errors(form)
         for error in form.non_field_errors():
             errors.append({"href": "#main-content", "text": error})
         for field in form:
