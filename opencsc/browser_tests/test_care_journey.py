@@ -42,7 +42,8 @@ def test_into_care_a_move_and_a_review(page, live_server):
     # Then the Care page shows her in care, and the 903 episode
     expect(page.get_by_text("Recorded: the child became looked after")).to_be_visible()
     expect(page.get_by_text("Sandra and Paul Whitfield").first).to_be_visible()
-    expect(page.get_by_role("cell", name="02/11/2026")).to_be_visible()
+    expect(page.get_by_role("cell", name="2 Nov 2026").first).to_be_visible()
+    expect(page.get_by_role("cell", name="Accommodated under section 20 (single period) (V2)", exact=False)).to_be_visible()
     expect(page.get_by_role("cell", name="Care plan prepared")).to_be_visible()
 
     # When she moves to a new placement, with a care order made the same day
@@ -56,10 +57,10 @@ def test_into_care_a_move_and_a_review(page, live_server):
     page.get_by_label("Placement postcode").fill("SL1 2AB")
     page.get_by_role("button", name="Save the move").click()
 
-    # Then the old episode ended with X1 and the new one is a change of both (T)
+    # Then the old episode ended with X1 and the new one started with RNE T, each code shown with its label
     expect(page.get_by_text("Placement change recorded")).to_be_visible()
-    expect(page.get_by_role("cell", name="X1")).to_be_visible()
-    expect(page.get_by_role("cell", name="T", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="Episode ceased and a new one began the same day (X1)")).to_be_visible()
+    expect(page.get_by_role("cell", name="Change of placement (same carer) only (T)")).to_be_visible()
     assert list(CareEpisode.objects.filter(child=child).order_by("start_date").values_list(
         "reason_new_episode", "legal_status")) == [("S", "V2"), ("T", "C2")]
 
@@ -67,7 +68,7 @@ def test_into_care_a_move_and_a_review(page, live_server):
     page.get_by_role("link", name="Record a looked-after review").click()
     fill_date(page, "Date of the review", REVIEW_ON)
     page.get_by_label("IRO who chaired the review").select_option(label="Rania Haddad")
-    page.get_by_label("How the child took part (PN code)").select_option("PN1")
+    page.get_by_label("How the child took part in the review").select_option("PN1")
     page.get_by_label("The IRO's decisions").fill("The placement meets Leah's needs. Plan for permanence by March.")
     page.get_by_role("button", name="Save").click()
 
@@ -76,3 +77,9 @@ def test_into_care_a_move_and_a_review(page, live_server):
     expect(page.get_by_text("Plan for permanence by March.")).to_be_visible()
     assert LookedAfterReview.objects.get(child=child).iro == iro
     save_screenshot(page, "care_after_review")
+    expect(page.get_by_role("cell", name="Attended and spoke for themselves")).to_be_visible()
+
+    # And the Care tab, with two episodes and two placements, fits a 1,280 px screen without scrolling sideways
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280

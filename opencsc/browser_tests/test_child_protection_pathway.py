@@ -72,7 +72,7 @@ def test_a_child_protection_pathway_from_police_referral_to_review_conference(pa
     open_section(page, "Need and assessment")
     page.get_by_role("link", name="Record a referral").click()
     fill_date(page, "Referral date", REFERRAL_ON)
-    page.get_by_label("Who made the referral").select_option(label="POLICE")
+    page.get_by_label("Who made the referral").select_option(label="Police")
     page.get_by_label("Abuse, neglect and exploitation").check()
     page.get_by_label("Reason for the referral").fill("Police found Kai alone at home at night with no food")
     page.get_by_role("button", name="Save referral").click()

@@ -33,7 +33,7 @@ def test_contact_screened_information_shared_and_referred(page, live_server):
     page.get_by_label("Time", exact=True).fill("00:00")
     page.get_by_label("Who made the contact").fill("PC Amy Shaw")
     page.get_by_label("Their agency").select_option(label="Police")
-    page.get_by_label("Source (DfE referral source)").select_option(label="POLICE")
+    page.get_by_label("Source (DfE referral source)").select_option(label="Police")
     page.get_by_label("The concerns").fill("Leon found alone at home at midnight; mother not contactable")
     page.get_by_role("button", name="Save contact").click()
 

@@ -60,3 +60,10 @@ def test_a_late_contact_is_found_behind_the_figure_and_explained(page, live_serv
     page.get_by_role("button", name="Save commentary").click()
     expect(page.get_by_text("the duty rota has changed")).to_be_visible()
     assert Commentary.objects.get(author=manager).indicator == "contacts_decided_1wd"
+
+    # And the scorecard, with the commentary beside the figure, fits a 1,280 px screen without scrolling sideways
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/performance/")
+    expect(page.get_by_text("the duty rota has changed")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text=TITLE).first).to_contain_text("1 of 2")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280

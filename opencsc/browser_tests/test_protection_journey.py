@@ -45,7 +45,7 @@ def test_from_strategy_discussion_to_a_reviewed_child_protection_plan(page, live
     expect(page.get_by_text("This child has no open episode of need")).to_be_visible()
     page.get_by_role("link", name="record a referral").click()
     fill_date(page, "Referral date", REFERRAL_ON)
-    page.get_by_label("Who made the referral").select_option(label="POLICE")
+    page.get_by_label("Who made the referral").select_option(label="Police")
     page.get_by_label("Abuse, neglect and exploitation").check()
     page.get_by_label("Reason for the referral").fill("Bruising seen at school")
     page.get_by_role("button", name="Save referral").click()

@@ -28,7 +28,7 @@ def test_referral_assessment_authorisation_and_cin_plan(page, live_server):
     expect(page.get_by_text("No referrals yet")).to_be_visible()
     page.get_by_role("link", name="Record a referral").click()
     fill_date(page, "Referral date", referral_day, exact=True)
-    page.get_by_label("Who made the referral").select_option(label="POLICE")
+    page.get_by_label("Who made the referral").select_option(label="Police")
     page.get_by_label("Abuse, neglect and exploitation").check()
     page.get_by_label("Reason for the referral").fill("Police attended a domestic incident; Maya was present")
     page.get_by_role("button", name="Save referral").click()

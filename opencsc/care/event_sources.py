@@ -21,6 +21,7 @@ from django.urls import reverse
 from opencsc.casework.event_sources import shown_elsewhere
 from opencsc.casework.models import Meeting, Plan
 from opencsc.casework.summary import register_service_check
+from opencsc.codes import LEGAL_STATUS, PLACEMENT_TYPE, REASON_EPISODE_CEASED
 from opencsc.core import events
 from opencsc.timescales.selectors import ONLY
 
@@ -59,7 +60,8 @@ def _episode_facts(episode):
     yield events.Fact(
         child_id=episode.child_id, on=episode.start_date, seq=0, category="Child in care",
         title=EPISODE_TITLES.get(episode.reason_new_episode, "Placement and legal status changed"),
-        detail=f"Legal status {episode.legal_status}. Placement {place.placement_type}"
+        detail=f"Legal status: {LEGAL_STATUS.describe(episode.legal_status, with_code=True)}. "
+               f"Placement: {PLACEMENT_TYPE.describe(place.placement_type, with_code=True)}"
                + (f" with {place.carer_name}" if place.carer_name else ""),
         url=url, significant=episode.reason_new_episode != "L", author_id=episode.created_by_id,
         recorded_at=episode.created_at,
@@ -67,7 +69,7 @@ def _episode_facts(episode):
     if episode.reason_ceased and episode.reason_ceased != "X1" and episode.end_date is not None:
         yield events.Fact(
             child_id=episode.child_id, on=episode.end_date, seq=9, category="Child in care",
-            title="Ceased to be looked after", detail=f"Reason {episode.reason_ceased}", url=url, significant=True,
+            title="Ceased to be looked after", detail=f"Reason: {REASON_EPISODE_CEASED.describe(episode.reason_ceased, with_code=True)}", url=url, significant=True,
             recorded_at=episode.created_at,
         )
 

@@ -22,14 +22,15 @@ from .selectors import STABILITY_FILTERS
 
 
 def _choices(code_list, prompt: str) -> list[tuple[str, str]]:
-    return [("", prompt)] + [(code, label if label != code else code) for code, label in code_list]
+    """The options of a code list as people read them, each with its code: "Full care order (C2)"."""
+    return [("", prompt)] + [(code, code_list.describe(code, with_code=True)) for code, _ in code_list]
 
 
 def _select(code_list, label: str, prompt: str, *, required: bool = True, message: str = "") -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label, choices=_choices(code_list, prompt), required=required,
         error_messages={"required": message or f"Select the {label.lower()}",
-                        "invalid_choice": f"Select a {label.lower()} from the DfE list"},
+                        "invalid_choice": message or f"Select the {label.lower()}"},
     )
 
 
@@ -131,8 +132,8 @@ class IROAppointForm(forms.Form):
 class ReviewForm(forms.Form):
     held_on = GovukDateField(label="Date of the review", past_only=True)
     iro = _iro_choice(False, "IRO who chaired the review")
-    participation = _select(REVIEW_PARTICIPATION, "How the child took part (PN code)", "Select a code",
-                            message="Select how the child took part, from the DfE list")
+    participation = _select(REVIEW_PARTICIPATION, "How the child took part in the review",
+                            "Select how the child took part", message="Select how the child took part in the review")
     child_attended = forms.BooleanField(label="The child attended", required=False)
     decisions = forms.CharField(label="The IRO's decisions", widget=forms.Textarea(attrs={"rows": 6}),
                                 error_messages={"required": "Enter the IRO's decisions"})

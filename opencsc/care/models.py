@@ -108,7 +108,7 @@ class Placement(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.placement_type} placement from {self.start_date:%d %b %Y}"
+        return f"Placement from {self.start_date:%d %b %Y}: {PLACEMENT_TYPE.describe(self.placement_type, with_code=True)}"
 
     @property
     def is_open(self) -> bool:
@@ -149,7 +149,8 @@ class CareEpisode(models.Model):
         ]
 
     def __str__(self):
-        return f"Episode from {self.start_date:%d %b %Y} ({self.legal_status}, {self.placement.placement_type})"
+        return (f"Episode from {self.start_date:%d %b %Y}: {LEGAL_STATUS.describe(self.legal_status, with_code=True)}, "
+                f"{PLACEMENT_TYPE.describe(self.placement.placement_type, with_code=True)}")
 
     @property
     def is_open(self) -> bool:

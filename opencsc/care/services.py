@@ -423,7 +423,7 @@ def review_record(
         errors.setdefault("held_on", f"The review cannot be before the child became looked after "
                                      f"({govuk_date(period.start_date)})")
     if participation not in REVIEW_PARTICIPATION:
-        errors["participation"] = "Select how the child took part, from the DfE list"
+        errors["participation"] = "Select how the child took part in the review"
     if not _strip(decisions):
         errors["decisions"] = "Enter the IRO's decisions"
     if iro is not None and iro.role != Role.IRO:

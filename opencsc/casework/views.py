@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from opencsc.accounts.policy import refuse
 from opencsc.codes import ETHNICITY
+from opencsc.core.audit import readable_changes
 from opencsc.core.forms import submit
 from opencsc.people.access import can, child_for
 from opencsc.timescales.selectors import child_next_due
@@ -224,10 +225,6 @@ def history(request, child_id):
     child = child_for(request.user, child_id, request=request, action="view_casework")
     page_obj = _page(request, selectors.history_for(user=request.user, child=child))
     for event in page_obj:
-        event.change_rows = [
-            {"field": name, "old": pair[0] if isinstance(pair, list | tuple) and pair else None,
-             "new": pair[1] if isinstance(pair, list | tuple) and len(pair) > 1 else pair}
-            for name, pair in sorted((event.changes or {}).items())
-        ]
+        event.change_rows = readable_changes(event)
     return render(request, "casework/history.html", {"child": child, "page_obj": page_obj})
 

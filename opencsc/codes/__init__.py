@@ -21,12 +21,43 @@ from .lists import (
     REASON_PLACE_CHANGE,
     REFERRAL_SOURCE,
     REVIEW_PARTICIPATION,
+    SDQ_REASON,
     SEX,
     CodeList,
     ssda903_list,
 )
 
+# Every code list by the name it has in this module, for the template filters that show a code with
+# its label ({{ value|code_label:"LEGAL_STATUS" }}) and for the test that no page shows a bare code.
+CODE_LISTS: dict[str, CodeList] = {
+    "ASSESSMENT_FACTORS": ASSESSMENT_FACTORS,
+    "CATEGORY_OF_ABUSE": CATEGORY_OF_ABUSE,
+    "CATEGORY_OF_NEED": CATEGORY_OF_NEED,
+    "DISABILITY": DISABILITY,
+    "ETHNICITY": ETHNICITY,
+    "LEGAL_STATUS": LEGAL_STATUS,
+    "PLACEMENT_PROVIDER": PLACEMENT_PROVIDER,
+    "PLACEMENT_TYPE": PLACEMENT_TYPE,
+    "PRIMARY_NEED": PRIMARY_NEED,
+    "REASON_EPISODE_CEASED": REASON_EPISODE_CEASED,
+    "REASON_FOR_CLOSURE": REASON_FOR_CLOSURE,
+    "REASON_NEW_EPISODE": REASON_NEW_EPISODE,
+    "REASON_PLACE_CHANGE": REASON_PLACE_CHANGE,
+    "REFERRAL_SOURCE": REFERRAL_SOURCE,
+    "REVIEW_PARTICIPATION": REVIEW_PARTICIPATION,
+    "SDQ_REASON": SDQ_REASON,
+    "SEX": SEX,
+}
+
+
+def describe(list_name: str, code: str | None, *, with_code: bool = False) -> str:
+    """A code as a person reads it: "Full care order", or "Full care order (C2)" with the code."""
+    return CODE_LISTS[list_name].describe(code, with_code=with_code)
+
+
 __all__ = [
+    "CODE_LISTS",
+    "describe",
     "ASSESSMENT_FACTORS",
     "CATEGORY_OF_ABUSE",
     "DISABILITY",

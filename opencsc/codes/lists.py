@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .ssda903_names import name as ssda903_name
+
 SPECS = Path(__file__).parent / "specs"
 CIN_XSD = SPECS / "CIN_schema_2026.xsd"
 _XS = "{http://www.w3.org/2001/XMLSchema}"
@@ -35,6 +37,16 @@ class CodeList:
                 return item_label
         return ""
 
+    def describe(self, code: str | None, *, with_code: bool = False) -> str:
+        """How a person reads a code: its label ("Full care order"), or "Full care order (C2)" where
+        practitioners need the code too. A code not in the list is shown as it is, never hidden."""
+        if code in (None, ""):
+            return ""
+        label = self.label(code)
+        if not label or label == code:
+            return str(code)
+        return f"{label} ({code})" if with_code else label
+
     def __contains__(self, code: object) -> bool:
         return code in self.codes
 
@@ -56,6 +68,22 @@ def _tidy(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
+_KEEP_CAPITALS = {"GP", "LA", "A&E", "UASC", "FGM", "NHS"}
+
+
+def _sentence_case(label: str) -> str:
+    """The schema writes some labels in capitals ("POLICE", "HEALTH SERVICES – health visitor"): shown
+    in sentence case ("Police", "Health services – health visitor"), keeping acronyms such as GP."""
+    words = []
+    for word in label.split(" "):
+        core = word.strip("()‘’'\",.:;")
+        if len(core) > 1 and core.isupper() and core not in _KEEP_CAPITALS:
+            word = word.replace(core, "Cafcass" if core == "CAFCASS" else core.lower())
+        words.append(word)
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
 def cin_simple_type(type_name: str, list_name: str) -> CodeList:
     """Read an enumerated simpleType from the CIN census schema."""
     for simple in _cin_tree().iter(f"{_XS}simpleType"):
@@ -72,7 +100,11 @@ def cin_simple_type(type_name: str, list_name: str) -> CodeList:
 SEX = cin_simple_type("sextype", "Sex")
 ETHNICITY = cin_simple_type("ethnicitytype", "Ethnicity")
 DISABILITY = cin_simple_type("disabilitytype", "Disability")
-REFERRAL_SOURCE = cin_simple_type("referralsourcetype", "Referral source")
+_REFERRAL_SOURCE = cin_simple_type("referralsourcetype", "Referral source")
+REFERRAL_SOURCE = CodeList(
+    name=_REFERRAL_SOURCE.name, source=_REFERRAL_SOURCE.source,
+    items=tuple((code, _sentence_case(label)) for code, label in _REFERRAL_SOURCE.items),
+)
 CATEGORY_OF_ABUSE = cin_simple_type("categoryofabusetype", "Category of abuse")
 PRIMARY_NEED = cin_simple_type("primaryneedcodetype", "Primary need")
 REASON_FOR_CLOSURE = cin_simple_type("reasonforclosuretype", "Reason for closure")
@@ -110,9 +142,8 @@ def _ssda903_columns() -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
 
 def ssda903_list(table: str, column: str, list_name: str) -> CodeList:
     """Read one column's codes from the SSDA903 code book."""
-    return CodeList(
-        name=list_name, source=f"SSDA903 code book: {table}.{column}", items=_ssda903_columns()[(table, column)]
-    )
+    items = tuple((code, ssda903_name(table, column, code, label)) for code, label in _ssda903_columns()[(table, column)])
+    return CodeList(name=list_name, source=f"SSDA903 code book: {table}.{column}", items=items)
 
 
 REASON_NEW_EPISODE = ssda903_list("Episodes", "RNE", "Reason for new episode")

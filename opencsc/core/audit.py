@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -44,6 +45,37 @@ def field_values(instance: models.Model, fields: list[str] | None = None) -> dic
             continue
         out[field.name] = _plain(getattr(instance, field.attname))
     return out
+
+
+def _readable(field, value):
+    """A recorded value as a person reads it: a code as its label ("Full care order (C2)")."""
+    if field is None or value in (None, "") or not getattr(field, "choices", None):
+        return value
+    labels = dict(field.flatchoices)
+    if isinstance(value, list):
+        return [_readable(field, v) for v in value]
+    label = labels.get(value)
+    if label is None or str(label) == str(value):
+        return value
+    return f"{label} ({value})" if len(str(value)) <= 6 and str(value).isupper() else str(label)
+
+
+def readable_changes(event: AuditEvent) -> list[dict]:
+    """An audit event's changes for the history page, oldest field name first: each field's label from its
+    model ("Legal status (LS)") and each coded value with its label, never a bare code."""
+    model = event.content_type.model_class() if event.content_type_id else None
+    rows = []
+    for name, pair in sorted((event.changes or {}).items()):
+        try:
+            field = model._meta.get_field(name) if model is not None else None
+        except FieldDoesNotExist:  # a field since removed, or a change that is not a field: its recorded name
+            field = None
+        old = pair[0] if isinstance(pair, list | tuple) and pair else None
+        new = pair[1] if isinstance(pair, list | tuple) and len(pair) > 1 else pair
+        label = str(getattr(field, "verbose_name", "") or name.replace("_", " "))
+        rows.append({"field": label[:1].upper() + label[1:], "old": _readable(field, old),
+                     "new": _readable(field, new)})
+    return rows
 
 
 def diff(before: dict, after: dict) -> dict:

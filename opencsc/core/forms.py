@@ -201,3 +201,88 @@ def posted_version(data) -> int | None:
     except (TypeError, ValueError):
         return None
     return value if 0 <= value <= 2_147_483_647 else None
+
+
+# --- Django's own error messages, in the words of the GOV.UK Design System -----------------------------
+# A form that sets its own message keeps it; a message Django wrote ("This field is required.", "Select a
+# valid choice. C9 is not one of the available choices.") is said again, naming the field, the GOV.UK way.
+
+def _default_message(field: forms.Field, code: str):
+    for klass in type(field).__mro__:
+        message = getattr(klass, "default_error_messages", {}).get(code)
+        if message is not None:
+            return message
+    return None
+
+
+_NO_ARTICLE = {"the", "a", "an", "your", "their", "his", "her", "its", "this", "these", "who", "what", "when",
+               "where", "why", "how", "which", "whether", "any", "each", "every"}
+
+
+def _thing(field: forms.Field) -> str:
+    """The field's label as the object of "Enter ..." or "Select ...": "the legal status", "the NHS number"."""
+    label = str(field.label or "this").strip().rstrip("?:").removesuffix(" (optional)")
+    words = label.split()
+    if words and not (len(words[0]) > 1 and words[0][1:2].isupper()):  # keep "NHS", "IRO" as they are
+        label = label[:1].lower() + label[1:]
+    return label if label.split()[0].lower() in _NO_ARTICLE else f"the {label}"
+
+
+def _choosing(field: forms.Field) -> bool:
+    return isinstance(field.widget, forms.Select | forms.RadioSelect | forms.CheckboxSelectMultiple)
+
+
+def _yes_or_no(field: forms.Field) -> bool:
+    labels = {str(label).lower() for _, label in getattr(field, "choices", ()) if _ != ""}
+    return labels == {"yes", "no"}
+
+
+def plain_message(field: forms.Field, error: ValidationError) -> str | None:
+    """Django's default message for `error` said plainly for `field`, or None when the form set its own."""
+    code = getattr(error, "code", None)
+    if code is None or field.error_messages.get(code) != _default_message(field, code):
+        return None
+    params = error.params or {}
+    thing, name = _thing(field), str(field.label or "This").strip().rstrip("?:")
+    limit = params.get("limit_value", params.get("max", ""))
+    if code == "required" and str(field.label or "").strip().endswith("?"):
+        return "Select yes or no" if _yes_or_no(field) else "Select an answer"
+    plain = {
+        "required": f"Select {thing}" if _choosing(field) else f"Enter {thing}",
+        "invalid_choice": f"Select {thing} from the list",
+        "invalid_list": f"Select {thing} from the list",
+        "max_length": f"{name} must be {limit} characters or fewer",
+        "min_length": f"{name} must be {limit} characters or more",
+        "max_value": f"{name} must be {limit} or less",
+        "min_value": f"{name} must be {limit} or more",
+        "max_decimal_places": f"{name} must have no more than {limit} decimal place{'s' if limit != 1 else ''}",
+        "max_digits": f"{name} must be {limit} digits or fewer",
+        "max_whole_digits": f"{name} is too large",
+        "step_size": f"{name} must be a multiple of {limit}",
+    }
+    if code == "invalid":
+        if isinstance(field, forms.DecimalField | forms.FloatField):  # before IntegerField: their subclasses
+            return f"{name} must be a number"
+        if isinstance(field, forms.IntegerField):
+            return f"{name} must be a whole number"
+        if isinstance(field, forms.EmailField):
+            return "Enter an email address in the correct format, like name@example.com"
+        return None
+    return plain.get(code)
+
+
+def plain_errors(form: forms.Form) -> None:
+    """Say Django's default error messages on a bound form plainly, once (the error summary and each field
+    read the same words)."""
+    if form is None or not form.is_bound or getattr(form, "_plain_errors_done", False):
+        return
+    form._plain_errors_done = True
+    for name, errors in list(form.errors.items()):
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        said = []
+        for error in errors.as_data():
+            message = plain_message(field, error)
+            said.append(ValidationError(message, code=error.code) if message else error)
+        form.errors[name] = form.error_class(said, renderer=form.renderer)

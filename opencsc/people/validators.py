@@ -65,9 +65,9 @@ def normalise_nhs_number(value: str) -> str:
     """'943 476 5919' -> '9434765919', or ValidationError."""
     digits = _SEPARATORS.sub("", value or "")
     if not digits.isdigit() or len(digits) != 10 or not digits.isascii():
-        raise ValidationError("NHS number must be 10 digits", code="nhs_format")
+        raise ValidationError("NHS number must be 10 digits, like 943 476 5919", code="nhs_format")
     if nhs_check_digit(digits[:9]) != int(digits[9]):
-        raise ValidationError("Enter a real NHS number: this one fails the check digit", code="nhs_check")
+        raise ValidationError("Enter a valid NHS number, like 943 476 5919", code="nhs_check")
     return digits
 
 
@@ -94,7 +94,7 @@ def normalise_upn(value: str) -> str:
             "UPN must be a letter, then 11 digits, then a digit or letter", code="upn_format"
         )
     if upn_check_letter(upn[1:]) != upn[0]:
-        raise ValidationError("Enter a real UPN: the check letter is wrong", code="upn_check")
+        raise ValidationError("Enter a valid UPN, like A123456789012", code="upn_check")
     return upn
 
 

@@ -20,7 +20,7 @@ from opencsc.core.templatetags.govuk import govuk_date
 
 from .scopes import Scope
 
-HEADERS = ["Area", "Indicator", "Value", "Numerator", "Denominator", "Target", "Rating", "National figure",
+HEADERS = ["Area", "Indicator", "Value", "Worked out from", "Children or cases counted", "Target", "Rating", "National figure",
            "National figure is for", "Trend", "Commentary"]
 
 
@@ -34,7 +34,7 @@ def _cells(line) -> list:
     return [
         ind.area_label, ind.title,
         round(line["value"], 1) if line["value"] is not None else line["value_text"],
-        line["numerator"] if line["available"] else "", line["denominator"] if line["available"] else "",
+        line["basis"], line["denominator"] if line["available"] else "",
         line["target"].target, line["rag_label"],
         ind.national if ind.national is not None else "Not available", ind.national_label,
         line["direction"], commentary,
@@ -89,14 +89,14 @@ def scorecard_pdf(scope: Scope, snapshot, lines: list[dict]) -> bytes:
     doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
                             topMargin=12 * mm, bottomMargin=12 * mm, title=title(scope, snapshot),
                             author="OpenCSC")
-    data = [[Paragraph(h, small) for h in ("Indicator", "Value", "Numerator / denominator", "Target", "Rating",
+    data = [[Paragraph(h, small) for h in ("Indicator", "Value", "Worked out from", "Target", "Rating",
                                             "National", "Trend", "Commentary")]]
     for line in lines:
         ind = line["indicator"]
-        fraction = f"{line['numerator']:,.0f} / {line['denominator']:,}" if line["available"] else ""
+        fraction = line["basis"]
         data.append([
             Paragraph(ind.title, small), Paragraph(line["value_text"], small), Paragraph(fraction, small),
-            Paragraph(line["target_text"], small), Paragraph(line["rag_label"], small),
+            Paragraph(line["target_text"], small), Paragraph(line["verdict_sentence"] or line["rag_label"], small),
             Paragraph(line["national_text"], small), Paragraph(line["direction"], small),
             Paragraph((line["commentary"].text if line["commentary"] else "")[:600], small),
         ])

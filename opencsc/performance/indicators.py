@@ -70,6 +70,18 @@ class Indicator:
     def unit(self) -> str:
         return {PERCENT: "%", AVERAGE: " days", PER_WORKER: ""}[self.kind]
 
+    def basis(self, numerator: float, denominator: int) -> str:
+        """What the figure is worked out from, in words (the scorecard's "Worked out from" column): the
+        count met of the count measured for a percentage; for an average, how many children it averages
+        over (never "19,770 of 45": the sum of days is not a count)."""
+        if not denominator:
+            return ""
+        if self.kind == PERCENT:
+            return f"{numerator:,.0f} of {denominator:,}"
+        if self.kind == AVERAGE:
+            return f"Average of {denominator:,} {'child' if denominator == 1 else 'children'}"
+        return f"{numerator:,.0f} children, {denominator:,} {'worker' if denominator == 1 else 'workers'}"
+
     def format(self, value: float | None) -> str:
         """A figure in this indicator's unit: "85.7%", "426 days", "14.2"."""
         if value is None:

@@ -5,6 +5,7 @@ No Django imports: these are tested exhaustively with parametrize.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,6 +19,79 @@ RED = "red"
 RAG_LABELS = {GREEN: "On target", AMBER: "Near target", RED: "Off target", None: "No rating"}
 RAG_TAG_CLASSES = {GREEN: "govuk-tag--green", AMBER: "govuk-tag--yellow", RED: "govuk-tag--red",
                    None: "govuk-tag--grey"}
+
+
+# What each rating means in words, for each direction of good: the status tag and every sentence about a
+# figure (the scorecard, the indicator page, the commentary beside it) read these, so they cannot disagree.
+VERDICT_WORDS = {
+    (GREEN, HIGHER): "at or above the target",
+    (AMBER, HIGHER): "just below the target",
+    (RED, HIGHER): "below the target",
+    (GREEN, LOWER): "at or below the target",
+    (AMBER, LOWER): "just above the target",
+    (RED, LOWER): "above the target",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A figure's rating, in the words the status tag and the sentences about the figure both use."""
+
+    rating: str | None
+    better: str
+
+    @property
+    def label(self) -> str:
+        return RAG_LABELS[self.rating]
+
+    @property
+    def words(self) -> str:
+        """"below the target": where the figure sits, the way round that is good for this indicator."""
+        return VERDICT_WORDS.get((self.rating, self.better), "")
+
+    def sentence(self, value_text: str, target_text: str) -> str:
+        """"Off target: 62.0% is below the target of 85.0%." (or "No rating" without a figure or target)."""
+        if self.rating is None:
+            return f"{self.label}."
+        where = self.words.removesuffix(" the target")
+        return f"{self.label}: {value_text} is {where} the target of {target_text}."
+
+
+def verdict(value: float | None, *, target: float | None, tolerance: float, better: str) -> Verdict:
+    """The rating of a figure (see rag) with its words."""
+    return Verdict(rag(value, target=target, tolerance=tolerance, better=better), better)
+
+
+# Phrases a commentary might use about where a figure stands ("back above target", "off target"): which
+# side of the target each claims, for each direction of good (None: the phrase says nothing either way).
+_CLAIM = re.compile(r"\b(above|over|below|under|on|off|meeting|met|missing|missed|beating|behind|within)\s+"
+                    r"(?:the\s+|our\s+|its\s+)?target", re.IGNORECASE)
+_GOOD_WHATEVER_THE_DIRECTION = {"on", "meeting", "met", "beating", "within"}
+_BAD_WHATEVER_THE_DIRECTION = {"off", "missing", "missed", "behind"}
+_GOOD_WHEN_HIGHER = {"above", "over"}
+_GOOD_WHEN_LOWER = {"below", "under"}
+
+
+def claimed_good(word: str, better: str) -> bool:
+    """Whether "<word> target" says the figure is where it should be, for this direction of good."""
+    word = word.lower()
+    if word in _GOOD_WHATEVER_THE_DIRECTION:
+        return True
+    if word in _BAD_WHATEVER_THE_DIRECTION:
+        return False
+    return word in (_GOOD_WHEN_HIGHER if better == HIGHER else _GOOD_WHEN_LOWER)
+
+
+def contradiction(text: str, verdict: Verdict) -> str:
+    """The phrase of a commentary that says the opposite of the figure's verdict ("back above target"
+    beside "Off target"), or "" when none does. Without a rating nothing can contradict it."""
+    if verdict.rating is None:
+        return ""
+    for match in _CLAIM.finditer(text or ""):
+        good = claimed_good(match.group(1), verdict.better)
+        if good != (verdict.rating == GREEN):
+            return match.group(0)
+    return ""
 
 
 @dataclass(frozen=True)

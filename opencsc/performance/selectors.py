@@ -112,7 +112,8 @@ def _line(ind: Indicator, figure, target: TargetInForce, points, commentary, sna
     else:  # no rows for this scope that week: "No data", unless the measure could not be run at all
         available = ind.key not in _unavailable_keys(snapshot)
     value = figure.value if figure is not None and figure.available else None
-    rating = rules.rag(value, target=target.target, tolerance=target.tolerance, better=ind.better)
+    verdict = rules.verdict(value, target=target.target, tolerance=target.tolerance, better=ind.better)
+    rating = verdict.rating
     values = [p[1] for p in points if p[1] is not None]
     previous = values[-2] if len(values) >= 2 and points and points[-1][1] is not None else None
     return {
@@ -120,7 +121,11 @@ def _line(ind: Indicator, figure, target: TargetInForce, points, commentary, sna
         "value_text": ind.format(value) if available else "Not available",
         "numerator": figure.numerator if figure else 0, "denominator": figure.denominator if figure else 0,
         "target": target, "target_text": ind.format(target.target),
-        "rag": rating, "rag_label": rules.RAG_LABELS[rating] if available else "Not available",
+        "basis": ind.basis(figure.numerator, figure.denominator) if figure is not None and available else "",
+        "rag": rating, "rag_label": verdict.label if available else "Not available",
+        "verdict": verdict if available else None,
+        "verdict_words": verdict.words if available else "",
+        "verdict_sentence": verdict.sentence(ind.format(value), ind.format(target.target)) if available else "",
         "rag_class": rules.RAG_TAG_CLASSES[rating],
         "national_text": ind.format(ind.national) if ind.national is not None else "Not available",
         "points": points, "direction": rules.trend_direction(previous, value, ind.better),

@@ -24,7 +24,7 @@ from opencsc.core.audit import StaleRecordError, audit, field_values
 from opencsc.core.db_router import reading_from_replica
 from opencsc.core.models import AuditEvent
 
-from . import policy, rules
+from . import policy, rules, selectors
 from .indicators import BY_KEY, INDICATORS, Indicator, measure_for
 from .models import Commentary, Figure, FigureRow, ScopeKind, Snapshot, Target
 from .scopes import SERVICE_FOR_KIND, UNALLOCATED, Scope
@@ -209,12 +209,27 @@ def target_set(*, actor, indicator: Indicator, scope: Scope, target: float, ambe
     return row
 
 
+def _contradiction_message(text: str, indicator: Indicator, scope: Scope, as_at: dt.date) -> str:
+    """Commentary that says the opposite of the figure's rating ("back above target" beside "Off target")
+    is refused: the words about where a figure stands come from the same verdict as its status tag."""
+    line = selectors.scorecard_line(indicator, scope, selectors.snapshot_for(as_at))
+    verdict = line["verdict"] if line else None
+    phrase = rules.contradiction(text, verdict) if verdict is not None else ""
+    if not phrase:
+        return ""
+    sentence = line["verdict_sentence"]
+    return (f'Your commentary says "{phrase}", but the figure is {sentence[0].lower()}{sentence[1:-1]}. '
+            f"Change or remove those words")
+
+
 def commentary_write(*, actor, indicator: Indicator, scope: Scope, as_at: dt.date, text: str) -> Commentary:
     """Add a manager's commentary to a figure. Earlier commentary stays, as history."""
     policy.may_write_commentary.require(actor)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "Enter your commentary"})
+    if message := _contradiction_message(text, indicator, scope, as_at):
+        raise ValidationError({"text": message})
     with transaction.atomic():
         row = Commentary(indicator=indicator.key, scope_kind=scope.kind, scope_key=scope.key, as_at=as_at,
                          text=text, author=actor, written_at=timezone.now())

@@ -218,7 +218,7 @@ def sdq_record(
         _check_choice(errors, "completed_by", completed_by, SDQ.CompletedBy.choices,
                       "Select who completed the questionnaire from the list")
     if reason_not_done and reason_not_done not in SDQ_REASON:
-        errors["reason_not_done"] = "Select a reason from the DfE list (SDQ1 to SDQ5)"
+        errors["reason_not_done"] = "Select why there is no score"
     _raise(errors)
     values = {"completed_on": completed_on, "score": score, "completed_by": completed_by if score is not None else "",
               "reason_not_done": reason_not_done}

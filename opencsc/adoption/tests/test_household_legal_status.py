@@ -41,7 +41,7 @@ def test_the_legal_status_is_recorded_shown_and_audited(adoption_worker, adopter
     ("M1", "L2", "Select single adopter for one adopter"),
     ("MF", "L0", "Select the couple&#x27;s legal status for two adopters"),
     ("FF", "L0", "Select the couple&#x27;s legal status for two adopters"),
-    ("MF", "L9", "Select a valid choice"),
+    ("MF", "L9", "from the list"),
 ])
 def test_a_legal_status_that_does_not_fit_the_adopters_is_refused(adoption_worker, adopters, status,  # noqa: F811
                                                                     message):

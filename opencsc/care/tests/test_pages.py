@@ -44,7 +44,7 @@ def test_a_child_becomes_looked_after_through_the_form(signed_in, child):
     assert response.status_code == 302
     page = client.get(reverse("care:overview", args=[child.pk])).content.decode()
     assert "Looked after since" in page and "1 Apr 2026" in page and "Mr and Mrs Okafor" in page
-    assert "01/04/2026" in page  # the 903-shaped table
+    assert "Full care order (C2)" in page and "Foster placement with family or friends, not long term (U3)" in page  # codes with labels
 
 
 def test_a_code_not_in_the_dfe_list_is_shown_as_an_error_and_nothing_is_saved(signed_in, child):
@@ -53,7 +53,7 @@ def test_a_code_not_in_the_dfe_list_is_shown_as_an_error_and_nothing_is_saved(si
         **date_fields("start_date", D(2026, 4, 1)), "legal_status": "C9", "category_of_need": "N1",
         **PLACEMENT_POST})
     assert response.status_code == 200
-    assert "Select a legal status from the DfE list" in response.content.decode()
+    assert "Select the legal status" in response.content.decode()
     assert PeriodOfCare.objects.count() == 0
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from opencsc.accounts.roles import Role
+from opencsc.care.tests.factories import CareEpisodeFactory
 from opencsc.casework.services import case_note_create, case_note_update
 from opencsc.core.audit import audit
 from opencsc.core.models import AuditEvent
@@ -61,3 +62,17 @@ def test_empty_history_says_so(signed_in, child):
     html = signed_in(Role.SOCIAL_WORKER).get(reverse("casework:history", args=[child.pk])).content.decode()
 
     assert "No changes recorded yet" in html
+
+
+def test_history_shows_coded_values_with_their_labels(signed_in, child):
+    """A change of a coded field reads "Full care order (C2)", never a bare "C2"."""
+    episode = CareEpisodeFactory(child=child)
+    audit(actor=None, action=AuditEvent.Action.UPDATED, instance=episode, child=child,
+          changes={"legal_status": ["V2", "C2"], "reason_ceased": ["", "X1"]}, summary="Episode changed")
+
+    html = signed_in(Role.AUDITOR).get(reverse("casework:history", args=[child.pk])).content.decode()
+
+    assert "Legal status (LS)" in html and "legal_status" not in html
+    assert "Accommodated under section 20 (single period) (V2)" in html and "Full care order (C2)" in html
+    assert "Episode ceased and a new one began the same day (X1)" in html
+    assert ">C2<" not in html and ">X1<" not in html

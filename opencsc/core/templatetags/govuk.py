@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms, template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
-from opencsc.core.forms import DateInputWidget
+from opencsc.codes import describe
+from opencsc.core.forms import DateInputWidget, plain_errors
 
 register = template.Library()
 
@@ -38,6 +40,7 @@ def _kind(field) -> str:
 
 @register.inclusion_tag("core/includes/field.html")
 def govuk_field(field, width: str = "", label_size: str = ""):
+    plain_errors(field.form)
     kind = _kind(field)
     error_id = f"{field.auto_id}-error" if field.errors else ""
     hint_id = f"{field.auto_id}-hint" if field.help_text else ""
@@ -75,6 +78,7 @@ def govuk_error_summary(*forms_):
     for form in forms_:
         if form is None or not form.is_bound:
             continue
+        plain_errors(form)
         for error in form.non_field_errors():
             errors.append({"href": "#main-content", "text": error})
         for field in form:
@@ -104,6 +108,50 @@ def age_on(date_of_birth, on=None):
     on = on or timezone.localdate()
     years = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
     return years
+
+
+@register.filter
+def code_label(code, list_name: str):
+    """A DfE or SSDA903 code as a person reads it: {{ e.legal_status|code_label:"LEGAL_STATUS" }} gives
+    "Full care order". The list names are those of opencsc.codes.CODE_LISTS."""
+    return describe(list_name, code)
+
+
+@register.filter
+def code_and_label(code, list_name: str):
+    """A code with its label, where practitioners need the code too: "Full care order (C2)"."""
+    return describe(list_name, code, with_code=True)
+
+
+def _decimal(value) -> Decimal | None:
+    if value in (None, "") or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+@register.filter
+def number(value, places: int = 1):
+    """A number as a person reads it: 19,770; 2.8; 12.5 (at most `places` decimal places, no trailing
+    zeros, thousands separated). Anything that is not a number is shown unchanged."""
+    amount = _decimal(value)
+    if amount is None:
+        return "" if value is None else value
+    places = int(places)
+    amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)  # 12.345 -> 12.35, as people round
+    text = f"{amount:,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+@register.filter
+def km(value):
+    """A distance: "2.8 km" (never "2.80000000000000 km")."""
+    amount = _decimal(value)
+    return "" if amount is None else f"{number(amount)} km"
 
 
 @register.simple_tag(takes_context=True)

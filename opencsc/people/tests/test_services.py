@@ -84,8 +84,8 @@ def _refusal_cases():
     return [
         ({"first_name": ""}, "first_name", None),
         ({"last_name": ""}, "last_name", None),
-        ({"nhs_number": "123"}, "nhs_number", "NHS number must be 10 digits"),
-        ({"upn": "A801200005001"}, "upn", "Enter a real UPN: the check letter is wrong"),
+        ({"nhs_number": "123"}, "nhs_number", "NHS number must be 10 digits, like 943 476 5919"),
+        ({"upn": "A801200005001"}, "upn", "Enter a valid UPN, like A123456789012"),
         ({"nhs_number": nhs}, "nhs_number", "A child with this NHS number already exists"),
         ({"nhs_number": nhs[:5] + " " + nhs[5:]}, "nhs_number", "A child with this NHS number already exists"),
         ({"upn": upn.lower()}, "upn", "A child with this UPN already exists"),

@@ -44,13 +44,13 @@ def test_generated_nhs_numbers_pass_and_every_other_last_digit_fails(seed):
 @pytest.mark.parametrize(
     "value, message",
     [
-        ("", "NHS number must be 10 digits"),
-        ("943476591", "NHS number must be 10 digits"),
-        ("94347659190", "NHS number must be 10 digits"),
-        ("94347659A9", "NHS number must be 10 digits"),
-        ("９４３４７６５９１９", "NHS number must be 10 digits"),  # full-width digits
-        ("9434765918", "Enter a real NHS number: this one fails the check digit"),
-        ("9434765910", "Enter a real NHS number: this one fails the check digit"),
+        ("", "NHS number must be 10 digits, like 943 476 5919"),
+        ("943476591", "NHS number must be 10 digits, like 943 476 5919"),
+        ("94347659190", "NHS number must be 10 digits, like 943 476 5919"),
+        ("94347659A9", "NHS number must be 10 digits, like 943 476 5919"),
+        ("９４３４７６５９１９", "NHS number must be 10 digits, like 943 476 5919"),  # full-width digits
+        ("9434765918", "Enter a valid NHS number, like 943 476 5919"),
+        ("9434765910", "Enter a valid NHS number, like 943 476 5919"),
     ],
 )
 def test_a_wrong_nhs_number_is_refused_with_a_plain_message(value, message):
@@ -108,7 +108,7 @@ def test_a_temporary_upn_may_end_in_any_check_alphabet_letter(last):
         ("I801200005001", "UPN must be a letter, then 11 digits, then a digit or letter"),
         ("B80120000A001", "UPN must be a letter, then 11 digits, then a digit or letter"),
         ("B80120000500O", "UPN must be a letter, then 11 digits, then a digit or letter"),
-        ("A801200005001", "Enter a real UPN: the check letter is wrong"),
+        ("A801200005001", "Enter a valid UPN, like A123456789012"),
     ],
 )
 def test_a_wrong_upn_is_refused(value, message):

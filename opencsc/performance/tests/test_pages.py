@@ -201,7 +201,7 @@ def test_export_xlsx(signed_in, week):
     assert sheet["A1"].value == "Performance scorecard: The authority, as at 23 Nov 2026"
     assert [c.value for c in sheet[2]][:3] == ["Area", "Indicator", "Value"]
     contacts = next(r for r in sheet.iter_rows(min_row=3, values_only=True) if r[1] == CONTACTS.title)
-    assert contacts[2:7] == (50.0, 1, 2, CONTACTS.default_target, "Off target")
+    assert contacts[2:7] == (50.0, "1 of 2", 2, CONTACTS.default_target, "Off target")
     a1 = next(r for r in sheet.iter_rows(min_row=3, values_only=True) if r[1] == BY_KEY["a1_days"].title)
     assert a1[2] == "Not available"
     assert len(book.sheetnames) == 1 + len(INDICATORS)
@@ -246,3 +246,34 @@ def test_partner_agency_teams_are_not_a_scope_to_choose(signed_in, week):
     partner = TeamFactory(name="Police public protection unit", kind=TeamKind.PARTNER)
     page = _get(signed_in(Role.AUDITOR), "performance:scorecard").content.decode()
     assert f"team:{week['team'].pk}" in page and f"team:{partner.pk}" not in page
+
+
+def test_the_scorecard_shows_what_a_figure_is_worked_out_from(signed_in, fake_measures):
+    """Numerator of denominator for a proportion; for an average, how many children it averages over."""
+    fake_measures[CONTACTS.key] = lambda as_at: rows((1, True), (2, False), (3, True))
+    fake_measures["a1_days"] = lambda as_at: [r._replace(value=400.0 + r.child_id) for r in rows((1, None), (2, None))]
+    services.snapshot_take(as_at=AS_AT)
+    page = _get(signed_in(Role.TEAM_MANAGER), "performance:scorecard").content.decode()
+    assert "Worked out from" in page and ">Of<" not in page
+    assert "2 of 3" in page
+    assert "Average of 2 children" in page and "803 of 2" not in page
+
+
+@pytest.mark.parametrize("text, refused", [
+    ("Both MASH posts are filled and the last four weeks are back above target.", True),
+    ("Still below target: two MASH posts were vacant.", False),
+    ("Two MASH posts were vacant in the summer; both are filled.", False),
+])
+def test_commentary_cannot_contradict_the_rating_beside_it(signed_in, week, text, refused):
+    """The contacts figure is 50% against a target of 95% (higher is better): off target."""
+    client = signed_in(Role.SERVICE_MANAGER)
+    response = client.post(reverse("performance:commentary_add", args=[CONTACTS.key]), {"text": text})
+    if refused:
+        assert response.status_code == 200
+        assert "Your commentary says &quot;above target&quot;, but the figure is off target: 50.0% is below the " \
+               "target of 95.0%" in response.content.decode()
+        assert not Commentary.objects.exists()
+    else:
+        assert response.status_code == 302 and Commentary.objects.count() == 1
+        page = _get(client, "performance:scorecard").content.decode()
+        assert "Off target: 50.0% is below the target of 95.0%." in page  # the verdict leads the commentary

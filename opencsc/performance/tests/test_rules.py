@@ -78,3 +78,71 @@ def test_every_rating_has_words_and_a_tag():
 ])
 def test_trend_direction(previous, latest, better, expected):
     assert rules.trend_direction(previous, latest, better) == expected
+
+
+# --- Verdicts: the status tag and every sentence about a figure read the same verdict -----------------
+RATINGS = (rules.GREEN, rules.AMBER, rules.RED)
+
+
+@pytest.mark.parametrize("better", [HIGHER, LOWER])
+@pytest.mark.parametrize("rating", RATINGS)
+def test_the_verdict_words_agree_with_its_label(rating, better):
+    verdict = rules.Verdict(rating, better)
+    good_side, bad_side = ("above", "below") if better == HIGHER else ("below", "above")
+    assert verdict.label == rules.RAG_LABELS[rating]
+    assert verdict.sentence("62.0%", "85.0%").startswith(f"{verdict.label}: 62.0% is ")
+    assert "the target of 85.0%" in verdict.sentence("62.0%", "85.0%")
+    if rating == rules.GREEN:
+        assert good_side in verdict.words and bad_side not in verdict.words
+    else:
+        assert bad_side in verdict.words and good_side not in verdict.words
+    assert ("just" in verdict.words) == (rating == rules.AMBER)
+
+
+@pytest.mark.parametrize("value, target, better, expected_words", [
+    (90, 85, HIGHER, "at or above the target"),
+    (82, 85, HIGHER, "just below the target"),
+    (60, 85, HIGHER, "below the target"),
+    (18, 20, LOWER, "at or below the target"),
+    (22, 20, LOWER, "just above the target"),
+    (30, 20, LOWER, "above the target"),
+])
+def test_the_verdict_of_a_figure_is_its_rating_in_words(value, target, better, expected_words):
+    verdict = rules.verdict(value, target=target, tolerance=5, better=better)
+    assert verdict.rating == rules.rag(value, target=target, tolerance=5, better=better)
+    assert verdict.words == expected_words
+
+
+def test_no_figure_has_no_rating_and_no_words():
+    verdict = rules.verdict(None, target=85, tolerance=5, better=HIGHER)
+    assert (verdict.label, verdict.words, verdict.sentence("No data", "85.0%")) == ("No rating", "", "No rating.")
+
+
+# (phrase in a commentary, which way is better, ratings it contradicts)
+CLAIMS = [
+    ("the last four weeks are back above target", HIGHER, {rules.AMBER, rules.RED}),
+    ("the last four weeks are back above target", LOWER, {rules.GREEN}),
+    ("still below target", HIGHER, {rules.GREEN}),
+    ("now below the target", LOWER, {rules.AMBER, rules.RED}),
+    ("we are on target again", HIGHER, {rules.AMBER, rules.RED}),
+    ("we are on target again", LOWER, {rules.AMBER, rules.RED}),
+    ("Off target since June", HIGHER, {rules.GREEN}),
+    ("Off target since June", LOWER, {rules.GREEN}),
+    ("missed our target in July", LOWER, {rules.GREEN}),
+    ("Two MASH posts were vacant; both are filled.", HIGHER, set()),
+    ("Two MASH posts were vacant; both are filled.", LOWER, set()),
+]
+
+
+@pytest.mark.parametrize("rating", RATINGS)
+@pytest.mark.parametrize("text, better, contradicted", CLAIMS)
+def test_a_commentary_contradicting_the_verdict_is_found(text, better, contradicted, rating):
+    found = rules.contradiction(text, rules.Verdict(rating, better))
+    assert bool(found) == (rating in contradicted)
+    if found:
+        assert found.lower() in text.lower()
+
+
+@pytest.mark.parametrize("better", [HIGHER, LOWER])
+def test_nothing_contradicts_a_figure_without_a_rating(better):
+    assert rules.contradiction("back above target", rules.Verdict(None, better)) == ""

@@ -88,14 +88,14 @@ def test_an_unknown_kind_of_record_is_not_found(signed_in, child):
 
 @pytest.mark.parametrize("kind, changes, message", [
     ("sdq", {"score": "41"}, "The score must be a whole number from 0 to 40"),
-    ("sdq", {"score": "", "completed_by": "", "reason_not_done": "SDQ9"}, "Select a valid choice"),
+    ("sdq", {"score": "", "completed_by": "", "reason_not_done": "SDQ9"}, "from the list"),
     ("health-assessment", date_fields("assessment_date", D(2015, 5, 1)),
      "The date of the assessment must be on or after the child&#x27;s date of birth (1 Jun 2015)"),
     ("health-assessment", lambda: date_fields("assessment_date", timezone.localdate() + dt.timedelta(days=1)),
      "The date of the assessment must be today or in the past"),  # tomorrow as the test runs, not as collected
     ("school-term", {"school_urn": "123"}, "The school URN must be 6 digits, like 100000"),
     ("school-term", {"attendance_percent": "101"}, "Attendance must be a percentage from 0 to 100"),
-    ("pep", {"status": "lost"}, "Select a valid choice"),
+    ("pep", {"status": "lost"}, "from the list"),
 ])
 def test_bad_input_is_refused_on_the_page_and_nothing_is_saved(signed_in, child, kind, changes, message):
     model, data = VALID[kind]

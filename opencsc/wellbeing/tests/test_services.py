@@ -153,7 +153,7 @@ def test_every_dfe_reason_for_no_score_is_accepted(worker, child, reason):
 def test_a_reason_the_dfe_list_does_not_contain_is_refused(worker, child, reason):
     assert _refused(lambda: services.sdq_record(
         actor=worker, child=child, completed_on=D(2026, 1, 5), reason_not_done=reason),
-        "reason_not_done") == "Select a reason from the DfE list (SDQ1 to SDQ5)"
+        "reason_not_done") == "Select why there is no score"
 
 
 @pytest.mark.parametrize("values, field, message", [
