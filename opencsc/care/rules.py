@@ -27,9 +27,11 @@ from opencsc.core.templatetags.govuk import govuk_date
 
 # Reason for new episode (RNE)
 STARTED = "S"
-LEGAL_STATUS_ONLY = {"L", "B"}  # B: legal status change, placed for adoption with current foster carers
-PLACEMENT_ONLY = {"P"}
-BOTH = {"T", "U"}  # U: both changed, placed for adoption with current foster carers
+# The DfE's reasons for a new episode (SSDA903 rules 434, 435 and 436 read them so):
+LEGAL_STATUS_ONLY = {"L"}
+PLACEMENT_ONLY = {"P", "T"}  # T: a change of placement with the same carers (placed for adoption with them)
+BOTH = {"B", "U"}  # U: both changed, the carers the same (placed for adoption with the current foster carers)
+SAME_CARERS_PLACEMENTS = {"A3", "A5"}  # placed for adoption with current foster carers: RNE S, T or U (rule 217)
 
 # Reason episode ceased (REC)
 CONTINUES = "X1"  # the episode ends and a new one begins the same day
@@ -210,11 +212,11 @@ def episode_errors(rows: Sequence[Row], date_of_birth: dt.date | None = None) ->
                 out.append((i, "legal_status", "A legal status change (L) needs a different legal status in the same "
                                                "placement"))
             if rne in PLACEMENT_ONLY and (same_place or not same_status):
-                out.append((i, "placement_type", "A placement change (P) needs a new placement with the same legal "
-                                                 "status"))
+                out.append((i, "placement_type", "A placement change (P or T) needs a new placement with the same "
+                                                 "legal status"))
             if rne in BOTH and (same_place or same_status):
-                out.append((i, "reason_new_episode", "A change of both placement and legal status (T) needs both to "
-                                                     "change"))
+                out.append((i, "reason_new_episode", "A change of both placement and legal status (B or U) needs both "
+                                                     "to change"))
             if not same_place and not before.reason_place_change and before.placement_type not in TEMPORARY:
                 out.append((i - 1, "reason_for_change", "Select the reason the placement changed"))
         else:
@@ -269,3 +271,13 @@ def long_term_stable(*, date_of_birth: dt.date | None, looked_after_since: dt.da
         and add_months(looked_after_since, LONG_TERM_LOOKED_AFTER_MONTHS) <= today
         and add_months(placed_since, LONG_TERM_SAME_PLACEMENT_MONTHS) <= today
     )
+
+
+def reason_new_episode(*, legal_status_changed: bool, placement_type: str) -> str:
+    """The RNE of an episode that starts with a move (the DfE's codes, SSDA903 rules 217, 435 and 436): B when
+    the legal status changes too, else P; U and T instead when the child is placed for adoption with their
+    current foster carers (the carers stay the same)."""
+    same_carers = placement_type in SAME_CARERS_PLACEMENTS
+    if legal_status_changed:
+        return "U" if same_carers else "B"
+    return "T" if same_carers else "P"

@@ -204,7 +204,8 @@ def placement_change(
 ) -> Placement:
     """Move the child: the open episode and placement end (REC X1) and new ones start the same day.
 
-    With a new legal status too, the new episode is a change of both (RNE T), else of placement only (P).
+    With a new legal status too, the new episode is a change of both (RNE B), else of placement only (P); a
+    placement for adoption with the current foster carers is U or T instead (SSDA903 rules 217, 435, 436).
     """
     access.require(actor, "record", child)
     errors: dict[str, str] = {}
@@ -218,7 +219,8 @@ def placement_change(
     with transaction.atomic():
         period, old_placement, old_episode = _lock_open(child)
         status = legal_status or old_episode.legal_status
-        rne = "T" if status != old_episode.legal_status else "P"
+        rne = rules.reason_new_episode(legal_status_changed=status != old_episode.legal_status,
+                                       placement_type=values.get("placement_type", ""))
         rows = history_rows(child)
         rows[-1].end_date, rows[-1].reason_ceased = change_date, rules.CONTINUES
         rows[-1].reason_place_change = _strip(reason_for_change)

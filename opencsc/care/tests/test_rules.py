@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from opencsc.care import rules
-from opencsc.care.rules import Row, episode_errors
+from opencsc.care.rules import Row, episode_errors, reason_new_episode
 
 D = dt.date
 BORN = D(2014, 6, 1)
@@ -69,9 +69,12 @@ def test_codes_not_in_the_dfe_lists_are_refused(field, value):
     ([row(D(2024, 1, 1), D(2024, 3, 1), rec="X1"), row(D(2024, 3, 1), rne="L")], (1, "legal_status")),
     # P needs a new placement and the same status (rule 435)
     ([row(D(2024, 1, 1), D(2024, 3, 1), rec="X1"), row(D(2024, 3, 1), rne="P")], (1, "placement_type")),
-    # T needs both to change (rule 436)
-    ([row(D(2024, 1, 1), D(2024, 3, 1), rec="X1", reason_place_change="CARPL"), row(D(2024, 3, 1), rne="T", key=2)],
+    # B needs both to change (rule 436)
+    ([row(D(2024, 1, 1), D(2024, 3, 1), rec="X1", reason_place_change="CARPL"), row(D(2024, 3, 1), rne="B", key=2)],
      (1, "reason_new_episode")),
+    # T is a placement change with the same legal status (rule 435)
+    ([row(D(2024, 1, 1), D(2024, 3, 1), rec="X1", reason_place_change="CARPL"),
+      row(D(2024, 3, 1), rne="T", key=2, ls="V2")], (1, "placement_type")),
     # A placement change needs its reason (rule 225)
     ([row(D(2024, 1, 1), D(2024, 3, 1), rec="X1"), row(D(2024, 3, 1), rne="P", key=2)], (0, "reason_for_change")),
     # Temporary placements cannot start or end a period (rules 380, 381)
@@ -149,3 +152,13 @@ def test_the_year_to_date_starts_on_1_april(day, start):
                                                    (D(2026, 1, 15), -30, D(2023, 7, 15))])
 def test_add_months(day, months, expected):
     assert rules.add_months(day, months) == expected
+
+
+@pytest.mark.parametrize(("legal_status_changed", "placement_type", "expected"), [
+    (False, "U3", "P"), (True, "U3", "B"),    # a new carer
+    (False, "A3", "T"), (True, "A3", "U"),    # placed for adoption with the current foster carers
+    (False, "A5", "T"), (True, "A5", "U"),
+    (False, "A4", "P"), (True, "A6", "B"),    # placed for adoption with others
+])
+def test_the_reason_for_a_new_episode_at_a_move_is_the_dfes(legal_status_changed, placement_type, expected):
+    assert reason_new_episode(legal_status_changed=legal_status_changed, placement_type=placement_type) == expected

@@ -75,7 +75,7 @@ def test_a_move_with_a_new_legal_status_is_a_change_of_both(worker, child):
     looked_after(worker, child, D(2026, 4, 1), legal_status="V2")
     services.placement_change(actor=worker, child=child, change_date=D(2026, 6, 10), reason_for_change="CARPL",
                               legal_status="C2", **RESIDENTIAL)
-    assert [r[2:4] for r in episode_rows(child)] == [("S", "V2"), ("T", "C2")]
+    assert [r[2:4] for r in episode_rows(child)] == [("S", "V2"), ("B", "C2")]
 
 
 def test_a_legal_status_change_keeps_the_placement(worker, child):

@@ -232,9 +232,7 @@ def _rows(history: History, home: str, keys: list[int] | None = None) -> list[ru
         else:
             moved = spell.start == day
             changed = any(d == day for d, _ in history.statuses)
-            rne = "T" if moved and changed else ("P" if moved else "L")
-            if rne == "T" and spell.place in ("A3", "A5"):
-                rne = "U"  # placed for adoption with the current foster carers (SSDA903 rule 217)
+            rne = rules.reason_new_episode(legal_status_changed=changed, placement_type=spell.place) if moved else "L"
         next_moves = not last and any(s.start == changes[i + 1] for s in history.spells)
         out.append(rules.Row(
             start_date=day, end_date=end, reason_new_episode=rne, legal_status=status,
