@@ -57,12 +57,12 @@ def test_into_care_a_move_and_a_review(page, live_server):
     page.get_by_label("Placement postcode").fill("SL1 2AB")
     page.get_by_role("button", name="Save the move").click()
 
-    # Then the old episode ended with X1 and the new one started with RNE T, each code shown with its label
+    # Then the old episode ended with X1 and the new one started with RNE B (both changed), each code shown with its label
     expect(page.get_by_text("Placement change recorded")).to_be_visible()
     expect(page.get_by_role("cell", name="Episode ceased and a new one began the same day (X1)")).to_be_visible()
-    expect(page.get_by_role("cell", name="Change of placement (same carer) only (T)")).to_be_visible()
+    expect(page.get_by_role("cell", name="Change of legal status and of placement and carer (B)")).to_be_visible()
     assert list(CareEpisode.objects.filter(child=child).order_by("start_date").values_list(
-        "reason_new_episode", "legal_status")) == [("S", "V2"), ("T", "C2")]
+        "reason_new_episode", "legal_status")) == [("S", "V2"), ("B", "C2")]
 
     # When a looked-after review is recorded, chaired by the IRO
     page.get_by_role("link", name="Record a looked-after review").click()
