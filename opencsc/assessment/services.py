@@ -223,8 +223,8 @@ def assessment_submit(*, actor, assessment: Assessment, expected_version: int | 
     return assessment
 
 
-def assessment_return(*, actor, assessment: Assessment, reason: str, expected_version: int | None) -> Assessment:
-    """A manager returns a submitted assessment to the worker, with the reason (it is theirs to change again)."""
+def _awaiting_authorisation(actor, assessment: Assessment):
+    """Refuse unless this manager may act on an assessment submitted and not yet authorised; its episode."""
     episode = assessment.episode
     require(actor, "record", episode.child)
     policy.may_authorise_assessment.require(actor)
@@ -232,6 +232,12 @@ def assessment_return(*, actor, assessment: Assessment, reason: str, expected_ve
         raise ValidationError(f"This assessment was authorised on {govuk_date(assessment.completed_date)}")
     if assessment.submitted_at is None:
         raise ValidationError(NOT_SUBMITTED)
+    return episode
+
+
+def assessment_return(*, actor, assessment: Assessment, reason: str, expected_version: int | None) -> Assessment:
+    """A manager returns a submitted assessment to the worker, with the reason (it is theirs to change again)."""
+    episode = _awaiting_authorisation(actor, assessment)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": RETURN_REASON_REQUIRED})
@@ -257,13 +263,7 @@ def assessment_authorise(
     Refused before it is submitted, before the assessment started, in the future, without an analysis, and
     without a reason when it is authorised more than 45 working days after the referral.
     """
-    episode = assessment.episode
-    require(actor, "record", episode.child)
-    policy.may_authorise_assessment.require(actor)
-    if assessment.completed_date is not None:
-        raise ValidationError(f"This assessment was authorised on {govuk_date(assessment.completed_date)}")
-    if assessment.submitted_at is None:
-        raise ValidationError(NOT_SUBMITTED)
+    episode = _awaiting_authorisation(actor, assessment)
     reason_late = (reason_late or "").strip()
     errors: dict[str, str] = {}
     if authorised_on is None:
