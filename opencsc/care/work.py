@@ -9,22 +9,18 @@ from django.utils import timezone
 
 from opencsc.accounts.roles import Role
 from opencsc.core.templatetags.govuk import govuk_date
-from opencsc.core.work import WorkItem, WorkQueue, register_queue
+from opencsc.core.work import WorkItem, WorkQueue, child_subject, deadline_text, register_queue
 
 from . import policy, selectors
 
 ANSWERING_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER})
 
 
-def _subject(child) -> str:
-    return f"{child.full_name} ({child.la_child_id})"
-
-
 def reviews_due(user) -> list[WorkItem]:
     return [
         WorkItem(
             label="Chair the looked-after review", url=reverse("care:overview", args=[item.child_id]),
-            subject=_subject(item.child), since=item.measured_from, due=item.due,
+            subject=child_subject(item.child), since=item.measured_from, due=item.due,
             due_text=f"Due {govuk_date(item.due)}: {item.timing_text}", overdue=item.is_overdue,
         )
         for item in selectors.iro_reviews_due(user=user, iro=user)
@@ -40,7 +36,7 @@ def escalations_open(user) -> list[WorkItem]:
         items.append(WorkItem(
             label="Follow up your escalation" if waiting else "Decide on the response to your escalation",
             url=reverse("care:overview", args=[escalation.child_id]),
-            subject=_subject(escalation.child), since=escalation.raised_on,
+            subject=child_subject(escalation.child), since=escalation.raised_on,
             due=escalation.response_due_on if waiting else None,
             due_text=(f"Response due {govuk_date(escalation.response_due_on)}" if waiting
                       else f"Responded {govuk_date(escalation.responded_on)}"),
@@ -55,9 +51,8 @@ def escalations_to_answer(user) -> list[WorkItem]:
         WorkItem(
             label="Respond to the IRO's escalation",
             url=reverse("care:escalation_respond", args=[escalation.child_id, escalation.pk]),
-            subject=_subject(escalation.child), since=escalation.raised_on, due=escalation.response_due_on,
-            due_text=(f"Was due by {govuk_date(escalation.response_due_on)}" if escalation.response_due_on < today
-                      else f"Due by {govuk_date(escalation.response_due_on)}"),
+            subject=child_subject(escalation.child), since=escalation.raised_on, due=escalation.response_due_on,
+            due_text=deadline_text(escalation.response_due_on, escalation.response_due_on < today),
             overdue=escalation.response_due_on < today,
             detail=f"{escalation.get_stage_display()}, raised by {escalation.raised_by.display_name}",
         )

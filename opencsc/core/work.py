@@ -19,6 +19,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .templatetags.govuk import govuk_date
+
 
 @dataclass(frozen=True)
 class WorkItem:
@@ -30,6 +32,17 @@ class WorkItem:
     due_text: str = ""               # "Due 23 Nov 2026", "2 working days overdue" (from the timescales engine)
     overdue: bool = False
     detail: str = ""                 # one short line more: "Screened by Sam Patel"
+
+
+def child_subject(child) -> str:
+    """Who an item is about: "Malcolm Andrews (C0000123)", or the name alone before a child has an LA ID."""
+    return f"{child.full_name} ({child.la_child_id})" if child.la_child_id else child.full_name
+
+
+def deadline_text(due, overdue: bool, *, with_time: bool = False) -> str:
+    """'Due by 23 Nov 2026', or 'Was due by 23 Nov 2026' once it has passed (a deadline with no statutory rule;
+    a step with a timescale takes its words from the timescales engine instead)."""
+    return f"{'Was due' if overdue else 'Due'} by {govuk_date(due, with_time)}"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from opencsc.core.work import WorkItem, WorkQueue, register_queue
+from opencsc.core.work import WorkItem, WorkQueue, child_subject, register_queue
 from opencsc.people.access import children_for
 
 from . import policy, selectors
@@ -12,10 +12,6 @@ from .models import StepRequest
 
 # A queue is a short list to act on: the early help dashboard lists every one.
 SHOWN = 50
-
-
-def _subject(child) -> str:
-    return f"{child.full_name} ({child.la_child_id})"
 
 
 def steps_awaiting_panel(user) -> list[WorkItem]:
@@ -27,7 +23,7 @@ def steps_awaiting_panel(user) -> list[WorkItem]:
     items = [
         WorkItem(
             label="Record the panel's decision", url=reverse("earlyhelp:step_decision", args=[step.child_id, step.pk]),
-            subject=_subject(step.child), since=step.requested_on, detail=step.get_direction_display(),
+            subject=child_subject(step.child), since=step.requested_on, detail=step.get_direction_display(),
         )
         for step in steps
     ]
@@ -36,7 +32,7 @@ def steps_awaiting_panel(user) -> list[WorkItem]:
         WorkItem(
             label="Record the panel's decision",
             url=reverse("earlyhelp:step_down_decision", args=[episode.child_id, episode.pk]),
-            subject=_subject(episode.child), since=episode.step_down_date or episode.closure_date,
+            subject=child_subject(episode.child), since=episode.step_down_date or episode.closure_date,
             detail=StepRequest.Direction.STEP_DOWN.label,
         )
         for episode in closed[:SHOWN]

@@ -6,8 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from opencsc.accounts.roles import Role
-from opencsc.core.templatetags.govuk import govuk_date
-from opencsc.core.work import WorkItem, WorkQueue, register_queue
+from opencsc.core.work import WorkItem, WorkQueue, deadline_text, register_queue
 
 from . import policy, selectors
 
@@ -25,8 +24,7 @@ def _items(user, entries) -> list[WorkItem]:
             subject=f"{entry.child.full_name} ({entry.child.la_child_id})",
             since=entry.occurred_at,
             due=handover.due,
-            due_text=(f"Was due by {govuk_date(handover.due, True)}" if handover.overdue
-                      else f"Due by {govuk_date(handover.due, True)}"),
+            due_text=deadline_text(handover.due, handover.overdue, with_time=True),
             overdue=handover.overdue,
             detail=f"For {entry.day_team.name}, from {entry.recorded_by.display_name}",
         ))

@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opencsc.accounts.roles import Role
-from opencsc.core.templatetags.govuk import govuk_date
-from opencsc.core.work import WorkItem, WorkQueue, register_queue
+from opencsc.core.work import WorkItem, WorkQueue, deadline_text, register_queue
 
 from . import policy
 from .models import Action
@@ -23,8 +22,7 @@ def actions_owned(user) -> list[WorkItem]:
             label=action.description if len(action.description) <= 80 else action.description[:79] + "…",
             url=reverse("inspection:action", args=[action.pk]), subject=str(action.area.inspection),
             since=action.created_at, due=action.due_on,
-            due_text=(f"Was due by {govuk_date(action.due_on)}" if action.due_on < today
-                      else f"Due by {govuk_date(action.due_on)}"),
+            due_text=deadline_text(action.due_on, action.due_on < today),
             overdue=action.due_on < today, detail=action.get_status_display(),
         )
         for action in actions

@@ -7,15 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opencsc.accounts.roles import CASEWORK_ROLES, Role
-from opencsc.core.templatetags.govuk import govuk_date
-from opencsc.core.work import WorkItem, WorkQueue, register_queue
+from opencsc.core.work import WorkItem, WorkQueue, child_subject, deadline_text, register_queue
 
 from . import policy, selectors
 from .models import CaseAudit
-
-
-def _subject(child) -> str:
-    return f"{child.full_name} ({child.la_child_id})"
 
 
 def audits_to_complete(user) -> list[WorkItem]:
@@ -25,7 +20,7 @@ def audits_to_complete(user) -> list[WorkItem]:
         WorkItem(
             label="Complete the case audit",
             url=reverse("quality:audit_detail", args=[audit.child_id, audit.pk]),
-            subject=_subject(audit.child), since=audit.created_at,
+            subject=child_subject(audit.child), since=audit.created_at,
             detail=f"Themed audit: {audit.themed_audit.title}" if audit.themed_audit_id else "",
         )
         for audit in audits
@@ -39,9 +34,8 @@ def actions_to_do(user) -> list[WorkItem]:
         WorkItem(
             label=action.action if len(action.action) <= 80 else action.action[:79] + "…",
             url=reverse("quality:child", args=[action.audit.child_id]),
-            subject=_subject(action.audit.child), since=action.created_at, due=action.due_date,
-            due_text=(f"Was due by {govuk_date(action.due_date)}" if action.due_date < today
-                      else f"Due by {govuk_date(action.due_date)}"),
+            subject=child_subject(action.audit.child), since=action.created_at, due=action.due_date,
+            due_text=deadline_text(action.due_date, action.due_date < today),
             overdue=action.due_date < today, detail="An action from a case audit",
         )
         for action in actions

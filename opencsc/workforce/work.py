@@ -20,17 +20,13 @@ from opencsc.accounts.roles import Role
 from opencsc.casework import policy as casework_policy
 from opencsc.casework import selectors as casework_selectors
 from opencsc.core.templatetags.govuk import govuk_date
-from opencsc.core.work import WorkItem, WorkQueue, register_queue
+from opencsc.core.work import WorkItem, WorkQueue, child_subject, deadline_text, register_queue
 from opencsc.people.access import children_for
 from opencsc.timescales.selectors import due_items
 
 from . import policy, selectors
 
 ASSESSMENT_RULE = "assessment"  # the child and family assessment's clock, from the referral
-
-
-def _subject(child) -> str:
-    return f"{child.full_name} ({child.la_child_id})" if child.la_child_id else child.full_name
 
 
 def _assessment_clocks(user, allocations) -> dict:
@@ -53,7 +49,7 @@ def awaiting_allocation_items(user) -> list[WorkItem]:
     for a in allocations:
         clock = clocks.get(a.child_id)
         items.append(WorkItem(
-            label="Allocate to a worker", subject=_subject(a.child), since=a.start_date,
+            label="Allocate to a worker", subject=child_subject(a.child), since=a.start_date,
             url=f"{reverse('workforce:allocate', args=[a.child_id])}?team={a.team_id}",
             due=clock.due if clock else None, due_text=f"Assessment: {clock.timing_text}" if clock else "",
             overdue=clock.is_overdue if clock else False,
@@ -64,7 +60,7 @@ def awaiting_allocation_items(user) -> list[WorkItem]:
 def newly_allocated_items(user) -> list[WorkItem]:
     """Children allocated to this worker whose record they have not opened since."""
     return [
-        WorkItem(label="Open the record and plan your first visit", subject=_subject(a.child), since=a.start_date,
+        WorkItem(label="Open the record and plan your first visit", subject=child_subject(a.child), since=a.start_date,
                  url=reverse("casework:child_record", args=[a.child_id]),
                  detail=f"Allocated to you in {a.team.name}" + (f": {a.reason}" if a.reason else ""))
         for a in casework_selectors.newly_allocated(user=user)
@@ -100,8 +96,7 @@ def supervision_due(user) -> list[WorkItem]:
         WorkItem(
             label="Supervise", url=reverse("workforce:worker", args=[row.worker.pk]),
             subject=row.worker.display_name, due=row.supervision_due,
-            due_text=(f"Was due by {govuk_date(row.supervision_due)}" if row.supervision_overdue
-                      else f"Due by {govuk_date(row.supervision_due)}"),
+            due_text=deadline_text(row.supervision_due, row.supervision_overdue),
             overdue=row.supervision_overdue,
             detail=(f"Last supervised {govuk_date(row.last_supervision)}" if row.last_supervision
                     else "Not supervised yet"),
